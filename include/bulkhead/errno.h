@@ -1,0 +1,35 @@
+/*
+ * Error numbers shared by the kernel, servers and drivers.
+ *
+ * Kernel calls and IPC primitives return 0 or a negated value from this list.
+ * The numbers are newlib's, so a user program may include both this header and
+ * <errno.h>: the macros are then identical redefinitions, which C allows, and a
+ * mismatch would be a compile error under -Werror.
+ */
+#ifndef BULKHEAD_ERRNO_H
+#define BULKHEAD_ERRNO_H
+
+#define EPERM    1   /* the caller's privilege record forbids it */
+#define ENOENT   2
+#define ESRCH    3   /* no such endpoint, or it died (stale generation) */
+#define EINTR    4
+#define EIO      5
+#define ENXIO    6
+#define E2BIG    7
+#define ENOEXEC  8   /* malformed executable */
+#define EBADF    9
+#define ECHILD  10
+#define EAGAIN  11   /* would block (non-blocking send) */
+#define ENOMEM  12
+#define EACCES  13
+#define EFAULT  14   /* bad user address */
+#define EBUSY   16
+#define EEXIST  17
+#define EINVAL  22
+#define ENOSPC  28
+#define ERANGE  34
+#define EDEADLK 45   /* the operation would close a cycle of blocked processes */
+#define ENOSYS  88   /* no such call */
+#define ETIMEDOUT 116
+
+#endif

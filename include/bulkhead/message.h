@@ -1,0 +1,51 @@
+/*
+ * The IPC message: 64 bytes, fixed size.
+ *
+ * m_source is filled in by the kernel and cannot be forged; m_type says which
+ * payload struct the rest holds. Every payload struct is checked at compile
+ * time to fit (MSG_PAYLOAD in kcall.h) and the whole message to be 64 bytes.
+ */
+#ifndef BULKHEAD_MESSAGE_H
+#define BULKHEAD_MESSAGE_H
+
+#include <bulkhead/types.h>
+#include <bulkhead/kcall.h>
+#include <bulkhead/testproto.h>
+
+/* m_type of a notification delivered by receive(). */
+#define NOTIFY_MESSAGE 0x100
+
+struct msg_notify {
+	uint32_t time_ms;       /* when it was delivered */
+	uint32_t irq_pending;   /* from EP_HARDWARE: bit n = IRQ line n fired */
+};
+MSG_PAYLOAD(msg_notify);
+
+typedef struct message {
+	endpoint_t m_source;
+	int32_t    m_type;
+	union {
+		uint8_t raw[MSG_PAYLOAD_MAX];
+		struct msg_notify notify;
+
+		struct kc_exit     kc_exit;
+		struct kc_brk      kc_brk;
+		struct kc_diag     kc_diag;
+		struct kc_time     kc_time;
+		struct kc_alarm    kc_alarm;
+		struct kc_kill     kc_kill;
+		struct kc_procinfo kc_procinfo;
+		struct kc_getlog   kc_getlog;
+		struct kc_shutdown kc_shutdown;
+		struct kc_getdeath kc_getdeath;
+
+		struct test_ping   test_ping;
+		struct test_hello  test_hello;
+		struct test_go     test_go;
+		struct test_done   test_done;
+	};
+} message;
+
+BH_STATIC_ASSERT(sizeof(message) == 64, "a message is 64 bytes");
+
+#endif

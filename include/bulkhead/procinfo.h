@@ -1,0 +1,35 @@
+/* What KC_PROCINFO reports about one process-table slot (for ps and tests). */
+#ifndef BULKHEAD_PROCINFO_H
+#define BULKHEAD_PROCINFO_H
+
+#include <bulkhead/types.h>
+#include <bulkhead/klog.h>
+
+#define PROC_NAME_LEN 16
+
+enum proc_state {
+	PSTATE_FREE,
+	PSTATE_RUNNABLE,
+	PSTATE_SENDING,     /* blocked in send to ipc_peer */
+	PSTATE_RECEIVING,   /* blocked in receive from ipc_peer (or EP_ANY) */
+	PSTATE_STOPPED,     /* created but not allowed to run yet */
+	PSTATE_ZOMBIE,      /* dead, waiting for its manager to collect the report */
+};
+
+struct procinfo {
+	endpoint_t endpoint;
+	endpoint_t manager;
+	uint32_t   state;            /* enum proc_state */
+	endpoint_t ipc_peer;         /* whom it is blocked on, if blocked */
+	int32_t    priority;
+	uint32_t   cpu_ticks;
+	uint32_t   pages;            /* physical pages owned */
+	uint32_t   priv_flags;       /* PRIV_* from priv.h */
+	uint32_t   n_kcalls;         /* how many kernel calls it may make */
+	uint32_t   n_ipc_targets;    /* how many slots it may send to (NR_PROCS if any) */
+	uint32_t   n_io_ranges, n_irqs, n_mem_ranges;
+	uint32_t   denied[NR_DENY_KINDS];
+	char       name[PROC_NAME_LEN];
+};
+
+#endif

@@ -1,0 +1,24 @@
+/* Messages exchanged by the in-OS test programs (tests/os/). */
+#ifndef BULKHEAD_TESTPROTO_H
+#define BULKHEAD_TESTPROTO_H
+
+#include <bulkhead/types.h>
+
+enum {
+	TEST_PING = 0x7e00,    /* client -> echo server: words to be transformed */
+	TEST_HELLO,            /* a worker announces itself to its manager */
+	TEST_GO,               /* the manager tells a worker what to do */
+	TEST_DONE,             /* a worker reports its result */
+};
+
+struct test_ping  { uint32_t seq; uint32_t words[13]; };
+struct test_hello { endpoint_t ep; uint32_t role; };
+struct test_go    { endpoint_t peer; uint32_t count; uint32_t delay_ms; uint32_t seed; };
+struct test_done  { int32_t result; uint32_t work; int32_t detail[8]; };
+
+MSG_PAYLOAD(test_ping);
+MSG_PAYLOAD(test_hello);
+MSG_PAYLOAD(test_go);
+MSG_PAYLOAD(test_done);
+
+#endif
