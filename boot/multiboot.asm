@@ -1,0 +1,34 @@
+; Multiboot entry point: GRUB jumps here in 32-bit protected mode with paging
+; off, eax = multiboot magic, ebx = physical address of the multiboot info.
+; We set up the kernel stack and call kmain(magic, info); it never returns.
+
+MB_MAGIC equ 0x1BADB002
+MB_FLAGS equ (1 << 0) | (1 << 1)     ; page-align modules, give us the memory map
+
+section .multiboot
+align 4
+	dd MB_MAGIC
+	dd MB_FLAGS
+	dd -(MB_MAGIC + MB_FLAGS)
+
+section .bss
+align 16
+global kernel_stack_top
+kernel_stack:
+	resb 16384
+kernel_stack_top:
+
+section .text
+global _start
+extern kmain
+_start:
+	cli
+	mov esp, kernel_stack_top
+	xor ebp, ebp                 ; ends backtraces
+	push ebx
+	push eax
+	call kmain
+.halt:
+	cli
+	hlt
+	jmp .halt

@@ -1,0 +1,260 @@
+/*
+ * boot: turning what GRUB hands over into free memory and the first processes.
+ *
+ * Every GRUB module is an ELF program started as a boot process. GRUB
+ * passes the words after the module's path, which are
+ *
+ *     NAME [priv=system|user] [prio=P] [manager] [install] [-- args...]
+ *
+ * NAME is the process name and its argv[0].
+ * `priv` picks a privilege template (below), `manager` makes this process the
+ * one that receives the death reports of the other boot processes, `install`
+ * lets it set privilege records (KC_PRIVCTL). A module that does not parse or
+ * is not a valid executable is refused with a message and the rest boot.
+ */
+#include "boot.h"
+#include "proc.h"
+#include "pmem.h"
+#include "load.h"
+#include "console.h"
+#include "panic.h"
+#include "string.h"
+
+#define MAX_MODULES 32
+#define CMDLINE_MAX 256
+#define DEFAULT_PRIORITY 4
+
+struct priv_template {
+	const char *name;
+	uint32_t flags;
+	uint32_t kcalls;
+	int may_send_to_system;   /* may send to boot processes of template system */
+};
+
+static const struct priv_template templates[] = {
+	{ "system", PRIV_IPC_ANY | PRIV_SYSTEM, 0xffffffffu, 0 },
+	{ "user",   0,                          KCALLS_BASIC, 1 },
+};
+
+struct boot_module {
+	phys_bytes start, end;
+	char cmdline[CMDLINE_MAX];
+};
+
+struct boot_options {
+	char name[PROC_NAME_LEN];
+	const struct priv_template *priv;
+	int priority;
+	int manager, install;
+	char args[CMDLINE_MAX];
+	size_t args_len;
+	int argc;
+};
+
+static struct boot_module modules[MAX_MODULES];
+static int nr_modules;
+
+extern char kernel_start[], kernel_end[];
+
+static void copy_string(char *dst, phys_bytes src, size_t size)
+{
+	strlcpy(dst, src ? (const char *)src : "", size);
+}
+
+void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
+{
+	const struct multiboot_module *mod;
+	const uint8_t *p, *end;
+	int i;
+
+	if (magic != MULTIBOOT_LOADER_MAGIC)
+		panic("not started by a Multiboot loader (magic %x)", magic);
+	if (!(mbi->flags & MB_INFO_MMAP))
+		panic("the boot loader gave no memory map");
+
+	p = (const uint8_t *)mbi->mmap_addr;
+	end = p + mbi->mmap_length;
+	for (; p < end; p += ((const struct multiboot_mmap *)p)->size + 4) {
+		const struct multiboot_mmap *m = (const void *)p;
+		if (m->type == MB_MMAP_RAM)
+			pmem_mark_free(m->base, m->len);
+	}
+	pmem_mark_used(0, 0x100000);   /* BIOS area and boot loader data */
+	pmem_mark_used((phys_bytes)kernel_start, (phys_bytes)(kernel_end - kernel_start));
+
+	if (!(mbi->flags & MB_INFO_MODS))
+		return;
+	mod = (const struct multiboot_module *)mbi->mods_addr;
+	if (mbi->mods_count > MAX_MODULES)
+		kprintf("boot: %u modules, only the first %d are used\n", mbi->mods_count, MAX_MODULES);
+	for (i = 0; i < (int)mbi->mods_count && i < MAX_MODULES; i++) {
+		modules[i].start = mod[i].start;
+		modules[i].end = mod[i].end;
+		copy_string(modules[i].cmdline, mod[i].cmdline, CMDLINE_MAX);
+		pmem_mark_used(mod[i].start, mod[i].end - mod[i].start);
+	}
+	nr_modules = i;
+}
+
+static const struct priv_template *find_template(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof templates / sizeof templates[0]; i++)
+		if (strncmp(templates[i].name, name, CMDLINE_MAX) == 0)
+			return &templates[i];
+	return NULL;
+}
+
+static int parse_number(const char *s, int *out)
+{
+	int v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 1000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* One option word; NULL if fine, else what is wrong. */
+static const char *parse_option(char *word, struct boot_options *o)
+{
+	if (strncmp(word, "priv=", 5) == 0) {
+		o->priv = find_template(word + 5);
+		return o->priv ? NULL : "unknown priv= template (expected system or user)";
+	}
+	if (strncmp(word, "prio=", 5) == 0)
+		return parse_number(word + 5, &o->priority) == 0 && o->priority < NR_PRIORITIES ?
+		       NULL : "prio= needs a number from 0 to 7";
+	if (strncmp(word, "manager", 8) == 0) {
+		o->manager = 1;
+		return NULL;
+	}
+	if (strncmp(word, "install", 8) == 0) {
+		o->install = 1;
+		return NULL;
+	}
+	return "unknown option (expected priv=, prio=, manager, install or --)";
+}
+
+static int add_arg(struct boot_options *o, const char *word)
+{
+	size_t n = strlen(word) + 1;
+
+	if (o->args_len + n > sizeof o->args)
+		return -1;
+	memcpy(o->args + o->args_len, word, n);
+	o->args_len += n;
+	o->argc++;
+	return 0;
+}
+
+/* Split the command line in place. NULL if fine, else what is wrong. */
+static const char *parse_cmdline(char *line, struct boot_options *o)
+{
+	char *words[48], *s = line;
+	int n = 0, i, in_args = 0;
+	const char *err;
+
+	while (*s && n < 48) {
+		while (*s == ' ')
+			*s++ = '\0';
+		if (*s)
+			words[n++] = s;
+		while (*s && *s != ' ')
+			s++;
+	}
+	if (n == 0)
+		return "no process name on the module's command line";
+	memset(o, 0, sizeof *o);
+	o->priv = &templates[0];
+	o->priority = DEFAULT_PRIORITY;
+	strlcpy(o->name, words[0], sizeof o->name);
+	for (i = 1; i < n && !in_args; i++) {
+		if (strncmp(words[i], "--", 3) == 0) {
+			in_args = i;
+			continue;
+		}
+		err = parse_option(words[i], o);
+		if (err)
+			return err;
+	}
+	if (add_arg(o, o->name) < 0)
+		return "arguments too long";
+	for (i = in_args ? in_args + 1 : n; i < n; i++)
+		if (add_arg(o, words[i]) < 0)
+			return "arguments too long";
+	return NULL;
+}
+
+static void apply_template(struct proc *p, const struct boot_options *o)
+{
+	p->priv.flags |= o->priv->flags | (o->install ? PRIV_CAN_INSTALL : 0);
+	p->priv.kcalls[0] |= o->priv->kcalls;
+	if (o->priv->kcalls == 0xffffffffu)
+		p->priv.kcalls[1] = 0xffffffffu;
+}
+
+static struct proc *start_module(const struct boot_module *m, struct boot_options *o)
+{
+	char line[CMDLINE_MAX];
+	const char *why;
+	struct proc *p;
+	uint32_t entry, esp;
+
+	strlcpy(line, m->cmdline, sizeof line);
+	why = parse_cmdline(line, o);
+	if (why) {
+		kprintf("boot: module '%s' refused: %s\n", m->cmdline, why);
+		return NULL;
+	}
+	p = proc_alloc(o->name, EP_NONE, o->priority);
+	if (!p) {
+		kprintf("boot: module '%s' refused: no free process slot or memory\n", o->name);
+		return NULL;
+	}
+	if (load_program(&p->vm, (const void *)m->start, m->end - m->start, &entry, &why) < 0 ||
+	    load_args(&p->vm, o->args, o->args_len, o->argc, &esp) < 0) {
+		kprintf("boot: module '%s' refused: %s\n", o->name, why ? why : "bad arguments");
+		proc_discard(p);
+		return NULL;
+	}
+	p->regs.eip = entry;
+	p->regs.esp = esp;
+	apply_template(p, o);
+	return p;
+}
+
+void boot_start_processes(void)
+{
+	struct proc *started[MAX_MODULES], *manager = NULL;
+	struct boot_options opts[MAX_MODULES];
+	int n = 0, i, j;
+
+	for (i = 0; i < nr_modules; i++) {
+		struct proc *p = start_module(&modules[i], &opts[n]);
+		if (!p)
+			continue;
+		if (opts[n].manager)
+			manager = p;
+		started[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		struct proc *p = started[i];
+		if (p != manager && manager)
+			p->manager = manager->endpoint;
+		for (j = 0; j < n && opts[i].priv->may_send_to_system; j++)
+			if (started[j]->priv.flags & PRIV_SYSTEM)
+				bit_set(p->priv.ipc_to, (unsigned)started[j]->slot);
+		kprintf("boot: %s is endpoint %d (priv %s%s%s)\n", p->name, p->endpoint, opts[i].priv->name,
+		        p == manager ? ", manager" : "", opts[i].install ? ", install" : "");
+		proc_start(p);
+	}
+	if (n == 0)
+		kprintf("boot: no boot process could be started; nothing to run\n");
+}

@@ -1,0 +1,10 @@
+/* boot: what GRUB hands over, turned into free memory and processes (see boot.c). */
+#ifndef KERNEL_BOOT_H
+#define KERNEL_BOOT_H
+
+#include "multiboot.h"
+
+void boot_read_info(uint32_t magic, const struct multiboot_info *mbi);
+void boot_start_processes(void);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * clock: the PIT interrupts HZ times a second. Each tick advances uptime,
+ * charges the running process (preempting it when its quantum is used up)
+ * and fires due alarms as notifications from EP_CLOCK. At boot the cycle
+ * counter is measured against PIT channel 2 so that rdtsc figures can be
+ * turned into time.
+ */
+#include "clock.h"
+#include "cpu.h"
+#include "pic.h"
+#include "proc.h"
+#include "ipc.h"
+
+#define PIT_HZ    1193182
+#define PIT_CH0   0x40
+#define PIT_CH2   0x42
+#define PIT_CMD   0x43
+#define PORT_B    0x61
+#define CALIBRATE_MS 10
+
+static volatile uint32_t uptime_ms;
+static uint32_t tsc_khz;
+static uint32_t next_alarm;    /* earliest alarm_at of any process; 0: none */
+
+static void calibrate_tsc(void)
+{
+	uint32_t count = PIT_HZ * CALIBRATE_MS / 1000, spins = 0;
+	uint64_t t0, t1;
+
+	outb(PORT_B, (uint8_t)((inb(PORT_B) & ~0x02) | 0x01));  /* gate on, speaker off */
+	outb(PIT_CMD, 0xb0);                                    /* ch2, lo/hi, mode 0 */
+	outb(PIT_CH2, (uint8_t)count);
+	outb(PIT_CH2, (uint8_t)(count >> 8));
+	t0 = rdtsc();
+	while (!(inb(PORT_B) & 0x20) && ++spins < 100000000)
+		;
+	t1 = rdtsc();
+	tsc_khz = (uint32_t)((t1 - t0) / CALIBRATE_MS);
+}
+
+void clock_init(void)
+{
+	uint32_t divisor = PIT_HZ / HZ;
+
+	calibrate_tsc();
+	outb(PIT_CMD, 0x34);                  /* ch0, lo/hi, rate generator */
+	outb(PIT_CH0, (uint8_t)divisor);
+	outb(PIT_CH0, (uint8_t)(divisor >> 8));
+	pic_unmask(0);
+}
+
+uint32_t clock_uptime_ms(void) { return uptime_ms; }
+uint32_t clock_tsc_khz(void) { return tsc_khz; }
+
+static int alive(const struct proc *p)
+{
+	return p->state != PSTATE_FREE && p->state != PSTATE_ZOMBIE;
+}
+
+static void fire_alarms(void)
+{
+	struct proc *p;
+
+	next_alarm = 0;
+	for (p = proc_table; p < proc_table + NR_PROCS; p++) {
+		if (!p->alarm_at || !alive(p))
+			continue;
+		if (p->alarm_at <= uptime_ms) {
+			p->alarm_at = 0;
+			notify_kernel(p, NOTIFY_FROM_CLOCK);
+		} else if (!next_alarm || p->alarm_at < next_alarm) {
+			next_alarm = p->alarm_at;
+		}
+	}
+}
+
+void clock_tick(void)
+{
+	uptime_ms += 1000 / HZ;
+	sched_tick();
+	if (next_alarm && next_alarm <= uptime_ms)
+		fire_alarms();
+}
+
+/* Set p's alarm to go off in ms (0 cancels); returns the ms that were left. */
+uint32_t clock_set_alarm(struct proc *p, uint32_t ms)
+{
+	uint32_t left = p->alarm_at > uptime_ms ? p->alarm_at - uptime_ms : 0;
+
+	p->alarm_at = ms ? uptime_ms + ms : 0;
+	if (p->alarm_at && (!next_alarm || p->alarm_at < next_alarm))
+		next_alarm = p->alarm_at;
+	return left;
+}

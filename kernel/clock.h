@@ -1,0 +1,17 @@
+/* clock: the PIT tick, uptime, the cycle counter rate and alarms (see clock.c). */
+#ifndef KERNEL_CLOCK_H
+#define KERNEL_CLOCK_H
+
+#include <stdint.h>
+
+#define HZ 1000
+
+struct proc;
+
+void clock_init(void);
+void clock_tick(void);
+uint32_t clock_uptime_ms(void);
+uint32_t clock_tsc_khz(void);
+uint32_t clock_set_alarm(struct proc *p, uint32_t ms);
+
+#endif

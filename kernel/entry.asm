@@ -1,0 +1,90 @@
+; Trap entry and exit.
+;
+; Every interrupt, exception and the IPC trap builds a struct trapframe
+; (trap.h) on the kernel stack and calls trap(frame). Traps from user mode
+; never return here: the kernel leaves through restore_user(), which irets
+; from a process's saved frame in the process table. Only an interrupt that
+; arrives while the kernel idles (in ring 0) returns through trap_common.
+
+KERNEL_DS equ 0x10
+
+extern trap
+global trap_stubs
+global restore_user
+
+%macro STUB_NOERR 1
+stub_%1:
+	push 0
+	push %1
+	jmp trap_common
+%endmacro
+
+%macro STUB_ERR 1
+stub_%1:
+	push %1
+	jmp trap_common
+%endmacro
+
+section .text
+
+trap_common:
+	pusha
+	push ds
+	push es
+	push fs
+	push gs
+	mov ax, KERNEL_DS
+	mov ds, ax
+	mov es, ax
+	mov fs, ax
+	mov gs, ax
+	cld
+	push esp
+	call trap
+	add esp, 4
+	pop gs
+	pop fs
+	pop es
+	pop ds
+	popa
+	add esp, 8
+	iret
+
+; void restore_user(struct trapframe *frame): resume a process.
+restore_user:
+	mov esp, [esp + 4]
+	pop gs
+	pop fs
+	pop es
+	pop ds
+	popa
+	add esp, 8
+	iret
+
+; CPU exceptions: these push an error code themselves.
+%assign v 0
+%rep 32
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+	STUB_ERR v
+%else
+	STUB_NOERR v
+%endif
+%assign v v + 1
+%endrep
+
+; IRQ 0-15 remapped to 32-47, and the IPC trap.
+%rep 16
+	STUB_NOERR v
+%assign v v + 1
+%endrep
+	STUB_NOERR 128
+
+section .rodata
+align 4
+trap_stubs:                      ; vectors 0-47, then 128
+%assign v 0
+%rep 48
+	dd stub_ %+ v
+%assign v v + 1
+%endrep
+	dd stub_128

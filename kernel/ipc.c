@@ -1,0 +1,281 @@
+/*
+ * ipc: synchronous rendezvous messages and asynchronous notifications.
+ *
+ * A message is copied into the kernel when it is sent, so the sender's buffer
+ * is checked once, up front. A blocked sender waits in its destination's
+ * `senders` queue; a blocked receiver has checked that its buffer is
+ * writable. Before anyone blocks, the chain of processes it would wait on is
+ * followed: if the chain comes back to it, the call fails with EDEADLK instead
+ * of hanging both forever.
+ *
+ * Every send or notify is checked against the caller's privilege record and
+ * against the destination's generation; refusals are counted and logged.
+ */
+#include <bulkhead/errno.h>
+#include "ipc.h"
+#include "proc.h"
+#include "priv.h"
+#include "klog.h"
+#include "system.h"
+#include "clock.h"
+#include "string.h"
+
+#define SEND_BLOCK   0
+#define SEND_NB      1
+#define SEND_SENDREC 2
+
+static int wants_from(const struct proc *dst, endpoint_t src)
+{
+	return dst->state == PSTATE_RECEIVING && (dst->ipc_peer == EP_ANY || dst->ipc_peer == src);
+}
+
+/* Put m in the buffer of dst, which is waiting in receive, and wake it. */
+static void deliver(struct proc *dst, const message *m)
+{
+	int r = vm_write(&dst->vm, dst->ipc_buf, m, sizeof *m);
+
+	proc_wake(dst, r);
+}
+
+/* Would `caller` waiting on `first` close a cycle of waiting processes? */
+static int deadlock(const struct proc *caller, const struct proc *first)
+{
+	const struct proc *p = first;
+	int hops;
+
+	for (hops = 0; p && hops < NR_PROCS; hops++) {
+		if (p->state != PSTATE_SENDING && !(p->state == PSTATE_RECEIVING && p->ipc_peer >= 0))
+			return 0;
+		if (p->ipc_peer == caller->endpoint)
+			return 1;
+		p = proc_lookup(p->ipc_peer);
+	}
+	return 0;
+}
+
+/* Find the live process behind ep that caller may send to; log a refusal. */
+static int ipc_target(struct proc *caller, endpoint_t ep, struct proc **dst)
+{
+	*dst = proc_lookup(ep);
+	if (!*dst) {
+		deny(caller, DENY_IPC, (uint32_t)ep, -ESRCH);
+		return -ESRCH;
+	}
+	if (!priv_may_send(caller, *dst)) {
+		deny(caller, DENY_IPC, (uint32_t)ep, -EPERM);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int kernel_call(struct proc *caller, vir_bytes umsg)
+{
+	message m;
+	int r;
+
+	if (vm_read(&caller->vm, umsg, &m, sizeof m) < 0 || vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+		return -EFAULT;
+	r = kcall_dispatch(caller, &m);
+	if (r == SUSPEND || caller->state == PSTATE_FREE || caller->state == PSTATE_ZOMBIE)
+		return SUSPEND;
+	m.m_source = EP_KERNEL;
+	m.m_type = r;
+	return vm_write(&caller->vm, umsg, &m, sizeof m);
+}
+
+static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
+{
+	struct proc *dst, **q;
+	message m;
+	int r;
+
+	if (ep == EP_KERNEL)
+		return how == SEND_SENDREC ? kernel_call(caller, umsg) : -EINVAL;
+	if (vm_read(&caller->vm, umsg, &m, sizeof m) < 0)
+		return -EFAULT;
+	if (how == SEND_SENDREC && vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+		return -EFAULT;
+	r = ipc_target(caller, ep, &dst);
+	if (r < 0)
+		return r;
+	m.m_source = caller->endpoint;
+
+	if (wants_from(dst, caller->endpoint)) {
+		deliver(dst, &m);
+		if (how != SEND_SENDREC)
+			return 0;
+		caller->ipc_peer = dst->endpoint;
+		caller->ipc_buf = umsg;
+		proc_block(caller, PSTATE_RECEIVING);
+		return SUSPEND;
+	}
+	if (how == SEND_NB)
+		return -EAGAIN;
+	if (deadlock(caller, dst))
+		return -EDEADLK;
+
+	caller->ipc_msg = m;
+	caller->ipc_peer = dst->endpoint;
+	caller->ipc_buf = umsg;
+	caller->ipc_sendrec = how == SEND_SENDREC;
+	caller->next_sender = NULL;
+	for (q = &dst->senders; *q; q = &(*q)->next_sender)
+		;
+	*q = caller;
+	proc_block(caller, PSTATE_SENDING);
+	return SUSPEND;
+}
+
+static int do_send(struct proc *c, endpoint_t ep, vir_bytes m)    { return send(c, ep, m, SEND_BLOCK); }
+static int do_sendnb(struct proc *c, endpoint_t ep, vir_bytes m)  { return send(c, ep, m, SEND_NB); }
+static int do_sendrec(struct proc *c, endpoint_t ep, vir_bytes m) { return send(c, ep, m, SEND_SENDREC); }
+
+/* Build the notification message for the highest pending source src allows. */
+static int take_notification(struct proc *p, endpoint_t src, message *m)
+{
+	static const struct { uint32_t bit; endpoint_t ep; } kernel_sources[] = {
+		{ NOTIFY_FROM_HARDWARE, EP_HARDWARE },
+		{ NOTIFY_FROM_CLOCK, EP_CLOCK },
+		{ NOTIFY_FROM_KERNEL, EP_KERNEL },
+	};
+	unsigned i;
+
+	memset(m, 0, sizeof *m);
+	m->m_type = NOTIFY_MESSAGE;
+	m->notify.time_ms = clock_uptime_ms();
+	for (i = 0; i < sizeof kernel_sources / sizeof kernel_sources[0]; i++) {
+		if ((p->notify_kernel & kernel_sources[i].bit) &&
+		    (src == EP_ANY || src == kernel_sources[i].ep)) {
+			p->notify_kernel &= ~kernel_sources[i].bit;
+			m->m_source = kernel_sources[i].ep;
+			if (m->m_source == EP_HARDWARE) {
+				m->notify.irq_pending = p->irq_pending;
+				p->irq_pending = 0;
+			}
+			return 1;
+		}
+	}
+	for (i = 0; i < NR_PROCS; i++) {
+		if (!bit_test(p->notify_pending, i))
+			continue;
+		if (src != EP_ANY && src != proc_table[i].endpoint)
+			continue;
+		bit_clear(p->notify_pending, i);
+		m->m_source = proc_table[i].endpoint;
+		return 1;
+	}
+	return 0;
+}
+
+static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
+{
+	struct proc **q, *s, *from = NULL;
+	message m;
+
+	if (vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+		return -EFAULT;
+	if (src >= 0 && !(from = proc_lookup(src)))
+		return -ESRCH;
+	if (src < 0 && src != EP_ANY && src != EP_HARDWARE && src != EP_CLOCK && src != EP_KERNEL)
+		return -EINVAL;
+
+	if (take_notification(caller, src, &m))
+		return vm_write(&caller->vm, umsg, &m, sizeof m);
+
+	for (q = &caller->senders; (s = *q); q = &s->next_sender) {
+		if (src != EP_ANY && s->endpoint != src)
+			continue;
+		*q = s->next_sender;
+		vm_write(&caller->vm, umsg, &s->ipc_msg, sizeof s->ipc_msg);
+		if (s->ipc_sendrec) {
+			s->state = PSTATE_RECEIVING;   /* now waiting for the reply */
+			s->ipc_peer = caller->endpoint;
+		} else {
+			proc_wake(s, 0);
+		}
+		return 0;
+	}
+
+	if (from && deadlock(caller, from))
+		return -EDEADLK;
+	caller->ipc_peer = src;
+	caller->ipc_buf = umsg;
+	proc_block(caller, PSTATE_RECEIVING);
+	return SUSPEND;
+}
+
+static int do_notify(struct proc *caller, endpoint_t ep, vir_bytes unused)
+{
+	struct proc *dst;
+	message m;
+	int r;
+
+	(void)unused;
+	r = ipc_target(caller, ep, &dst);
+	if (r < 0)
+		return r;
+	bit_set(dst->notify_pending, (unsigned)caller->slot);
+	if (wants_from(dst, caller->endpoint) && take_notification(dst, dst->ipc_peer, &m))
+		deliver(dst, &m);
+	return 0;
+}
+
+/* A notification from the kernel itself (interrupts, alarms, death reports). */
+void notify_kernel(struct proc *dst, uint32_t which)
+{
+	endpoint_t src = which == NOTIFY_FROM_HARDWARE ? EP_HARDWARE :
+	                 which == NOTIFY_FROM_CLOCK ? EP_CLOCK : EP_KERNEL;
+	message m;
+
+	dst->notify_kernel |= which;
+	if (wants_from(dst, src) && take_notification(dst, dst->ipc_peer, &m))
+		deliver(dst, &m);
+}
+
+typedef int (*ipc_op)(struct proc *caller, endpoint_t ep, vir_bytes umsg);
+
+static const ipc_op ipc_ops[] = {
+	[IPC_SEND]    = do_send,
+	[IPC_RECEIVE] = do_receive,
+	[IPC_SENDREC] = do_sendrec,
+	[IPC_NOTIFY]  = do_notify,
+	[IPC_SENDNB]  = do_sendnb,
+};
+
+/* The IPC trap: eax = op, ebx = endpoint, ecx = message address. */
+void ipc_trap(struct proc *caller)
+{
+	uint32_t op = caller->regs.eax;
+	int r;
+
+	if (op >= sizeof ipc_ops / sizeof ipc_ops[0] || !ipc_ops[op])
+		r = -ENOSYS;
+	else
+		r = ipc_ops[op](caller, (endpoint_t)caller->regs.ebx, caller->regs.ecx);
+	if (r != SUSPEND)
+		caller->regs.eax = (uint32_t)r;
+}
+
+/* `dead` is ending: nobody may stay blocked on it or hold its notifications. */
+void ipc_cleanup(struct proc *dead)
+{
+	struct proc *p, **q, *s;
+
+	while ((s = dead->senders)) {
+		dead->senders = s->next_sender;
+		proc_wake(s, -ESRCH);
+	}
+	if (dead->state == PSTATE_SENDING && (p = proc_lookup(dead->ipc_peer))) {
+		for (q = &p->senders; *q; q = &(*q)->next_sender) {
+			if (*q == dead) {
+				*q = dead->next_sender;
+				break;
+			}
+		}
+	}
+	for (p = proc_table; p < proc_table + NR_PROCS; p++) {
+		bit_clear(p->notify_pending, (unsigned)dead->slot);
+		if (p != dead && p->state == PSTATE_RECEIVING && p->ipc_peer == dead->endpoint)
+			proc_wake(p, -ESRCH);
+	}
+}

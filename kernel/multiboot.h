@@ -1,0 +1,35 @@
+/* The parts of the Multiboot (version 1) information the kernel reads. */
+#ifndef KERNEL_MULTIBOOT_H
+#define KERNEL_MULTIBOOT_H
+
+#include <stdint.h>
+
+#define MULTIBOOT_LOADER_MAGIC 0x2badb002
+#define MB_INFO_CMDLINE 0x004
+#define MB_INFO_MODS    0x008
+#define MB_INFO_MMAP    0x040
+#define MB_MMAP_RAM     1
+
+struct multiboot_info {
+	uint32_t flags;
+	uint32_t mem_lower, mem_upper;
+	uint32_t boot_device;
+	uint32_t cmdline;
+	uint32_t mods_count, mods_addr;
+	uint32_t syms[4];
+	uint32_t mmap_length, mmap_addr;
+} __attribute__((packed));
+
+struct multiboot_module {
+	uint32_t start, end;
+	uint32_t cmdline;
+	uint32_t reserved;
+} __attribute__((packed));
+
+struct multiboot_mmap {
+	uint32_t size;          /* of the rest of this entry */
+	uint64_t base, len;
+	uint32_t type;
+} __attribute__((packed));
+
+#endif

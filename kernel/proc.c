@@ -1,0 +1,227 @@
+/*
+ * proc: process slots, their lifetime, and how they end (interface in proc.h).
+ *
+ * A process ends in one place, proc_end(): it leaves the scheduler and IPC,
+ * gives back its memory, and becomes a ZOMBIE holding a death report until
+ * its manager collects it with KC_GETDEATH (the manager is notified from
+ * EP_KERNEL). A process with no live manager is freed at once.
+ */
+#include <bulkhead/errno.h>
+#include "proc.h"
+#include "priv.h"
+#include "ipc.h"
+#include "klog.h"
+#include "clock.h"
+#include "console.h"
+#include "gdt.h"
+#include "string.h"
+
+struct proc proc_table[NR_PROCS];
+static int next_slot;   /* slots are handed out round-robin, delaying reuse */
+
+static const char *const vector_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
+	"invalid TSS", "segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 error", "alignment check", "machine check",
+	"SIMD error", "virtualization", "control protection",
+};
+
+void proc_init(void)
+{
+	int i;
+
+	for (i = 0; i < NR_PROCS; i++) {
+		proc_table[i].slot = i;
+		proc_table[i].state = PSTATE_FREE;
+		proc_table[i].endpoint = EP_NONE;
+	}
+}
+
+static void clear_slot(struct proc *p)
+{
+	int slot = p->slot, gen = p->gen;
+
+	memset(p, 0, sizeof *p);
+	p->slot = slot;
+	p->gen = gen;
+	p->endpoint = EP_NONE;
+	p->state = PSTATE_FREE;
+}
+
+struct proc *proc_alloc(const char *name, endpoint_t manager, int priority)
+{
+	struct proc *p = NULL;
+	int i;
+
+	for (i = 0; i < NR_PROCS && !p; i++) {
+		struct proc *q = &proc_table[(next_slot + i) % NR_PROCS];
+		if (q->state == PSTATE_FREE)
+			p = q;
+	}
+	if (!p)
+		return NULL;
+	next_slot = (p->slot + 1) % NR_PROCS;
+	clear_slot(p);
+	if (vm_create(&p->vm) < 0)
+		return NULL;
+	p->gen = p->gen % ENDPOINT_GEN_MAX + 1;
+	p->endpoint = make_endpoint(p->gen, p->slot);
+	p->state = PSTATE_STOPPED;
+	p->manager = manager;
+	p->priority = priority < 0 ? 0 : priority >= NR_PRIORITIES ? NR_PRIORITIES - 1 : priority;
+	p->ticks_left = QUANTUM_MS;
+	strlcpy(p->name, name, sizeof p->name);
+	priv_init_basic(&p->priv);
+	p->regs.cs = SEL_UCODE;
+	p->regs.ds = p->regs.es = p->regs.fs = p->regs.gs = p->regs.ss = SEL_UDATA;
+	p->regs.eflags = 0x202;   /* interrupts on, IOPL 0 */
+	return p;
+}
+
+/* The live process with endpoint ep (generation included), or NULL. */
+struct proc *proc_lookup(endpoint_t ep)
+{
+	struct proc *p;
+
+	if (ep < 0 || endpoint_slot(ep) >= NR_PROCS)
+		return NULL;
+	p = &proc_table[endpoint_slot(ep)];
+	if (p->endpoint != ep || p->state == PSTATE_FREE || p->state == PSTATE_ZOMBIE)
+		return NULL;
+	return p;
+}
+
+/* Like proc_lookup, with EP_SELF meaning the caller. */
+struct proc *proc_target(struct proc *caller, endpoint_t ep)
+{
+	return ep == EP_SELF ? caller : proc_lookup(ep);
+}
+
+void proc_start(struct proc *p)
+{
+	if (p->state != PSTATE_STOPPED)
+		return;
+	p->state = PSTATE_RUNNABLE;
+	sched_ready(p);
+}
+
+/* Throw away a process that never ran. */
+void proc_discard(struct proc *p)
+{
+	vm_destroy(&p->vm);
+	clear_slot(p);
+}
+
+static void log_end(const struct proc *p, const struct kc_getdeath *how)
+{
+	switch (how->cause) {
+	case DEATH_EXCEPTION:
+		klog_add(p, KLOG_FAULT, (uint16_t)how->vector, how->addr, how->eip);
+		break;
+	case DEATH_KILLED:
+		klog_add(p, KLOG_KILLED, 0, (uint32_t)how->killer, (uint32_t)how->status);
+		break;
+	default:
+		klog_add(p, KLOG_EXIT, 0, 0, (uint32_t)how->status);
+		break;
+	}
+}
+
+/* Children of a dead manager: their reports have nowhere to go. */
+static void orphan(const struct proc *dead)
+{
+	struct proc *p;
+
+	for (p = proc_table; p < proc_table + NR_PROCS; p++) {
+		if (p->state == PSTATE_FREE || p->manager != dead->endpoint)
+			continue;
+		if (p->state == PSTATE_ZOMBIE)
+			clear_slot(p);
+		else
+			p->manager = EP_NONE;
+	}
+}
+
+void proc_end(struct proc *p, const struct kc_getdeath *how)
+{
+	struct proc *manager;
+
+	if (p->state == PSTATE_FREE || p->state == PSTATE_ZOMBIE)
+		return;
+	sched_forget(p);
+	ipc_cleanup(p);
+	p->state = PSTATE_ZOMBIE;
+	vm_destroy(&p->vm);
+	p->alarm_at = 0;
+
+	p->death = *how;
+	p->death.who = p->endpoint;
+	p->death.time_ms = clock_uptime_ms();
+	strlcpy(p->death.name, p->name, sizeof p->death.name);
+	log_end(p, how);
+	orphan(p);
+
+	manager = proc_lookup(p->manager);
+	if (manager)
+		notify_kernel(manager, NOTIFY_FROM_KERNEL);
+	else
+		clear_slot(p);
+}
+
+int proc_reap(struct proc *manager, struct kc_getdeath *out)
+{
+	struct proc *p;
+
+	for (p = proc_table; p < proc_table + NR_PROCS; p++) {
+		if (p->state == PSTATE_ZOMBIE && p->manager == manager->endpoint) {
+			*out = p->death;
+			clear_slot(p);
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* A CPU exception in user mode ends the process; the kernel goes on. */
+void proc_fault(struct proc *p, const struct trapframe *tf, uint32_t addr)
+{
+	struct kc_getdeath how = {
+		.cause = DEATH_EXCEPTION, .vector = tf->vector, .error = tf->error,
+		.addr = addr, .eip = tf->eip,
+	};
+	const char *what = tf->vector < 32 && vector_names[tf->vector] ? vector_names[tf->vector] : "exception";
+
+	kprintf("kernel: %s (ep %d) ended by %s (vector %u, error %x) at eip %x, address %x\n",
+	        p->name, p->endpoint, what, tf->vector, tf->error, tf->eip, addr);
+	proc_end(p, &how);
+}
+
+static uint32_t count_bits(const uint32_t *map, unsigned words)
+{
+	uint32_t n = 0;
+
+	while (words--)
+		n += (uint32_t)__builtin_popcount(*map++);
+	return n;
+}
+
+void proc_info(const struct proc *p, struct procinfo *out)
+{
+	memset(out, 0, sizeof *out);
+	out->endpoint = p->endpoint;
+	out->manager = p->manager;
+	out->state = p->state;
+	out->ipc_peer = p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING ? p->ipc_peer : EP_NONE;
+	out->priority = p->priority;
+	out->cpu_ticks = p->cpu_ticks;
+	out->pages = p->vm.pages;
+	out->priv_flags = p->priv.flags;
+	out->n_kcalls = count_bits(p->priv.kcalls, NR_KCALL_BITS / 32);
+	out->n_ipc_targets = p->priv.flags & PRIV_IPC_ANY ? NR_PROCS : count_bits(p->priv.ipc_to, NR_PROCS / 32);
+	out->n_io_ranges = p->priv.n_io;
+	out->n_irqs = count_bits(&p->priv.irqs, 1);
+	out->n_mem_ranges = p->priv.n_mem;
+	memcpy(out->denied, p->denied, sizeof out->denied);
+	strlcpy(out->name, p->name, sizeof out->name);
+}

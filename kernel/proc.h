@@ -1,0 +1,92 @@
+/*
+ * proc: the process table.
+ *
+ * A slot is FREE, RUNNABLE (in a ready queue), blocked (SENDING/RECEIVING),
+ * STOPPED (created, not yet allowed to run) or a ZOMBIE (dead; its manager
+ * has not yet collected the death report). Each reuse of a slot bumps its
+ * generation, so old endpoints stop working.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <bulkhead/ipc.h>
+#include <bulkhead/priv.h>
+#include <bulkhead/klog.h>
+#include <bulkhead/procinfo.h>
+#include "trap.h"
+#include "vm.h"
+
+#define NR_PRIORITIES 8
+#define QUANTUM_MS    10
+
+/* Pending notifications from kernel pseudo-endpoints (proc.notify_kernel). */
+#define NOTIFY_FROM_HARDWARE 0x1
+#define NOTIFY_FROM_CLOCK    0x2
+#define NOTIFY_FROM_KERNEL   0x4
+
+/* Returned by IPC code when the caller blocked: its eax is set later. */
+#define SUSPEND 1
+
+struct proc {
+	struct trapframe regs;        /* user registers while not running */
+	uint8_t fpu[108];             /* x87 state (fnsave), valid if fpu_used */
+	int fpu_used;
+
+	int slot;
+	int gen;
+	endpoint_t endpoint;
+	enum proc_state state;
+	char name[PROC_NAME_LEN];
+	endpoint_t manager;           /* receives the death report */
+
+	int priority;                 /* 0 is the highest */
+	int ticks_left;
+	uint32_t cpu_ticks;
+	struct proc *next_ready;
+
+	struct vmspace vm;
+
+	endpoint_t ipc_peer;          /* SENDING: to whom; RECEIVING: from whom */
+	vir_bytes ipc_buf;            /* where a received message goes */
+	int ipc_sendrec;              /* SENDING as the first half of sendrec */
+	message ipc_msg;              /* SENDING: the message, copied in */
+	struct proc *senders;         /* processes blocked sending to this one */
+	struct proc *next_sender;
+	uint32_t notify_pending[NR_PROCS / 32];   /* by sender slot */
+	uint32_t notify_kernel;       /* NOTIFY_FROM_* */
+	uint32_t irq_pending;         /* lines that fired since the last delivery */
+
+	struct priv priv;
+	uint32_t denied[NR_DENY_KINDS];
+
+	uint32_t alarm_at;            /* uptime in ms; 0: no alarm */
+	struct kc_getdeath death;     /* ZOMBIE: how it ended */
+};
+
+extern struct proc proc_table[NR_PROCS];
+extern struct proc *current;      /* NULL while the kernel idles */
+
+void proc_init(void);
+struct proc *proc_alloc(const char *name, endpoint_t manager, int priority);
+struct proc *proc_lookup(endpoint_t ep);
+struct proc *proc_target(struct proc *caller, endpoint_t ep);
+void proc_start(struct proc *p);
+void proc_discard(struct proc *p);
+void proc_end(struct proc *p, const struct kc_getdeath *how);
+int  proc_reap(struct proc *manager, struct kc_getdeath *out);
+void proc_fault(struct proc *p, const struct trapframe *tf, uint32_t addr);
+void proc_info(const struct proc *p, struct procinfo *out);
+
+/* sched.c */
+void sched_ready(struct proc *p);
+void sched_unready(struct proc *p);
+void sched_tick(void);
+void sched_fpu_trap(struct proc *p);
+void sched_forget(struct proc *p);
+void kernel_exit(void) __attribute__((noreturn));
+
+/* Blocking and waking, used by IPC. */
+void proc_block(struct proc *p, enum proc_state why);
+void proc_wake(struct proc *p, int result);
+
+#endif

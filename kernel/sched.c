@@ -1,0 +1,127 @@
+/*
+ * sched: priority round-robin scheduling and the way back to user mode.
+ *
+ * Runnable processes sit in one FIFO per priority; the one running stays at
+ * the head of its queue. The clock moves it to the tail when its quantum is
+ * used up, so equal priorities share the CPU and a spinning process cannot
+ * starve its peers. When nothing is runnable the kernel halts until the next
+ * interrupt. The x87 state is switched lazily: the first FPU instruction
+ * after a switch traps (CR0.TS) and loads the right state.
+ */
+#include "proc.h"
+#include "cpu.h"
+#include "panic.h"
+
+struct proc *current;
+static struct proc *ready_head[NR_PRIORITIES];
+static struct proc *ready_tail[NR_PRIORITIES];
+static struct proc *fpu_owner;
+
+void sched_ready(struct proc *p)
+{
+	int q = p->priority;
+
+	p->next_ready = NULL;
+	if (ready_tail[q])
+		ready_tail[q]->next_ready = p;
+	else
+		ready_head[q] = p;
+	ready_tail[q] = p;
+}
+
+void sched_unready(struct proc *p)
+{
+	int q = p->priority;
+	struct proc **pp, *prev = NULL;
+
+	for (pp = &ready_head[q]; *pp; prev = *pp, pp = &(*pp)->next_ready) {
+		if (*pp == p) {
+			*pp = p->next_ready;
+			if (ready_tail[q] == p)
+				ready_tail[q] = prev;
+			p->next_ready = NULL;
+			return;
+		}
+	}
+	panic("sched_unready: %s (ep %d) is not in ready queue %d", p->name, p->endpoint, q);
+}
+
+void proc_block(struct proc *p, enum proc_state why)
+{
+	sched_unready(p);
+	p->state = why;
+}
+
+void proc_wake(struct proc *p, int result)
+{
+	p->regs.eax = (uint32_t)result;
+	p->state = PSTATE_RUNNABLE;
+	sched_ready(p);
+}
+
+void sched_tick(void)
+{
+	struct proc *p = current;
+
+	if (!p || p->state != PSTATE_RUNNABLE)
+		return;
+	p->cpu_ticks++;
+	if (--p->ticks_left > 0)
+		return;
+	p->ticks_left = QUANTUM_MS;
+	sched_unready(p);
+	sched_ready(p);
+}
+
+void sched_fpu_trap(struct proc *p)
+{
+	write_cr0(read_cr0() & ~CR0_TS);
+	if (fpu_owner == p)
+		return;
+	if (fpu_owner)
+		__asm__ volatile("fnsave %0" : "=m"(fpu_owner->fpu));
+	if (p->fpu_used)
+		__asm__ volatile("frstor %0" :: "m"(p->fpu));
+	else
+		__asm__ volatile("fninit");
+	p->fpu_used = 1;
+	fpu_owner = p;
+}
+
+/* p is going away: drop it from the queues and the FPU. */
+void sched_forget(struct proc *p)
+{
+	if (p->state == PSTATE_RUNNABLE)
+		sched_unready(p);
+	if (fpu_owner == p)
+		fpu_owner = NULL;
+	if (current == p)
+		current = NULL;
+}
+
+static struct proc *pick(void)
+{
+	int q;
+
+	for (q = 0; q < NR_PRIORITIES; q++)
+		if (ready_head[q])
+			return ready_head[q];
+	return NULL;
+}
+
+void kernel_exit(void)
+{
+	struct proc *p;
+	uint32_t cr0;
+
+	while (!(p = pick())) {
+		current = NULL;
+		idle_wait();
+	}
+	current = p;
+	vm_switch(&p->vm);
+	cr0 = read_cr0();
+	if ((fpu_owner == p) == !!(cr0 & CR0_TS))
+		write_cr0(cr0 ^ CR0_TS);
+	restore_user(&p->regs);
+}

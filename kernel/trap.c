@@ -1,0 +1,82 @@
+/*
+ * trap: the IDT, and where every entry into the kernel is dispatched.
+ *
+ * From user mode: the registers are saved in the current process, the event
+ * is handled, and kernel_exit() resumes whichever process should run. A CPU
+ * exception in user mode ends that process (proc_fault). From kernel mode
+ * only interrupts are expected (the kernel runs with interrupts off except
+ * while idle); anything else is a kernel bug and panics.
+ */
+#include <bulkhead/ipc.h>
+#include "trap.h"
+#include "gdt.h"
+#include "proc.h"
+#include "ipc.h"
+#include "irq.h"
+#include "cpu.h"
+#include "console.h"
+#include "panic.h"
+
+#define GATE_KERNEL 0x8e    /* present, DPL 0, 32-bit interrupt gate */
+#define GATE_USER   0xee    /* present, DPL 3: reachable with int from ring 3 */
+#define NR_STUBS    48
+
+extern const uint32_t trap_stubs[NR_STUBS + 1];
+static uint64_t idt[256];
+
+static uint64_t gate(uint32_t handler, uint8_t type)
+{
+	return (uint64_t)(handler & 0xffff)
+	     | (uint64_t)SEL_KCODE << 16
+	     | (uint64_t)type << 40
+	     | (uint64_t)(handler >> 16) << 48;
+}
+
+void idt_init(void)
+{
+	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
+	int v;
+
+	for (v = 0; v < NR_STUBS; v++)
+		idt[v] = gate(trap_stubs[v], GATE_KERNEL);
+	idt[IPC_VECTOR] = gate(trap_stubs[NR_STUBS], GATE_USER);
+	idtr.limit = sizeof idt - 1;
+	idtr.base = (uint32_t)idt;
+	__asm__ volatile("lidt %0" :: "m"(idtr));
+}
+
+void dump_frame(const struct trapframe *tf)
+{
+	kprintf("  vector %u error %x eip %x cs %x eflags %x cr2 %x\n",
+	        tf->vector, tf->error, tf->eip, tf->cs, tf->eflags, read_cr2());
+	kprintf("  eax %x ebx %x ecx %x edx %x esi %x edi %x ebp %x\n",
+	        tf->eax, tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
+	if ((tf->cs & 3) == 3)
+		kprintf("  user esp %x ss %x\n", tf->esp, tf->ss);
+}
+
+void trap(struct trapframe *tf)
+{
+	int from_user = (tf->cs & 3) == 3;
+	uint32_t v = tf->vector;
+
+	if (from_user)
+		current->regs = *tf;
+
+	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
+		irq_handle((int)(v - IRQ_BASE));
+	} else if (!from_user) {
+		kprintf("kernel: exception %u in kernel mode\n", v);
+		dump_frame(tf);
+		panic("unexpected trap in kernel mode");
+	} else if (v == IPC_VECTOR) {
+		ipc_trap(current);
+	} else if (v == VEC_NM) {
+		sched_fpu_trap(current);
+	} else {
+		proc_fault(current, tf, v == VEC_PF ? read_cr2() : 0);
+	}
+
+	if (from_user)
+		kernel_exit();
+}

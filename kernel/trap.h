@@ -1,0 +1,26 @@
+/*
+ * trap: the IDT and the single entry point for interrupts, exceptions and
+ * IPC traps. kernel/entry.asm builds a struct trapframe and calls trap().
+ */
+#ifndef KERNEL_TRAP_H
+#define KERNEL_TRAP_H
+
+#include <stdint.h>
+
+struct trapframe {
+	uint32_t gs, fs, es, ds;
+	uint32_t edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax;
+	uint32_t vector, error;
+	uint32_t eip, cs, eflags, esp, ss;   /* esp, ss: only from user mode */
+};
+
+#define IRQ_BASE 32     /* IRQ n arrives on vector IRQ_BASE + n */
+#define VEC_NM   7      /* device not available: lazy FPU switch */
+#define VEC_PF   14
+
+void idt_init(void);
+void trap(struct trapframe *tf);
+void restore_user(struct trapframe *tf) __attribute__((noreturn));
+void dump_frame(const struct trapframe *tf);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * vm: address spaces.
+ *
+ * Every process has its own page directory. The low KERNEL_SPACE_END bytes
+ * (physical memory, 1:1) are shared, supervisor-only; the rest is the
+ * process's own. The kernel never dereferences a user pointer: it walks the
+ * page tables, checks present/user/writable for every page of a range before
+ * copying anything, and copies through the 1:1 map. A bad address is -EFAULT,
+ * never a kernel page fault.
+ *
+ * Pages mapped with PTE_DEVICE (device memory) are not owned: they are never
+ * freed, never copied by the kernel.
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include <bulkhead/types.h>
+#include <bulkhead/layout.h>
+
+#define PTE_P      0x001
+#define PTE_W      0x002
+#define PTE_U      0x004
+#define PTE_PWT    0x008
+#define PTE_PCD    0x010
+#define PTE_PS     0x080
+#define PTE_G      0x100
+#define PTE_DEVICE 0x200   /* available bit: device memory, not owned */
+
+struct vmspace {
+	phys_bytes pd;          /* page directory */
+	vir_bytes heap_start;   /* end of the loaded program, page aligned */
+	vir_bytes brk;          /* current end of the heap */
+	vir_bytes map_next;     /* next free address for device/DMA mappings */
+	uint32_t pages;         /* physical pages owned, page tables included */
+};
+
+void vm_init(void);
+phys_bytes vm_kernel_pd(void);
+int  vm_create(struct vmspace *vm);
+void vm_destroy(struct vmspace *vm);
+void vm_switch(const struct vmspace *vm);
+
+int  vm_alloc(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags);
+int  vm_map(struct vmspace *vm, vir_bytes va, phys_bytes pa, uint32_t flags);
+void vm_release(struct vmspace *vm, vir_bytes va, size_t len);
+int  vm_protect(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags);
+
+int  vm_check(const struct vmspace *vm, vir_bytes va, size_t len, int write);
+int  vm_read(const struct vmspace *vm, vir_bytes va, void *buf, size_t len);
+int  vm_write(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
+int  vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
+int  vm_copy(const struct vmspace *dst, vir_bytes dva,
+             const struct vmspace *src, vir_bytes sva, size_t len);
+int  vm_translate(const struct vmspace *vm, vir_bytes va, phys_bytes *pa, uint32_t *flags);
+
+#endif
