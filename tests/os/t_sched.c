@@ -1,0 +1,51 @@
+/*
+ * t_sched: the preemption test controller (boot configuration test-preempt).
+ *
+ * A spinner that never blocks and a worker share a priority. Proves: the
+ * worker still finishes (the timer preempts the spinner), the spinner did get
+ * the CPU too (round robin, not starvation the other way), and the spinner
+ * can be killed by its manager, which gets the report.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "lib/testlib.h"
+
+#define WORK 20000000
+
+int main(void)
+{
+	endpoint_t ep[NR_ROLES] = { 0 };
+	struct procinfo spin, work;
+	struct kc_getdeath d;
+	message m;
+	int r;
+
+	if (t_collect(ep, 2, 10000) < 0) {
+		t_fail("workers_started", "spinner or worker missing");
+		t_finish();
+	}
+	t_go(ep[ROLE_SPINNER], EP_NONE, 0, 0);
+	t_go(ep[ROLE_WORKER], EP_NONE, WORK, 0);
+	r = t_receive(ep[ROLE_WORKER], &m, 60000);
+	t_check("preempt_no_starvation", r == 0 && m.m_type == TEST_DONE &&
+	        (uint32_t)m.test_done.result == t_work(WORK),
+	        "worker finished next to a spinner of equal priority (r=%d)", r);
+
+	/* The spinner ran from before the worker started to now: round robin
+	 * gives it at least about as much CPU as the worker had. */
+	r = sys_procinfo(-1, ep[ROLE_SPINNER], &spin);
+	if (r == 0)
+		r = sys_procinfo(-1, ep[ROLE_WORKER], &work);
+	t_check("preempt_round_robin", r == 0 && spin.state == PSTATE_RUNNABLE && work.cpu_ticks >= 20 &&
+	        spin.cpu_ticks >= work.cpu_ticks / 2,
+	        "CPU shared: spinner %u ms, worker %u ms", spin.cpu_ticks, work.cpu_ticks);
+
+	r = sys_kill(ep[ROLE_SPINNER], 9);
+	if (r == 0)
+		r = t_receive(EP_KERNEL, &m, 5000);
+	if (r == 0)
+		r = sys_getdeath(&d);
+	t_check("kill_by_manager", r == 0 && d.who == ep[ROLE_SPINNER] && d.cause == DEATH_KILLED,
+	        "spinner killed, report: cause %u by %d", d.cause, (int)d.killer);
+	t_finish();
+}

@@ -1,0 +1,79 @@
+"""Booting the Bulkhead image in QEMU from the host (tests and benchmarks).
+
+A Machine starts qemu-system-i386 (TCG, never KVM) on build/bulkhead.iso with
+the serial console on a pipe, picks the boot configuration through the SMBIOS
+family string (see boot/grub.cfg), and reads the console with deadlines.
+Only the QEMU process a Machine started is ever killed.
+"""
+import os
+import re
+import selectors
+import subprocess
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+ISO = os.path.join(BUILD, "bulkhead.iso")
+DEBUG_EXIT_OK = 1            # isa-debug-exit exit code for status 0: (0 << 1) | 1
+
+
+class Machine:
+    def __init__(self, config, extra_args=()):
+        self.config = config
+        self.cmd = [
+            "qemu-system-i386", "-machine", "pc", "-m", "128M", "-cdrom", ISO,
+            "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
+            "-nic", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-smbios", f"type=1,family={config}", *extra_args,
+        ]
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.proc.stdout, selectors.EVENT_READ)
+        self.raw = b""
+        self.eof = False
+
+    @property
+    def text(self):
+        return self.raw.decode("utf-8", "replace")
+
+    def _read(self, timeout):
+        if self.eof or not self.sel.select(timeout=timeout):
+            return
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if data:
+            self.raw += data
+        else:
+            self.eof = True
+
+    def wait_for(self, pattern, timeout):
+        """Wait for a complete console line matching pattern; the match, or None."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.text
+            m = regex.search(text[:text.rfind("\n") + 1])
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or self.eof:
+                return None
+            self._read(min(left, 0.5))
+
+    def wait_exit(self, timeout):
+        """Read until QEMU exits; its exit code, or None on timeout."""
+        deadline = time.monotonic() + timeout
+        while not self.eof and time.monotonic() < deadline:
+            self._read(min(deadline - time.monotonic(), 0.5))
+        try:
+            return self.proc.wait(timeout=max(0.0, deadline - time.monotonic()) + 1)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.sel.close()
+        self.proc.stdout.close()

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Run every Bulkhead test: host unit tests, the kernel size check, and the
+in-OS tests (tests/os/manifest.py), each in its own QEMU under a timeout.
+
+Prints one line per case and, last, `N passed, N failed`. Exits non-zero if
+anything failed. Console logs of each boot go to build/test-logs/.
+
+Usage: tests/run.py [--only SUBSTRING] [--jobs N]
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+
+from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
+
+LOGS = os.path.join(BUILD, "test-logs")
+KERNEL_LOC_LIMIT = 5000
+DEFAULT_TIMEOUT = 180        # seconds per boot; TCG, generous for slow CI machines
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "os"))
+from manifest import BOOTS  # noqa: E402
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def add(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print(f"{'PASS' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""), flush=True)
+
+
+def boot(spec):
+    """Boot one configuration; return (console text, exit code, timed out)."""
+    timeout = spec.get("timeout", DEFAULT_TIMEOUT)
+    machine = Machine(spec["config"])
+    try:
+        if spec.get("stop"):
+            timed_out = machine.wait_for(spec["stop"], timeout) is None
+            code = None
+        else:
+            code = machine.wait_exit(timeout)
+            timed_out = code is None
+    finally:
+        machine.stop()
+    return machine.text, code, timed_out
+
+
+def judge_boot(spec, text, code, timed_out, results):
+    config = spec["config"]
+    log = os.path.join(LOGS, f"{config}.log")
+    reported = {}
+    for m in re.finditer(r"^\[test\] (PASS|FAIL) (\S+): (.*?)\r?$", text, re.M):
+        reported[m.group(2)] = (m.group(1) == "PASS", m.group(3))
+    for case in spec.get("cases", []):
+        ok, detail = reported.pop(case, (False, f"never reported (see {log})"))
+        results.add(f"{config}/{case}", ok, detail)
+    for case, pattern in spec.get("console", []):
+        found = re.search(pattern, text)
+        results.add(f"{config}/{case}", bool(found), "" if found else f"no line matching {pattern!r} (see {log})")
+    for case, (ok, detail) in reported.items():
+        results.add(f"{config}/{case}", False, f"reported but not in tests/os/manifest.py ({detail})")
+
+    problems = []
+    if "KERNEL PANIC" in text:
+        problems.append("kernel panic")
+    if timed_out:
+        problems.append(f"timed out after {spec.get('timeout', DEFAULT_TIMEOUT)} s")
+    elif spec.get("stop") is None and code != DEBUG_EXIT_OK:
+        problems.append(f"QEMU exit code {code} (want {DEBUG_EXIT_OK}: the test shut down with status 0)")
+    results.add(f"{config}/boot", not problems, "; ".join(problems) + (f" (see {log})" if problems else ""))
+
+
+def run_boot(spec):
+    text, code, timed_out = boot(spec)
+    os.makedirs(LOGS, exist_ok=True)
+    with open(os.path.join(LOGS, f"{spec['config']}.log"), "w") as f:
+        f.write(text)
+    return spec, text, code, timed_out
+
+
+def run_unit_tests(results, only):
+    unit_dir = os.path.join(BUILD, "unit")
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP",
+               BULKHEAD_SAMPLE_ELF=os.path.join(BUILD, "bin", "t_hello.elf"))
+    for name in sorted(os.listdir(unit_dir)):
+        if only and only not in f"unit/{name}":
+            continue
+        p = subprocess.run([os.path.join(unit_dir, name)], env=env, capture_output=True, text=True, timeout=300)
+        out = p.stdout + p.stderr
+        cases = re.findall(r"^(ok|not ok) \d+ - (\S+)", out, re.M)
+        for verdict, case in cases:
+            detail = ""
+            if verdict != "ok":
+                after = out.split(f"not ok", 1)[1]
+                detail = " ".join(l.strip("# ") for l in after.splitlines()[1:3])
+            results.add(f"unit/{name}/{case}", verdict == "ok", detail)
+        if p.returncode != 0 and not any(v != "ok" for v, _ in cases):
+            results.add(f"unit/{name}", False, f"exit code {p.returncode}: {out.strip()[-300:]}")
+
+
+def check_kernel_size(results, only):
+    if only and only not in "kernel_size":
+        return
+    p = subprocess.run(["cloc", "--quiet", "--csv", "kernel"], cwd=ROOT, capture_output=True, text=True)
+    code = None
+    for line in p.stdout.splitlines():
+        fields = line.split(",")
+        if len(fields) >= 5 and fields[1] == "SUM":
+            code = int(fields[4])
+    results.add("kernel_size", code is not None and code < KERNEL_LOC_LIMIT,
+                f"cloc counts {code} lines of code in kernel/ (limit {KERNEL_LOC_LIMIT})")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", help="run only tests whose name contains this")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="QEMU boots at once")
+    args = ap.parse_args()
+    results = Results()
+
+    run_unit_tests(results, args.only)
+    check_kernel_size(results, args.only)
+    boots = [b for b in BOOTS if not args.only or args.only in b["config"] or
+             any(args.only in c for c in b.get("cases", []))]
+    if boots and not os.path.exists(ISO):
+        results.add("boot_image", False, f"{ISO} is missing: run make first")
+        boots = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for spec, text, code, timed_out in pool.map(run_boot, boots):
+            judge_boot(spec, text, code, timed_out, results)
+
+    print(f"{results.passed} passed, {results.failed} failed")
+    return 1 if results.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
