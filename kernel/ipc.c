@@ -43,6 +43,8 @@ static int deadlock(const struct proc *caller, const struct proc *first)
 	const struct proc *p = first;
 	int hops;
 
+	if (first == caller)
+		return 1;
 	for (hops = 0; p && hops < NR_PROCS; hops++) {
 		if (p->state != PSTATE_SENDING && !(p->state == PSTATE_RECEIVING && p->ipc_peer >= 0))
 			return 0;
@@ -176,6 +178,8 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 		return -EFAULT;
 	if (src >= 0 && !(from = proc_lookup(src)))
 		return -ESRCH;
+	if (from == caller)
+		return -EDEADLK;
 	if (src < 0 && src != EP_ANY && src != EP_HARDWARE && src != EP_CLOCK && src != EP_KERNEL)
 		return -EINVAL;
 

@@ -4,6 +4,10 @@ Every boot configuration (boot/configs/NAME.cfg) run by tests/run.py is listed
 here with the cases its test programs report as `[test] PASS <case>` and the
 console lines it must print. A case that is never reported fails, and so does
 a `[test]` line for a case not listed here (keep the two in step).
+
+A boot normally ends with the test program shutting the machine down with
+status 0; one with a "stop" pattern runs until a console line matches it, and
+then the harness stops QEMU.
 """
 
 BOOTS = [
@@ -13,7 +17,7 @@ BOOTS = [
         "cases": [
             "ipc_pingpong", "ipc_source_unforgeable", "notify_coalesce", "death_reported",
             "send_to_dead_endpoint", "send_to_stale_generation", "deadlock_two_cycle",
-            "deadlock_three_cycle", "denied_ipc", "denied_kcall", "denied_logged",
+            "deadlock_three_cycle", "deadlock_self", "denied_ipc", "denied_kcall", "denied_logged",
             "denied_counted",
         ],
     },

@@ -119,6 +119,18 @@ static void test_deadlock(void)
 	        d1.test_done.result, d2.test_done.result, -EDEADLK);
 }
 
+static void test_self(void)
+{
+	message m;
+	int rs, rr;
+
+	memset(&m, 0, sizeof m);
+	rs = ipc_send(sys_self(), &m);
+	rr = ipc_receive(sys_self(), &m);
+	t_check("deadlock_self", rs == -EDEADLK && rr == -EDEADLK,
+	        "send to self %d, receive from self %d (want %d)", rs, rr, -EDEADLK);
+}
+
 /* Is there a denial by `who` of this kind and target in the log since seq? */
 static int logged(uint32_t seq, endpoint_t who, int kind, uint32_t target, int err)
 {
@@ -184,6 +196,7 @@ int main(void)
 	test_notify();
 	test_dead_endpoint();
 	test_deadlock();
+	test_self();
 	test_denied();
 	t_finish();
 }
