@@ -4,12 +4,13 @@
  * Every GRUB module is an ELF program started as a boot process. GRUB
  * passes the words after the module's path, which are
  *
- *     NAME [priv=system|user] [prio=P] [manager] [install] [-- args...]
+ *     NAME [priv=system|user] [prio=P] [manager] [install] [stopped] [-- args...]
  *
  * NAME is the process name and its argv[0].
  * `priv` picks a privilege template (below), `manager` makes this process the
  * one that receives the death reports of the other boot processes, `install`
- * lets it set privilege records (KC_PRIVCTL). A module that does not parse or
+ * lets it set privilege records (KC_PRIVCTL), `stopped` keeps it from running
+ * until an installer gives it its privileges. A module that does not parse or
  * is not a valid executable is refused with a message and the rest boot.
  */
 #include "boot.h"
@@ -45,7 +46,7 @@ struct boot_options {
 	char name[PROC_NAME_LEN];
 	const struct priv_template *priv;
 	int priority;
-	int manager, install;
+	int manager, install, stopped;
 	char args[CMDLINE_MAX];
 	size_t args_len;
 	int argc;
@@ -53,6 +54,7 @@ struct boot_options {
 
 static struct boot_module modules[MAX_MODULES];
 static int nr_modules;
+static uint32_t total_pages;
 
 extern char kernel_start[], kernel_end[];
 
@@ -80,6 +82,7 @@ void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
 			pmem_mark_free(m->base, m->len);
 	}
 	pmem_mark_used(0, 0x100000);   /* BIOS area and boot loader data */
+	total_pages = pmem_free_pages();
 	pmem_mark_used((phys_bytes)kernel_start, (phys_bytes)(kernel_end - kernel_start));
 
 	if (!(mbi->flags & MB_INFO_MODS))
@@ -139,7 +142,11 @@ static const char *parse_option(char *word, struct boot_options *o)
 		o->install = 1;
 		return NULL;
 	}
-	return "unknown option (expected priv=, prio=, manager, install or --)";
+	if (strncmp(word, "stopped", 8) == 0) {
+		o->stopped = 1;
+		return NULL;
+	}
+	return "unknown option (expected priv=, prio=, manager, install, stopped or --)";
 }
 
 static int add_arg(struct boot_options *o, const char *word)
@@ -230,6 +237,8 @@ static struct proc *start_module(const struct boot_module *m, struct boot_option
 	return p;
 }
 
+uint32_t boot_total_pages(void) { return total_pages; }
+
 void boot_start_processes(void)
 {
 	struct proc *started[MAX_MODULES], *manager = NULL;
@@ -251,9 +260,11 @@ void boot_start_processes(void)
 		for (j = 0; j < n && opts[i].priv->may_send_to_system; j++)
 			if (started[j]->priv.flags & PRIV_SYSTEM)
 				bit_set(p->priv.ipc_to, (unsigned)started[j]->slot);
-		kprintf("boot: %s is endpoint %d (priv %s%s%s)\n", p->name, p->endpoint, opts[i].priv->name,
-		        p == manager ? ", manager" : "", opts[i].install ? ", install" : "");
-		proc_start(p);
+		kprintf("boot: %s is endpoint %d (priv %s%s%s%s)\n", p->name, p->endpoint, opts[i].priv->name,
+		        p == manager ? ", manager" : "", opts[i].install ? ", install" : "",
+		        opts[i].stopped ? ", waits for its privileges" : "");
+		if (!opts[i].stopped)
+			proc_start(p);
 	}
 	if (n == 0)
 		kprintf("boot: no boot process could be started; nothing to run\n");

@@ -6,5 +6,6 @@
 
 void boot_read_info(uint32_t magic, const struct multiboot_info *mbi);
 void boot_start_processes(void);
+uint32_t boot_total_pages(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "priv.h"
 #include "ipc.h"
+#include "irq.h"
 #include "klog.h"
 #include "clock.h"
 #include "console.h"
@@ -151,6 +152,7 @@ void proc_end(struct proc *p, const struct kc_getdeath *how)
 		return;
 	sched_forget(p);
 	ipc_cleanup(p);
+	irq_release_all(p);
 	p->state = PSTATE_ZOMBIE;
 	vm_destroy(&p->vm);
 	p->alarm_at = 0;

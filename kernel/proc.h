@@ -59,6 +59,10 @@ struct proc {
 	struct priv priv;
 	uint32_t denied[NR_DENY_KINDS];
 
+	vir_bytes grant_table;        /* the process's struct grant array, or 0 */
+	uint32_t grant_count;
+	uint32_t dma_pages;           /* DMA buffers it holds, in pages */
+
 	uint32_t alarm_at;            /* uptime in ms; 0: no alarm */
 	struct kc_getdeath death;     /* ZOMBIE: how it ended */
 };

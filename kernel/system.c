@@ -21,6 +21,18 @@ static const kcall_handler kcall_table[NR_KCALLS] = {
 	[KC_PROCINFO] = do_procinfo,
 	[KC_GETLOG]   = do_getlog,
 	[KC_SHUTDOWN] = do_shutdown,
+	[KC_SYSINFO]  = do_sysinfo,
+	[KC_PRIVCTL]  = do_privctl,
+	[KC_DEVIO]    = do_devio,
+	[KC_VDEVIO]   = do_vdevio,
+	[KC_SETGRANT] = do_setgrant,
+	[KC_SAFECOPY] = do_safecopy,
+	[KC_VSAFECOPY] = do_vsafecopy,
+	[KC_IRQCTL]   = do_irqctl,
+	[KC_MAPMEM]   = do_mapmem,
+	[KC_DMAALLOC] = do_dmaalloc,
+	[KC_UMAP]     = do_umap,
+	[KC_TRACE]    = do_trace,
 };
 
 int kcall_dispatch(struct proc *caller, message *m)

@@ -21,5 +21,17 @@ int do_kill(struct proc *caller, message *m);
 int do_procinfo(struct proc *caller, message *m);
 int do_getlog(struct proc *caller, message *m);
 int do_shutdown(struct proc *caller, message *m);
+int do_sysinfo(struct proc *caller, message *m);
+int do_privctl(struct proc *caller, message *m);
+int do_devio(struct proc *caller, message *m);
+int do_vdevio(struct proc *caller, message *m);
+int do_setgrant(struct proc *caller, message *m);
+int do_safecopy(struct proc *caller, message *m);
+int do_vsafecopy(struct proc *caller, message *m);
+int do_irqctl(struct proc *caller, message *m);
+int do_mapmem(struct proc *caller, message *m);
+int do_dmaalloc(struct proc *caller, message *m);
+int do_umap(struct proc *caller, message *m);
+int do_trace(struct proc *caller, message *m);
 
 #endif

@@ -30,6 +30,7 @@
 #define ERANGE  34
 #define EDEADLK 45   /* the operation would close a cycle of blocked processes */
 #define ENOSYS  88   /* no such call */
+#define ELOOP   92   /* grant chain deeper than GRANT_MAX_DEPTH, or a cycle */
 #define ETIMEDOUT 116
 
 #endif

@@ -21,12 +21,25 @@ enum kcall_nr {
 	KC_PROCINFO,    /* read one process-table slot */
 	KC_GETLOG,      /* read the kernel event log */
 	KC_SHUTDOWN,    /* power off (isa-debug-exit status for the test harness) */
+	KC_SYSINFO,     /* free memory and other system-wide figures */
+	KC_PRIVCTL,     /* installer: set or extend a process's privilege record */
+	KC_DEVIO,       /* one port read or write */
+	KC_VDEVIO,      /* a vector of port reads and writes, all or nothing */
+	KC_SETGRANT,    /* register the caller's grant table */
+	KC_SAFECOPY,    /* copy to/from memory granted to the caller */
+	KC_VSAFECOPY,   /* a vector of such copies, all or nothing */
+	KC_IRQCTL,      /* hook, enable, disable or release an IRQ line */
+	KC_MAPMEM,      /* map device memory the caller owns */
+	KC_DMAALLOC,    /* physically contiguous memory, with its address */
+	KC_UMAP,        /* physical address of the caller's own memory */
+	KC_TRACE,       /* read or patch another process's text */
 	NR_KCALLS
 };
 
 /* Every privilege record has these. */
 #define KCALLS_BASIC ((1u << KC_EXIT) | (1u << KC_BRK) | (1u << KC_DIAG) | \
-                      (1u << KC_TIME) | (1u << KC_ALARM) | (1u << KC_PROCINFO))
+                      (1u << KC_TIME) | (1u << KC_ALARM) | (1u << KC_PROCINFO) | \
+                      (1u << KC_SYSINFO))
 
 #define MSG_PAYLOAD_MAX 56
 #define MSG_PAYLOAD(type) \
@@ -42,6 +55,33 @@ struct kc_procinfo  { int32_t slot; endpoint_t target; vir_bytes buf; };  /* slo
 struct kc_getlog    { uint32_t from_seq; vir_bytes buf; uint32_t max;     /* in */
                       uint32_t count; uint32_t next_seq; };                /* out */
 struct kc_shutdown  { int32_t status; };
+struct kc_sysinfo   { uint32_t free_pages, total_pages, procs, uptime_ms; };
+
+#define PRIVCTL_SET    0x1     /* replace the record (basic calls are always kept) */
+#define PRIVCTL_EXTEND 0x2     /* add the record's rights to the current ones */
+#define PRIVCTL_START  0x4     /* let a process waiting for its privileges run */
+struct kc_privctl   { endpoint_t target; uint32_t op; vir_bytes priv; };
+
+struct kc_devio     { uint32_t port; uint32_t value; uint8_t size; uint8_t dir; uint8_t pad[2]; };
+struct kc_vdevio    { vir_bytes vec; uint32_t count; int32_t bad_index; };   /* out: -1 or bad entry */
+struct kc_setgrant  { vir_bytes table; uint32_t count; };
+struct kc_safecopy  { endpoint_t granter; grant_id_t grant; uint32_t offset;
+                      vir_bytes addr; uint32_t len; uint32_t dir; };
+struct kc_vsafecopy { vir_bytes vec; uint32_t count; int32_t bad_index; };
+
+#define IRQ_SETPOLICY 1        /* hook the line (it must be in the record) */
+#define IRQ_ENABLE    2        /* done with the last interrupt: unmask */
+#define IRQ_DISABLE   3
+#define IRQ_RELEASE   4        /* unhook; the line stays masked */
+struct kc_irqctl    { uint32_t op; uint32_t irq; };
+
+struct kc_mapmem    { phys_bytes base; uint32_t len; vir_bytes addr; };         /* addr: out */
+struct kc_dmaalloc  { uint32_t len; vir_bytes addr; phys_bytes phys; };         /* addr, phys: out */
+struct kc_umap      { vir_bytes addr; uint32_t len; phys_bytes phys; uint32_t contig; };
+
+#define TRACE_READ_TEXT  1
+#define TRACE_WRITE_TEXT 2
+struct kc_trace     { uint32_t op; endpoint_t target; vir_bytes addr; vir_bytes buf; uint32_t len; };
 
 /* How a process ended, as reported by KC_GETDEATH. */
 enum death_cause {
@@ -70,5 +110,17 @@ MSG_PAYLOAD(kc_procinfo);
 MSG_PAYLOAD(kc_getlog);
 MSG_PAYLOAD(kc_shutdown);
 MSG_PAYLOAD(kc_getdeath);
+MSG_PAYLOAD(kc_sysinfo);
+MSG_PAYLOAD(kc_privctl);
+MSG_PAYLOAD(kc_devio);
+MSG_PAYLOAD(kc_vdevio);
+MSG_PAYLOAD(kc_setgrant);
+MSG_PAYLOAD(kc_safecopy);
+MSG_PAYLOAD(kc_vsafecopy);
+MSG_PAYLOAD(kc_irqctl);
+MSG_PAYLOAD(kc_mapmem);
+MSG_PAYLOAD(kc_dmaalloc);
+MSG_PAYLOAD(kc_umap);
+MSG_PAYLOAD(kc_trace);
 
 #endif

@@ -38,11 +38,25 @@ typedef struct message {
 		struct kc_getlog   kc_getlog;
 		struct kc_shutdown kc_shutdown;
 		struct kc_getdeath kc_getdeath;
+		struct kc_sysinfo  kc_sysinfo;
+		struct kc_privctl  kc_privctl;
+		struct kc_devio    kc_devio;
+		struct kc_vdevio   kc_vdevio;
+		struct kc_setgrant kc_setgrant;
+		struct kc_safecopy kc_safecopy;
+		struct kc_vsafecopy kc_vsafecopy;
+		struct kc_irqctl   kc_irqctl;
+		struct kc_mapmem   kc_mapmem;
+		struct kc_dmaalloc kc_dmaalloc;
+		struct kc_umap     kc_umap;
+		struct kc_trace    kc_trace;
 
 		struct test_ping   test_ping;
 		struct test_hello  test_hello;
 		struct test_go     test_go;
 		struct test_done   test_done;
+		struct test_attack test_attack;
+		struct test_trace  test_trace;
 	};
 } message;
 

@@ -10,6 +10,9 @@
 #include <bulkhead/ipc.h>
 #include <bulkhead/procinfo.h>
 #include <bulkhead/klog.h>
+#include <bulkhead/priv.h>
+#include <bulkhead/grant.h>
+#include <bulkhead/devio.h>
 
 int ipc_send(endpoint_t dst, message *m);
 int ipc_sendnb(endpoint_t dst, message *m);
@@ -33,5 +36,36 @@ endpoint_t sys_self(void);
 int sys_getlog(uint32_t from_seq, struct klog_entry *buf, uint32_t max,
                uint32_t *count, uint32_t *next_seq);
 void sys_shutdown(int status) __attribute__((noreturn));
+int sys_sysinfo(struct kc_sysinfo *out);
+
+/* Isolation mechanisms (see kcall.h for the rules of each). */
+int sys_privctl(endpoint_t target, uint32_t op, const struct priv *priv);
+int sys_devio(uint32_t port, uint8_t size, uint8_t dir, uint32_t *value);
+int sys_vdevio(struct devio_req *vec, uint32_t count, int *bad_index);
+int sys_setgrant(struct grant *table, uint32_t count);
+int sys_safecopy(endpoint_t granter, grant_id_t grant, uint32_t offset,
+                 void *buf, uint32_t len, uint32_t dir);
+int sys_vsafecopy(struct safecopy_req *vec, uint32_t count, int *bad_index);
+int sys_irqctl(uint32_t op, uint32_t irq);
+int sys_mapmem(phys_bytes base, uint32_t len, void **addr);
+int sys_dmaalloc(uint32_t len, void **addr, phys_bytes *phys);
+int sys_umap(const void *addr, uint32_t len, phys_bytes *phys, uint32_t *contig);
+int sys_trace(uint32_t op, endpoint_t target, vir_bytes addr, void *buf, uint32_t len);
+
+static inline int sys_inb(uint32_t port, uint32_t *v)  { return sys_devio(port, 1, DEVIO_IN, v); }
+static inline int sys_outb(uint32_t port, uint32_t v)  { return sys_devio(port, 1, DEVIO_OUT, &v); }
+static inline int sys_inw(uint32_t port, uint32_t *v)  { return sys_devio(port, 2, DEVIO_IN, v); }
+static inline int sys_outw(uint32_t port, uint32_t v)  { return sys_devio(port, 2, DEVIO_OUT, &v); }
+static inline int sys_inl(uint32_t port, uint32_t *v)  { return sys_devio(port, 4, DEVIO_IN, v); }
+static inline int sys_outl(uint32_t port, uint32_t v)  { return sys_devio(port, 4, DEVIO_OUT, &v); }
+
+/*
+ * Grants (lib/sys/grant.c): the library keeps the caller's grant table and
+ * registers it on first use. IDs are >= 0; a negative result is -errno.
+ */
+grant_id_t grant_direct(endpoint_t grantee, const void *addr, uint32_t len, uint32_t rights);
+grant_id_t grant_indirect(endpoint_t grantee, endpoint_t granter, grant_id_t id,
+                          uint32_t offset, uint32_t len, uint32_t rights);
+int grant_revoke(grant_id_t id);
 
 #endif

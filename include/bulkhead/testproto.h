@@ -9,6 +9,8 @@ enum {
 	TEST_HELLO,            /* a worker announces itself to its manager */
 	TEST_GO,               /* the manager tells a worker what to do */
 	TEST_DONE,             /* a worker reports its result */
+	TEST_ATTACK,           /* the isolation controller arms the hostile process */
+	TEST_TRACE,            /* ... and tells the tracer what to patch */
 };
 
 struct test_ping  { uint32_t seq; uint32_t words[13]; };
@@ -16,9 +18,25 @@ struct test_hello { endpoint_t ep; uint32_t role; };
 struct test_go    { endpoint_t peer; uint32_t count; uint32_t delay_ms; uint32_t seed; };
 struct test_done  { int32_t result; uint32_t work; int32_t detail[8]; };
 
+/* What the hostile process in the isolation test is given to attack with. */
+struct test_attack {
+	endpoint_t dead, bystander, irq_owner;
+	grant_id_t ro, wo, rw, other, revoked, reused_old, reused_new;
+	phys_bytes victim_phys;     /* a page of the controller's memory */
+};
+
 MSG_PAYLOAD(test_ping);
 MSG_PAYLOAD(test_hello);
 MSG_PAYLOAD(test_go);
 MSG_PAYLOAD(test_done);
+MSG_PAYLOAD(test_attack);
+
+struct test_trace {
+	endpoint_t victim, other_victim, bystander;
+	vir_bytes text;          /* a function in the victim's text */
+	vir_bytes data;          /* a variable in the victim's data */
+	uint32_t old_value, new_value;   /* the immediate to find and what to put there */
+};
+MSG_PAYLOAD(test_trace);
 
 #endif
