@@ -132,3 +132,164 @@ void sys_shutdown(int status)
 	kernel_call(KC_SHUTDOWN, &m);
 	sys_exit(status);     /* not allowed to shut down: at least stop */
 }
+
+int sys_sysinfo(struct kc_sysinfo *out)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	r = kernel_call(KC_SYSINFO, &m);
+	if (r == 0)
+		*out = m.kc_sysinfo;
+	return r;
+}
+
+int sys_privctl(endpoint_t target, uint32_t op, const struct priv *priv)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.kc_privctl.target = target;
+	m.kc_privctl.op = op;
+	m.kc_privctl.priv = (vir_bytes)priv;
+	return kernel_call(KC_PRIVCTL, &m);
+}
+
+int sys_devio(uint32_t port, uint8_t size, uint8_t dir, uint32_t *value)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.kc_devio.port = port;
+	m.kc_devio.size = size;
+	m.kc_devio.dir = dir;
+	m.kc_devio.value = *value;
+	r = kernel_call(KC_DEVIO, &m);
+	if (r == 0)
+		*value = m.kc_devio.value;
+	return r;
+}
+
+int sys_vdevio(struct devio_req *vec, uint32_t count, int *bad_index)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.kc_vdevio.vec = (vir_bytes)vec;
+	m.kc_vdevio.count = count;
+	r = kernel_call(KC_VDEVIO, &m);
+	if (bad_index)
+		*bad_index = m.kc_vdevio.bad_index;
+	return r;
+}
+
+int sys_setgrant(struct grant *table, uint32_t count)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.kc_setgrant.table = (vir_bytes)table;
+	m.kc_setgrant.count = count;
+	return kernel_call(KC_SETGRANT, &m);
+}
+
+int sys_safecopy(endpoint_t granter, grant_id_t grant, uint32_t offset,
+                 void *buf, uint32_t len, uint32_t dir)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.kc_safecopy.granter = granter;
+	m.kc_safecopy.grant = grant;
+	m.kc_safecopy.offset = offset;
+	m.kc_safecopy.addr = (vir_bytes)buf;
+	m.kc_safecopy.len = len;
+	m.kc_safecopy.dir = dir;
+	return kernel_call(KC_SAFECOPY, &m);
+}
+
+int sys_vsafecopy(struct safecopy_req *vec, uint32_t count, int *bad_index)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.kc_vsafecopy.vec = (vir_bytes)vec;
+	m.kc_vsafecopy.count = count;
+	r = kernel_call(KC_VSAFECOPY, &m);
+	if (bad_index)
+		*bad_index = m.kc_vsafecopy.bad_index;
+	return r;
+}
+
+int sys_irqctl(uint32_t op, uint32_t irq)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.kc_irqctl.op = op;
+	m.kc_irqctl.irq = irq;
+	return kernel_call(KC_IRQCTL, &m);
+}
+
+int sys_mapmem(phys_bytes base, uint32_t len, void **addr)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.kc_mapmem.base = base;
+	m.kc_mapmem.len = len;
+	r = kernel_call(KC_MAPMEM, &m);
+	if (r == 0)
+		*addr = (void *)m.kc_mapmem.addr;
+	return r;
+}
+
+int sys_dmaalloc(uint32_t len, void **addr, phys_bytes *phys)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.kc_dmaalloc.len = len;
+	r = kernel_call(KC_DMAALLOC, &m);
+	if (r == 0) {
+		*addr = (void *)m.kc_dmaalloc.addr;
+		*phys = m.kc_dmaalloc.phys;
+	}
+	return r;
+}
+
+int sys_umap(const void *addr, uint32_t len, phys_bytes *phys, uint32_t *contig)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.kc_umap.addr = (vir_bytes)addr;
+	m.kc_umap.len = len;
+	r = kernel_call(KC_UMAP, &m);
+	if (r == 0) {
+		*phys = m.kc_umap.phys;
+		if (contig)
+			*contig = m.kc_umap.contig;
+	}
+	return r;
+}
+
+int sys_trace(uint32_t op, endpoint_t target, vir_bytes addr, void *buf, uint32_t len)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.kc_trace.op = op;
+	m.kc_trace.target = target;
+	m.kc_trace.addr = addr;
+	m.kc_trace.buf = (vir_bytes)buf;
+	m.kc_trace.len = len;
+	return kernel_call(KC_TRACE, &m);
+}
