@@ -7,6 +7,8 @@
 #include <string.h>
 #include "lib/testlib.h"
 
+int main(int argc, char **argv);
+
 static volatile int zero;
 static volatile int forever = 1;
 
@@ -45,6 +47,10 @@ static void crash(const char *mode)
 		__asm__ volatile("ud2");
 	else if (!strcmp(mode, "stack"))
 		printf("%d\n", recurse(0));
+	else if (!strcmp(mode, "textwrite"))
+		*(volatile uint8_t *)(uintptr_t)main = 0xcc;        /* our own code */
+	else if (!strcmp(mode, "kjump"))
+		((void (*)(void))0x100000)();                       /* into the kernel */
 	printf("t_crash: mode '%s' did not crash\n", mode);
 }
 

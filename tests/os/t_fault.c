@@ -2,8 +2,8 @@
  * t_fault: the CPU-exception test controller (boot configuration test-fault).
  *
  * Each t_crash process commits one fault from ring 3: writing kernel memory,
- * a NULL read, cli, hlt, out, in, lgdt, mov to cr3, divide by zero, ud2 and a
- * stack overflow. Proves: each one ends only that process, the manager gets
+ * a NULL read, cli, hlt, out, in, lgdt, mov to cr3, divide by zero, ud2, a
+ * stack overflow, writing its own text and jumping into the kernel. Proves: each one ends only that process, the manager gets
  * a report with the right vector (and error code and address for page
  * faults), and a bystander keeps running and finishes its work correctly.
  */
@@ -36,6 +36,10 @@ static struct expect expects[] = {
 	  .check_addr = 1, .addr_lo = 0, .addr_hi = 0 },
 	{ .name = "crash_stack", .vector = 14, .error_mask = 5, .error = 4,
 	  .check_addr = 1, .addr_lo = STACK_BOTTOM - 4096, .addr_hi = STACK_BOTTOM - 1 },
+	{ .name = "crash_textwrite", .vector = 14, .error_mask = 7, .error = 7,       /* present, write */
+	  .check_addr = 1, .addr_lo = USER_BASE, .addr_hi = USER_BASE + 0x100000 },
+	{ .name = "crash_kjump", .vector = 14, .error_mask = 5, .error = 5,           /* present, supervisor */
+	  .check_addr = 1, .addr_lo = 0x100000, .addr_hi = 0x100000 },
 	GPF("cli"), GPF("hlt"), GPF("out"), GPF("in"), GPF("lgdt"), GPF("cr3"),
 	{ .name = "crash_div0", .vector = 0 },
 	{ .name = "crash_ud2", .vector = 6 },

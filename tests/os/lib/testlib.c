@@ -140,6 +140,35 @@ endpoint_t t_manager(void)
 	return sys_procinfo(-1, EP_SELF, &info) == 0 ? info.manager : EP_NONE;
 }
 
+endpoint_t t_find(const char *name)
+{
+	struct procinfo info;
+	int slot;
+
+	for (slot = 0; slot < NR_PROCS; slot++)
+		if (sys_procinfo(slot, EP_NONE, &info) == 0 && info.state != PSTATE_FREE &&
+		    info.state != PSTATE_ZOMBIE && strcmp(info.name, name) == 0)
+			return info.endpoint;
+	return EP_NONE;
+}
+
+/* Collect death reports until who's arrives (others are dropped); d->who is 0 on timeout. */
+void t_wait_death(endpoint_t who, struct kc_getdeath *d, uint32_t timeout_ms)
+{
+	message m;
+
+	memset(d, 0, sizeof *d);
+	for (;;) {
+		while (sys_getdeath(d) == 0)
+			if (d->who == who)
+				return;
+		if (t_receive(EP_KERNEL, &m, timeout_ms) < 0) {
+			memset(d, 0, sizeof *d);
+			return;
+		}
+	}
+}
+
 int t_hello(uint32_t role, message *reply)
 {
 	message m;

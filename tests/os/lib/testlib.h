@@ -43,6 +43,8 @@ uint32_t t_work(uint32_t count);
 /* The echo server's transformation of a ping word. */
 static inline uint32_t t_echo_word(uint32_t w, uint32_t seq, uint32_t i) { return ~w ^ (seq * 31u + i); }
 endpoint_t t_manager(void);
+endpoint_t t_find(const char *name);        /* a live process by name, or EP_NONE */
+void t_wait_death(endpoint_t who, struct kc_getdeath *d, uint32_t timeout_ms);
 uint32_t t_rand(uint32_t *state);
 
 #endif
