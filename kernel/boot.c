@@ -4,14 +4,20 @@
  * Every GRUB module is an ELF program started as a boot process. GRUB
  * passes the words after the module's path, which are
  *
- *     NAME [priv=system|user] [prio=P] [manager] [install] [stopped] [-- args...]
+ *     NAME [priv=system|user] [prio=P] [manager] [install] [stopped]
+ *          [image=DATA] [-- args...]
+ *     NAME data
  *
- * NAME is the process name and its argv[0].
+ * NAME is the process name and its argv[0]. A module marked `data` is not a
+ * program: `image=DATA` copies it, read-only, into that process (at the
+ * start of its mapping area) and adds the argument --image=ADDRESS:SIZE;
+ * that is how the boot file system server gets its archive.
  * `priv` picks a privilege template (below), `manager` makes this process the
  * one that receives the death reports of the other boot processes, `install`
  * lets it set privilege records (KC_PRIVCTL), `stopped` keeps it from running
  * until an installer gives it its privileges. A module that does not parse or
  * is not a valid executable is refused with a message and the rest boot.
+ * Once the boot processes are loaded, the modules' memory is freed.
  */
 #include "boot.h"
 #include "proc.h"
@@ -20,6 +26,7 @@
 #include "console.h"
 #include "panic.h"
 #include "string.h"
+#include "format.h"
 
 #define MAX_MODULES 32
 #define CMDLINE_MAX 256
@@ -29,17 +36,18 @@ struct priv_template {
 	const char *name;
 	uint32_t flags;
 	uint32_t kcalls;
-	int may_send_to_system;   /* may send to boot processes of template system */
 };
 
+/* system: a trusted server that anyone may call; user: an ordinary program. */
 static const struct priv_template templates[] = {
-	{ "system", PRIV_IPC_ANY | PRIV_SYSTEM, 0xffffffffu, 0 },
-	{ "user",   0,                          KCALLS_BASIC, 1 },
+	{ "system", PRIV_IPC_ANY | PRIV_SYSTEM | PRIV_PUBLIC, 0xffffffffu },
+	{ "user",   PRIV_USER,                                KCALLS_BASIC },
 };
 
 struct boot_module {
 	phys_bytes start, end;
 	char cmdline[CMDLINE_MAX];
+	char data_name[PROC_NAME_LEN];     /* set if this is a data module */
 };
 
 struct boot_options {
@@ -47,6 +55,7 @@ struct boot_options {
 	const struct priv_template *priv;
 	int priority;
 	int manager, install, stopped;
+	char image[PROC_NAME_LEN];
 	char args[CMDLINE_MAX];
 	size_t args_len;
 	int argc;
@@ -58,9 +67,53 @@ static uint32_t total_pages;
 
 extern char kernel_start[], kernel_end[];
 
+static int add_arg(struct boot_options *o, const char *word);
+
 static void copy_string(char *dst, phys_bytes src, size_t size)
 {
 	strlcpy(dst, src ? (const char *)src : "", size);
+}
+
+/* "NAME data": remember NAME. */
+static void mark_data_module(struct boot_module *m)
+{
+	size_t n = 0;
+
+	while (m->cmdline[n] && m->cmdline[n] != ' ')
+		n++;
+	if (n == 0 || n >= PROC_NAME_LEN || strncmp(m->cmdline + n, " data", 6) != 0)
+		return;
+	memcpy(m->data_name, m->cmdline, n);
+	m->data_name[n] = '\0';
+}
+
+static const struct boot_module *find_data(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr_modules; i++)
+		if (modules[i].data_name[0] && strncmp(modules[i].data_name, name, PROC_NAME_LEN) == 0)
+			return &modules[i];
+	return NULL;
+}
+
+/* Copy data module d into p, read-only, and tell p where it is. */
+static const char *give_image(struct proc *p, struct boot_options *o)
+{
+	const struct boot_module *d = find_data(o->image);
+	uint32_t size, pages;
+	vir_bytes at = p->vm.map_next;
+	char arg[48];
+
+	if (!d)
+		return "no data module of that image= name";
+	size = d->end - d->start;
+	pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (vm_alloc(&p->vm, at, pages * PAGE_SIZE, 0) < 0 || vm_load(&p->vm, at, (const void *)d->start, size) < 0)
+		return "out of memory for its image";
+	p->vm.map_next += pages * PAGE_SIZE;
+	ksnprintf(arg, sizeof arg, "--image=%x:%u", at, size);
+	return add_arg(o, arg) < 0 ? "arguments too long" : NULL;
 }
 
 void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
@@ -95,6 +148,7 @@ void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
 		modules[i].end = mod[i].end;
 		copy_string(modules[i].cmdline, mod[i].cmdline, CMDLINE_MAX);
 		pmem_mark_used(mod[i].start, mod[i].end - mod[i].start);
+		mark_data_module(&modules[i]);
 	}
 	nr_modules = i;
 }
@@ -146,7 +200,11 @@ static const char *parse_option(char *word, struct boot_options *o)
 		o->stopped = 1;
 		return NULL;
 	}
-	return "unknown option (expected priv=, prio=, manager, install, stopped or --)";
+	if (strncmp(word, "image=", 6) == 0) {
+		strlcpy(o->image, word + 6, sizeof o->image);
+		return o->image[0] ? NULL : "empty image=";
+	}
+	return "unknown option (expected priv=, prio=, manager, install, stopped, image= or --)";
 }
 
 static int add_arg(struct boot_options *o, const char *word)
@@ -210,11 +268,14 @@ static void apply_template(struct proc *p, const struct boot_options *o)
 static struct proc *start_module(const struct boot_module *m, struct boot_options *o)
 {
 	char line[CMDLINE_MAX];
+	struct image im = { 0 };
 	const char *why;
 	struct proc *p;
 	uint32_t entry, esp;
 
 	strlcpy(line, m->cmdline, sizeof line);
+	if (m->data_name[0])
+		return NULL;
 	why = parse_cmdline(line, o);
 	if (why) {
 		kprintf("boot: module '%s' refused: %s\n", m->cmdline, why);
@@ -225,7 +286,9 @@ static struct proc *start_module(const struct boot_module *m, struct boot_option
 		kprintf("boot: module '%s' refused: no free process slot or memory\n", o->name);
 		return NULL;
 	}
-	if (load_program(&p->vm, (const void *)m->start, m->end - m->start, &entry, &why) < 0 ||
+	im.mem = (const uint8_t *)m->start;
+	im.size = m->end - m->start;
+	if (load_program(&p->vm, &im, &entry, &why) < 0 || (o->image[0] && (why = give_image(p, o))) ||
 	    load_args(&p->vm, o->args, o->args_len, o->argc, &esp) < 0) {
 		kprintf("boot: module '%s' refused: %s\n", o->name, why ? why : "bad arguments");
 		proc_discard(p);
@@ -243,7 +306,7 @@ void boot_start_processes(void)
 {
 	struct proc *started[MAX_MODULES], *manager = NULL;
 	struct boot_options opts[MAX_MODULES];
-	int n = 0, i, j;
+	int n = 0, i;
 
 	for (i = 0; i < nr_modules; i++) {
 		struct proc *p = start_module(&modules[i], &opts[n]);
@@ -257,9 +320,6 @@ void boot_start_processes(void)
 		struct proc *p = started[i];
 		if (p != manager && manager)
 			p->manager = manager->endpoint;
-		for (j = 0; j < n && opts[i].priv->may_send_to_system; j++)
-			if (started[j]->priv.flags & PRIV_SYSTEM)
-				bit_set(p->priv.ipc_to, (unsigned)started[j]->slot);
 		kprintf("boot: %s is endpoint %d (priv %s%s%s%s)\n", p->name, p->endpoint, opts[i].priv->name,
 		        p == manager ? ", manager" : "", opts[i].install ? ", install" : "",
 		        opts[i].stopped ? ", waits for its privileges" : "");
@@ -268,4 +328,6 @@ void boot_start_processes(void)
 	}
 	if (n == 0)
 		kprintf("boot: no boot process could be started; nothing to run\n");
+	for (i = 0; i < nr_modules; i++)            /* everything is copied out now */
+		pmem_release(modules[i].start, modules[i].end - modules[i].start);
 }

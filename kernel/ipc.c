@@ -260,23 +260,31 @@ void ipc_trap(struct proc *caller)
 		caller->regs.eax = (uint32_t)r;
 }
 
+/* Take p out of the queue of the process it is blocked sending to. */
+void ipc_cancel(struct proc *p)
+{
+	struct proc *dst, **q;
+
+	if (p->state != PSTATE_SENDING || !(dst = proc_lookup(p->ipc_peer)))
+		return;
+	for (q = &dst->senders; *q; q = &(*q)->next_sender) {
+		if (*q == p) {
+			*q = p->next_sender;
+			return;
+		}
+	}
+}
+
 /* `dead` is ending: nobody may stay blocked on it or hold its notifications. */
 void ipc_cleanup(struct proc *dead)
 {
-	struct proc *p, **q, *s;
+	struct proc *p, *s;
 
 	while ((s = dead->senders)) {
 		dead->senders = s->next_sender;
 		proc_wake(s, -ESRCH);
 	}
-	if (dead->state == PSTATE_SENDING && (p = proc_lookup(dead->ipc_peer))) {
-		for (q = &p->senders; *q; q = &(*q)->next_sender) {
-			if (*q == dead) {
-				*q = dead->next_sender;
-				break;
-			}
-		}
-	}
+	ipc_cancel(dead);
 	for (p = proc_table; p < proc_table + NR_PROCS; p++) {
 		bit_clear(p->notify_pending, (unsigned)dead->slot);
 		if (p != dead && p->state == PSTATE_RECEIVING && p->ipc_peer == dead->endpoint)

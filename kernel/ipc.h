@@ -8,6 +8,7 @@ struct proc;
 
 void ipc_trap(struct proc *caller);
 void ipc_cleanup(struct proc *dead);
+void ipc_cancel(struct proc *p);
 void notify_kernel(struct proc *dst, uint32_t which);
 
 #endif

@@ -1,7 +1,10 @@
 /*
  * load: an ELF executable becomes an address space.
  *
- * The file is validated completely (lib/elf) before anything is mapped. Then
+ * The executable is either in kernel memory (a boot module) or in another
+ * process's memory (exec: the process manager read it from the file
+ * system). Its headers are read into the kernel and validated completely
+ * (lib/elf) before anything is mapped. Then
  * every page a segment touches is allocated (writable if any segment that
  * touches it is), the file contents are copied in, and the stack is mapped.
  * On any failure the caller throws the whole address space away, so a
@@ -34,13 +37,35 @@ static int map_segment(struct vmspace *vm, const struct elf_segment *s)
 	return 0;
 }
 
-int load_program(struct vmspace *vm, const void *file, size_t size, uint32_t *entry, const char **why)
+static uint8_t head[PAGE_SIZE];
+
+static int image_read(const struct image *im, uint32_t off, void *buf, size_t len)
 {
+	if (im->mem) {
+		memcpy(buf, im->mem + off, len);
+		return 0;
+	}
+	return vm_read(im->vm, im->base + off, buf, len);
+}
+
+static int image_copy(struct vmspace *vm, vir_bytes va, const struct image *im, uint32_t off, size_t len)
+{
+	if (im->mem)
+		return vm_load(vm, va, im->mem + off, len);
+	return vm_copy_load(vm, va, im->vm, im->base + off, len);
+}
+
+int load_program(struct vmspace *vm, const struct image *im, uint32_t *entry, const char **why)
+{
+	size_t head_len = im->size < sizeof head ? im->size : sizeof head;
 	struct elf_image img;
 	uint32_t i;
 	int r;
 
-	if (elf_parse(file, size, USER_BASE, USER_HEAP_LIMIT, &img, why) < 0)
+	*why = "the image is not readable";
+	if (image_read(im, 0, head, head_len) < 0)
+		return -EFAULT;
+	if (elf_parse(head, head_len, im->size, USER_BASE, USER_HEAP_LIMIT, &img, why) < 0)
 		return -ENOEXEC;
 	*why = "out of memory";
 	for (i = 0; i < img.nseg; i++) {
@@ -48,8 +73,11 @@ int load_program(struct vmspace *vm, const void *file, size_t size, uint32_t *en
 		if (r < 0)
 			return r;
 	}
+	*why = "the image is not readable";
 	for (i = 0; i < img.nseg; i++)
-		vm_load(vm, img.seg[i].vaddr, (const uint8_t *)file + img.seg[i].offset, img.seg[i].filesz);
+		if (image_copy(vm, img.seg[i].vaddr, im, img.seg[i].offset, img.seg[i].filesz) < 0)
+			return -EFAULT;
+	*why = "out of memory";
 	r = vm_alloc(vm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, PTE_W);
 	if (r < 0)
 		return r;

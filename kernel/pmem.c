@@ -104,6 +104,16 @@ void pmem_free_contig(phys_bytes pa, uint32_t npages)
 	}
 }
 
+/* Give back a range marked used at boot (boot modules). */
+void pmem_release(uint64_t base, uint64_t len)
+{
+	uint64_t first = base / PAGE_SIZE;
+	uint64_t end = (base + len + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	for (; first < end && first < PMEM_PAGES; first++)
+		pmem_free((phys_bytes)(first * PAGE_SIZE));
+}
+
 uint32_t pmem_free_pages(void) { return nr_free; }
 
 int pmem_is_free(phys_bytes pa)

@@ -21,6 +21,7 @@ phys_bytes pmem_alloc(void);                         /* 0: none left */
 phys_bytes pmem_alloc_contig(uint32_t npages);       /* 0: no such run */
 void pmem_free(phys_bytes pa);
 void pmem_free_contig(phys_bytes pa, uint32_t npages);
+void pmem_release(uint64_t base, uint64_t len);
 uint32_t pmem_free_pages(void);
 int pmem_is_free(phys_bytes pa);
 

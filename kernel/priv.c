@@ -21,9 +21,14 @@ void priv_init_basic(struct priv *priv)
 	priv->kcalls[0] = KCALLS_BASIC;
 }
 
+/* The rule is spelt out in include/bulkhead/priv.h. */
 int priv_may_send(const struct proc *caller, const struct proc *dst)
 {
-	return (caller->priv.flags & PRIV_IPC_ANY) || bit_test(caller->priv.ipc_to, (unsigned)dst->slot);
+	if ((caller->priv.flags & PRIV_IPC_ANY) || bit_test(caller->priv.ipc_to, (unsigned)dst->slot))
+		return 1;
+	if ((caller->priv.flags & PRIV_USER) && (dst->priv.flags & PRIV_PUBLIC))
+		return 1;
+	return dst->state == PSTATE_RECEIVING && dst->ipc_peer == caller->endpoint;
 }
 
 int priv_may_call(const struct proc *caller, unsigned nr)
@@ -75,7 +80,8 @@ const char *priv_validate(const struct priv *r)
 {
 	uint32_t i;
 
-	if (r->flags & ~(PRIV_IPC_ANY | PRIV_CAN_INSTALL | PRIV_TRACE_ANY | PRIV_SYSTEM | PRIV_DMA))
+	if (r->flags & ~(PRIV_IPC_ANY | PRIV_CAN_INSTALL | PRIV_TRACE_ANY | PRIV_SYSTEM | PRIV_DMA |
+	                 PRIV_PUBLIC | PRIV_USER))
 		return "unknown flags";
 	if (r->n_io > PRIV_MAX_IO || r->n_mem > PRIV_MAX_MEM)
 		return "too many ranges";

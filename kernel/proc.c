@@ -74,10 +74,44 @@ struct proc *proc_alloc(const char *name, endpoint_t manager, int priority)
 	p->ticks_left = QUANTUM_MS;
 	strlcpy(p->name, name, sizeof p->name);
 	priv_init_basic(&p->priv);
+	proc_set_user_regs(p, 0, 0);
+	return p;
+}
+
+/* A fresh register set: flat user segments, interrupts on, IOPL 0. */
+void proc_set_user_regs(struct proc *p, uint32_t eip, uint32_t esp)
+{
+	memset(&p->regs, 0, sizeof p->regs);
 	p->regs.cs = SEL_UCODE;
 	p->regs.ds = p->regs.es = p->regs.fs = p->regs.gs = p->regs.ss = SEL_UDATA;
-	p->regs.eflags = 0x202;   /* interrupts on, IOPL 0 */
-	return p;
+	p->regs.eflags = 0x202;
+	p->regs.eip = eip;
+	p->regs.esp = esp;
+}
+
+/*
+ * exec: p gets a new program. Whatever it was doing (blocked in IPC, as a
+ * process asking for exec is) is dropped, along with everything tied to the
+ * old program: memory, FPU state, IRQ hooks, alarm, grant table. It is left
+ * STOPPED; the caller starts it.
+ */
+void proc_replace_image(struct proc *p, struct vmspace *vm, uint32_t entry, uint32_t esp, const char *name)
+{
+	if (p->state == PSTATE_RUNNABLE)
+		sched_unready(p);
+	ipc_cancel(p);
+	p->state = PSTATE_STOPPED;
+	vm_destroy(&p->vm);
+	p->vm = *vm;
+	proc_set_user_regs(p, entry, esp);
+	sched_fpu_reset(p);
+	irq_release_all(p);
+	p->alarm_at = 0;
+	p->grant_table = 0;
+	p->grant_count = 0;
+	p->dma_pages = 0;
+	p->irq_pending = 0;
+	strlcpy(p->name, name, sizeof p->name);
 }
 
 /* The live process with endpoint ep (generation included), or NULL. */

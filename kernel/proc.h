@@ -76,6 +76,8 @@ struct proc *proc_lookup(endpoint_t ep);
 struct proc *proc_target(struct proc *caller, endpoint_t ep);
 void proc_start(struct proc *p);
 void proc_discard(struct proc *p);
+void proc_set_user_regs(struct proc *p, uint32_t eip, uint32_t esp);
+void proc_replace_image(struct proc *p, struct vmspace *vm, uint32_t entry, uint32_t esp, const char *name);
 void proc_end(struct proc *p, const struct kc_getdeath *how);
 int  proc_reap(struct proc *manager, struct kc_getdeath *out);
 void proc_fault(struct proc *p, const struct trapframe *tf, uint32_t addr);
@@ -87,6 +89,8 @@ void sched_unready(struct proc *p);
 void sched_tick(void);
 void sched_fpu_trap(struct proc *p);
 void sched_forget(struct proc *p);
+void sched_fpu_sync(struct proc *p);
+void sched_fpu_reset(struct proc *p);
 void kernel_exit(void) __attribute__((noreturn));
 
 /* Blocking and waking, used by IPC. */

@@ -88,6 +88,23 @@ void sched_fpu_trap(struct proc *p)
 	fpu_owner = p;
 }
 
+/* Make p->fpu hold p's current x87 state (it may still be in the FPU). */
+void sched_fpu_sync(struct proc *p)
+{
+	if (fpu_owner != p)
+		return;
+	write_cr0(read_cr0() & ~CR0_TS);          /* kernel_exit sets TS right again */
+	__asm__ volatile("fnsave %0; frstor %0" : "+m"(p->fpu));
+}
+
+/* p's program is being replaced: its FPU state is void. */
+void sched_fpu_reset(struct proc *p)
+{
+	if (fpu_owner == p)
+		fpu_owner = NULL;
+	p->fpu_used = 0;
+}
+
 /* p is going away: drop it from the queues and the FPU. */
 void sched_forget(struct proc *p)
 {

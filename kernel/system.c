@@ -33,6 +33,8 @@ static const kcall_handler kcall_table[NR_KCALLS] = {
 	[KC_DMAALLOC] = do_dmaalloc,
 	[KC_UMAP]     = do_umap,
 	[KC_TRACE]    = do_trace,
+	[KC_FORK]     = do_fork,
+	[KC_EXEC]     = do_exec,
 };
 
 int kcall_dispatch(struct proc *caller, message *m)

@@ -33,5 +33,7 @@ int do_mapmem(struct proc *caller, message *m);
 int do_dmaalloc(struct proc *caller, message *m);
 int do_umap(struct proc *caller, message *m);
 int do_trace(struct proc *caller, message *m);
+int do_fork(struct proc *caller, message *m);
+int do_exec(struct proc *caller, message *m);
 
 #endif

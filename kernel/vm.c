@@ -271,15 +271,15 @@ int vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len)
 	return r;
 }
 
-int vm_copy(const struct vmspace *dst, vir_bytes dva,
-            const struct vmspace *src, vir_bytes sva, size_t len)
+static int copy_between(const struct vmspace *dst, vir_bytes dva, const struct vmspace *src,
+                        vir_bytes sva, size_t len, uint32_t dst_need)
 {
 	size_t n;
 	int r;
 
 	r = check(src, sva, len, PTE_P | PTE_U);
 	if (r == 0)
-		r = check(dst, dva, len, PTE_P | PTE_U | PTE_W);
+		r = check(dst, dva, len, dst_need);
 	if (r < 0)
 		return r;
 	for (; len; len -= n, sva += n, dva += n) {
@@ -290,6 +290,52 @@ int vm_copy(const struct vmspace *dst, vir_bytes dva,
 			n = page_left(dva);
 		memmove(direct(dst, dva), direct(src, sva), n);
 	}
+	return 0;
+}
+
+int vm_copy(const struct vmspace *dst, vir_bytes dva,
+            const struct vmspace *src, vir_bytes sva, size_t len)
+{
+	return copy_between(dst, dva, src, sva, len, PTE_P | PTE_U | PTE_W);
+}
+
+/* Like vm_copy, but into read-only pages too: for loading programs. */
+int vm_copy_load(const struct vmspace *dst, vir_bytes dva,
+                 const struct vmspace *src, vir_bytes sva, size_t len)
+{
+	return copy_between(dst, dva, src, sva, len, PTE_P | PTE_U);
+}
+
+/* Give child a copy of every page parent owns (device memory is not copied). */
+int vm_fork(struct vmspace *child, const struct vmspace *parent)
+{
+	const uint32_t *pd = (const uint32_t *)parent->pd;
+	uint32_t i, j, pte;
+	phys_bytes pa;
+	int r;
+
+	for (i = KERNEL_PDES; i < 1024; i++) {
+		const uint32_t *pt = (const uint32_t *)FRAME(pd[i]);
+		if (!(pd[i] & PTE_P))
+			continue;
+		for (j = 0; j < 1024; j++) {
+			pte = pt[j];
+			if (!(pte & PTE_P) || (pte & PTE_DEVICE))
+				continue;
+			pa = pmem_alloc();
+			if (!pa)
+				return -ENOMEM;
+			memcpy((void *)pa, (const void *)FRAME(pte), PAGE_SIZE);
+			r = vm_map(child, (i << 22) | (j << 12), pa, pte & (PTE_W | PTE_PCD | PTE_PWT));
+			if (r < 0) {
+				pmem_free(pa);
+				return r;
+			}
+		}
+	}
+	child->heap_start = parent->heap_start;
+	child->brk = parent->brk;
+	child->map_next = parent->map_next;
 	return 0;
 }
 

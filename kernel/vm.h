@@ -51,6 +51,9 @@ int  vm_write(const struct vmspace *vm, vir_bytes va, const void *buf, size_t le
 int  vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
 int  vm_copy(const struct vmspace *dst, vir_bytes dva,
              const struct vmspace *src, vir_bytes sva, size_t len);
+int  vm_copy_load(const struct vmspace *dst, vir_bytes dva,
+                  const struct vmspace *src, vir_bytes sva, size_t len);
+int  vm_fork(struct vmspace *child, const struct vmspace *parent);
 int  vm_translate(const struct vmspace *vm, vir_bytes va, phys_bytes *pa, uint32_t *flags);
 
 #endif

@@ -4,9 +4,10 @@
  * elf_parse() checks everything a loader relies on (header fields, program
  * header table and every segment inside the file, segments inside [lo, hi)
  * without overflow, no overlaps, the entry point in executable code) and
- * either fills in an elf_image or says in `why` what is wrong. It reads only
- * the buffer it is given and never writes it. Shared by the kernel (boot
- * modules, exec) and user space.
+ * either fills in an elf_image or says in `why` what is wrong. It is given
+ * the start of the file (`head`, which must hold the program headers) and
+ * the size of the whole file; it reads only `head` and never writes it.
+ * Shared by the kernel (boot modules, exec) and user space.
  */
 #ifndef BULKHEAD_ELF_H
 #define BULKHEAD_ELF_H
@@ -31,7 +32,7 @@ struct elf_image {
 };
 
 /* 0, or -1 with *why set to a message fit for a user. */
-int elf_parse(const void *file, size_t size, uint32_t lo, uint32_t hi,
+int elf_parse(const void *head, size_t head_len, size_t file_size, uint32_t lo, uint32_t hi,
               struct elf_image *out, const char **why);
 
 #endif

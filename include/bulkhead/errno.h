@@ -25,11 +25,17 @@
 #define EFAULT  14   /* bad user address */
 #define EBUSY   16
 #define EEXIST  17
+#define ENOTDIR 20
+#define EISDIR  21
 #define EINVAL  22
+#define EMFILE  24
 #define ENOSPC  28
+#define ESPIPE  29
+#define EROFS   30
 #define ERANGE  34
 #define EDEADLK 45   /* the operation would close a cycle of blocked processes */
 #define ENOSYS  88   /* no such call */
+#define ENAMETOOLONG 91
 #define ELOOP   92   /* grant chain deeper than GRANT_MAX_DEPTH, or a cycle */
 #define ETIMEDOUT 116
 

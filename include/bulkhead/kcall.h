@@ -33,17 +33,16 @@ enum kcall_nr {
 	KC_DMAALLOC,    /* physically contiguous memory, with its address */
 	KC_UMAP,        /* physical address of the caller's own memory */
 	KC_TRACE,       /* read or patch another process's text */
+	KC_FORK,        /* manager: copy a process, or make an empty stopped one */
+	KC_EXEC,        /* manager: replace a process's program with an ELF image */
 	NR_KCALLS
 };
 
 /* Every privilege record has these. */
 #define KCALLS_BASIC ((1u << KC_EXIT) | (1u << KC_BRK) | (1u << KC_DIAG) | \
                       (1u << KC_TIME) | (1u << KC_ALARM) | (1u << KC_PROCINFO) | \
-                      (1u << KC_SYSINFO))
+                      (1u << KC_SYSINFO) | (1u << KC_GETLOG) | (1u << KC_SETGRANT))
 
-#define MSG_PAYLOAD_MAX 56
-#define MSG_PAYLOAD(type) \
-	BH_STATIC_ASSERT(sizeof(struct type) <= MSG_PAYLOAD_MAX, #type " does not fit in a message")
 
 struct kc_exit      { int32_t status; };
 struct kc_brk       { vir_bytes addr; };            /* in: wanted end (0: query); out: end */
@@ -78,6 +77,13 @@ struct kc_irqctl    { uint32_t op; uint32_t irq; };
 struct kc_mapmem    { phys_bytes base; uint32_t len; vir_bytes addr; };         /* addr: out */
 struct kc_dmaalloc  { uint32_t len; vir_bytes addr; phys_bytes phys; };         /* addr, phys: out */
 struct kc_umap      { vir_bytes addr; uint32_t len; phys_bytes phys; uint32_t contig; };
+
+#define FORK_EMPTY 0x1         /* no copy: an empty, stopped process to exec into */
+struct kc_fork      { endpoint_t parent; uint32_t flags; endpoint_t child; };   /* child: out */
+
+#define EXEC_START 0x1         /* let it run once loaded (else it stays stopped) */
+struct kc_exec      { endpoint_t target; vir_bytes image; uint32_t size;
+                      vir_bytes args; uint32_t args_len; uint32_t argc; uint32_t flags; };
 
 #define TRACE_READ_TEXT  1
 #define TRACE_WRITE_TEXT 2
@@ -122,5 +128,7 @@ MSG_PAYLOAD(kc_mapmem);
 MSG_PAYLOAD(kc_dmaalloc);
 MSG_PAYLOAD(kc_umap);
 MSG_PAYLOAD(kc_trace);
+MSG_PAYLOAD(kc_fork);
+MSG_PAYLOAD(kc_exec);
 
 #endif

@@ -8,7 +8,9 @@
  * KC_PRIVCTL, which only callers with PRIV_CAN_INSTALL may make.
  *
  * Every record always includes the basic kernel calls (KCALLS_BASIC in
- * kcall.h): exiting, growing the heap, reading the clock, console diagnostics.
+ * kcall.h): exiting, growing the heap, the clock and alarms, console
+ * diagnostics, reading process information and the kernel log, and
+ * registering one's own grant table (which by itself grants nothing).
  */
 #ifndef BULKHEAD_PRIV_H
 #define BULKHEAD_PRIV_H
@@ -27,6 +29,16 @@
 #define PRIV_TRACE_ANY    0x04   /* may trace every process */
 #define PRIV_SYSTEM       0x08   /* a system server: shown as such, may not be traced */
 #define PRIV_DMA          0x10   /* its devices may master the bus (checked by the PCI server) */
+#define PRIV_PUBLIC       0x20   /* a service: PRIV_USER processes may send to it */
+#define PRIV_USER         0x40   /* an ordinary program: may send to PRIV_PUBLIC services */
+
+/*
+ * Who may send to whom: a process may send to (or notify) dst if it has
+ * PRIV_IPC_ANY, or dst's slot is in its ipc_to, or it has PRIV_USER and dst
+ * has PRIV_PUBLIC. A reply is always allowed: a process may send to one
+ * that is waiting in receive for a message from it (as in sendrec), so a
+ * driver can answer its clients without naming them in its policy.
+ */
 
 struct io_range {
 	uint32_t base;

@@ -12,4 +12,9 @@ typedef int32_t  grant_id_t;   /* index + sequence number, see grant.h */
 
 #define BH_STATIC_ASSERT(cond, what) _Static_assert(cond, what)
 
+/* Every message payload struct is checked to fit in a message. */
+#define MSG_PAYLOAD_MAX 56
+#define MSG_PAYLOAD(type) \
+	BH_STATIC_ASSERT(sizeof(struct type) <= MSG_PAYLOAD_MAX, #type " does not fit in a message")
+
 #endif

@@ -45,7 +45,7 @@ static int bad_magic(const uint8_t *b)
 	return b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F';
 }
 
-static const char *check_header(const struct ehdr *h, size_t size)
+static const char *check_header(const struct ehdr *h, size_t head_len, size_t size)
 {
 	if (h->ident[4] != 1)
 		return "not a 32-bit ELF file";
@@ -65,6 +65,8 @@ static const char *check_header(const struct ehdr *h, size_t size)
 		return "too many program headers";
 	if (!fits(h->phoff, (uint32_t)h->phnum * sizeof(struct phdr), (uint32_t)size))
 		return "truncated: program headers run past the end of the file";
+	if (!fits(h->phoff, (uint32_t)h->phnum * sizeof(struct phdr), (uint32_t)head_len))
+		return "program headers are not at the start of the file";
 	return NULL;
 }
 
@@ -98,24 +100,26 @@ static const char *add_segment(struct elf_image *img, const struct phdr *ph,
 	return NULL;
 }
 
-int elf_parse(const void *file, size_t size, uint32_t lo, uint32_t hi,
+int elf_parse(const void *head, size_t head_len, size_t size, uint32_t lo, uint32_t hi,
               struct elf_image *out, const char **why)
 {
-	const uint8_t *bytes = file;
+	const uint8_t *bytes = head;
 	struct ehdr h;
 	struct phdr ph;
 	const char *err;
 	uint32_t i;
 
 	out->entry = out->end = out->nseg = 0;
-	if (!file || size < 4 || bad_magic(bytes))
+	if (head_len > size)
+		head_len = size;
+	if (!head || head_len < 4 || bad_magic(bytes))
 		return fail(why, "not an ELF file (bad magic number)");
-	if (size < sizeof h)
+	if (head_len < sizeof h)
 		return fail(why, "truncated: shorter than an ELF header");
 	if (size >> 31 >> 1)      /* more than 32 bits (possible on a 64-bit host) */
 		return fail(why, "file too large");
 	__builtin_memcpy(&h, bytes, sizeof h);     /* the file need not be aligned */
-	err = check_header(&h, size);
+	err = check_header(&h, head_len, size);
 	if (err)
 		return fail(why, err);
 	for (i = 0; i < h.phnum; i++) {

@@ -58,7 +58,7 @@ static const char *refusal(const struct file *f, size_t size)
 	struct elf_image img;
 	const char *why = NULL;
 
-	if (elf_parse(f, size, LO, HI, &img, &why) == 0)
+	if (elf_parse(f, size, size, LO, HI, &img, &why) == 0)
 		return NULL;
 	assert_non_null(why);
 	return why;
@@ -71,7 +71,7 @@ static void test_accepts_a_good_program(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	assert_int_equal(elf_parse(&f, sizeof f, LO, HI, &img, &why), 0);
+	assert_int_equal(elf_parse(&f, sizeof f, sizeof f, LO, HI, &img, &why), 0);
 	assert_int_equal(img.entry, LO + 16);
 	assert_int_equal(img.nseg, 2);
 	assert_int_equal(img.seg[0].flags, ELF_SEG_EXEC);
@@ -135,6 +135,24 @@ static void test_refuses_truncations_of_a_good_program(void **state)
 }
 
 /* Random corruption: refused or accepted, never an out-of-bounds read. */
+static void test_headers_only(void **state)
+{
+	struct file f = good();
+	struct elf_image img;
+	const char *why = NULL;
+
+	(void)state;
+	/* Enough to validate: the headers, and the size of the whole file. */
+	assert_int_equal(elf_parse(&f, offsetof(struct file, text), sizeof f, LO, HI, &img, &why), 0);
+	assert_int_equal(img.nseg, 2);
+	/* Program headers beyond what was read are refused, not read. */
+	assert_int_equal(elf_parse(&f, offsetof(struct file, ph) + 8, sizeof f, LO, HI, &img, &why), -1);
+	assert_non_null(strstr(why, "not at the start"));
+	/* The file size still bounds the segments. */
+	assert_int_equal(elf_parse(&f, offsetof(struct file, text), sizeof f - 1, LO, HI, &img, &why), -1);
+	assert_non_null(strstr(why, "past the end of the file"));
+}
+
 static void test_random_corruption(void **state)
 {
 	struct file f;
@@ -152,7 +170,7 @@ static void test_random_corruption(void **state)
 		size = (unsigned)rand_r(&seed) % (sizeof f + 1);
 		copy = malloc(size ? size : 1);      /* exact size: ASan sees overreads */
 		memcpy(copy, &f, size);
-		if (elf_parse(copy, size, LO, HI, &img, &why) == 0) {
+		if (elf_parse(copy, size, size, LO, HI, &img, &why) == 0) {
 			for (k = 0; k < img.nseg; k++)
 				assert_true(img.seg[k].offset + img.seg[k].filesz <= size);
 		}
@@ -176,7 +194,7 @@ static void test_accepts_a_real_program(void **state)
 	assert_non_null(fp);
 	n = fread(buf, 1, sizeof buf, fp);
 	fclose(fp);
-	assert_int_equal(elf_parse(buf, n, LO, HI, &img, &why), 0);
+	assert_int_equal(elf_parse(buf, n, n, LO, HI, &img, &why), 0);
 	assert_true(img.nseg >= 2);
 }
 
@@ -187,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_bad_headers),
 		cmocka_unit_test(test_refuses_bad_segments),
 		cmocka_unit_test(test_refuses_truncations_of_a_good_program),
+		cmocka_unit_test(test_headers_only),
 		cmocka_unit_test(test_random_corruption),
 		cmocka_unit_test(test_accepts_a_real_program),
 	};

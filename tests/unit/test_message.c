@@ -66,7 +66,10 @@ static void test_basic_calls(void **state)
 	assert_true(KCALLS_BASIC & (1u << KC_BRK));
 	assert_false(KCALLS_BASIC & (1u << KC_SHUTDOWN));
 	assert_false(KCALLS_BASIC & (1u << KC_KILL));
-	assert_false(KCALLS_BASIC & (1u << KC_GETLOG));
+	assert_true(KCALLS_BASIC & (1u << KC_GETLOG));      /* dmesg for everyone */
+	assert_false(KCALLS_BASIC & (1u << KC_DEVIO));
+	assert_true(KCALLS_BASIC & (1u << KC_SETGRANT));
+	assert_false(KCALLS_BASIC & (1u << KC_SAFECOPY));
 	assert_true(NR_KCALLS <= NR_KCALL_BITS);
 }
 
