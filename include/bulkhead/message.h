@@ -10,6 +10,12 @@
 
 #include <bulkhead/types.h>
 #include <bulkhead/kcall.h>
+#include <bulkhead/pm.h>
+#include <bulkhead/ds.h>
+#include <bulkhead/fs.h>
+#include <bulkhead/console.h>
+#include <bulkhead/dm.h>
+#include <bulkhead/demo.h>
 #include <bulkhead/testproto.h>
 
 /* m_type of a notification delivered by receive(). */
@@ -50,6 +56,20 @@ typedef struct message {
 		struct kc_dmaalloc kc_dmaalloc;
 		struct kc_umap     kc_umap;
 		struct kc_trace    kc_trace;
+		struct kc_fork     kc_fork;
+		struct kc_exec     kc_exec;
+
+		struct pm_exec     pm_exec;
+		struct pm_wait     pm_wait;
+		struct pm_kill     pm_kill;
+		struct pm_reply    pm_reply;
+		struct ds_req      ds_req;
+		struct fs_req      fs_req;
+		struct fs_reply    fs_reply;
+		struct con_req     con_req;
+		struct dm_req      dm_req;
+		struct demo_req    demo_req;
+		struct demo_reply  demo_reply;
 
 		struct test_ping   test_ping;
 		struct test_hello  test_hello;

@@ -2,46 +2,190 @@
  * syscalls: the operating-system hooks newlib calls (write, sbrk, ...; this
  * newlib configuration uses the plain POSIX names).
  *
- * Standard output and error go to the kernel console (KC_DIAG); the heap
- * grows with KC_BRK. Calls with nothing behind them yet fail with ENOSYS.
+ * Descriptors 0-2 are the console (the console driver; the kernel console
+ * for boot servers and before the driver is up); open() gives read-only
+ * files from the boot file system. fork, execve, wait and kill go to the
+ * process manager; exit and the heap are kernel calls.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/times.h>
 #include <sys/time.h>
-#include <bulkhead/syslib.h>
+#include <unistd.h>
+#include <bulkhead/clients.h>
+#include <bulkhead/posix.h>
 
+#define NR_FDS 16
 #define DIAG_CHUNK 4096
+
+enum fd_kind { FD_FREE, FD_CONSOLE, FD_FILE };
+
+struct fd {
+	enum fd_kind kind;
+	uint32_t ino, size, pos;
+};
+
+static struct fd fds[NR_FDS] = {
+	[0] = { FD_CONSOLE, 0, 0, 0 }, [1] = { FD_CONSOLE, 0, 0, 0 }, [2] = { FD_CONSOLE, 0, 0, 0 },
+};
+static int kernel_console_only;
+
+void posix_use_kernel_console(void)
+{
+	kernel_console_only = 1;
+}
+
+static int fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+static struct fd *get_fd(int fd)
+{
+	return fd >= 0 && fd < NR_FDS && fds[fd].kind != FD_FREE ? &fds[fd] : NULL;
+}
 
 void _exit(int status)
 {
 	sys_exit(status);
 }
 
-int write(int fd, const void *buf, size_t len)
+static int diag_write(const char *p, size_t len)
 {
-	const char *p = buf;
-	size_t left = len, n;
+	size_t left, n;
 
-	if (fd != 1 && fd != 2) {
-		errno = EBADF;
-		return -1;
-	}
-	for (; left; left -= n, p += n) {
+	for (left = len; left; left -= n, p += n) {
 		n = left < DIAG_CHUNK ? left : DIAG_CHUNK;
-		if (sys_diag(p, n) < 0) {
-			errno = EIO;
-			return -1;
-		}
+		if (sys_diag(p, n) < 0)
+			return fail(EIO);
 	}
 	return (int)len;
 }
 
+int write(int fd, const void *buf, size_t len)
+{
+	struct fd *f = get_fd(fd);
+	int r;
+
+	if (!f)
+		return fail(EBADF);
+	if (f->kind != FD_CONSOLE)
+		return fail(EBADF);           /* the boot file system is read-only */
+	if (kernel_console_only || len == 0)
+		return diag_write(buf, len);
+	r = con_write(buf, (uint32_t)len);
+	if (r == -ESRCH)                       /* no console driver (yet, or any more) */
+		return diag_write(buf, len);
+	return r < 0 ? fail(-r) : r;
+}
+
 int read(int fd, void *buf, size_t len)
 {
-	(void)fd; (void)buf; (void)len;
-	errno = ENOSYS;
-	return -1;
+	struct fd *f = get_fd(fd);
+	int r;
+
+	if (!f)
+		return fail(EBADF);
+	if (f->kind == FD_CONSOLE) {
+		r = kernel_console_only ? 0 : con_read(buf, (uint32_t)len);
+		if (r == -ESRCH)
+			return 0;                /* no console: end of input */
+		return r < 0 ? fail(-r) : r;
+	}
+	if (f->pos >= f->size)
+		return 0;
+	if (len > f->size - f->pos)
+		len = f->size - f->pos;
+	r = fs_read(f->ino, f->pos, buf, (uint32_t)len);
+	if (r < 0)
+		return fail(-r);
+	f->pos += (uint32_t)r;
+	return r;
+}
+
+int open(const char *path, int flags, ...)
+{
+	uint32_t ino, size, mode;
+	int fd, r;
+
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return fail(EROFS);
+	r = fs_lookup(path, &ino, &size, &mode);
+	if (r < 0)
+		return fail(-r);
+	if (mode & FS_MODE_DIR)
+		return fail(EISDIR);
+	for (fd = 3; fd < NR_FDS; fd++) {
+		if (fds[fd].kind == FD_FREE) {
+			fds[fd] = (struct fd){ FD_FILE, ino, size, 0 };
+			return fd;
+		}
+	}
+	return fail(EMFILE);
+}
+
+int close(int fd)
+{
+	struct fd *f = get_fd(fd);
+
+	if (!f)
+		return fail(EBADF);
+	f->kind = FD_FREE;
+	return 0;
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	struct fd *f = get_fd(fd);
+	off_t at;
+
+	if (!f)
+		return fail(EBADF);
+	if (f->kind != FD_FILE)
+		return fail(ESPIPE);
+	at = whence == SEEK_SET ? off : whence == SEEK_CUR ? (off_t)f->pos + off :
+	     whence == SEEK_END ? (off_t)f->size + off : -1;
+	if (at < 0)
+		return fail(EINVAL);
+	f->pos = (uint32_t)at;
+	return at;
+}
+
+int fstat(int fd, struct stat *st)
+{
+	struct fd *f = get_fd(fd);
+
+	if (!f)
+		return fail(EBADF);
+	memset(st, 0, sizeof *st);
+	st->st_mode = f->kind == FD_CONSOLE ? S_IFCHR : S_IFREG | 0444;
+	st->st_size = f->kind == FD_FILE ? (off_t)f->size : 0;
+	st->st_ino = f->ino;
+	return 0;
+}
+
+int stat(const char *path, struct stat *st)
+{
+	uint32_t ino, size, mode;
+	int r = fs_lookup(path, &ino, &size, &mode);
+
+	if (r < 0)
+		return fail(-r);
+	memset(st, 0, sizeof *st);
+	st->st_mode = (mode & FS_MODE_DIR ? S_IFDIR | 0555 : S_IFREG | 0444) | (mode & FS_MODE_EXEC ? 0111 : 0);
+	st->st_size = (off_t)size;
+	st->st_ino = ino;
+	return 0;
+}
+
+int isatty(int fd)
+{
+	struct fd *f = get_fd(fd);
+
+	return f && f->kind == FD_CONSOLE;
 }
 
 void *sbrk(ptrdiff_t incr)
@@ -60,38 +204,6 @@ nomem:
 	return (void *)-1;
 }
 
-int close(int fd)
-{
-	(void)fd;
-	return 0;
-}
-
-int fstat(int fd, struct stat *st)
-{
-	(void)fd;
-	st->st_mode = S_IFCHR;
-	return 0;
-}
-
-int isatty(int fd)
-{
-	return fd >= 0 && fd <= 2;
-}
-
-off_t lseek(int fd, off_t off, int whence)
-{
-	(void)fd; (void)off; (void)whence;
-	errno = ESPIPE;
-	return -1;
-}
-
-int open(const char *path, int flags, int mode)
-{
-	(void)path; (void)flags; (void)mode;
-	errno = ENOSYS;
-	return -1;
-}
-
 int getpid(void)
 {
 	return sys_self();
@@ -99,11 +211,39 @@ int getpid(void)
 
 int kill(int pid, int sig)
 {
-	if (sys_kill(pid, 128 + sig) < 0) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	int r = pm_kill(pid, sig);
+
+	return r < 0 ? fail(-r) : 0;
+}
+
+int fork(void)
+{
+	int r = pm_fork();
+
+	return r < 0 ? fail(-r) : r;
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	int argc = 0, r;
+
+	(void)envp;
+	while (argv[argc])
+		argc++;
+	r = pm_exec(EP_SELF, path, argc, argv, 0, NULL);
+	return fail(r < 0 ? -r : ENOEXEC);
+}
+
+int waitpid(int pid, int *status, int options)
+{
+	int r = pm_wait(pid, status, options & 1 ? PM_WNOHANG : 0);
+
+	return r < 0 ? fail(-r) : r;
+}
+
+int wait(int *status)
+{
+	return waitpid(-1, status, 0);
 }
 
 clock_t times(struct tms *t)
@@ -125,8 +265,5 @@ int gettimeofday(struct timeval *tv, void *tz)
 	return 0;
 }
 
-int link(const char *a, const char *b)   { (void)a; (void)b; errno = ENOSYS; return -1; }
-int unlink(const char *path)             { (void)path; errno = ENOSYS; return -1; }
-int fork(void)                           { errno = ENOSYS; return -1; }
-int wait(int *status)                    { (void)status; errno = ECHILD; return -1; }
-int execve(const char *p, char *const a[], char *const e[]) { (void)p; (void)a; (void)e; errno = ENOSYS; return -1; }
+int link(const char *a, const char *b)   { (void)a; (void)b; return fail(EROFS); }
+int unlink(const char *path)             { (void)path; return fail(EROFS); }

@@ -1,0 +1,104 @@
+/*
+ * The driver manager's protocol (used by `service` and by drivers).
+ *
+ * From `service`:
+ *   DM_UP       start a driver: a struct dm_up_request behind a grant; on a
+ *               bad policy the reason ("file:line: ...") goes into the error
+ *               buffer and nothing is started
+ *   DM_DOWN     stop a driver for good
+ *   DM_REFRESH  restart a driver now
+ *   DM_INFO     a struct dm_driver_info, by label (or by index if the label
+ *               is empty: -ENOENT past the last driver)
+ *   DM_HISTORY  the index-th most recent struct dm_failure of a driver
+ *   DM_POLICY   the text of the policy file in force
+ * From a driver (the driver library sends these):
+ *   DM_INIT_DONE  initialised: serving requests from now on
+ *   DM_PANIC      about to exit because of the message behind the grant
+ * Heartbeats are notifications: the manager notifies the driver, the driver
+ * notifies it back.
+ */
+#ifndef BULKHEAD_DM_H
+#define BULKHEAD_DM_H
+
+#include <bulkhead/types.h>
+
+enum {
+	DM_UP = 0x600,
+	DM_DOWN,
+	DM_REFRESH,
+	DM_INFO,
+	DM_HISTORY,
+	DM_POLICY,
+	DM_INIT_DONE,
+	DM_PANIC,
+};
+
+#define DM_LABEL_MAX 16
+#define DM_PATH_MAX  64
+#define DM_ARGS_MAX  256
+#define DM_DETAIL_MAX 48
+
+struct dm_up_request {
+	char     binary[DM_PATH_MAX];
+	char     config[DM_PATH_MAX];      /* empty: /etc/drivers/LABEL.conf */
+	char     label[DM_LABEL_MAX];      /* empty: the binary's name */
+	uint32_t argc;
+	char     args[DM_ARGS_MAX];        /* argc NUL-terminated strings */
+};
+
+struct dm_req {
+	char       label[DM_LABEL_MAX];
+	uint32_t   index;
+	grant_id_t grant;
+	uint32_t   len;
+	grant_id_t err;                    /* DM_UP: where to put the reason */
+	uint32_t   err_len;
+};
+MSG_PAYLOAD(dm_req);
+
+enum dm_state {
+	DRV_STARTING = 1,    /* exec'd, not yet initialised */
+	DRV_RUNNING,         /* initialised and answering heartbeats */
+	DRV_RESTARTING,      /* failed; waiting out the backoff */
+	DRV_DOWN,            /* stopped by `service down` */
+	DRV_GAVE_UP,         /* failed more often in a row than its policy allows */
+};
+
+enum dm_cause {
+	CAUSE_NONE,
+	CAUSE_EXIT,          /* it exited (status) */
+	CAUSE_EXCEPTION,     /* a CPU exception (vector, address) */
+	CAUSE_KILLED,        /* killed by someone (signal) */
+	CAUSE_PANIC,         /* it called driver_panic() (detail: its message) */
+	CAUSE_HEARTBEAT,     /* stopped answering heartbeats; killed */
+	CAUSE_REFRESH,       /* `service refresh` */
+};
+
+struct dm_driver_info {
+	char       label[DM_LABEL_MAX];
+	char       binary[DM_PATH_MAX];
+	endpoint_t endpoint;
+	uint32_t   state;                  /* enum dm_state */
+	uint32_t   incarnation;            /* 1 for the first start */
+	uint32_t   restarts;
+	uint32_t   failures_in_row;
+	uint32_t   heartbeat_ms;
+	uint32_t   last_cause;             /* enum dm_cause */
+	uint32_t   last_recovery_ms;       /* failure detected -> serving again */
+	uint32_t   next_delay_ms;          /* backoff before the next restart */
+	char       last_detail[DM_DETAIL_MAX];
+};
+
+struct dm_failure {
+	uint32_t incarnation;              /* the incarnation that failed */
+	uint32_t cause;                    /* enum dm_cause */
+	int32_t  status;                   /* exit status, signal or vector */
+	uint32_t addr;                     /* exception: faulting address */
+	uint32_t failed_ms;                /* uptime when the failure was detected */
+	uint32_t restarted_ms;             /* when the new incarnation was exec'd (0: not) */
+	uint32_t serving_ms;               /* when it said it was initialised (0: not yet) */
+	uint32_t delay_ms;                 /* backoff waited before restarting */
+	char     detail[DM_DETAIL_MAX];
+};
+
+#endif

@@ -1,0 +1,11 @@
+/* posix: Bulkhead extensions to the C library glue (lib/posix). */
+#ifndef BULKHEAD_POSIX_H
+#define BULKHEAD_POSIX_H
+
+/*
+ * Send standard output and error to the kernel console, never to the console
+ * driver: for the servers the console driver itself depends on.
+ */
+void posix_use_kernel_console(void);
+
+#endif

@@ -1,0 +1,110 @@
+/* pm: process manager client (protocol in include/bulkhead/pm.h). */
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/clients.h>
+
+static int pm_call(int type, message *m)
+{
+	m->m_type = type;
+	return server_call("pm", m);
+}
+
+int pm_fork(void)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	r = pm_call(PM_FORK, &m);
+	return r < 0 ? r : m.pm_reply.pid;
+}
+
+endpoint_t pm_spawn(void)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	r = pm_call(PM_SPAWN, &m);
+	return r < 0 ? r : m.pm_reply.pid;
+}
+
+int pm_exec(endpoint_t target, const char *path, int argc, char *const argv[],
+            uint32_t flags, char why[PM_WHY_MAX])
+{
+	static char args[1024];
+	endpoint_t pm = server_endpoint("pm", EP_NONE);
+	size_t len = 0, n;
+	message m;
+	int i, r;
+
+	if (why)
+		why[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]) + 1;
+		if (len + n > sizeof args)
+			return -E2BIG;
+		memcpy(args + len, argv[i], n);
+		len += n;
+	}
+	memset(&m, 0, sizeof m);
+	m.m_type = PM_EXEC;
+	m.pm_exec.target = target;
+	m.pm_exec.path = grant_direct(pm, path, (uint32_t)strlen(path), GRANT_READ);
+	m.pm_exec.path_len = (uint32_t)strlen(path);
+	m.pm_exec.args = grant_direct(pm, args, (uint32_t)len, GRANT_READ);
+	m.pm_exec.args_len = (uint32_t)len;
+	m.pm_exec.argc = (uint32_t)argc;
+	m.pm_exec.flags = flags;
+	if (m.pm_exec.path < 0 || m.pm_exec.args < 0) {
+		grant_revoke(m.pm_exec.path);
+		grant_revoke(m.pm_exec.args);
+		return m.pm_exec.path < 0 ? m.pm_exec.path : m.pm_exec.args;
+	}
+	r = ipc_sendrec(pm, &m);          /* exec of ourselves: does not return if it worked */
+	grant_revoke(m.pm_exec.path);
+	grant_revoke(m.pm_exec.args);
+	if (r == 0)
+		r = m.m_type;
+	if (r < 0 && why)
+		memcpy(why, m.pm_reply.why, PM_WHY_MAX);
+	return r;
+}
+
+int pm_wait(endpoint_t pid, int *status, uint32_t options)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.pm_wait.pid = pid;
+	m.pm_wait.options = options;
+	r = pm_call(PM_WAIT, &m);
+	if (r < 0)
+		return r;
+	if (status)
+		*status = m.pm_reply.status;
+	return m.pm_reply.pid;
+}
+
+int pm_kill(endpoint_t pid, int sig)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.pm_kill.pid = pid;
+	m.pm_kill.sig = sig;
+	return pm_call(PM_KILL, &m);
+}
+
+int pm_reap(struct kc_getdeath *out)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	r = pm_call(PM_REAP, &m);
+	if (r == 0)
+		*out = m.kc_getdeath;
+	return r;
+}

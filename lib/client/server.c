@@ -1,0 +1,68 @@
+/* server: finding system servers and calling them (interface in clients.h). */
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/clients.h>
+
+#define CACHE 8
+
+static struct { char label[DS_KEY_MAX]; endpoint_t ep; } cache[CACHE];
+
+endpoint_t find_boot_server(const char *name)
+{
+	struct procinfo info;
+	int slot;
+
+	for (slot = 0; slot < NR_PROCS; slot++)
+		if (sys_procinfo(slot, EP_NONE, &info) == 0 && (info.priv_flags & PRIV_SYSTEM) &&
+		    info.state != PSTATE_FREE && info.state != PSTATE_ZOMBIE && !strcmp(info.name, name))
+			return info.endpoint;
+	return EP_NONE;
+}
+
+endpoint_t server_endpoint(const char *label, endpoint_t stale)
+{
+	uint32_t value;
+	int i, free_slot = -1;
+
+	for (i = 0; i < CACHE; i++) {
+		if (!strcmp(cache[i].label, label)) {
+			if (cache[i].ep != stale)
+				return cache[i].ep;
+			free_slot = i;
+			break;
+		}
+		if (!cache[i].label[0] && free_slot < 0)
+			free_slot = i;
+	}
+	if (!strcmp(label, "ds")) {
+		static int absent;       /* a boot process: if it is not there, it never will be */
+		value = absent ? (uint32_t)EP_NONE : (uint32_t)find_boot_server("ds");
+		absent = (endpoint_t)value == EP_NONE;
+	} else if (ds_lookup(label, &value) < 0) {
+		return EP_NONE;
+	}
+	if (free_slot >= 0 && (endpoint_t)value != EP_NONE) {
+		strncpy(cache[free_slot].label, label, DS_KEY_MAX - 1);
+		cache[free_slot].ep = (endpoint_t)value;
+	}
+	return (endpoint_t)value;
+}
+
+int server_call(const char *label, message *m)
+{
+	message copy = *m;
+	endpoint_t ep = server_endpoint(label, EP_NONE);
+	int r;
+
+	if (ep == EP_NONE)
+		return -ESRCH;
+	r = ipc_sendrec(ep, m);
+	if (r == -ESRCH) {                  /* it was restarted: try its successor once */
+		ep = server_endpoint(label, ep);
+		if (ep == EP_NONE)
+			return -ESRCH;
+		*m = copy;
+		r = ipc_sendrec(ep, m);
+	}
+	return r < 0 ? r : m->m_type;
+}
