@@ -14,6 +14,7 @@ CROSS  := i686-linux-gnu-
 CC     := $(CROSS)gcc
 LD     := $(CROSS)ld
 AR     := $(CROSS)ar
+STRIP  := $(CROSS)strip --strip-debug
 NASM   := nasm
 HOSTCC := gcc
 QEMU   := qemu-system-i386
@@ -86,7 +87,7 @@ kernel: $(KERNEL)
 
 # --- user-space libraries -------------------------------------------------------
 
-LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c) lib/elf/elf.c
+LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c) lib/elf/elf.c
 LIBBH     := $(B)/lib/libbulkhead.a
 TESTLIB_C := $(wildcard tests/os/lib/*.c)
 TESTLIB   := $(B)/lib/libtest.a
@@ -123,13 +124,45 @@ $(B)/bin/$(1).elf: $(2) $(USER_LIBS)
 PROGRAMS += $(B)/bin/$(1).elf
 endef
 
-# Every tests/os/NAME.c is a program; so is every servers/NAME/ directory.
+# Programs: every servers/NAME/ and drivers/NAME/ directory, every
+# commands/NAME.c and every tests/os/NAME.c.
+SERVERS  := $(notdir $(wildcard servers/*))
+DRIVERS  := $(notdir $(wildcard drivers/*))
+COMMANDS := $(basename $(notdir $(wildcard commands/*.c)))
 OS_TESTS := $(basename $(notdir $(wildcard tests/os/*.c)))
-$(foreach t,$(OS_TESTS),$(eval $(call link-program,$(t),$(B)/uobj/tests/os/$(t).o)))
-SERVERS := $(notdir $(wildcard servers/*))
 $(foreach s,$(SERVERS),$(eval $(call link-program,$(s),$(patsubst %.c,$(B)/uobj/%.o,$(wildcard servers/$(s)/*.c)))))
+$(foreach d,$(DRIVERS),$(eval $(call link-program,$(d),$(patsubst %.c,$(B)/uobj/%.o,$(wildcard drivers/$(d)/*.c)))))
+$(foreach c,$(COMMANDS),$(eval $(call link-program,$(c),$(B)/uobj/commands/$(c).o)))
+$(foreach t,$(OS_TESTS),$(eval $(call link-program,$(t),$(B)/uobj/tests/os/$(t).o)))
 
 programs: $(PROGRAMS)
+
+# --- boot file system ------------------------------------------------------
+#
+# The tree the bootfs server serves: commands in /bin (administration in
+# /sbin), drivers in /drivers with their policies in /etc/drivers, /etc/rc,
+# and the test programs and their files in /tests. Programs lose their debug
+# information there (build/bin keeps it, for gdb).
+
+FSROOT      := $(B)/fsroot
+BOOTFS_IMG  := $(B)/bootfs.img
+SBIN        := service dmesg
+FS_ETC      := $(wildcard boot/fs/etc/*)
+POLICIES    := $(wildcard drivers/*/*.conf)
+TEST_FILES  := $(wildcard tests/os/fs/*)
+
+$(BOOTFS_IMG): $(PROGRAMS) $(FS_ETC) $(POLICIES) $(TEST_FILES) tools/mkbootfs.py
+	$(say) BOOTFS $@
+	$(Q)rm -rf $(FSROOT)
+	$(Q)mkdir -p $(FSROOT)/bin $(FSROOT)/sbin $(FSROOT)/drivers $(FSROOT)/etc/drivers $(FSROOT)/tests
+	$(Q)for c in $(COMMANDS); do $(STRIP) -o $(FSROOT)/bin/$$c $(B)/bin/$$c.elf; done
+	$(Q)for c in $(SBIN); do mv $(FSROOT)/bin/$$c $(FSROOT)/sbin/$$c; done
+	$(Q)for d in $(DRIVERS); do $(STRIP) -o $(FSROOT)/drivers/$$d $(B)/bin/$$d.elf; done
+	$(Q)for t in $(OS_TESTS); do $(STRIP) -o $(FSROOT)/tests/$$t $(B)/bin/$$t.elf; done
+	$(Q)cp $(FS_ETC) $(FSROOT)/etc/
+	$(Q)cp $(POLICIES) $(FSROOT)/etc/drivers/
+	$(Q)cp -p $(TEST_FILES) $(FSROOT)/tests/
+	$(Q)python3 tools/mkbootfs.py $(FSROOT) $@
 
 # --- boot image ---------------------------------------------------------------
 
@@ -137,24 +170,29 @@ ISO      := $(B)/bulkhead.iso
 ISO_ROOT := $(B)/iso
 BOOT_CONFIGS := $(wildcard boot/configs/*.cfg)
 
-# Deliberately broken modules, for the test that the kernel refuses them.
+# Deliberately broken modules, for the tests that the kernel and bootfs refuse them.
 $(B)/bad/not-elf.elf: | $(DEPS_OK)
 	@mkdir -p $(@D)
-	printf 'this is a text file, not a program\n' > $@
+	$(Q)printf 'this is a text file, not a program\n' > $@
 $(B)/bad/truncated.elf: $(B)/bin/t_hello.elf
 	@mkdir -p $(@D)
-	head -c 200 $< > $@
+	$(Q)head -c 200 $< > $@
 $(B)/bad/wrong-machine.elf: $(B)/bin/t_hello.elf
 	@mkdir -p $(@D)
-	python3 tools/patch-elf-machine.py $< $@ 62
-BAD_MODULES := $(B)/bad/not-elf.elf $(B)/bad/truncated.elf $(B)/bad/wrong-machine.elf
+	$(Q)python3 tools/patch-elf-machine.py $< $@ 62
+$(B)/bad/truncated-archive.img: $(BOOTFS_IMG)
+	@mkdir -p $(@D)
+	$(Q)head -c 4096 $< > $@
+BAD_MODULES := $(B)/bad/not-elf.elf $(B)/bad/truncated.elf $(B)/bad/wrong-machine.elf \
+	$(B)/bad/truncated-archive.img
 
-$(ISO): $(KERNEL) $(PROGRAMS) $(BAD_MODULES) boot/grub.cfg $(BOOT_CONFIGS)
+$(ISO): $(KERNEL) $(PROGRAMS) $(BOOTFS_IMG) $(BAD_MODULES) boot/grub.cfg $(BOOT_CONFIGS)
 	$(say) ISO $@
 	$(Q)rm -rf $(ISO_ROOT)
 	$(Q)mkdir -p $(ISO_ROOT)/boot/grub/configs $(ISO_ROOT)/boot/bin $(ISO_ROOT)/boot/bad
 	$(Q)cp $(KERNEL) $(ISO_ROOT)/boot/kernel.elf
 	$(Q)cp $(PROGRAMS) $(ISO_ROOT)/boot/bin/
+	$(Q)cp $(BOOTFS_IMG) $(ISO_ROOT)/boot/bootfs.img
 	$(Q)cp $(BAD_MODULES) $(ISO_ROOT)/boot/bad/
 	$(Q)cp boot/grub.cfg $(ISO_ROOT)/boot/grub/
 	$(Q)cp $(BOOT_CONFIGS) $(ISO_ROOT)/boot/grub/configs/
@@ -170,6 +208,8 @@ UNIT_SRC_test_pmem    := kernel/pmem.c
 UNIT_SRC_test_elf     := lib/elf/elf.c
 UNIT_SRC_test_format  := kernel/format.c
 UNIT_SRC_test_message :=
+UNIT_SRC_test_policy  := lib/policy/policy.c
+UNIT_SRC_test_archive := lib/bootfs/archive.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -202,7 +242,8 @@ count:
 	@cloc --quiet kernel
 
 clean:
-	rm -rf $(B)/kobj $(B)/uobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(ISO_ROOT) $(ISO) $(KERNEL)
+	rm -rf $(B)/kobj $(B)/uobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/tools $(FSROOT) $(BOOTFS_IMG) \
+		$(ISO_ROOT) $(ISO) $(KERNEL)
 
 distclean:
 	rm -rf $(B)

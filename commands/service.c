@@ -1,0 +1,145 @@
+/*
+ * service: control drivers through the driver manager.
+ *
+ *   service up BINARY [-config FILE] [-label NAME] [-args ARG...]
+ *   service down LABEL
+ *   service refresh LABEL
+ *   service list
+ *   service status LABEL
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/clients.h>
+#include <bulkhead/policy.h>
+
+static const char *const states[] = {
+	[DRV_STARTING] = "starting", [DRV_RUNNING] = "running", [DRV_RESTARTING] = "restarting",
+	[DRV_DOWN] = "down", [DRV_GAVE_UP] = "gave up",
+};
+static const char *const causes[] = {
+	[CAUSE_NONE] = "-", [CAUSE_EXIT] = "exit", [CAUSE_EXCEPTION] = "exception",
+	[CAUSE_KILLED] = "killed", [CAUSE_PANIC] = "panic", [CAUSE_HEARTBEAT] = "heartbeat",
+	[CAUSE_REFRESH] = "refresh",
+};
+
+static const char *state_name(uint32_t s) { return s < 6 && states[s] ? states[s] : "?"; }
+static const char *cause_name(uint32_t c) { return c < 7 && causes[c] ? causes[c] : "?"; }
+
+static int usage(void)
+{
+	printf("usage: service up BINARY [-config FILE] [-label NAME] [-args ARG...]\n"
+	       "       service down LABEL       stop a driver for good\n"
+	       "       service refresh LABEL    restart a driver now\n"
+	       "       service list             every driver: endpoint, state, restarts, last failure\n"
+	       "       service status LABEL     a driver's policy and failure history\n"
+	       "Without -config, the policy is /etc/drivers/LABEL.conf; LABEL defaults to the\n"
+	       "binary's name.\n");
+	return 2;
+}
+
+static int fail(const char *what, int r)
+{
+	printf("service: %s: %s (%d)\n", what, r == -ENOENT ? "no such driver" : r == -ESRCH ?
+	       "driver manager not running" : r == -EEXIST ? "already running" : "failed", r);
+	return 1;
+}
+
+static int up(int argc, char **argv)
+{
+	struct dm_up_request req;
+	char err[POLICY_ERR_MAX];
+	uint32_t off = 0;
+	int i, r;
+
+	memset(&req, 0, sizeof req);
+	if (argc < 1)
+		return usage();
+	snprintf(req.binary, sizeof req.binary, "%s", argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-config") && i + 1 < argc) {
+			snprintf(req.config, sizeof req.config, "%s", argv[++i]);
+		} else if (!strcmp(argv[i], "-label") && i + 1 < argc) {
+			snprintf(req.label, sizeof req.label, "%s", argv[++i]);
+		} else if (!strcmp(argv[i], "-args")) {
+			for (i++; i < argc && off + strlen(argv[i]) + 1 < sizeof req.args; i++, req.argc++) {
+				strcpy(req.args + off, argv[i]);
+				off += (uint32_t)strlen(argv[i]) + 1;
+			}
+		} else {
+			return usage();
+		}
+	}
+	r = dm_up(&req, err, sizeof err);
+	if (r < 0) {
+		printf("service: cannot start %s: %s\n", req.binary, err[0] ? err : "error");
+		return 1;
+	}
+	return 0;
+}
+
+static int list(void)
+{
+	struct dm_driver_info info;
+	uint32_t i;
+
+	printf("%-12s %6s %-10s %5s %8s %-10s %s\n", "LABEL", "EP", "STATE", "INC", "RESTARTS",
+	       "LAST FAIL", "RECOVERY");
+	for (i = 0; dm_info("", i, &info) == 0; i++)
+		printf("%-12s %6d %-10s %5u %8u %-10s %u ms\n", info.label, (int)info.endpoint,
+		       state_name(info.state), info.incarnation, info.restarts,
+		       cause_name(info.last_cause), info.last_recovery_ms);
+	if (i == 0)
+		printf("(no drivers)\n");
+	return 0;
+}
+
+static int status(const char *label)
+{
+	struct dm_driver_info info;
+	struct dm_failure f;
+	char policy[2048];
+	uint32_t i;
+	int r = dm_info(label, 0, &info);
+
+	if (r < 0)
+		return fail(label, r);
+	printf("%s: %s, endpoint %d, incarnation %u, %u restarts, %u failures in a row\n",
+	       info.label, state_name(info.state), (int)info.endpoint, info.incarnation,
+	       info.restarts, info.failures_in_row);
+	printf("binary %s, heartbeat %u ms, next restart after %u ms\n", info.binary,
+	       info.heartbeat_ms, info.next_delay_ms);
+	if (dm_policy(label, policy, sizeof policy) >= 0)
+		printf("policy in force:\n%s", policy);
+	printf("failures (newest first):\n");
+	for (i = 0; dm_history(label, i, &f) == 0; i++)
+		printf("  incarnation %u: %s at %u ms (%s); waited %u ms; serving again at %u ms%s\n",
+		       f.incarnation, cause_name(f.cause), f.failed_ms, f.detail, f.delay_ms, f.serving_ms,
+		       f.serving_ms ? "" : " (not yet)");
+	if (i == 0)
+		printf("  none\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int r;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage();
+	if (!strcmp(argv[1], "up"))
+		return up(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "list"))
+		return list();
+	if (argc != 3)
+		return usage();
+	if (!strcmp(argv[1], "status"))
+		return status(argv[2]);
+	if (!strcmp(argv[1], "down"))
+		r = dm_down(argv[2]);
+	else if (!strcmp(argv[1], "refresh"))
+		r = dm_refresh(argv[2]);
+	else
+		return usage();
+	return r < 0 ? fail(argv[2], r) : 0;
+}

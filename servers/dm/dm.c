@@ -1,0 +1,329 @@
+/*
+ * dm: the driver manager. Protocol in include/bulkhead/dm.h; the life of a
+ * driver (start, heartbeats, failure, backoff, restart) is in lifecycle.c.
+ *
+ * It starts drivers from policy files, installs exactly the privileges a
+ * policy names, and restarts a driver that fails. The process manager tells
+ * it (a notification, then PM_REAP) when one of its drivers dies; drivers
+ * tell it when they are initialised, answer its heartbeats, and say why
+ * when they panic. Replies never block.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/posix.h>
+#include "dm.h"
+
+#define MAX_POLICIES 8
+
+struct driver drivers[MAX_DRIVERS];
+static endpoint_t pm;
+
+struct driver *driver_by_label(const char *label)
+{
+	struct driver *d;
+
+	for (d = drivers; d < drivers + MAX_DRIVERS; d++)
+		if (d->used && !strcmp(d->label, label))
+			return d;
+	return NULL;
+}
+
+struct driver *driver_by_endpoint(endpoint_t ep)
+{
+	struct driver *d;
+
+	for (d = drivers; d < drivers + MAX_DRIVERS; d++)
+		if (d->used && d->ep == ep && ep != EP_NONE)
+			return d;
+	return NULL;
+}
+
+static int copy_out(const message *m, const void *buf, uint32_t len)
+{
+	if (len > m->dm_req.len)
+		len = m->dm_req.len;
+	return sys_safecopy(m->m_source, m->dm_req.grant, 0, (void *)buf, len, SAFECOPY_TO);
+}
+
+static void report_error(const message *m, const char *text)
+{
+	uint32_t n = (uint32_t)strlen(text) + 1;
+
+	if (m->dm_req.err < 0 || m->dm_req.err_len == 0)
+		return;
+	if (n > m->dm_req.err_len)
+		n = m->dm_req.err_len;
+	sys_safecopy(m->m_source, m->dm_req.err, 0, (void *)text, n, SAFECOPY_TO);
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Read and parse the policy for d (its config file, its label's block). */
+static int load_policy(struct driver *d, char *err, size_t errlen)
+{
+	struct policy pols[MAX_POLICIES];
+	uint32_t ino, size, mode;
+	int n, i, r;
+
+	r = fs_lookup(d->config, &ino, &size, &mode);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: cannot open the policy file (%d)", d->config, r);
+		return r;
+	}
+	if (size >= POLICY_TEXT_MAX) {
+		snprintf(err, errlen, "%s: policy file larger than %d bytes", d->config, POLICY_TEXT_MAX - 1);
+		return -E2BIG;
+	}
+	r = fs_read(ino, 0, d->policy_text, size);
+	if (r != (int)size) {
+		snprintf(err, errlen, "%s: cannot read the policy file (%d)", d->config, r);
+		return r < 0 ? r : -EIO;
+	}
+	d->policy_text[size] = '\0';
+	n = policy_parse(d->policy_text, size, d->config, pols, MAX_POLICIES, err, errlen);
+	if (n < 0)
+		return -EINVAL;
+	for (i = 0; i < n && strcmp(pols[i].name, d->label); i++)
+		;
+	if (i == n && n > 1) {
+		snprintf(err, errlen, "%s: no 'driver %s' block in the file", d->config, d->label);
+		return -ENOENT;
+	}
+	d->pol = pols[i == n ? 0 : i];
+	return 0;
+}
+
+static int do_up(message *m)
+{
+	struct dm_up_request req;
+	struct driver *d = NULL, *old;
+	char err[POLICY_ERR_MAX];
+	int r, i;
+
+	if (m->dm_req.len != sizeof req)
+		return -EINVAL;
+	r = sys_safecopy(m->m_source, m->dm_req.grant, 0, &req, sizeof req, SAFECOPY_FROM);
+	if (r < 0)
+		return r;
+	req.binary[DM_PATH_MAX - 1] = req.config[DM_PATH_MAX - 1] = req.label[DM_LABEL_MAX - 1] = '\0';
+	req.args[DM_ARGS_MAX - 1] = '\0';
+	if (!req.label[0])
+		strncpy(req.label, basename_of(req.binary), DM_LABEL_MAX - 1);
+	old = driver_by_label(req.label);
+	if (old && old->state != DRV_DOWN && old->state != DRV_GAVE_UP) {
+		snprintf(err, sizeof err, "a driver labelled '%s' is already running", req.label);
+		report_error(m, err);
+		return -EEXIST;
+	}
+	for (i = 0; !old && !d && i < MAX_DRIVERS; i++)
+		if (!drivers[i].used)
+			d = &drivers[i];
+	d = old ? old : d;
+	if (!d) {
+		report_error(m, "too many drivers");
+		return -ENOSPC;
+	}
+	memset(d, 0, sizeof *d);
+	strcpy(d->label, req.label);
+	strcpy(d->binary, req.binary);
+	if (req.config[0])
+		strcpy(d->config, req.config);
+	else
+		snprintf(d->config, sizeof d->config, "/etc/drivers/%s.conf", d->label);
+	/* argv[0] is the label, then the given arguments */
+	d->argc = 1 + (req.argc < 30 ? req.argc : 30);
+	strcpy(d->args, d->label);
+	d->args_len = (uint32_t)strlen(d->label) + 1;
+	memcpy(d->args + d->args_len, req.args, DM_ARGS_MAX - d->args_len);
+	d->ep = EP_NONE;
+	r = load_policy(d, err, sizeof err);
+	if (r == 0)
+		r = driver_start(d, err, sizeof err);
+	if (r < 0) {
+		report_error(m, err);
+		printf("dm: service up %s refused: %s\n", d->label, err);
+		d->used = 0;
+		return r;
+	}
+	d->used = 1;
+	m->dm_req.index = (uint32_t)d->ep;
+	return 0;
+}
+
+static int do_down(message *m)
+{
+	struct driver *d = driver_by_label(m->dm_req.label);
+
+	if (!d)
+		return -ENOENT;
+	if (d->state == DRV_DOWN)
+		return 0;
+	if (d->state == DRV_RESTARTING || d->state == DRV_GAVE_UP || d->ep == EP_NONE)
+		ds_delete(d->label);
+	d->state = DRV_DOWN;
+	driver_kill(d, CAUSE_NONE, "stopped by service down");
+	return 0;
+}
+
+static int do_refresh(message *m)
+{
+	struct driver *d = driver_by_label(m->dm_req.label);
+
+	if (!d)
+		return -ENOENT;
+	if (d->ep == EP_NONE)
+		return -ESRCH;
+	driver_kill(d, CAUSE_REFRESH, "restarted by service refresh");
+	return 0;
+}
+
+static struct driver *driver_of(const message *m)
+{
+	uint32_t n = m->dm_req.index;
+	struct driver *d;
+
+	if (m->dm_req.label[0])
+		return driver_by_label(m->dm_req.label);
+	for (d = drivers; d < drivers + MAX_DRIVERS; d++)
+		if (d->used && n-- == 0)
+			return d;
+	return NULL;
+}
+
+static int do_info(message *m)
+{
+	struct driver *d = driver_of(m);
+	struct dm_driver_info info;
+
+	if (!d)
+		return -ENOENT;
+	memset(&info, 0, sizeof info);
+	strcpy(info.label, d->label);
+	strcpy(info.binary, d->binary);
+	info.endpoint = d->ep;
+	info.state = d->state;
+	info.incarnation = d->incarnation;
+	info.restarts = d->restarts;
+	info.failures_in_row = d->failures_in_row;
+	info.heartbeat_ms = d->pol.heartbeat_ms;
+	info.last_cause = d->last_cause;
+	info.last_recovery_ms = d->last_recovery_ms;
+	info.next_delay_ms = d->next_delay_ms;
+	strcpy(info.last_detail, d->last_detail);
+	return copy_out(m, &info, sizeof info);
+}
+
+static int do_history(message *m)
+{
+	struct driver *d = driver_by_label(m->dm_req.label);
+	uint32_t i = m->dm_req.index;
+
+	if (!d)
+		return -ENOENT;
+	if (i >= d->n_failures || i >= HISTORY)
+		return -ENOENT;
+	return copy_out(m, &d->history[(d->n_failures - 1 - i) % HISTORY], sizeof(struct dm_failure));
+}
+
+static int do_policy(message *m)
+{
+	struct driver *d = driver_by_label(m->dm_req.label);
+
+	if (!d)
+		return -ENOENT;
+	return copy_out(m, d->policy_text, (uint32_t)strlen(d->policy_text) + 1);
+}
+
+static int do_init_done(message *m)
+{
+	struct driver *d = driver_by_endpoint(m->m_source);
+
+	if (!d)
+		return -EPERM;
+	driver_serving(d);
+	return 0;
+}
+
+static int do_panic(message *m)
+{
+	struct driver *d = driver_by_endpoint(m->m_source);
+	char text[DM_DETAIL_MAX] = "panic: ";
+	uint32_t n = m->dm_req.len;
+
+	if (!d)
+		return -EPERM;
+	if (n > sizeof text - 8)
+		n = sizeof text - 8;
+	if (sys_safecopy(m->m_source, m->dm_req.grant, 0, text + 7, n, SAFECOPY_FROM) < 0)
+		strcpy(text + 7, "(message unreadable)");
+	text[7 + n] = '\0';
+	d->pending_cause = CAUSE_PANIC;
+	strcpy(d->pending_detail, text);
+	return 0;
+}
+
+typedef int (*handler)(message *m);
+
+static const handler handlers[] = {
+	[DM_UP - DM_UP]        = do_up,
+	[DM_DOWN - DM_UP]      = do_down,
+	[DM_REFRESH - DM_UP]   = do_refresh,
+	[DM_INFO - DM_UP]      = do_info,
+	[DM_HISTORY - DM_UP]   = do_history,
+	[DM_POLICY - DM_UP]    = do_policy,
+	[DM_INIT_DONE - DM_UP] = do_init_done,
+	[DM_PANIC - DM_UP]     = do_panic,
+};
+
+static void collect_deaths(void)
+{
+	struct kc_getdeath death;
+	struct driver *d;
+
+	while (pm_reap(&death) == 0) {
+		d = driver_by_endpoint(death.who);
+		if (d)
+			driver_failed(d, &death);
+	}
+}
+
+static void notified(const message *m)
+{
+	struct driver *d;
+
+	if (m->m_source == pm)
+		collect_deaths();
+	else if ((d = driver_by_endpoint(m->m_source)))
+		driver_heartbeat_answer(d);
+}
+
+int main(void)
+{
+	uint32_t index, wait;
+	message m;
+
+	posix_use_kernel_console();
+	pm = server_endpoint("pm", EP_NONE);
+	ds_publish("dm", (uint32_t)sys_self());
+	printf("dm: driver manager ready (endpoint %d)\n", (int)sys_self());
+	for (;;) {
+		wait = driver_timers();
+		sys_alarm(wait);
+		if (ipc_receive(EP_ANY, &m) < 0)
+			continue;
+		if (m.m_type == NOTIFY_MESSAGE) {
+			notified(&m);
+			continue;
+		}
+		index = (uint32_t)(m.m_type - DM_UP);
+		m.dm_req.label[DM_LABEL_MAX - 1] = '\0';
+		m.m_type = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
+		ipc_sendnb(m.m_source, &m);
+	}
+}

@@ -1,0 +1,56 @@
+/*
+ * dm: the driver manager's state, shared by dm.c (requests from `service`
+ * and from drivers) and lifecycle.c (starting, watching and restarting).
+ */
+#ifndef DM_H
+#define DM_H
+
+#include <bulkhead/clients.h>
+#include <bulkhead/policy.h>
+
+#define MAX_DRIVERS   16
+#define HISTORY       16
+#define POLICY_TEXT_MAX 2048
+#define STABLE_MS     10000     /* serving this long resets the failures-in-a-row count */
+
+struct driver {
+	int used;
+	char label[DM_LABEL_MAX];
+	char binary[DM_PATH_MAX];
+	char config[DM_PATH_MAX];
+	uint32_t argc;
+	char args[DM_ARGS_MAX];            /* argc strings, argv[0] first */
+	uint32_t args_len;
+	struct policy pol;
+	char policy_text[POLICY_TEXT_MAX];
+
+	endpoint_t ep;                     /* current incarnation, or EP_NONE */
+	enum dm_state state;
+	uint32_t incarnation, restarts, failures_in_row;
+	uint32_t serving_ms;               /* when the current incarnation said it was up */
+	uint32_t last_answer_ms;           /* last heartbeat answer */
+	uint32_t next_ping_ms;
+	uint32_t restart_at_ms;            /* DRV_RESTARTING: when */
+	uint32_t pending_cause;            /* why we are killing it, if we are */
+	char pending_detail[DM_DETAIL_MAX];
+
+	uint32_t last_cause, last_recovery_ms, next_delay_ms;
+	char last_detail[DM_DETAIL_MAX];
+	struct dm_failure history[HISTORY]; /* a ring, newest at (n_failures - 1) % HISTORY */
+	uint32_t n_failures;
+};
+
+extern struct driver drivers[MAX_DRIVERS];
+
+uint32_t now_ms(void);
+struct driver *driver_by_label(const char *label);
+struct driver *driver_by_endpoint(endpoint_t ep);
+
+int  driver_start(struct driver *d, char *why, size_t why_len);
+void driver_failed(struct driver *d, const struct kc_getdeath *death);
+void driver_kill(struct driver *d, uint32_t cause, const char *detail);
+void driver_serving(struct driver *d);
+void driver_heartbeat_answer(struct driver *d);
+uint32_t driver_timers(void);        /* run what is due; ms until the next thing, or 0 */
+
+#endif

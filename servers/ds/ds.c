@@ -1,0 +1,195 @@
+/*
+ * ds: the data store. Labels -> values (usually endpoints), with
+ * subscriptions: a subscriber is notified whenever a key matching its
+ * pattern is published or deleted, and asks what changed with DS_CHECK.
+ * Protocol in include/bulkhead/ds.h.
+ *
+ * A key can be changed only by the process that published it or by an
+ * installer (the driver manager, which publishes drivers' labels). Replies
+ * are non-blocking: a client that does not wait for its answer loses it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/clients.h>
+#include <bulkhead/posix.h>
+
+#define MAX_KEYS 128
+#define MAX_SUBS 32
+
+struct entry {
+	char key[DS_KEY_MAX];
+	uint32_t value;
+	endpoint_t owner;
+	int used, deleted;
+};
+
+struct subscription {
+	endpoint_t who;            /* EP_NONE: free */
+	char pattern[DS_KEY_MAX];
+	uint32_t changed[MAX_KEYS / 32];
+};
+
+static struct entry keys[MAX_KEYS];
+static struct subscription subs[MAX_SUBS];
+
+static int matches(const char *pattern, const char *key)
+{
+	size_t n = strlen(pattern);
+
+	if (n && pattern[n - 1] == '*')
+		return strncmp(pattern, key, n - 1) == 0;
+	return strcmp(pattern, key) == 0;
+}
+
+static struct entry *find(const char *key)
+{
+	int i;
+
+	for (i = 0; i < MAX_KEYS; i++)
+		if (keys[i].used && !strcmp(keys[i].key, key))
+			return &keys[i];
+	return NULL;
+}
+
+static int may_change(const struct entry *e, endpoint_t who)
+{
+	struct procinfo info;
+
+	if (e->owner == who)
+		return 1;
+	return sys_procinfo(-1, who, &info) == 0 && (info.priv_flags & PRIV_CAN_INSTALL);
+}
+
+/* Tell every subscriber whose pattern matches e that it changed. */
+static void announce(struct entry *e)
+{
+	struct subscription *s;
+
+	for (s = subs; s < subs + MAX_SUBS; s++) {
+		if (s->who == EP_NONE || !matches(s->pattern, e->key))
+			continue;
+		bit_set(s->changed, (unsigned)(e - keys));
+		if (ipc_notify(s->who) == -ESRCH)
+			s->who = EP_NONE;            /* the subscriber is gone */
+	}
+}
+
+static int do_publish(message *m)
+{
+	struct entry *e = find(m->ds_req.key);
+	int i;
+
+	if (!m->ds_req.key[0])
+		return -EINVAL;
+	if (e && !e->deleted && !may_change(e, m->m_source))
+		return -EPERM;
+	for (i = 0; !e && i < MAX_KEYS; i++)
+		if (!keys[i].used)
+			e = &keys[i];
+	if (!e)
+		return -ENOSPC;
+	strcpy(e->key, m->ds_req.key);
+	e->value = m->ds_req.value;
+	e->owner = m->m_source;
+	e->used = 1;
+	e->deleted = 0;
+	announce(e);
+	return 0;
+}
+
+static int do_lookup(message *m)
+{
+	struct entry *e = find(m->ds_req.key);
+
+	if (!e || e->deleted)
+		return -ENOENT;
+	m->ds_req.value = e->value;
+	return 0;
+}
+
+static int do_delete(message *m)
+{
+	struct entry *e = find(m->ds_req.key);
+
+	if (!e || e->deleted)
+		return -ENOENT;
+	if (!may_change(e, m->m_source))
+		return -EPERM;
+	e->deleted = 1;        /* kept until reused, so subscribers can learn of it */
+	announce(e);
+	return 0;
+}
+
+static int do_subscribe(message *m)
+{
+	struct subscription *s, *free_sub = NULL;
+	int i;
+
+	for (s = subs; s < subs + MAX_SUBS; s++) {
+		if (s->who == m->m_source && !strcmp(s->pattern, m->ds_req.key))
+			return 0;
+		if (s->who == EP_NONE && !free_sub)
+			free_sub = s;
+	}
+	if (!free_sub)
+		return -ENOSPC;
+	free_sub->who = m->m_source;
+	strcpy(free_sub->pattern, m->ds_req.key);
+	memset(free_sub->changed, 0, sizeof free_sub->changed);
+	for (i = 0; i < MAX_KEYS; i++)       /* what matches already counts as news */
+		if (keys[i].used && !keys[i].deleted && matches(free_sub->pattern, keys[i].key))
+			bit_set(free_sub->changed, (unsigned)i);
+	return 0;
+}
+
+static int do_check(message *m)
+{
+	struct subscription *s;
+	int i;
+
+	for (s = subs; s < subs + MAX_SUBS; s++) {
+		if (s->who != m->m_source)
+			continue;
+		for (i = 0; i < MAX_KEYS; i++) {
+			if (!bit_test(s->changed, (unsigned)i))
+				continue;
+			bit_clear(s->changed, (unsigned)i);
+			strcpy(m->ds_req.key, keys[i].key);
+			m->ds_req.value = keys[i].value;
+			m->ds_req.deleted = (uint32_t)keys[i].deleted;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+typedef int (*handler)(message *m);
+
+static const handler handlers[] = {
+	[DS_PUBLISH - DS_PUBLISH]   = do_publish,
+	[DS_LOOKUP - DS_PUBLISH]    = do_lookup,
+	[DS_DELETE - DS_PUBLISH]    = do_delete,
+	[DS_SUBSCRIBE - DS_PUBLISH] = do_subscribe,
+	[DS_CHECK - DS_PUBLISH]     = do_check,
+};
+
+int main(void)
+{
+	message m;
+	uint32_t index;
+	int i;
+
+	posix_use_kernel_console();
+	for (i = 0; i < MAX_SUBS; i++)
+		subs[i].who = EP_NONE;
+	printf("ds: data store ready (endpoint %d)\n", (int)sys_self());
+	for (;;) {
+		if (ipc_receive(EP_ANY, &m) < 0 || m.m_type == NOTIFY_MESSAGE)
+			continue;
+		index = (uint32_t)(m.m_type - DS_PUBLISH);
+		m.ds_req.key[DS_KEY_MAX - 1] = '\0';
+		m.m_type = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
+		ipc_sendnb(m.m_source, &m);
+	}
+}
