@@ -27,7 +27,7 @@ class Machine:
             "-smbios", f"type=1,family={config}", *extra_args,
         ]
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.sel = selectors.DefaultSelector()
         self.sel.register(self.proc.stdout, selectors.EVENT_READ)
@@ -47,19 +47,32 @@ class Machine:
         else:
             self.eof = True
 
-    def wait_for(self, pattern, timeout):
-        """Wait for a complete console line matching pattern; the match, or None."""
+    def wait_for(self, pattern, timeout, after=0, partial=False):
+        """Wait for a complete console line matching pattern (in the output
+        from position `after` on), or with partial=True any output (a prompt
+        has no newline); the match, or None."""
         regex = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
-            text = self.text
-            m = regex.search(text[:text.rfind("\n") + 1])
+            text = self.text[after:]
+            m = regex.search(text if partial else text[:text.rfind("\n") + 1])
             if m:
                 return m
             left = deadline - time.monotonic()
             if left <= 0 or self.eof:
                 return None
             self._read(min(left, 0.5))
+
+    def send(self, text):
+        """Type text on the serial console, a character at a time, as a person would."""
+        for ch in text.encode():
+            self.proc.stdin.write(bytes([ch]))
+            self.proc.stdin.flush()
+            time.sleep(0.002)
+
+    def mark(self):
+        """A position in the console output; pass it to wait_for(after=) to see only what follows."""
+        return len(self.text)
 
     def wait_exit(self, timeout):
         """Read until QEMU exits; its exit code, or None on timeout."""
@@ -75,5 +88,6 @@ class Machine:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self.proc.stdin.close()
         self.sel.close()
         self.proc.stdout.close()

@@ -37,23 +37,47 @@ class Results:
         print(f"{'PASS' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""), flush=True)
 
 
+PROMPT = r"bulkhead# "
+STEP_TIMEOUT = 30
+
+
+def run_session(machine, steps):
+    """Type each step's command at the shell prompt and look for its output.
+    Returns {case: (ok, detail)}."""
+    results = {}
+    if not machine.wait_for(PROMPT, DEFAULT_TIMEOUT, partial=True):
+        return {case: (False, "no shell prompt") for case, _, _ in steps}
+    for case, command, expect in steps:
+        at = machine.mark() if command else 0
+        if command:
+            machine.send(command + "\r")
+        found = machine.wait_for(expect, STEP_TIMEOUT, after=at, partial=True)
+        machine.wait_for(PROMPT, STEP_TIMEOUT, after=at + len(command or "") + 1, partial=True)
+        results[case] = (found is not None, f"typed {command!r}" if found else
+                         f"typed {command!r}, no output matching {expect!r}")
+    return results
+
+
 def boot(spec):
-    """Boot one configuration; return (console text, exit code, timed out)."""
+    """Boot one configuration; return (console text, exit code, timed out, session results)."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     machine = Machine(spec["config"])
+    session, code = {}, None
     try:
-        if spec.get("stop"):
+        if spec.get("session"):
+            session = run_session(machine, spec["session"])
+            timed_out = False
+        elif spec.get("stop"):
             timed_out = machine.wait_for(spec["stop"], timeout) is None
-            code = None
         else:
             code = machine.wait_exit(timeout)
             timed_out = code is None
     finally:
         machine.stop()
-    return machine.text, code, timed_out
+    return machine.text, code, timed_out, session
 
 
-def judge_boot(spec, text, code, timed_out, results):
+def judge_boot(spec, text, code, timed_out, session, results):
     config = spec["config"]
     log = os.path.join(LOGS, f"{config}.log")
     reported = {}
@@ -65,6 +89,8 @@ def judge_boot(spec, text, code, timed_out, results):
     for case, pattern in spec.get("console", []):
         found = re.search(pattern, text)
         results.add(f"{config}/{case}", bool(found), "" if found else f"no line matching {pattern!r} (see {log})")
+    for case, (ok, detail) in session.items():
+        results.add(f"{config}/{case}", ok, detail + ("" if ok else f" (see {log})"))
     for case, (ok, detail) in reported.items():
         results.add(f"{config}/{case}", False, f"reported but not in tests/os/manifest.py ({detail})")
 
@@ -73,17 +99,17 @@ def judge_boot(spec, text, code, timed_out, results):
         problems.append("kernel panic")
     if timed_out:
         problems.append(f"timed out after {spec.get('timeout', DEFAULT_TIMEOUT)} s")
-    elif spec.get("stop") is None and code != DEBUG_EXIT_OK:
+    elif spec.get("stop") is None and not spec.get("session") and code != DEBUG_EXIT_OK:
         problems.append(f"QEMU exit code {code} (want {DEBUG_EXIT_OK}: the test shut down with status 0)")
     results.add(f"{config}/boot", not problems, "; ".join(problems) + (f" (see {log})" if problems else ""))
 
 
 def run_boot(spec):
-    text, code, timed_out = boot(spec)
+    text, code, timed_out, session = boot(spec)
     os.makedirs(LOGS, exist_ok=True)
     with open(os.path.join(LOGS, f"{spec['config']}.log"), "w") as f:
         f.write(text)
-    return spec, text, code, timed_out
+    return spec, text, code, timed_out, session
 
 
 def run_unit_tests(results, only):
@@ -134,8 +160,8 @@ def main():
         results.add("boot_image", False, f"{ISO} is missing: run make first")
         boots = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for spec, text, code, timed_out in pool.map(run_boot, boots):
-            judge_boot(spec, text, code, timed_out, results)
+        for spec, text, code, timed_out, session in pool.map(run_boot, boots):
+            judge_boot(spec, text, code, timed_out, session, results)
 
     print(f"{results.passed} passed, {results.failed} failed")
     return 1 if results.failed else 0

@@ -49,7 +49,7 @@ BOOTS = [
             "devio_top_port", "devio_port_beyond_16_bits", "vdevio_one_bad_entry",
             "vdevio_nothing_performed", "vdevio_allowed", "vdevio_too_long",
             "vdevio_vector_in_kernel", "kcall_privctl_self", "kcall_trace", "kcall_shutdown",
-            "kcall_kill", "kcall_getlog", "kcall_number_end", "kcall_number_large",
+            "kcall_kill", "kcall_fork", "kcall_number_end", "kcall_number_large",
             "kcall_number_negative", "ipc_send_not_in_record", "ipc_notify_not_in_record",
             "ipc_sendrec_not_in_record", "ipc_send_dead_endpoint", "ipc_send_stale_generation",
             "ipc_send_slot_out_of_range", "ipc_send_pseudo_endpoint",
@@ -89,13 +89,36 @@ BOOTS = [
         ],
     },
     {
-        "config": "default",
-        "proves": "the default system boots to a user process printing on the console",
+        "config": "minimal",
+        "proves": "the kernel alone boots to a user process printing on the console",
         "console": [
-            ("default_user_process_prints", r"hello: Hello from user space"),
-            ("default_fpu_works", r"sqrt\(2\) = 1\.414213"),
-            ("default_init_reports_exit", r"init: hello \(endpoint \d+\) exited with status 0"),
+            ("user_process_prints", r"hello: Hello from user space"),
+            ("fpu_works", r"sqrt\(2\) = 1\.414213"),
+            ("manager_reports_exit", r"reaper: hello \(endpoint \d+\) exited with status 0"),
         ],
-        "stop": r"init: hello \(endpoint \d+\) exited",   # then the harness stops QEMU
+        "stop": r"reaper: hello \(endpoint \d+\) exited",   # then the harness stops QEMU
+    },
+    {
+        "config": "default",
+        "proves": "make run boots to the shell; a person lists drivers, kills one, and sees "
+                  "it restarted with the cause recorded",
+        # (case, what to type at the prompt, what the output must then show)
+        "session": [
+            ("shell_prompt", None, r"bulkhead# "),
+            ("service_list_shows_drivers", "service list",
+             r"console\s+\d+ running\s+1\s+0 .*\n.*demo\s+\d+ running\s+1\s+0"),
+            ("ps_shows_drivers_unprivileged", "ps", r"\d+ recv\s+any\s+2 .* -\s+11\s+2\s+1\s+1\s+0\s+0 demo"),
+            ("kill_demo_detected", "kill demo", r"dm: demo \(incarnation 1\) failed: killed, status 15"),
+            ("demo_restarted", "service list", r"demo\s+\d+ running\s+2\s+1 killed\s+\d+ ms"),
+            ("status_records_cause", "service status demo",
+             r"incarnation 1: killed at \d+ ms .*serving again at \d+ ms"),
+            ("status_shows_policy", "service status demo", r"policy in force:\s*\n# The demo driver"),
+            ("dmesg_shows_kill", "dmesg", r"demo\s+\d+ killed by \d+ \(signal 15\)"),
+            ("cat_reads_file", "cat /tests/hello.txt", r"Hello from the boot file system\."),
+            ("ls_lists_root", "ls /", r"bin/\s*\n.*drivers/"),
+            ("exit_status_shown", "ls /nothing", r"\[exit status 1\]"),
+            ("bad_program_refused", "/tests/not-a-program", r"not an ELF file"),
+            ("unknown_command", "frobnicate", r"frobnicate: command not found"),
+        ],
     },
 ]

@@ -114,7 +114,7 @@ static void attack_kcalls(void)
 	expect("kcall_trace", sys_trace(TRACE_READ_TEXT, controller, USER_BASE, &m, 4), -EPERM, DENY_KCALL);
 	expect("kcall_shutdown", kernel_call(KC_SHUTDOWN, &m), -EPERM, DENY_KCALL);
 	expect("kcall_kill", sys_kill(arms.bystander, 9), -EPERM, DENY_KCALL);
-	expect("kcall_getlog", kernel_call(KC_GETLOG, &m), -EPERM, DENY_KCALL);
+	expect("kcall_fork", kernel_call(KC_FORK, &m), -EPERM, DENY_KCALL);
 	expect("kcall_number_end", kernel_call(NR_KCALLS, &m), -ENOSYS, DENY_KCALL);
 	expect("kcall_number_large", kernel_call(1000, &m), -ENOSYS, DENY_KCALL);
 	expect("kcall_number_negative", kernel_call(-1, &m), -ENOSYS, DENY_KCALL);

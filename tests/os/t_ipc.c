@@ -168,14 +168,14 @@ static void test_denied(void)
 	t_check("denied_ipc", d[0] == -EPERM && d[1] == -EPERM,
 	        "unprivileged send to another user process %d, notify %d (want %d)", d[0], d[1], -EPERM);
 	t_check("denied_kcall", d[2] == -EPERM && d[3] == -EPERM && d[4] == -ENOSYS,
-	        "KC_SHUTDOWN %d, KC_GETLOG %d (want %d), call 200 %d (want %d)",
+	        "KC_SHUTDOWN %d, KC_DEVIO %d (want %d), call 200 %d (want %d)",
 	        d[2], d[3], -EPERM, d[4], -ENOSYS);
 	t_check("denied_logged",
 	        logged(seq, u1, DENY_IPC, (uint32_t)u2, -EPERM) &&
 	        logged(seq, u1, DENY_KCALL, KC_SHUTDOWN, -EPERM) &&
-	        logged(seq, u1, DENY_KCALL, KC_GETLOG, -EPERM) &&
+	        logged(seq, u1, DENY_KCALL, KC_DEVIO, -EPERM) &&
 	        logged(seq, u1, DENY_KCALL, 200, -ENOSYS),
-	        "kernel log has user1's refused IPC to %d and calls %d, %d, 200", (int)u2, KC_SHUTDOWN, KC_GETLOG);
+	        "kernel log has user1's refused IPC to %d and calls %d, %d, 200", (int)u2, KC_SHUTDOWN, KC_DEVIO);
 	t_check("denied_counted",
 	        after.denied[DENY_IPC] - before.denied[DENY_IPC] == 2 &&
 	        after.denied[DENY_KCALL] - before.denied[DENY_KCALL] == 3,

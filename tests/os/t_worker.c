@@ -102,7 +102,7 @@ static void user(const struct test_go *go)
 	d[0] = ipc_send(go->peer, &m);
 	d[1] = ipc_notify(go->peer);
 	d[2] = kernel_call(KC_SHUTDOWN, &m);
-	d[3] = kernel_call(KC_GETLOG, &m);
+	d[3] = kernel_call(KC_DEVIO, &m);
 	d[4] = kernel_call(200, &m);
 	done(0, 5, d, 5);
 }
