@@ -218,6 +218,22 @@ $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 
 unit: $(UNIT_TESTS:%=$(B)/unit/%)
 
+# --- host tools and fuzz targets ---------------------------------------------------
+
+$(B)/tools/policycheck: tools/policycheck.c lib/policy/policy.c include/bulkhead/policy.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(say) HOSTCC $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tools/policycheck.c lib/policy/policy.c
+
+# libFuzzer (clang) with AddressSanitizer, whose leak checker runs too.
+$(B)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c lib/policy/policy.c include/bulkhead/policy.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(say) CLANG $@
+	$(Q)clang -std=gnu11 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined -o $@ \
+		tests/fuzz/fuzz_policy.c lib/policy/policy.c
+
+host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy
+
 # --- running --------------------------------------------------------------------
 
 QEMU_RUN := $(QEMU) -machine pc -m 128M -cdrom $(ISO) -display none -serial mon:stdio -no-reboot \
@@ -232,7 +248,7 @@ debug: $(ISO)
 	@echo "    gdb -x tools/gdbinit"
 	$(QEMU_RUN) -s -S
 
-test: all unit
+test: all unit host-tools
 	@python3 tests/run.py
 
 bench: all
@@ -242,12 +258,12 @@ count:
 	@cloc --quiet kernel
 
 clean:
-	rm -rf $(B)/kobj $(B)/uobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/tools $(FSROOT) $(BOOTFS_IMG) \
+	rm -rf $(B)/kobj $(B)/uobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/tools $(B)/fuzz $(FSROOT) $(BOOTFS_IMG) \
 		$(ISO_ROOT) $(ISO) $(KERNEL)
 
 distclean:
 	rm -rf $(B)
 
-.PHONY: all deps newlib kernel programs iso unit run debug test bench count clean distclean
+.PHONY: all deps newlib kernel programs iso unit host-tools run debug test bench count clean distclean
 
 -include $(shell find $(B)/kobj $(B)/uobj -name '*.d' 2>/dev/null)

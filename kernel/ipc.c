@@ -29,6 +29,12 @@ static int wants_from(const struct proc *dst, endpoint_t src)
 	return dst->state == PSTATE_RECEIVING && (dst->ipc_peer == EP_ANY || dst->ipc_peer == src);
 }
 
+/* A process waiting for the reply to its sendrec takes that reply, nothing else. */
+static int wants_notification(const struct proc *dst, endpoint_t src)
+{
+	return wants_from(dst, src) && !dst->ipc_sendrec;
+}
+
 /* Put m in the buffer of dst, which is waiting in receive, and wake it. */
 static void deliver(struct proc *dst, const message *m)
 {
@@ -108,6 +114,7 @@ static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 			return 0;
 		caller->ipc_peer = dst->endpoint;
 		caller->ipc_buf = umsg;
+		caller->ipc_sendrec = 1;
 		proc_block(caller, PSTATE_RECEIVING);
 		return SUSPEND;
 	}
@@ -219,7 +226,7 @@ static int do_notify(struct proc *caller, endpoint_t ep, vir_bytes unused)
 	if (r < 0)
 		return r;
 	bit_set(dst->notify_pending, (unsigned)caller->slot);
-	if (wants_from(dst, caller->endpoint) && take_notification(dst, dst->ipc_peer, &m))
+	if (wants_notification(dst, caller->endpoint) && take_notification(dst, dst->ipc_peer, &m))
 		deliver(dst, &m);
 	return 0;
 }
@@ -232,7 +239,7 @@ void notify_kernel(struct proc *dst, uint32_t which)
 	message m;
 
 	dst->notify_kernel |= which;
-	if (wants_from(dst, src) && take_notification(dst, dst->ipc_peer, &m))
+	if (wants_notification(dst, src) && take_notification(dst, dst->ipc_peer, &m))
 		deliver(dst, &m);
 }
 

@@ -48,7 +48,7 @@ struct proc {
 
 	endpoint_t ipc_peer;          /* SENDING: to whom; RECEIVING: from whom */
 	vir_bytes ipc_buf;            /* where a received message goes */
-	int ipc_sendrec;              /* SENDING as the first half of sendrec */
+	int ipc_sendrec;              /* in a sendrec: waiting for the reply takes no notifications */
 	message ipc_msg;              /* SENDING: the message, copied in */
 	struct proc *senders;         /* processes blocked sending to this one */
 	struct proc *next_sender;

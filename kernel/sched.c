@@ -54,6 +54,7 @@ void proc_block(struct proc *p, enum proc_state why)
 
 void proc_wake(struct proc *p, int result)
 {
+	p->ipc_sendrec = 0;
 	p->regs.eax = (uint32_t)result;
 	p->state = PSTATE_RUNNABLE;
 	sched_ready(p);

@@ -9,10 +9,13 @@ Usage: tests/run.py [--only SUBSTRING] [--jobs N]
 """
 import argparse
 import concurrent.futures
+import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
 
@@ -132,6 +135,37 @@ def run_unit_tests(results, only):
             results.add(f"unit/{name}", False, f"exit code {p.returncode}: {out.strip()[-300:]}")
 
 
+FUZZ_RUNS = 300000
+
+
+def run_policy_tools(results, only):
+    """The shipped policy files pass tools/policycheck, a bad one is refused
+    with its line, and the parser survives FUZZ_RUNS libFuzzer inputs."""
+    if only and only not in "policy":
+        return
+    check = os.path.join(BUILD, "tools", "policycheck")
+    good = sorted(glob.glob(os.path.join(ROOT, "drivers", "*", "*.conf")) +
+                  [os.path.join(ROOT, "tests", "os", "fs", f) for f in ("fast.conf", "limited.conf")])
+    p = subprocess.run([check] + good, capture_output=True, text=True)
+    results.add("policycheck_shipped_policies", p.returncode == 0,
+                f"{len(good)} files checked" if p.returncode == 0 else p.stderr.strip())
+    bad = os.path.join(ROOT, "tests", "os", "fs", "bad.conf")
+    p = subprocess.run([check, bad], capture_output=True, text=True)
+    results.add("policycheck_reports_bad_line", p.returncode == 1 and "bad.conf:4: expected an IRQ line" in p.stderr,
+                p.stderr.strip())
+
+    fuzzer = os.path.join(BUILD, "fuzz", "fuzz_policy")
+    with tempfile.TemporaryDirectory() as corpus:
+        for f in good + [bad]:
+            shutil.copy(f, corpus)
+        p = subprocess.run([fuzzer, f"-runs={FUZZ_RUNS}", "-max_len=2048", "-seed=1", "-print_final_stats=1",
+                            corpus], capture_output=True, text=True, timeout=600)
+    execs = re.search(r"stat::number_of_executed_units:\s*(\d+)", p.stderr)
+    results.add("policy_parser_fuzz", p.returncode == 0 and execs is not None,
+                f"libFuzzer ran {execs.group(1) if execs else '?'} inputs (seed 1): no crash, overflow or leak"
+                if p.returncode == 0 else p.stderr.strip()[-400:])
+
+
 def check_kernel_size(results, only):
     if only and only not in "kernel_size":
         return
@@ -153,6 +187,7 @@ def main():
     results = Results()
 
     run_unit_tests(results, args.only)
+    run_policy_tools(results, args.only)
     check_kernel_size(results, args.only)
     boots = [b for b in BOOTS if not args.only or args.only in b["config"] or
              any(args.only in c for c in b.get("cases", []))]

@@ -98,6 +98,7 @@ struct dm_failure {
 	uint32_t restarted_ms;             /* when the new incarnation was exec'd (0: not) */
 	uint32_t serving_ms;               /* when it said it was initialised (0: not yet) */
 	uint32_t delay_ms;                 /* backoff waited before restarting */
+	uint32_t recovery_us;              /* detected -> serving, by the cycle counter (0: not yet) */
 	char     detail[DM_DETAIL_MAX];
 };
 

@@ -6,19 +6,21 @@
 static int con_call(int type, void *buf, uint32_t len, uint32_t rights)
 {
 	endpoint_t con = server_endpoint("console", EP_NONE);
+	grant_id_t g;
 	message m;
 	int r;
 
 	if (con == EP_NONE)
 		return -ESRCH;
+	g = grant_direct(con, buf, len, rights);
+	if (g < 0)
+		return g;
 	memset(&m, 0, sizeof m);
 	m.m_type = type;
-	m.con_req.grant = grant_direct(con, buf, len, rights);
+	m.con_req.grant = g;
 	m.con_req.len = len;
-	if (m.con_req.grant < 0)
-		return m.con_req.grant;
 	r = ipc_sendrec(con, &m);
-	grant_revoke(m.con_req.grant);
+	grant_revoke(g);                  /* the reply has overwritten m */
 	if (r == -ESRCH)
 		server_endpoint("console", con);     /* forget it: the next call finds its successor */
 	return r < 0 ? r : m.m_type;

@@ -7,30 +7,31 @@ static int dm_call(int type, const char *label, uint32_t index, void *buf, uint3
                    uint32_t rights, char *err, uint32_t err_len)
 {
 	endpoint_t dm = server_endpoint("dm", EP_NONE);
+	grant_id_t gbuf, gerr;
 	message m;
 	int r;
 
 	if (dm == EP_NONE)
 		return -ESRCH;
-	memset(&m, 0, sizeof m);
-	m.m_type = type;
 	if (label && strlen(label) >= DM_LABEL_MAX)
 		return -EINVAL;
+	gbuf = buf ? grant_direct(dm, buf, len, rights) : GRANT_INVALID;
+	gerr = err ? grant_direct(dm, err, err_len, GRANT_WRITE) : GRANT_INVALID;
+	memset(&m, 0, sizeof m);
+	m.m_type = type;
 	if (label)
 		strcpy(m.dm_req.label, label);
 	m.dm_req.index = index;
-	m.dm_req.grant = buf ? grant_direct(dm, buf, len, rights) : GRANT_INVALID;
+	m.dm_req.grant = gbuf;
 	m.dm_req.len = len;
-	m.dm_req.err = err ? grant_direct(dm, err, err_len, GRANT_WRITE) : GRANT_INVALID;
+	m.dm_req.err = gerr;
 	m.dm_req.err_len = err_len;
-	if ((buf && m.dm_req.grant < 0) || (err && m.dm_req.err < 0))
+	if ((buf && gbuf < 0) || (err && gerr < 0))
 		r = -ENOSPC;
 	else
 		r = ipc_sendrec(dm, &m);
-	if (buf)
-		grant_revoke(m.dm_req.grant);
-	if (err)
-		grant_revoke(m.dm_req.err);
+	grant_revoke(gbuf);               /* the reply has overwritten m */
+	grant_revoke(gerr);
 	return r < 0 ? r : m.m_type;
 }
 

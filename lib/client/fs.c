@@ -5,15 +5,16 @@
 
 static int fs_call(int type, message *m, void *buf, uint32_t len, uint32_t rights)
 {
+	grant_id_t g = grant_direct(server_endpoint("bootfs", EP_NONE), buf, len, rights);
 	int r;
 
+	if (g < 0)
+		return g;
 	m->m_type = type;
-	m->fs_req.grant = grant_direct(server_endpoint("bootfs", EP_NONE), buf, len, rights);
+	m->fs_req.grant = g;
 	m->fs_req.len = len;
-	if (m->fs_req.grant < 0)
-		return m->fs_req.grant;
 	r = server_call("bootfs", m);
-	grant_revoke(m->fs_req.grant);
+	grant_revoke(g);                 /* the reply has overwritten m */
 	return r;
 }
 

@@ -34,6 +34,7 @@ int pm_exec(endpoint_t target, const char *path, int argc, char *const argv[],
 {
 	static char args[1024];
 	endpoint_t pm = server_endpoint("pm", EP_NONE);
+	grant_id_t gpath, gargs;
 	size_t len = 0, n;
 	message m;
 	int i, r;
@@ -47,23 +48,25 @@ int pm_exec(endpoint_t target, const char *path, int argc, char *const argv[],
 		memcpy(args + len, argv[i], n);
 		len += n;
 	}
+	gpath = grant_direct(pm, path, (uint32_t)strlen(path), GRANT_READ);
+	gargs = grant_direct(pm, args, (uint32_t)len, GRANT_READ);
+	if (gpath < 0 || gargs < 0) {
+		grant_revoke(gpath);
+		grant_revoke(gargs);
+		return gpath < 0 ? gpath : gargs;
+	}
 	memset(&m, 0, sizeof m);
 	m.m_type = PM_EXEC;
 	m.pm_exec.target = target;
-	m.pm_exec.path = grant_direct(pm, path, (uint32_t)strlen(path), GRANT_READ);
+	m.pm_exec.path = gpath;
 	m.pm_exec.path_len = (uint32_t)strlen(path);
-	m.pm_exec.args = grant_direct(pm, args, (uint32_t)len, GRANT_READ);
+	m.pm_exec.args = gargs;
 	m.pm_exec.args_len = (uint32_t)len;
 	m.pm_exec.argc = (uint32_t)argc;
 	m.pm_exec.flags = flags;
-	if (m.pm_exec.path < 0 || m.pm_exec.args < 0) {
-		grant_revoke(m.pm_exec.path);
-		grant_revoke(m.pm_exec.args);
-		return m.pm_exec.path < 0 ? m.pm_exec.path : m.pm_exec.args;
-	}
 	r = ipc_sendrec(pm, &m);          /* exec of ourselves: does not return if it worked */
-	grant_revoke(m.pm_exec.path);
-	grant_revoke(m.pm_exec.args);
+	grant_revoke(gpath);              /* the reply has overwritten m */
+	grant_revoke(gargs);
 	if (r == 0)
 		r = m.m_type;
 	if (r < 0 && why)

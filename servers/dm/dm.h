@@ -38,11 +38,13 @@ struct driver {
 	char last_detail[DM_DETAIL_MAX];
 	struct dm_failure history[HISTORY]; /* a ring, newest at (n_failures - 1) % HISTORY */
 	uint32_t n_failures;
+	uint64_t failed_tsc;               /* cycle counter when the last failure was detected */
 };
 
 extern struct driver drivers[MAX_DRIVERS];
 
 uint32_t now_ms(void);
+uint32_t us_since(uint64_t tsc);
 struct driver *driver_by_label(const char *label);
 struct driver *driver_by_endpoint(endpoint_t ep);
 

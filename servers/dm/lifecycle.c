@@ -29,6 +29,25 @@ uint32_t now_ms(void)
 	return sys_uptime_ms();
 }
 
+static uint64_t tsc_now(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Microseconds since a cycle-counter reading (the kernel measured its rate at boot). */
+uint32_t us_since(uint64_t tsc)
+{
+	static uint32_t khz;
+	struct kc_time t;
+
+	if (!khz && sys_time(&t) == 0)
+		khz = t.tsc_khz ? t.tsc_khz : 1;
+	return (uint32_t)((tsc_now() - tsc) * 1000 / (khz ? khz : 1));
+}
+
 /* Resolve a policy's ipc label to the slot it may send to. */
 static void allow_ipc(struct priv *p, const char *label)
 {
@@ -109,6 +128,7 @@ void driver_serving(struct driver *d)
 	d->next_ping_ms = now + d->pol.heartbeat_ms / 2;
 	if (last && !last->serving_ms && last->restarted_ms) {
 		last->serving_ms = now;
+		last->recovery_us = us_since(d->failed_tsc);
 		d->last_recovery_ms = now - last->failed_ms;
 	}
 }
@@ -166,6 +186,7 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 	uint32_t cause = cause_of(d, death), now = now_ms();
 	char why[96];
 
+	d->failed_tsc = tsc_now();
 	d->ep = EP_NONE;
 	if (d->state == DRV_DOWN) {                /* `service down`: not a failure */
 		ds_delete(d->label);

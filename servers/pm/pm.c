@@ -326,10 +326,12 @@ static int do_kill(message *m)
 
 	if (m->pm_kill.sig <= 0 || m->pm_kill.sig >= 32)
 		return -EINVAL;
-	if (!proc_of(m->pm_kill.pid) || sys_procinfo(-1, m->pm_kill.pid, &info) < 0)
+	if (sys_procinfo(-1, m->pm_kill.pid, &info) < 0)
 		return -ESRCH;
 	if (info.priv_flags & PRIV_SYSTEM)
 		return -EPERM;                   /* the servers are not to be killed */
+	if (!proc_of(m->pm_kill.pid))
+		return -ESRCH;
 	memset(&k, 0, sizeof k);
 	k.kc_kill.target = m->pm_kill.pid;
 	k.kc_kill.status = m->pm_kill.sig;

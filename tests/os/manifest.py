@@ -17,7 +17,7 @@ BOOTS = [
         "cases": [
             "ipc_pingpong", "ipc_source_unforgeable", "notify_coalesce", "death_reported",
             "send_to_dead_endpoint", "send_to_stale_generation", "deadlock_two_cycle",
-            "deadlock_three_cycle", "deadlock_self", "denied_ipc", "denied_kcall", "denied_logged",
+            "deadlock_three_cycle", "deadlock_self", "sendrec_reply_not_a_notification", "denied_ipc", "denied_kcall", "denied_logged",
             "denied_counted",
         ],
     },
@@ -89,6 +89,47 @@ BOOTS = [
         ],
     },
     {
+        "config": "test-system",
+        "proves": "process manager (fork, exec, wait, kill, refusals), data store, boot file system",
+        "cases": [
+            "pm_fork_exit_status", "pm_wait_signal", "pm_kill", "pm_wait_no_children",
+            "pm_exec_runs_program", "pm_exec_refuses_malformed", "pm_exec_refuses_missing",
+            "pm_exec_refuses_non_executable", "pm_exec_refuses_others",
+            "pm_kill_refuses_servers", "ds_publish_lookup", "ds_lookup_missing",
+            "ds_subscriber_notified", "ds_delete_notified", "ds_key_belongs_to_owner",
+            "fs_lookup", "fs_read_at_offset", "fs_read_past_end", "fs_read_bad_inode",
+            "fs_read_into_read_only_memory", "fs_lookup_missing", "fs_list_root",
+            "stdio_reads_files",
+        ],
+        "stop": r"\[test\] summary:",        # an unprivileged program cannot power off
+    },
+    {
+        "config": "test-service",
+        "proves": "driver manager: exact privileges, every crash kind detected and restarted, hangs, "
+                  "backoff, limits, service down, bad policies, 1,000 restart cycles without leaks",
+        "cases": [
+            "driver_started", "driver_record_is_the_policy", "driver_allowed_actions",
+            "driver_forbidden_actions", "crash_segfault_restarted", "crash_divide_restarted",
+            "crash_privileged_restarted", "crash_panic_restarted", "crash_exit_restarted",
+            "crash_hang_detected", "forbidden_is_denied_not_fatal", "service_refresh",
+            "bad_policy_starts_nothing", "missing_policy_starts_nothing",
+            "duplicate_label_refused", "backoff_grows", "service_down_stops_restarts",
+            "restart_limit_kept", "restart_loop_1000", "restart_loop_no_leak",
+        ],
+        "stop": r"\[test\] summary:",
+        "timeout": 300,
+    },
+    {
+        "config": "test-badfs",
+        "proves": "a malformed boot file system archive is refused with a message; the rest comes up",
+        "console": [
+            ("bootfs_refuses_archive", r"bootfs: archive refused: truncated: the archive is shorter than its header says"),
+            ("servers_still_up", r"dm: driver manager ready"),
+            ("init_told_no_rc", r"init: no /etc/rc; starting no drivers"),
+        ],
+        "stop": r"init: no /etc/rc",
+    },
+    {
         "config": "minimal",
         "proves": "the kernel alone boots to a user process printing on the console",
         "console": [
@@ -107,7 +148,7 @@ BOOTS = [
             ("shell_prompt", None, r"bulkhead# "),
             ("service_list_shows_drivers", "service list",
              r"console\s+\d+ running\s+1\s+0 .*\n.*demo\s+\d+ running\s+1\s+0"),
-            ("ps_shows_drivers_unprivileged", "ps", r"\d+ recv\s+any\s+2 .* -\s+11\s+2\s+1\s+1\s+0\s+0 demo"),
+            ("ps_shows_drivers_unprivileged", "ps", r"\d+ recv\s+any\s+2 .* P\s+11\s+2\s+1\s+1\s+0\s+0 demo"),
             ("kill_demo_detected", "kill demo", r"dm: demo \(incarnation 1\) failed: killed, status 15"),
             ("demo_restarted", "service list", r"demo\s+\d+ running\s+2\s+1 killed\s+\d+ ms"),
             ("status_records_cause", "service status demo",

@@ -13,7 +13,7 @@
 #include "lib/testlib.h"
 
 #define ROUND_TRIPS 20000
-#define WORKERS 8
+#define WORKERS 9
 
 static endpoint_t ep[NR_ROLES];
 
@@ -131,6 +131,28 @@ static void test_self(void)
 	        "send to self %d, receive from self %d (want %d)", rs, rr, -EDEADLK);
 }
 
+/* A notification must not be taken for the reply a sendrec waits for. */
+static void test_reply_not_notification(void)
+{
+	message m;
+	int r, r2 = -1, type2 = 0;
+
+	t_go(ep[ROLE_REPLIER], EP_NONE, 0, 0);
+	memset(&m, 0, sizeof m);
+	m.m_type = TEST_PING;
+	m.test_ping.seq = 77;
+	r = ipc_sendrec(ep[ROLE_REPLIER], &m);     /* it notifies us, then replies */
+	if (r == 0 && m.m_type == TEST_PING) {
+		message n;
+		r2 = ipc_receive(ep[ROLE_REPLIER], &n);
+		type2 = n.m_type;
+	}
+	t_check("sendrec_reply_not_a_notification", r == 0 && m.m_type == TEST_PING && m.test_ping.seq == 77 &&
+	        r2 == 0 && type2 == NOTIFY_MESSAGE,
+	        "sendrec got type %x (want the reply, %x); the notification came after: %x",
+	        m.m_type, TEST_PING, type2);
+}
+
 /* Is there a denial by `who` of this kind and target in the log since seq? */
 static int logged(uint32_t seq, endpoint_t who, int kind, uint32_t target, int err)
 {
@@ -197,6 +219,7 @@ int main(void)
 	test_dead_endpoint();
 	test_deadlock();
 	test_self();
+	test_reply_not_notification();
 	test_denied();
 	t_finish();
 }

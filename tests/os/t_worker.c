@@ -38,6 +38,19 @@ static void echo(void)
 	}
 }
 
+/* Answer each request, but notify the client first. */
+static void replier(void)
+{
+	message m;
+
+	for (;;) {
+		if (ipc_receive(EP_ANY, &m) < 0 || m.m_type != TEST_PING)
+			continue;
+		ipc_notify(m.m_source);
+		ipc_send(m.m_source, &m);
+	}
+}
+
 /* count round trips to the echo server, every word of every reply checked. */
 static void client(const struct test_go *go)
 {
@@ -124,6 +137,7 @@ int main(int argc, char **argv)
 	for (;;) {
 		switch (role) {
 		case ROLE_ECHO:      echo(); break;
+		case ROLE_REPLIER:   replier(); break;
 		case ROLE_CLIENT:    client(&go.test_go); break;
 		case ROLE_NOTIFIER:  notifier(&go.test_go); break;
 		case ROLE_SLEEPER1:

@@ -188,6 +188,7 @@ const char *const t_role_names[NR_ROLES] = {
 	[ROLE_SLEEPER1] = "sleeper1", [ROLE_SLEEPER2] = "sleeper2", [ROLE_MORTAL] = "mortal",
 	[ROLE_USER1] = "user1", [ROLE_USER2] = "user2", [ROLE_BYSTANDER] = "bystander",
 	[ROLE_SPINNER] = "spinner", [ROLE_WORKER] = "worker", [ROLE_CRASHER] = "crasher",
+	[ROLE_REPLIER] = "replier",
 };
 
 enum t_role t_role_by_name(const char *name)

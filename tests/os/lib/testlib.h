@@ -29,7 +29,7 @@ void t_sleep(uint32_t ms);
 enum t_role {
 	ROLE_NONE, ROLE_ECHO, ROLE_CLIENT, ROLE_NOTIFIER, ROLE_SLEEPER1, ROLE_SLEEPER2,
 	ROLE_MORTAL, ROLE_USER1, ROLE_USER2, ROLE_BYSTANDER, ROLE_SPINNER, ROLE_WORKER,
-	ROLE_CRASHER, NR_ROLES
+	ROLE_CRASHER, ROLE_REPLIER, NR_ROLES
 };
 extern const char *const t_role_names[NR_ROLES];
 enum t_role t_role_by_name(const char *name);
