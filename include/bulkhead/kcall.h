@@ -59,6 +59,7 @@ struct kc_sysinfo   { uint32_t free_pages, total_pages, procs, uptime_ms; };
 #define PRIVCTL_SET    0x1     /* replace the record (basic calls are always kept) */
 #define PRIVCTL_EXTEND 0x2     /* add the record's rights to the current ones */
 #define PRIVCTL_START  0x4     /* let a process waiting for its privileges run */
+#define PRIVCTL_SET_IPC 0x8    /* replace only whom it may send to (after a peer restarted) */
 struct kc_privctl   { endpoint_t target; uint32_t op; vir_bytes priv; };
 
 struct kc_devio     { uint32_t port; uint32_t value; uint8_t size; uint8_t dir; uint8_t pad[2]; };
