@@ -2,9 +2,10 @@
  * The driver manager's protocol (used by `service` and by drivers).
  *
  * From `service`:
- *   DM_UP       start a driver: a struct dm_up_request behind a grant; on a
- *               bad policy the reason ("file:line: ...") goes into the error
- *               buffer and nothing is started
+ *   DM_UP       start a driver: a struct dm_up_request behind a grant. The
+ *               answer comes once the driver has initialised; if it fails
+ *               before that, or its policy is bad ("file:line: ..."), the
+ *               reason goes into the error buffer and nothing keeps running
  *   DM_DOWN     stop a driver for good
  *   DM_REFRESH  restart a driver now
  *   DM_INFO     a struct dm_driver_info, by label (or by index if the label
@@ -14,6 +15,11 @@
  * From a driver (the driver library sends these):
  *   DM_INIT_DONE  initialised: serving requests from now on
  *   DM_PANIC      about to exit because of the message behind the grant
+ * From the PCI bus server (the driver labelled "pci") only:
+ *   DM_PCI_ACL    which PCI devices may the driver at endpoint `index` claim
+ *                 (a struct dm_pci_acl behind the grant)
+ *   DM_PCI_GRANT  give a driver a device's ports, memory and IRQ (a struct
+ *                 dm_pci_grant behind the grant), if its policy names the device
  * Heartbeats are notifications: the manager notifies the driver, the driver
  * notifies it back.
  */
@@ -31,6 +37,8 @@ enum {
 	DM_POLICY,
 	DM_INIT_DONE,
 	DM_PANIC,
+	DM_PCI_ACL,
+	DM_PCI_GRANT,
 };
 
 #define DM_LABEL_MAX 16
@@ -100,6 +108,26 @@ struct dm_failure {
 	uint32_t delay_ms;                 /* backoff waited before restarting */
 	uint32_t recovery_us;              /* detected -> serving, by the cycle counter (0: not yet) */
 	char     detail[DM_DETAIL_MAX];
+};
+
+#define DM_PCI_MAX_IDS 4
+#define DM_PCI_MAX_BARS 6
+
+struct dm_pci_acl {
+	char     label[DM_LABEL_MAX];
+	uint32_t n_ids;
+	uint16_t vendor[DM_PCI_MAX_IDS], device[DM_PCI_MAX_IDS];
+	uint32_t dma;                      /* its policy lets its devices master the bus */
+};
+
+struct dm_pci_grant {
+	endpoint_t driver;
+	uint16_t   vendor, device;
+	uint32_t   n_io;
+	struct { uint32_t base, len; } io[DM_PCI_MAX_BARS];
+	uint32_t   n_mem;
+	struct { uint32_t base, len; } mem[DM_PCI_MAX_BARS];
+	uint32_t   irq;                    /* 0: none */
 };
 
 #endif

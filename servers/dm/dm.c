@@ -15,6 +15,7 @@
 #include "dm.h"
 
 #define MAX_POLICIES 8
+#define SUSPEND_REPLY 1          /* a handler that answers later */
 
 struct driver drivers[MAX_DRIVERS];
 static endpoint_t pm;
@@ -152,8 +153,9 @@ static int do_up(message *m)
 		return r;
 	}
 	d->used = 1;
-	m->dm_req.index = (uint32_t)d->ep;
-	return 0;
+	d->up_request = *m;                  /* answered once it is serving, or has failed */
+	d->up_waiting = 1;
+	return SUSPEND_REPLY;
 }
 
 static int do_down(message *m)
@@ -268,6 +270,69 @@ static int do_panic(message *m)
 	return 0;
 }
 
+/* The PCI bus server is the driver labelled "pci"; it alone may ask these. */
+static struct driver *pci_server(const message *m)
+{
+	struct driver *d = driver_by_endpoint(m->m_source);
+
+	return d && !strcmp(d->label, "pci") ? d : NULL;
+}
+
+static int do_pci_acl(message *m)
+{
+	struct driver *d = driver_by_endpoint((endpoint_t)m->dm_req.index);
+	struct dm_pci_acl acl;
+	uint32_t i;
+
+	if (!pci_server(m))
+		return -EPERM;
+	if (!d)
+		return -ESRCH;
+	memset(&acl, 0, sizeof acl);
+	strcpy(acl.label, d->label);
+	acl.n_ids = d->pol.n_pci;
+	for (i = 0; i < d->pol.n_pci; i++) {
+		acl.vendor[i] = d->pol.pci[i].vendor;
+		acl.device[i] = d->pol.pci[i].device;
+	}
+	acl.dma = (d->pol.flags & POLICY_DMA) != 0;
+	return copy_out(m, &acl, sizeof acl);
+}
+
+static int do_pci_grant(message *m)
+{
+	struct dm_pci_grant g;
+	struct driver *d;
+	struct priv p;
+	uint32_t i;
+	int r;
+
+	if (!pci_server(m))
+		return -EPERM;
+	if (m->dm_req.len != sizeof g)
+		return -EINVAL;
+	r = sys_safecopy(m->m_source, m->dm_req.grant, 0, &g, sizeof g, SAFECOPY_FROM);
+	if (r < 0)
+		return r;
+	d = driver_by_endpoint(g.driver);
+	if (!d)
+		return -ESRCH;
+	for (i = 0; i < d->pol.n_pci; i++)
+		if (d->pol.pci[i].vendor == g.vendor && d->pol.pci[i].device == g.device)
+			break;
+	if (i == d->pol.n_pci || g.n_io > DM_PCI_MAX_BARS || g.n_mem > DM_PCI_MAX_BARS || g.irq > 15)
+		return -EPERM;
+	memset(&p, 0, sizeof p);
+	p.n_io = g.n_io;
+	for (i = 0; i < g.n_io; i++)
+		p.io[i] = (struct io_range){ g.io[i].base, g.io[i].len };
+	p.n_mem = g.n_mem;
+	for (i = 0; i < g.n_mem; i++)
+		p.mem[i] = (struct mem_range){ g.mem[i].base, g.mem[i].len };
+	p.irqs = g.irq ? 1u << g.irq : 0;
+	return sys_privctl(g.driver, PRIVCTL_EXTEND, &p);
+}
+
 typedef int (*handler)(message *m);
 
 static const handler handlers[] = {
@@ -279,6 +344,8 @@ static const handler handlers[] = {
 	[DM_POLICY - DM_UP]    = do_policy,
 	[DM_INIT_DONE - DM_UP] = do_init_done,
 	[DM_PANIC - DM_UP]     = do_panic,
+	[DM_PCI_ACL - DM_UP]   = do_pci_acl,
+	[DM_PCI_GRANT - DM_UP] = do_pci_grant,
 };
 
 static void collect_deaths(void)
@@ -307,6 +374,7 @@ int main(void)
 {
 	uint32_t index, wait;
 	message m;
+	int r;
 
 	posix_use_kernel_console();
 	pm = server_endpoint("pm", EP_NONE);
@@ -323,7 +391,10 @@ int main(void)
 		}
 		index = (uint32_t)(m.m_type - DM_UP);
 		m.dm_req.label[DM_LABEL_MAX - 1] = '\0';
-		m.m_type = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
+		r = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
+		if (r == SUSPEND_REPLY)
+			continue;
+		m.m_type = r;
 		ipc_sendnb(m.m_source, &m);
 	}
 }

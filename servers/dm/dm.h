@@ -39,6 +39,8 @@ struct driver {
 	struct dm_failure history[HISTORY]; /* a ring, newest at (n_failures - 1) % HISTORY */
 	uint32_t n_failures;
 	uint64_t failed_tsc;               /* cycle counter when the last failure was detected */
+	message up_request;                /* `service up` waits for the first start to succeed */
+	int up_waiting;
 };
 
 extern struct driver drivers[MAX_DRIVERS];
@@ -49,9 +51,11 @@ struct driver *driver_by_label(const char *label);
 struct driver *driver_by_endpoint(endpoint_t ep);
 
 int  driver_start(struct driver *d, char *why, size_t why_len);
+void driver_refresh_peers(const char *label);
 void driver_failed(struct driver *d, const struct kc_getdeath *death);
 void driver_kill(struct driver *d, uint32_t cause, const char *detail);
 void driver_serving(struct driver *d);
+void driver_up_answer(struct driver *d, int result, const char *why);
 void driver_heartbeat_answer(struct driver *d);
 uint32_t driver_timers(void);        /* run what is due; ms until the next thing, or 0 */
 

@@ -48,24 +48,33 @@ uint32_t us_since(uint64_t tsc)
 	return (uint32_t)((tsc_now() - tsc) * 1000 / (khz ? khz : 1));
 }
 
-/* Resolve a policy's ipc label to the slot it may send to. */
+/*
+ * Resolve a policy's ipc label to the slot it may send to. A label that is
+ * not running yet is skipped; when it starts, driver_refresh_peers() adds it.
+ */
 static void allow_ipc(struct priv *p, const char *label)
 {
 	endpoint_t ep = find_boot_server(label);
+	uint32_t value;
 
-	if (ep == EP_NONE)
-		ep = server_endpoint(label, EP_NONE);
-	if (ep == EP_NONE) {
-		printf("dm: ipc target '%s' is not running; not allowed for now\n", label);
-		return;
-	}
-	bit_set(p->ipc_to, (unsigned)endpoint_slot(ep));
+	if (ep == EP_NONE && ds_lookup(label, &value) == 0)
+		ep = (endpoint_t)value;
+	if (ep != EP_NONE)
+		bit_set(p->ipc_to, (unsigned)endpoint_slot(ep));
+}
+
+static void build_ipc(const struct policy *pol, struct priv *p)
+{
+	uint32_t i;
+
+	memset(p->ipc_to, 0, sizeof p->ipc_to);
+	bit_set(p->ipc_to, (unsigned)endpoint_slot(sys_self()));
+	for (i = 0; i < pol->n_ipc; i++)
+		allow_ipc(p, pol->ipc[i]);
 }
 
 static void build_priv(const struct policy *pol, struct priv *p)
 {
-	uint32_t i;
-
 	memset(p, 0, sizeof *p);
 	p->flags = (pol->flags & POLICY_PUBLIC ? PRIV_PUBLIC : 0) | (pol->flags & POLICY_DMA ? PRIV_DMA : 0);
 	memcpy(p->kcalls, pol->kcalls, sizeof p->kcalls);
@@ -74,9 +83,29 @@ static void build_priv(const struct policy *pol, struct priv *p)
 	memcpy(p->io, pol->io, sizeof p->io);
 	p->n_mem = pol->n_mem;
 	memcpy(p->mem, pol->mem, sizeof p->mem);
-	bit_set(p->ipc_to, (unsigned)endpoint_slot(sys_self()));
-	for (i = 0; i < pol->n_ipc; i++)
-		allow_ipc(p, pol->ipc[i]);
+	build_ipc(pol, p);
+}
+
+/*
+ * `label` has a new endpoint (in a new process-table slot): every running
+ * driver whose policy names it gets its IPC rights worked out again.
+ */
+void driver_refresh_peers(const char *label)
+{
+	struct driver *d;
+	struct priv p;
+	uint32_t i;
+
+	for (d = drivers; d < drivers + MAX_DRIVERS; d++) {
+		if (!d->used || d->ep == EP_NONE || !strcmp(d->label, label))
+			continue;
+		for (i = 0; i < d->pol.n_ipc && strcmp(d->pol.ipc[i], label); i++)
+			;
+		if (i == d->pol.n_ipc)
+			continue;
+		build_ipc(&d->pol, &p);
+		sys_privctl(d->ep, PRIVCTL_SET_IPC, &p);
+	}
 }
 
 /* Start a new incarnation. 0, or -errno with the reason in why. */
@@ -110,6 +139,7 @@ int driver_start(struct driver *d, char *why, size_t why_len)
 		return r;
 	}
 	d->ep = ep;
+	driver_refresh_peers(d->label);
 	d->state = DRV_STARTING;
 	d->incarnation++;
 	d->pending_cause = CAUSE_NONE;
@@ -118,11 +148,29 @@ int driver_start(struct driver *d, char *why, size_t why_len)
 	return 0;
 }
 
+/* Answer the `service up` that is waiting for d's first start. */
+void driver_up_answer(struct driver *d, int result, const char *why)
+{
+	message *m = &d->up_request;
+	uint32_t n = (uint32_t)strlen(why) + 1;
+
+	if (!d->up_waiting)
+		return;
+	d->up_waiting = 0;
+	if (result < 0 && m->dm_req.err >= 0 && m->dm_req.err_len)
+		sys_safecopy(m->m_source, m->dm_req.err, 0, (void *)why,
+		             n < m->dm_req.err_len ? n : m->dm_req.err_len, SAFECOPY_TO);
+	m->dm_req.index = (uint32_t)d->ep;
+	m->m_type = result;
+	ipc_sendnb(m->m_source, m);
+}
+
 void driver_serving(struct driver *d)
 {
 	struct dm_failure *last = d->n_failures ? &d->history[(d->n_failures - 1) % HISTORY] : NULL;
 	uint32_t now = now_ms();
 
+	driver_up_answer(d, 0, "");
 	d->state = DRV_RUNNING;
 	d->serving_ms = d->last_answer_ms = now;
 	d->next_ping_ms = now + d->pol.heartbeat_ms / 2;
@@ -190,6 +238,20 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 	d->ep = EP_NONE;
 	if (d->state == DRV_DOWN) {                /* `service down`: not a failure */
 		ds_delete(d->label);
+		return;
+	}
+	if (d->up_waiting) {                       /* it never started: nothing to restart */
+		describe(death, &d->history[0]);
+		if (d->pending_cause == CAUSE_PANIC)
+			strcpy(d->history[0].detail, d->pending_detail);
+		printf("dm: %s failed to start: %s\n", d->label, d->history[0].detail);
+		snprintf(why, sizeof why, "failed to start: %s", d->history[0].detail);
+		d->state = DRV_GAVE_UP;
+		d->last_cause = cause;
+		strcpy(d->last_detail, d->history[0].detail);
+		memset(&d->history[0], 0, sizeof d->history[0]);
+		ds_delete(d->label);
+		driver_up_answer(d, -EIO, why);
 		return;
 	}
 	f = &d->history[d->n_failures++ % HISTORY];
