@@ -87,7 +87,7 @@ kernel: $(KERNEL)
 
 # --- user-space libraries -------------------------------------------------------
 
-LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c) lib/elf/elf.c
+LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c) lib/elf/elf.c
 LIBBH     := $(B)/lib/libbulkhead.a
 TESTLIB_C := $(wildcard tests/os/lib/*.c)
 TESTLIB   := $(B)/lib/libtest.a
@@ -236,8 +236,10 @@ host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy
 
 # --- running --------------------------------------------------------------------
 
+# An RTL8139 on QEMU's user networking, restricted: nothing leaves the host.
 QEMU_RUN := $(QEMU) -machine pc -m 128M -cdrom $(ISO) -display none -serial mon:stdio -no-reboot \
-	-smbios type=1,family=default
+	-smbios type=1,family=default \
+	-netdev user,id=n0,restrict=on -device rtl8139,netdev=n0,romfile=
 
 run: $(ISO)
 	@echo "Booting Bulkhead in QEMU (TCG). Quit with Ctrl-A then X."

@@ -11,6 +11,7 @@
 #define BULKHEAD_CLIENTS_H
 
 #include <bulkhead/syslib.h>
+#include <bulkhead/errno.h>
 #include <bulkhead/pm.h>
 #include <bulkhead/ds.h>
 #include <bulkhead/fs.h>

@@ -16,6 +16,8 @@
 #include <bulkhead/console.h>
 #include <bulkhead/dm.h>
 #include <bulkhead/demo.h>
+#include <bulkhead/pci.h>
+#include <bulkhead/net.h>
 #include <bulkhead/testproto.h>
 
 /* m_type of a notification delivered by receive(). */
@@ -70,6 +72,10 @@ typedef struct message {
 		struct dm_req      dm_req;
 		struct demo_req    demo_req;
 		struct demo_reply  demo_reply;
+		struct pci_req     pci_req;
+		struct net_req     net_req;
+		struct net_init_reply net_init_reply;
+		struct net_probe_reply net_probe_reply;
 
 		struct test_ping   test_ping;
 		struct test_hello  test_hello;

@@ -77,9 +77,9 @@ int write(int fd, const void *buf, size_t len)
 	if (kernel_console_only || len == 0)
 		return diag_write(buf, len);
 	r = con_write(buf, (uint32_t)len);
-	if (r == -ESRCH)                       /* no console driver (yet, or any more) */
+	if (r < 0)                /* no console driver (yet, any more, or not ours to use) */
 		return diag_write(buf, len);
-	return r < 0 ? fail(-r) : r;
+	return r;
 }
 
 int read(int fd, void *buf, size_t len)

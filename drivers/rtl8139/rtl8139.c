@@ -1,0 +1,245 @@
+/*
+ * rtl8139: the Realtek RTL8139 PCI Ethernet controller, as an unprivileged
+ * process. Its device (ports, memory, IRQ) comes from the PCI bus server;
+ * it reaches the chip only through DEVIO, its IRQ hook and DMA buffers.
+ *
+ * Receive: one DMA ring of 8 KiB. With the WRAP bit the chip writes a frame
+ * that runs past the end on into spare room after it (as much again, for
+ * oversize frames), so every frame is contiguous. Each frame has a 4-byte
+ * header (status, length with CRC) and starts 4-byte aligned; CAPR is kept
+ * 16 bytes behind the read offset. Frames with errors or of a bad length are
+ * skipped and counted. A header that makes no sense (a length the ring could
+ * not hold) means the ring is out of step: the chip is reset and restarted.
+ * Transmit: four descriptors used in turn, each with its own DMA buffer.
+ * The chip is reset at start, so a restart after a crash in the middle of
+ * a DMA begins from a known state.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/netdriver.h>
+#include <bulkhead/posix.h>
+
+#define RTL_VENDOR 0x10ec
+#define RTL_DEVICE 0x8139
+
+#define IDR0    0x00
+#define TSD0    0x10
+#define TSAD0   0x20
+#define RBSTART 0x30
+#define CR      0x37
+#define CAPR    0x38
+#define IMR     0x3c
+#define ISR     0x3e
+#define TCR     0x40
+#define RCR     0x44
+#define MPC     0x4c
+#define CONFIG1 0x52
+#define MSR     0x58
+
+#define CR_RESET 0x10
+#define CR_RX    0x08
+#define CR_TX    0x04
+#define CR_EMPTY 0x01
+
+#define INT_RX_OK    0x0001
+#define INT_RX_ERR   0x0002
+#define INT_TX_OK    0x0004
+#define INT_TX_ERR   0x0008
+#define INT_RX_OVW   0x0010
+#define INT_LINK     0x0020
+#define INT_FIFO_OVW 0x0040
+#define INT_WANTED   (INT_RX_OK | INT_RX_ERR | INT_TX_OK | INT_TX_ERR | INT_RX_OVW | INT_LINK | INT_FIFO_OVW)
+
+#define RCR_VALUE (0xe000 | 0x0700 | 0x80 | 0x08 | 0x02)  /* no rx threshold, unlimited DMA, WRAP, broadcast, my MAC */
+#define TCR_VALUE 0x03000600                                /* normal gap, 1 KiB DMA bursts */
+#define TSD_OWN  0x2000
+#define TSD_TOK  0x8000
+#define TSD_TUN  0x4000
+#define TSD_TABT 0x40000000u
+#define RX_OK    0x0001
+
+#define RING      8192
+#define RX_BYTES  (2 * RING + 16)
+#define TX_DESCS  4
+#define TX_BYTES  2048
+
+static uint32_t io, irq;
+static uint8_t *rx;                       /* the receive ring, DMA */
+static phys_bytes rx_phys;
+static uint8_t *tx[TX_DESCS];
+static phys_bytes tx_phys[TX_DESCS];
+static uint32_t rx_at;                    /* read offset in the ring */
+static uint32_t tx_next, tx_done, tx_in_flight;
+
+static uint32_t in8(uint32_t reg)  { uint32_t v = 0; sys_inb(io + reg, &v); return v; }
+static uint32_t in16(uint32_t reg) { uint32_t v = 0; sys_inw(io + reg, &v); return v; }
+static uint32_t in32(uint32_t reg) { uint32_t v = 0; sys_inl(io + reg, &v); return v; }
+static void out8(uint32_t reg, uint32_t v)  { sys_outb(io + reg, v); }
+static void out16(uint32_t reg, uint32_t v) { sys_outw(io + reg, v); }
+static void out32(uint32_t reg, uint32_t v) { sys_outl(io + reg, v); }
+
+/* Reset the chip and start it with our rings; 0 or -errno. */
+static int start_chip(void)
+{
+	int spins;
+
+	out8(CONFIG1, 0);                          /* wake it up */
+	out8(CR, CR_RESET);
+	for (spins = 0; (in8(CR) & CR_RESET) && spins < 100000; spins++)
+		;
+	if (in8(CR) & CR_RESET)
+		return -EIO;
+	out32(RBSTART, rx_phys);
+	out16(IMR, INT_WANTED);
+	out32(RCR, RCR_VALUE);
+	out32(TCR, TCR_VALUE);
+	out8(CR, CR_RX | CR_TX);
+	out32(RCR, RCR_VALUE);                     /* some chips want it after enabling */
+	rx_at = 0;
+	out16(CAPR, (uint16_t)(rx_at - 16));
+	tx_next = tx_done = tx_in_flight = 0;
+	return 0;
+}
+
+static int nic_send(const uint8_t *frame, uint32_t len)
+{
+	if (tx_in_flight == TX_DESCS)
+		return -EAGAIN;
+	memcpy(tx[tx_next], frame, len);
+	out32(TSAD0 + 4 * tx_next, tx_phys[tx_next]);
+	out32(TSD0 + 4 * tx_next, len);            /* clearing OWN starts the transmission */
+	tx_next = (tx_next + 1) % TX_DESCS;
+	tx_in_flight++;
+	return 0;
+}
+
+static void reap_transmissions(void)
+{
+	uint32_t tsd;
+
+	while (tx_in_flight) {
+		tsd = in32(TSD0 + 4 * tx_done);
+		if (!(tsd & (TSD_TOK | TSD_TUN | TSD_TABT)))
+			break;
+		tx_done = (tx_done + 1) % TX_DESCS;
+		tx_in_flight--;
+		netdriver_transmitted((tsd & TSD_TOK) != 0);
+	}
+}
+
+static void receive(void)
+{
+	uint32_t header, status, len, n;
+
+	for (n = 0; n < 256 && !(in8(CR) & CR_EMPTY); n++) {
+		header = *(volatile uint32_t *)(rx + rx_at);
+		status = header & 0xffff;
+		len = header >> 16;                        /* the frame and its CRC */
+		if (len < 4 || len > RING) {
+			netdriver_stats.rx_errors++;
+			printf("rtl8139: bad receive header %x at %u; resetting the chip\n", header, rx_at);
+			start_chip();
+			return;
+		}
+		if (!(status & RX_OK))
+			netdriver_stats.rx_errors++;
+		else
+			netdriver_received(rx + rx_at + 4, len - 4);   /* it counts bad lengths */
+		rx_at = (rx_at + 4 + len + 3) & ~3u;
+		if (rx_at >= RING)
+			rx_at -= RING;
+		out16(CAPR, (uint16_t)(rx_at - 16));
+	}
+}
+
+static void interrupt(uint32_t irqs)
+{
+	uint32_t isr;
+	int rounds;
+
+	(void)irqs;
+	for (rounds = 0; rounds < 16 && (isr = in16(ISR) & INT_WANTED); rounds++) {
+		out16(ISR, isr);                           /* acknowledge what we are about to handle */
+		if (isr & (INT_RX_OVW | INT_FIFO_OVW))
+			netdriver_stats.rx_overflows++;
+		if (isr & INT_RX_ERR)
+			netdriver_stats.rx_errors++;
+		if (isr & (INT_RX_OK | INT_RX_ERR | INT_RX_OVW | INT_FIFO_OVW))
+			receive();
+		if (isr & (INT_TX_OK | INT_TX_ERR))
+			reap_transmissions();
+	}
+	in32(MPC);
+	sys_irqctl(IRQ_ENABLE, irq);
+}
+
+static int link_up(void)
+{
+	return !(in8(MSR) & 0x04);
+}
+
+static int alloc_dma(void)
+{
+	void *addr;
+	phys_bytes phys;
+	int r, i;
+
+	r = sys_dmaalloc(RX_BYTES, &addr, &rx_phys);
+	if (r < 0)
+		return r;
+	rx = addr;
+	r = sys_dmaalloc(TX_DESCS * TX_BYTES, &addr, &phys);
+	if (r < 0)
+		return r;
+	for (i = 0; i < TX_DESCS; i++) {
+		tx[i] = (uint8_t *)addr + i * TX_BYTES;
+		tx_phys[i] = phys + (phys_bytes)(i * TX_BYTES);
+	}
+	return 0;
+}
+
+static int init(int argc, char **argv, uint8_t mac[6])
+{
+	struct pci_device dev;
+	int r, i;
+
+	(void)argc; (void)argv;
+	r = pci_claim(0, RTL_VENDOR, RTL_DEVICE, &dev);
+	if (r < 0) {
+		printf("rtl8139: no RTL8139 for us (%d)\n", r);
+		return r;
+	}
+	for (i = 0; i < PCI_BARS && !(dev.bar_kind[i] == PCI_BAR_IO && dev.bar_size[i]); i++)
+		;
+	if (i == PCI_BARS || !dev.irq)
+		return -ENODEV;
+	io = dev.bar[i];
+	irq = dev.irq;
+	r = alloc_dma();
+	if (r == 0)
+		r = start_chip();
+	if (r == 0)
+		r = sys_irqctl(IRQ_SETPOLICY, irq);
+	if (r < 0)
+		return r;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)in8(IDR0 + (uint32_t)i);
+	printf("rtl8139: %02x:%02x.%u at ports %x, IRQ %u, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
+	       dev.bus, dev.dev, dev.func, io, irq, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return 0;
+}
+
+static const struct netdriver_ops ops = {
+	.name = "rtl8139",
+	.init = init,
+	.send = nic_send,
+	.interrupt = interrupt,
+	.link_up = link_up,
+};
+
+int main(int argc, char **argv)
+{
+	posix_use_kernel_console();
+	netdriver_main(&ops, argc, argv);
+}

@@ -1,0 +1,33 @@
+/*
+ * The network driver library (lib/netdriver), on top of the driver library:
+ * it runs the network driver protocol (include/bulkhead/net.h), keeps the
+ * queue of received frames for the client, and counts. A NIC driver fills in
+ * struct netdriver_ops and calls netdriver_main(); from its interrupt hook it
+ * hands over each good frame with netdriver_received() and reports finished
+ * transmissions with netdriver_transmitted().
+ */
+#ifndef BULKHEAD_NETDRIVER_H
+#define BULKHEAD_NETDRIVER_H
+
+#include <bulkhead/driver.h>
+#include <bulkhead/net.h>
+#include <bulkhead/pci.h>
+
+struct netdriver_ops {
+	const char *name;
+	int  (*init)(int argc, char **argv, uint8_t mac[6]);   /* reset and start the device */
+	int  (*send)(const uint8_t *frame, uint32_t len);       /* 0, or -EAGAIN: ring full */
+	void (*interrupt)(uint32_t irqs);
+	int  (*link_up)(void);
+};
+
+extern struct net_stats netdriver_stats;
+
+int  netdriver_main(const struct netdriver_ops *ops, int argc, char **argv) __attribute__((noreturn));
+void netdriver_received(const uint8_t *frame, uint32_t len);
+void netdriver_transmitted(int ok);
+
+/* Claim a PCI device through the PCI bus server (vendor 0: any my policy names). */
+int pci_claim(uint32_t index, uint16_t vendor, uint16_t device, struct pci_device *out);
+
+#endif

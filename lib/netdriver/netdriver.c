@@ -1,0 +1,181 @@
+/* netdriver: the network driver library (interface in include/bulkhead/netdriver.h). */
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/netdriver.h>
+
+#define QUEUE 64                        /* received frames waiting for the client */
+
+struct frame { uint32_t len; uint8_t data[NET_MAX_FRAME]; };
+
+struct net_stats netdriver_stats;
+static const struct netdriver_ops *nic;
+static struct frame queue[QUEUE];
+static uint32_t head, count;            /* oldest frame, and how many */
+static endpoint_t client = EP_NONE;
+static int client_waits_for_room;
+static int test_mode;
+static uint8_t mac[6];
+
+void netdriver_received(const uint8_t *frame, uint32_t len)
+{
+	struct frame *f;
+
+	if (len < 14 || len > NET_MAX_FRAME) {
+		netdriver_stats.rx_bad_length++;
+		return;
+	}
+	if (count == QUEUE) {
+		netdriver_stats.rx_dropped++;
+		return;
+	}
+	f = &queue[(head + count++) % QUEUE];
+	f->len = len;
+	memcpy(f->data, frame, len);
+	netdriver_stats.rx_frames++;
+	netdriver_stats.rx_bytes += len;
+	if (client != EP_NONE)
+		ipc_notify(client);
+}
+
+void netdriver_transmitted(int ok)
+{
+	if (!ok)
+		netdriver_stats.tx_errors++;
+	if (client_waits_for_room && client != EP_NONE) {
+		client_waits_for_room = 0;
+		ipc_notify(client);
+	}
+}
+
+static int do_init(message *m)
+{
+	struct net_init_reply r;
+
+	if (m->net_req.version != NET_VERSION)
+		return -EINVAL;
+	client = m->m_source;
+	memset(&r, 0, sizeof r);
+	r.version = NET_VERSION;
+	memcpy(r.mac, mac, sizeof mac);
+	r.link = (uint8_t)(nic->link_up ? nic->link_up() : 1);
+	r.mtu = 1500;
+	m->net_init_reply = r;
+	if (count)
+		ipc_notify(client);
+	return 0;
+}
+
+static int do_send(message *m)
+{
+	static uint8_t frame[NET_MAX_FRAME];
+	uint32_t len = m->net_req.len;
+	int r;
+
+	if (len < 14 || len > NET_MAX_FRAME)
+		return -EINVAL;
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
+	if (r < 0)
+		return r;
+	if (len < NET_MIN_FRAME) {
+		memset(frame + len, 0, NET_MIN_FRAME - len);
+		len = NET_MIN_FRAME;
+	}
+	r = nic->send(frame, len);
+	if (r == -EAGAIN) {
+		netdriver_stats.tx_full++;
+		client_waits_for_room = 1;
+		return r;
+	}
+	if (r == 0) {
+		netdriver_stats.tx_frames++;
+		netdriver_stats.tx_bytes += len;
+	}
+	return r;
+}
+
+static int do_recv(message *m)
+{
+	struct frame *f;
+	int r;
+
+	if (!count)
+		return -EAGAIN;
+	f = &queue[head];
+	if (m->net_req.len < f->len)
+		return -ENOSPC;
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->len, SAFECOPY_TO);
+	if (r < 0)
+		return r;
+	head = (head + 1) % QUEUE;
+	count--;
+	return (int)f->len;
+}
+
+static int do_stats(message *m)
+{
+	uint32_t n = m->net_req.len < sizeof netdriver_stats ? m->net_req.len : sizeof netdriver_stats;
+
+	return sys_safecopy(m->m_source, m->net_req.grant, 0, &netdriver_stats, n, SAFECOPY_TO);
+}
+
+/* Only with --test: fail on purpose, or show that what is not ours is refused. */
+static int do_test(message *m)
+{
+	struct net_probe_reply r;
+	struct pci_device dev;
+	uint32_t v, i;
+
+	if (!test_mode)
+		return -EPERM;
+	if (m->net_req.op == NET_TEST_CRASH)
+		*(volatile uint32_t *)0 = 1;
+	if (m->net_req.op != NET_TEST_PROBE)
+		return -EINVAL;
+	for (i = 0; i < 2; i++)
+		r.port[i] = sys_inb(m->net_req.port[i], &v);
+	r.pci = pci_claim(0, m->net_req.vendor, m->net_req.device, &dev);
+	m->net_probe_reply = r;
+	return 0;
+}
+
+static void request(message *m)
+{
+	int r;
+
+	switch (m->m_type) {
+	case NET_INIT:  r = do_init(m); break;
+	case NET_SEND:  r = do_send(m); break;
+	case NET_RECV:  r = do_recv(m); break;
+	case NET_STATS: r = do_stats(m); break;
+	case NET_TEST:  r = do_test(m); break;
+	default:        r = -ENOSYS; break;
+	}
+	driver_reply(m, m, r);
+}
+
+static void interrupt(uint32_t irqs)
+{
+	netdriver_stats.interrupts++;
+	nic->interrupt(irqs);
+}
+
+static int init(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		test_mode |= !strcmp(argv[i], "--test");
+	return nic->init(argc, argv, mac);
+}
+
+int netdriver_main(const struct netdriver_ops *ops, int argc, char **argv)
+{
+	static struct driver_ops driver;
+
+	nic = ops;
+	driver.name = ops->name;
+	driver.init = init;
+	driver.request = request;
+	driver.interrupt = interrupt;
+	driver_main(&driver, argc, argv);
+}
