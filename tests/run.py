@@ -17,6 +17,9 @@ import subprocess
 import sys
 import tempfile
 
+import threading
+
+import netpeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
 
 LOGS = os.path.join(BUILD, "test-logs")
@@ -62,10 +65,16 @@ def run_session(machine, steps):
 
 
 def boot(spec):
-    """Boot one configuration; return (console text, exit code, timed out, session results)."""
+    """Boot one configuration; return (console text, exit code, timed out, session results).
+    A spec with "nic" gets that NIC wired to a host peer (tests/netpeer.py) whose
+    own checks join the session results."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
-    machine = Machine(spec["config"])
+    peer = netpeer.Peer() if spec.get("nic") else None
+    machine = Machine(spec["config"], (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", []))
+    worker = threading.Thread(target=peer.run_script, daemon=True) if peer else None
     session, code = {}, None
+    if worker:
+        worker.start()
     try:
         if spec.get("session"):
             session = run_session(machine, spec["session"])
@@ -75,8 +84,13 @@ def boot(spec):
         else:
             code = machine.wait_exit(timeout)
             timed_out = code is None
+        if worker:
+            worker.join(timeout)
+            session.update({f"peer_{case}": r for case, r in peer.results.items()})
     finally:
         machine.stop()
+        if peer:
+            peer.close()
     return machine.text, code, timed_out, session
 
 
@@ -92,6 +106,9 @@ def judge_boot(spec, text, code, timed_out, session, results):
     for case, pattern in spec.get("console", []):
         found = re.search(pattern, text)
         results.add(f"{config}/{case}", bool(found), "" if found else f"no line matching {pattern!r} (see {log})")
+    for case in spec.get("peer_cases", []):
+        if f"peer_{case}" not in session:
+            session[f"peer_{case}"] = (False, "the host peer never got that far")
     for case, (ok, detail) in session.items():
         results.add(f"{config}/{case}", ok, detail + ("" if ok else f" (see {log})"))
     for case, (ok, detail) in reported.items():

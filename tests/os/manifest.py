@@ -120,6 +120,36 @@ BOOTS = [
         "timeout": 300,
     },
     {
+        "config": "test-net-rtl8139",
+        "proves": "raw Ethernet through the rtl8139 driver: every size both ways byte-exact, filtering, "
+                  "garbage, traffic resuming after the driver is killed and after it crashes, "
+                  "and the driver holding only its own device",
+        "nic": "rtl8139,romfile=",
+        "cases": ['attached', 'peer_answers', 'host_to_guest_all_sizes', 'broadcast_received', 'other_unicast_filtered', 'guest_to_host_sent', 'survives_garbage', 'traffic_resumes_after_kill', 'traffic_resumes_after_crash', 'driver_has_only_its_device'],
+        "peer_cases": ['hello_from_guest', 'host_to_guest_none_lost', 'guest_to_host_all_sizes', 'garbage_then_probe', 'resumes_after_kill', 'resumes_after_crash'],
+        "stop": r"\[test\] summary:",
+    },
+    {
+        "config": "test-net-ne2000",
+        "proves": "raw Ethernet through the ne2000 driver: every size both ways byte-exact, filtering, "
+                  "garbage, traffic resuming after the driver is killed and after it crashes, "
+                  "and the driver holding only its own device",
+        "nic": "ne2k_pci,romfile=",
+        "cases": ['attached', 'peer_answers', 'host_to_guest_all_sizes', 'broadcast_received', 'other_unicast_filtered', 'guest_to_host_sent', 'survives_garbage', 'traffic_resumes_after_kill', 'traffic_resumes_after_crash', 'driver_has_only_its_device'],
+        "peer_cases": ['hello_from_guest', 'host_to_guest_none_lost', 'guest_to_host_all_sizes', 'garbage_then_probe', 'resumes_after_kill', 'resumes_after_crash'],
+        "stop": r"\[test\] summary:",
+    },
+    {
+        "config": "test-net-ne2000_isa",
+        "proves": "raw Ethernet through the ne2000_isa driver: every size both ways byte-exact, filtering, "
+                  "garbage, traffic resuming after the driver is killed and after it crashes, "
+                  "and the driver holding only its own device",
+        "nic": "ne2k_isa,iobase=0x300,irq=9",
+        "cases": ['attached', 'peer_answers', 'host_to_guest_all_sizes', 'broadcast_received', 'other_unicast_filtered', 'guest_to_host_sent', 'survives_garbage', 'traffic_resumes_after_kill', 'traffic_resumes_after_crash', 'driver_has_only_its_device'],
+        "peer_cases": ['hello_from_guest', 'host_to_guest_none_lost', 'guest_to_host_all_sizes', 'garbage_then_probe', 'resumes_after_kill', 'resumes_after_crash'],
+        "stop": r"\[test\] summary:",
+    },
+    {
         "config": "test-badfs",
         "proves": "a malformed boot file system archive is refused with a message; the rest comes up",
         "console": [
@@ -141,13 +171,16 @@ BOOTS = [
     },
     {
         "config": "default",
-        "proves": "make run boots to the shell; a person lists drivers, kills one, and sees "
-                  "it restarted with the cause recorded",
+        "proves": "make run boots to the shell with the RTL8139 driver running; a person lists "
+                  "drivers, kills one, and sees it restarted with the cause recorded",
+        "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
         # (case, what to type at the prompt, what the output must then show)
         "session": [
             ("shell_prompt", None, r"bulkhead# "),
             ("service_list_shows_drivers", "service list",
              r"console\s+\d+ running\s+1\s+0 .*\n.*demo\s+\d+ running\s+1\s+0"),
+            ("rtl8139_running", "service list", r"rtl8139\s+\d+ running\s+1\s+0"),
+            ("lspci_shows_owner", "lspci", r"10ec:8139 network\s+irq \d+\s+io [0-9a-f]+\+100 mem [0-9a-f]+\+100\s+\[rtl8139, endpoint \d+\]"),
             ("ps_shows_drivers_unprivileged", "ps", r"\d+ recv\s+any\s+2 .* P\s+11\s+2\s+1\s+1\s+0\s+0 demo"),
             ("kill_demo_detected", "kill demo", r"dm: demo \(incarnation 1\) failed: killed, status 15"),
             ("demo_restarted", "service list", r"demo\s+\d+ running\s+2\s+1 killed\s+\d+ ms"),

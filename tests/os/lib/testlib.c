@@ -56,10 +56,15 @@ int t_check(const char *name, int cond, const char *fmt, ...)
 
 int t_failures(void) { return failed; }
 
-void t_finish(void)
+void t_summary(void)
 {
 	printf("[test] summary: %d passed, %d failed\n", passed, failed);
 	fflush(stdout);
+}
+
+void t_finish(void)
+{
+	t_summary();
 	sys_shutdown(failed ? 1 : 0);
 }
 

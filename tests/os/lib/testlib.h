@@ -20,7 +20,8 @@ void t_fail(const char *name, const char *fmt, ...) __attribute__((format(printf
 /* PASS or FAIL by cond; the detail is printed either way. Returns cond. */
 int  t_check(const char *name, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int  t_failures(void);
-void t_finish(void) __attribute__((noreturn));
+void t_summary(void);                          /* print the summary line */
+void t_finish(void) __attribute__((noreturn));  /* ... and shut down (or exit, unprivileged) */
 
 int  t_receive(endpoint_t src, message *m, uint32_t timeout_ms);
 int  t_send_type(endpoint_t dst, int type, message *m);

@@ -1,0 +1,214 @@
+"""The host side of the raw-Ethernet tests: a peer that speaks Ethernet itself.
+
+QEMU's NIC is connected with `-netdev socket,udp=...,localaddr=...` on
+127.0.0.1: each Ethernet frame is one UDP datagram between QEMU and this
+peer. The peer follows the same script as the guest's test client
+(tests/os/t_netclient.c):
+
+  1. answer the client's broadcast hello;
+  2. send frames of every size 60..1514 (windowed, each acknowledged), then
+     20 broadcasts and 20 frames for another address, then END;
+  3. receive frames of every size from the client and check them byte for byte;
+  4. send garbage (runts, oversize, random bytes), then a probe frame;
+  5. stream 600 frames twice while the client kills, then crashes, its driver;
+     measure how long frames stop flowing.
+
+Frames: Ethernet header, EtherType 0x88B5, then magic, kind, flags, seq,
+size (big-endian), then a pattern that depends on seq, size and position.
+Every frame received in order is acknowledged with the next seq expected.
+"""
+import os
+import random
+import socket
+import struct
+import time
+
+ETHERTYPE = 0x88B5
+MAGIC = 0x42484E54
+K_HELLO, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE = range(1, 9)
+WIRE = struct.Struct(">IHHII")
+PEER_MAC = bytes.fromhex("020000000001")
+FOREIGN_MAC = bytes.fromhex("020000000099")
+BROADCAST = b"\xff" * 6
+MIN_FRAME, MAX_FRAME = 60, 1514
+ALL_SIZES = MAX_FRAME - MIN_FRAME + 1
+WINDOW = 8
+STREAM = 600
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pattern(seq, size):
+    return bytes((seq + i * 31 + size * 7) & 0xFF for i in range(14 + WIRE.size, size))
+
+
+class Peer:
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.qemu_port = free_udp_port()
+        self.guest_mac = None
+        self.results = {}            # case -> (ok, detail)
+
+    def qemu_args(self, device):
+        """Arguments that put NIC `device` (e.g. "rtl8139,romfile=") on the wire to this peer."""
+        return ["-netdev", f"socket,id=n0,udp=127.0.0.1:{self.port},localaddr=127.0.0.1:{self.qemu_port}",
+                "-device", f"{device},netdev=n0,mac=52:54:00:12:34:56"]
+
+    def close(self):
+        self.sock.close()
+
+    def result(self, case, ok, detail):
+        self.results[case] = (bool(ok), detail)
+
+    # --- frames ---------------------------------------------------------------
+
+    def send_raw(self, frame):
+        self.sock.sendto(frame, ("127.0.0.1", self.qemu_port))
+
+    def frame(self, dst, kind, seq=0, size=MIN_FRAME):
+        head = dst + PEER_MAC + struct.pack(">H", ETHERTYPE) + WIRE.pack(MAGIC, kind, 0, seq, size)
+        return head + pattern(seq, size)
+
+    def send(self, kind, seq=0, size=MIN_FRAME, dst=None):
+        self.send_raw(self.frame(dst or self.guest_mac, kind, seq, size))
+
+    def recv(self, timeout):
+        """The next frame of our protocol: (kind, seq, size, frame), or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self.sock.settimeout(left)
+            try:
+                data, _ = self.sock.recvfrom(65536)
+            except socket.timeout:
+                return None
+            if len(data) < 14 + WIRE.size or struct.unpack(">H", data[12:14])[0] != ETHERTYPE:
+                continue
+            magic, kind, _, seq, size = WIRE.unpack(data[14:14 + WIRE.size])
+            if magic == MAGIC:
+                return kind, seq, size, data
+
+    # --- the script ----------------------------------------------------------------
+
+    def hello(self, timeout):
+        got = self.recv(timeout)
+        while got and got[0] != K_HELLO:
+            got = self.recv(timeout)
+        if not got:
+            return False
+        self.guest_mac = got[3][6:12]
+        self.send(K_HELLO_ACK)
+        return True
+
+    def send_windowed(self, count, size_of, timeout=60, resend_after=1.0):
+        """Send DATA 0..count-1, at most WINDOW unacknowledged; resend after
+        resend_after seconds of silence. Returns (delivered, resent, longest
+        silence in s)."""
+        acked = sent = resent = 0
+        last_ack = time.monotonic()
+        longest = 0.0
+        deadline = time.monotonic() + timeout
+        while acked < count and time.monotonic() < deadline:
+            while sent < count and sent < acked + WINDOW:
+                self.send(K_DATA, sent, size_of(sent))
+                sent += 1
+            got = self.recv(resend_after)
+            if got and got[0] == K_ACK and got[1] > acked:
+                now = time.monotonic()
+                longest = max(longest, now - last_ack)
+                last_ack = now
+                acked = got[1]
+            elif not got:
+                resent += sent - acked
+                sent = acked
+        return acked, resent, longest
+
+    def end(self, seq):
+        """Send END until the guest acknowledges it."""
+        for _ in range(50):
+            self.send(K_END, seq)
+            got = self.recv(0.5)
+            while got and not (got[0] == K_ACK and got[1] == seq + 1):
+                got = self.recv(0.5)
+            if got:
+                return True
+        return False
+
+    def phase_to_guest(self):
+        delivered, resent, _ = self.send_windowed(ALL_SIZES, lambda seq: MIN_FRAME + seq)
+        for i in range(20):
+            self.send(K_BCAST, i, dst=BROADCAST)
+        for i in range(20):
+            self.send(K_FOREIGN, i, dst=FOREIGN_MAC)
+        self.end(ALL_SIZES)
+        self.result("host_to_guest_none_lost", delivered == ALL_SIZES and resent == 0,
+                    f"{delivered} of {ALL_SIZES} frames acknowledged, {resent} had to be resent")
+
+    def phase_from_guest(self):
+        expect = bad = 0
+        while True:
+            got = self.recv(30)
+            if not got or got[0] == K_END:
+                break
+            kind, seq, size, data = got
+            if kind != K_DATA:
+                continue
+            if seq == expect:
+                ok = (size == MIN_FRAME + seq and len(data) == size and data[:6] == PEER_MAC
+                      and data[6:12] == self.guest_mac and data[14 + WIRE.size:] == pattern(seq, size))
+                bad += not ok
+                expect += 1
+            self.send(K_ACK, expect)
+        if got:
+            self.send(K_ACK, got[1] + 1)
+        self.result("guest_to_host_all_sizes", got and expect == ALL_SIZES and bad == 0,
+                    f"{expect} of {ALL_SIZES} frames of sizes 60-1514 in order, {bad} not byte-exact")
+
+    def phase_garbage(self):
+        rnd = random.Random(1234)
+        self.send_raw(b"\x01\x02\x03")                                   # a runt
+        self.send_raw(self.guest_mac + PEER_MAC + b"\x88\xb5" + b"\x00" * 6)   # 20 bytes, ours but short
+        self.send_raw(self.guest_mac + PEER_MAC + b"\x08\x00" + bytes(1586))   # 1600: oversize
+        self.send_raw(self.guest_mac + PEER_MAC + b"\x08\x00" + bytes(3986))   # 4000
+        for _ in range(50):
+            n = rnd.randrange(1, 1800)
+            body = bytes(rnd.randrange(256) for _ in range(n))
+            self.send_raw((self.guest_mac if rnd.random() < 0.5 else b"") + body)
+        for _ in range(50):
+            self.send(K_PROBE, 7)
+            got = self.recv(0.5)
+            while got and not (got[0] == K_ACK and got[1] == 8):
+                got = self.recv(0.5)
+            if got:
+                break
+        self.result("garbage_then_probe", got is not None, "the probe sent after the garbage was answered"
+                    if got else "no answer to the probe after the garbage")
+
+    def phase_stream(self, case):
+        delivered, _, longest = self.send_windowed(STREAM, lambda seq: 1000, timeout=120, resend_after=0.1)
+        self.end(STREAM)
+        self.result(case, delivered == STREAM and longest < 20,
+                    f"{delivered} of {STREAM} frames delivered; frames stopped flowing for {longest:.2f} s "
+                    f"while the driver restarted (bound 20 s)")
+        return longest
+
+    def run_script(self, hello_timeout=120):
+        """The whole test script; fills self.results."""
+        if not self.hello(hello_timeout):
+            self.result("hello_from_guest", False, "no hello from the guest's test client")
+            return
+        self.result("hello_from_guest", True, f"guest MAC {self.guest_mac.hex(':')}")
+        self.phase_to_guest()
+        self.phase_from_guest()
+        self.phase_garbage()
+        self.phase_stream("resumes_after_kill")
+        self.phase_stream("resumes_after_crash")

@@ -1,0 +1,396 @@
+/*
+ * t_netclient LABEL PORT1 PORT2 VENDOR DEVICE: the raw-Ethernet test client.
+ * Started by t_net through the driver manager (policy /tests/netclient.conf:
+ * it may talk to the NIC driver LABEL, the data store and the process
+ * manager), it talks to the driver only through the network driver
+ * protocol, and to a peer on the host (tests/netpeer.py) through the wire.
+ * The script (the peer follows the same one; frame format in netpeer.py):
+ *
+ *   1. say hello (broadcast) until the peer answers;
+ *   2. receive frames of every size 60..1514 from the peer, then broadcasts,
+ *      then frames for another address (which the NIC must filter);
+ *   3. send frames of every size to the peer;
+ *   4. survive garbage from the peer, then answer its probe frame;
+ *   5. receive a stream during which the driver is killed, then one during
+ *      which it is made to crash: re-attach to each new incarnation;
+ *   6. ask the driver (in --test mode) to read PORT1, PORT2 and claim the PCI
+ *      device VENDOR:DEVICE: none of them its own, all must be refused.
+ * Every frame is acknowledged with the next sequence number expected.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bulkhead/clients.h>
+#include <bulkhead/net.h>
+#include <bulkhead/posix.h>
+#include "lib/testlib.h"
+
+#define ETHERTYPE 0x88b5
+#define MAGIC 0x42484e54u
+#define WINDOW 8
+#define ALL_SIZES (NET_MAX_FRAME - NET_MIN_FRAME + 1)
+#define STREAM 600
+#define FAIL_AT 200
+
+enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE };
+
+struct wire {                 /* after the 14-byte Ethernet header, big-endian on the wire */
+	uint32_t magic;
+	uint16_t kind, flags;
+	uint32_t seq, size;
+};
+
+static const char *label;
+static endpoint_t driver = EP_NONE;
+static uint8_t my_mac[6], peer_mac[6];
+static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static uint32_t reattached;
+
+static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
+static uint16_t be16(uint16_t v) { return __builtin_bswap16(v); }
+
+static uint8_t pattern(uint32_t seq, uint32_t size, uint32_t i)
+{
+	return (uint8_t)(seq + i * 31 + size * 7);
+}
+
+static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message *m)
+{
+	grant_id_t g = buf ? grant_direct(driver, buf, len, rights) : GRANT_INVALID;
+	int r;
+
+	memset(m, 0, sizeof *m);
+	m->m_type = type;
+	m->net_req.version = NET_VERSION;
+	m->net_req.grant = g;
+	m->net_req.len = len;
+	r = ipc_sendrec(driver, m);
+	grant_revoke(g);
+	return r < 0 ? r : m->m_type;
+}
+
+/* Find the driver (a new incarnation, after a restart) and attach to it. */
+static int attach(void)
+{
+	uint32_t value, until = sys_uptime_ms() + 10000;
+	message m;
+
+	do {
+		if (ds_lookup(label, &value) == 0 && (endpoint_t)value != driver) {
+			driver = (endpoint_t)value;
+			if (net_call(NET_INIT, NULL, 0, 0, &m) == 0) {
+				memcpy(my_mac, m.net_init_reply.mac, 6);
+				return 0;
+			}
+		}
+		t_sleep(5);
+	} while ((int32_t)(sys_uptime_ms() - until) < 0);
+	return -ETIMEDOUT;
+}
+
+/* The driver is gone: wait for its next incarnation. */
+static void reattach(void)
+{
+	reattached++;
+	attach();
+}
+
+/* Wait for a notification (from the driver: frames or room) or until ms pass. */
+static void wait_news(uint32_t ms)
+{
+	message m;
+
+	t_receive(driver, &m, ms);
+}
+
+static void build(uint8_t *f, const uint8_t *dst, uint16_t kind, uint32_t seq, uint32_t size)
+{
+	struct wire w = { be32(MAGIC), be16(kind), 0, be32(seq), be32(size) };
+	uint32_t i;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, my_mac, 6);
+	f[12] = ETHERTYPE >> 8;
+	f[13] = ETHERTYPE & 0xff;
+	memcpy(f + 14, &w, sizeof w);
+	for (i = 14 + sizeof w; i < size; i++)
+		f[i] = pattern(seq, size, i);
+}
+
+static int send_frame(uint8_t *f, uint32_t len)
+{
+	message m;
+	int r, tries;
+
+	for (tries = 0; tries < 1000; tries++) {
+		r = net_call(NET_SEND, f, len, GRANT_READ, &m);
+		if (r == 0)
+			return 0;
+		if (r == -ESRCH)
+			reattach();
+		else if (r == -EAGAIN)
+			wait_news(20);
+		else
+			return r;
+	}
+	return -ETIMEDOUT;
+}
+
+static void send_kind(uint16_t kind, uint32_t seq)
+{
+	uint8_t f[NET_MIN_FRAME];
+
+	build(f, peer_mac, kind, seq, sizeof f);
+	send_frame(f, sizeof f);
+}
+
+/* The next frame of ours (EtherType, magic), or -ETIMEDOUT. Others are counted. */
+static int recv_frame(uint8_t *f, struct wire *w, uint32_t timeout_ms, uint32_t *others)
+{
+	uint32_t until = sys_uptime_ms() + timeout_ms;
+	message m;
+	int r;
+
+	for (;;) {
+		r = net_call(NET_RECV, f, NET_MAX_FRAME, GRANT_WRITE, &m);
+		if (r >= (int)(14 + sizeof *w) && f[12] == (ETHERTYPE >> 8) && f[13] == (ETHERTYPE & 0xff)) {
+			memcpy(w, f + 14, sizeof *w);
+			w->magic = be32(w->magic);
+			w->kind = be16(w->kind);
+			w->seq = be32(w->seq);
+			w->size = be32(w->size);
+			if (w->magic == MAGIC)
+				return r;
+		}
+		if (r > 0 && others)
+			(*others)++;
+		if (r == -ESRCH)
+			reattach();
+		else if (r <= 0 && (int32_t)(sys_uptime_ms() - until) >= 0)
+			return -ETIMEDOUT;
+		else if (r == -EAGAIN)
+			wait_news(50);
+	}
+}
+
+static int intact(const uint8_t *f, int len, const struct wire *w)
+{
+	uint32_t i;
+
+	if ((uint32_t)len != w->size || memcmp(f, my_mac, 6) != 0)
+		return 0;
+	for (i = 14 + sizeof *w; i < w->size; i++)
+		if (f[i] != pattern(w->seq, w->size, i))
+			return 0;
+	return 1;
+}
+
+static int hello(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct wire w;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		uint8_t h[NET_MIN_FRAME];
+		build(h, broadcast, K_HELLO, 0, sizeof h);
+		send_frame(h, sizeof h);
+		if (recv_frame(f, &w, 200, NULL) > 0 && w.kind == K_HELLO_ACK) {
+			memcpy(peer_mac, f + 6, 6);
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+/* Phase 2: frames of every size from the peer, then broadcasts and foreign frames. */
+static void receive_all_sizes(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t next = 0, bad = 0, bcast = 0, foreign = 0, others = 0;
+	struct wire w;
+	int len;
+
+	while ((len = recv_frame(f, &w, 30000, &others)) > 0 && w.kind != K_END) {
+		if (w.kind == K_DATA && w.seq == next) {
+			bad += !intact(f, len, &w);
+			next++;
+		} else if (w.kind == K_BCAST) {
+			bcast += !memcmp(f, broadcast, 6);
+			continue;
+		} else if (w.kind == K_FOREIGN) {
+			foreign++;
+			continue;
+		} else if (w.kind != K_DATA) {
+			continue;
+		}
+		send_kind(K_ACK, next);
+	}
+	send_kind(K_ACK, w.seq + 1);
+	t_check("host_to_guest_all_sizes", len > 0 && next == ALL_SIZES && bad == 0,
+	        "%u frames of sizes 60-1514 in order, %u not byte-exact", next, bad);
+	t_check("broadcast_received", bcast == 20, "%u of 20 broadcast frames", bcast);
+	t_check("other_unicast_filtered", foreign == 0, "%u of 20 frames for another address got through", foreign);
+}
+
+/* Send frames first..first+n-1 of `size` (0: every size), windowed by the peer's acks. */
+static int send_stream(uint32_t n, uint32_t size)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t acked = 0, sent = 0, resends = 0, s;
+	uint32_t deadline = sys_uptime_ms() + 60000;
+	struct wire w;
+
+	while (acked < n && (int32_t)(sys_uptime_ms() - deadline) < 0) {
+		while (sent < n && sent < acked + WINDOW) {
+			s = size ? size : NET_MIN_FRAME + sent;
+			build(f, peer_mac, K_DATA, sent, s);
+			send_frame(f, s);
+			sent++;
+		}
+		if (recv_frame(f, &w, 1000, NULL) > 0 && w.kind == K_ACK) {
+			if (w.seq > acked)
+				acked = w.seq;
+		} else if (acked < sent) {
+			resends += sent - acked;       /* nothing acknowledged for a second: resend */
+			sent = acked;
+		}
+	}
+	send_kind(K_END, n);
+	return acked == n ? (int)resends : -1;
+}
+
+/* Phase 4: garbage from the peer, then a probe frame that must still arrive. */
+static void survive_garbage(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct dm_driver_info before, after;
+	uint32_t others = 0;
+	struct wire w;
+	int len;
+
+	dm_info(label, 0, &before);
+	while ((len = recv_frame(f, &w, 30000, &others)) > 0 && w.kind != K_PROBE)
+		;
+	dm_info(label, 0, &after);
+	if (len > 0)
+		send_kind(K_ACK, w.seq + 1);
+	t_check("survives_garbage", len > 0 && after.incarnation == before.incarnation,
+	        "after runts, oversize and random frames (%u of them delivered as frames) the probe arrived; "
+	        "still incarnation %u", others, after.incarnation);
+}
+
+/* Ask a driver started with --test to crash (it does not answer). */
+static void crash_driver(void)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = NET_TEST;
+	m.net_req.version = NET_VERSION;
+	m.net_req.op = NET_TEST_CRASH;
+	ipc_send(driver, &m);
+}
+
+/* Phase 5: a stream from the peer while the driver is killed (or crashes). */
+static void stream_through_failure(const char *name, int crash)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct dm_driver_info before, after;
+	uint32_t next = 0, bad = 0, before_re = reattached, failed_at = 0, back_at = 0;
+	struct wire w;
+	int len;
+
+	dm_info(label, 0, &before);
+	while ((len = recv_frame(f, &w, 30000, NULL)) > 0 && w.kind != K_END) {
+		if (w.kind != K_DATA)
+			continue;
+		if (w.seq == next) {
+			bad += !intact(f, len, &w);
+			next++;
+			if (next == FAIL_AT + 1 && back_at == 0 && failed_at)
+				back_at = sys_uptime_ms();
+		}
+		send_kind(K_ACK, next);
+		if (next == FAIL_AT && !failed_at) {
+			failed_at = sys_uptime_ms();
+			if (crash)
+				crash_driver();
+			else
+				pm_kill(driver, 9);
+		}
+	}
+	send_kind(K_ACK, w.seq + 1);
+	dm_info(label, 0, &after);
+	t_check(name, len > 0 && next == STREAM && bad == 0 && after.incarnation == before.incarnation + 1 &&
+	        reattached > before_re,
+	        "%u of %u frames in order after the driver %s at frame %u; re-attached to incarnation %u; "
+	        "frames flowing again %u ms later", next, STREAM, crash ? "crashed" : "was killed", FAIL_AT,
+	        after.incarnation, back_at - failed_at);
+}
+
+static void probe_isolation(uint32_t port1, uint32_t port2, uint16_t vendor, uint16_t device)
+{
+	struct klog_entry log[64];
+	uint32_t seq, n, next, i, logged = 0;
+	message m;
+	int r;
+
+	sys_getlog(~0u, log, 1, &n, &seq);
+	memset(&m, 0, sizeof m);
+	m.m_type = NET_TEST;
+	m.net_req.version = NET_VERSION;
+	m.net_req.op = NET_TEST_PROBE;
+	m.net_req.port[0] = port1;
+	m.net_req.port[1] = port2;
+	m.net_req.vendor = vendor;
+	m.net_req.device = device;
+	r = ipc_sendrec(driver, &m);
+	sys_getlog(seq, log, 64, &n, &next);
+	for (i = 0; i < n; i++)
+		logged += log[i].kind == KLOG_DENIED && log[i].who == driver && log[i].code == DENY_IO;
+	t_check("driver_has_only_its_device", r == 0 && m.m_type == 0 && m.net_probe_reply.port[0] == -EPERM &&
+	        m.net_probe_reply.port[1] == -EPERM && m.net_probe_reply.pci == -EPERM && logged == 2,
+	        "reading ports %x and %x: %d %d (both logged: %u); claiming %04x:%04x: %d",
+	        port1, port2, m.net_probe_reply.port[0], m.net_probe_reply.port[1], logged, vendor, device,
+	        m.net_probe_reply.pci);
+}
+
+int main(int argc, char **argv)
+{
+	struct net_stats st;
+	message m;
+	int r;
+
+	if (argc < 6) {
+		printf("usage: t_netclient LABEL PORT1 PORT2 VENDOR DEVICE\n");
+		return 2;
+	}
+	posix_use_kernel_console();              /* our policy does not include the console */
+	label = argv[1];
+	memset(&m, 0, sizeof m);
+	m.m_type = DM_INIT_DONE;                 /* the driver manager started us: say we are up */
+	ipc_sendrec(find_boot_server("dm"), &m);
+	r = attach();
+	if (!t_check("attached", r == 0, "NET_INIT to %s (endpoint %d): MAC %02x:%02x:%02x:%02x:%02x:%02x",
+	             label, (int)driver, my_mac[0], my_mac[1], my_mac[2], my_mac[3], my_mac[4], my_mac[5]) ||
+	    !t_check("peer_answers", hello() == 0, "the host peer answered our hello")) {
+		t_summary();
+		for (;;)
+			t_sleep(60000);
+	}
+	receive_all_sizes();
+	r = send_stream(ALL_SIZES, 0);
+	t_check("guest_to_host_sent", r == 0, "%d frames of sizes 60-1514 acknowledged; %d resent", ALL_SIZES, r);
+	survive_garbage();
+	stream_through_failure("traffic_resumes_after_kill", 0);
+	stream_through_failure("traffic_resumes_after_crash", 1);
+	probe_isolation((uint32_t)strtoul(argv[2], NULL, 16), (uint32_t)strtoul(argv[3], NULL, 16),
+	                (uint16_t)strtoul(argv[4], NULL, 16), (uint16_t)strtoul(argv[5], NULL, 16));
+	if (net_call(NET_STATS, &st, sizeof st, GRANT_WRITE, &m) >= 0)
+		printf("[net] driver stats: rx %u frames, tx %u, rx errors %u, overflows %u, dropped %u, bad length %u\n",
+		       st.rx_frames, st.tx_frames, st.rx_errors, st.rx_overflows, st.rx_dropped, st.rx_bad_length);
+	t_summary();
+	for (;;)                     /* exiting would count as a failure and restart us */
+		t_sleep(60000);
+}
