@@ -109,7 +109,7 @@ class Peer:
         self.send(K_HELLO_ACK)
         return True
 
-    def send_windowed(self, count, size_of, timeout=60, resend_after=1.0):
+    def send_windowed(self, count, size_of, timeout=60, resend_after=1.0, window=WINDOW):
         """Send DATA 0..count-1, at most WINDOW unacknowledged; resend after
         resend_after seconds of silence. Returns (delivered, resent, longest
         silence in s)."""
@@ -118,7 +118,7 @@ class Peer:
         longest = 0.0
         deadline = time.monotonic() + timeout
         while acked < count and time.monotonic() < deadline:
-            while sent < count and sent < acked + WINDOW:
+            while sent < count and sent < acked + window:
                 self.send(K_DATA, sent, size_of(sent))
                 sent += 1
             got = self.recv(resend_after)
@@ -200,6 +200,44 @@ class Peer:
                     f"{delivered} of {STREAM} frames delivered; frames stopped flowing for {longest:.2f} s "
                     f"while the driver restarted (bound 20 s)")
         return longest
+
+    def run_bench(self, frames=2000, pings=500, hello_timeout=120):
+        """The benchmark script (the client's bench()); returns the figures."""
+        if not self.hello(hello_timeout):
+            return None
+        got, first, last = 0, None, None
+        while True:
+            r = self.recv(30)
+            if not r or r[0] == K_END:
+                break
+            if r[0] == K_DATA:
+                got += 1
+                last = time.monotonic()
+                first = first or last
+        if r:
+            self.send(K_ACK, r[1] + 1)
+        out = {"guest_to_host_frames": got,
+               "guest_to_host_fps": (got - 1) / (last - first) if got > 1 else 0}
+        t0 = time.monotonic()
+        delivered, resent, _ = self.send_windowed(frames, lambda seq: MAX_FRAME, timeout=300, window=8)
+        out["host_to_guest_fps"] = delivered / (time.monotonic() - t0)
+        out["host_to_guest_resent"] = resent
+        self.end(frames)
+        rtts = []
+        for i in range(pings):
+            t0 = time.monotonic()
+            self.send(K_DATA, i, 64)
+            r = self.recv(2)
+            while r and not (r[0] == K_ACK and r[1] == i + 1):
+                r = self.recv(2)
+            if r:
+                rtts.append(time.monotonic() - t0)
+        self.end(pings)
+        out["rtt_us"] = sorted(rtts)
+        delivered, _, longest = self.send_windowed(STREAM, lambda seq: 1000, timeout=120, resend_after=0.01)
+        self.end(STREAM)
+        out["recovery_s"] = longest
+        return out
 
     def run_script(self, hello_timeout=120):
         """The whole test script; fills self.results."""

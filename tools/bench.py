@@ -13,6 +13,15 @@ Boot time: host wall-clock time from starting QEMU to the first user process
 printing (SeaBIOS, GRUB, kernel and boot-module loading), and the kernel's own
 uptime at that moment.
 
+Network drivers (tests/os/t_netclient.c in bench mode, and tests/netpeer.py
+on the host over QEMU's UDP socket netdev on 127.0.0.1), for each NIC:
+2000 frames of 1514 bytes each way (guest to host as fast as the driver
+takes them; host to guest with at most 8 unacknowledged: an NE2000's receive
+ring holds about nine full-size frames, and QEMU's NE2000 drops what does
+not fit, as the hardware would), 500 round trips
+of 64-byte frames, and the longest pause in a stream while the driver is
+killed and restarted (the peer resends after 10 ms of silence). TCG only.
+
 Driver recovery (tests/os/b_recovery.c, on the full system): the demo driver
 is crashed and then hung 120 times each; the driver manager's record of
 failure detected -> new incarnation serving, median and worst, and for hangs
@@ -28,6 +37,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+import netpeer  # noqa: E402
 from qemu import Machine  # noqa: E402
 
 TIMEOUT = 300
@@ -62,6 +72,24 @@ def recovery_run(extra_args):
             re.findall(r"\[bench\] (\w+) median=(\d+) worst=(\d+) best=\d+ unit=(\w+)", m.text)}
 
 
+NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
+        ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9"))
+
+
+def net_run(nic, device):
+    peer = netpeer.Peer()
+    m = Machine(f"bench-net-{nic}", peer.qemu_args(device))
+    try:
+        out = peer.run_bench()
+        m.wait_for(r"\[netbench\] done", 60)
+    finally:
+        m.stop()
+        peer.close()
+    if not out:
+        sys.exit(f"bench: no answer from the {nic} benchmark client; console:\n{m.text[-2000:]}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3, help="runs of each measurement (median reported)")
@@ -78,6 +106,16 @@ def main():
         up = [r["boot_uptime_ms"] for r in runs]
         print(f"QEMU start to first user process, {label}: median {statistics.median(host):.0f} ms host time "
               f"(kernel uptime then: median {statistics.median(up):.0f} ms)")
+    print("\nNetwork drivers, TCG (frames of 1514 bytes; MB/s counts frame bytes):")
+    for nic, device in NICS:
+        r = net_run(nic, device)
+        rtt = r["rtt_us"]
+        print(f"  {nic:10s} guest->host {r['guest_to_host_fps']:7.0f} frames/s {r['guest_to_host_fps'] * 1514 / 1e6:5.2f} MB/s"
+              f" ({r['guest_to_host_frames']} of 2000 arrived);"
+              f" host->guest {r['host_to_guest_fps']:7.0f} frames/s {r['host_to_guest_fps'] * 1514 / 1e6:5.2f} MB/s"
+              f" ({r['host_to_guest_resent']} resent);"
+              f" 64-byte round trip median {statistics.median(rtt) * 1e6:.0f} us (worst {max(rtt) * 1e6:.0f} us,"
+              f" {len(rtt)} of 500); kill -> frames flowing again {r['recovery_s'] * 1000:.0f} ms")
     for label, extra in (("TCG", []), ("TCG -icount shift=0", ["-icount", "shift=0"])):
         r = recovery_run(extra)
         print(f"\nDriver recovery, {label} (120 each; failure detected -> serving again):")

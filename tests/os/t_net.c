@@ -1,5 +1,6 @@
 /*
- * t_net NIC: sets up a raw-Ethernet test (boot configurations test-net-*):
+ * t_net NIC [bench]: sets up a raw-Ethernet test (boot configurations
+ * test-net-*; with "bench", the benchmark, bench-net-*):
  * starts the NIC's driver with its test policy (and --test; stopping it first
  * if /etc/rc started it under its usual policy), then the test
  * client t_netclient under its own policy; the client and the host peer
@@ -69,6 +70,7 @@ static void stop_running(const char *label)
 int main(int argc, char **argv)
 {
 	const struct setup *s = NULL;
+	char probe[64];
 	unsigned i;
 
 	for (i = 0; argc > 1 && i < sizeof setups / sizeof setups[0]; i++)
@@ -80,7 +82,8 @@ int main(int argc, char **argv)
 	}
 	stop_running(s->nic);
 	if (up(s->binary, s->config, s->nic, s->args, "") < 0 ||
-	    up("/tests/t_netclient", "/tests/netclient.conf", "netclient", s->nic, s->probe) < 0)
+	    up("/tests/t_netclient", "/tests/netclient.conf", "netclient", s->nic,
+	       argc > 2 && !strcmp(argv[2], "bench") ? strcat(strcpy(probe, s->probe), " bench") : s->probe) < 0)
 		return 1;
 	printf("t_net: %s and its test client are running\n", s->nic);
 	return 0;
