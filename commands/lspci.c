@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/clients.h>
-#include <bulkhead/pci.h>
+#include <bulkhead/netdriver.h>
 
 static const char *class_name(const struct pci_device *d)
 {
@@ -15,28 +15,6 @@ static const char *class_name(const struct pci_device *d)
 	};
 
 	return d->class < sizeof names / sizeof names[0] ? names[d->class] : "other";
-}
-
-static int get(uint32_t index, struct pci_device *d)
-{
-	endpoint_t pci = server_endpoint("pci", EP_NONE);
-	grant_id_t g;
-	message m;
-	int r;
-
-	if (pci == EP_NONE)
-		return -ESRCH;
-	g = grant_direct(pci, d, sizeof *d, GRANT_WRITE);
-	if (g < 0)
-		return g;
-	memset(&m, 0, sizeof m);
-	m.m_type = PCI_LIST;
-	m.pci_req.index = index;
-	m.pci_req.grant = g;
-	m.pci_req.len = sizeof *d;
-	r = ipc_sendrec(pci, &m);
-	grant_revoke(g);
-	return r < 0 ? r : m.m_type;
 }
 
 int main(int argc, char **argv)
@@ -50,7 +28,7 @@ int main(int argc, char **argv)
 		       "IRQ, I/O and memory BARs, and the driver that holds each.\n");
 		return strcmp(argv[1], "--help") ? 2 : 0;
 	}
-	for (i = 0; (r = get(i, &d)) == 0; i++) {
+	for (i = 0; (r = pci_list(i, &d)) == 0; i++) {
 		printf("%02x:%02x.%u %04x:%04x %-10s irq %-2u", d.bus, d.dev, d.func, d.vendor, d.device,
 		       class_name(&d), d.irq);
 		for (b = 0; b < PCI_BARS; b++)

@@ -42,6 +42,7 @@ trap_common:
 	push esp
 	call trap
 	add esp, 4
+trap_return:
 	pop gs
 	pop fs
 	pop es
@@ -53,13 +54,7 @@ trap_common:
 ; void restore_user(struct trapframe *frame): resume a process.
 restore_user:
 	mov esp, [esp + 4]
-	pop gs
-	pop fs
-	pop es
-	pop ds
-	popa
-	add esp, 8
-	iret
+	jmp trap_return
 
 ; CPU exceptions: these push an error code themselves.
 %assign v 0

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/driver.h>
-#include <bulkhead/posix.h>
 
 #define COM1  0x3f8
 #define IRQ   4
@@ -212,6 +211,5 @@ static const struct driver_ops ops = {
 
 int main(int argc, char **argv)
 {
-	posix_use_kernel_console();
 	driver_main(&ops, argc, argv);
 }

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/driver.h>
-#include <bulkhead/posix.h>
 
 #define TICK_MS 100
 #define COM2_SCRATCH 0x2ff
@@ -112,6 +111,5 @@ static const struct driver_ops ops = {
 
 int main(int argc, char **argv)
 {
-	posix_use_kernel_console();
 	driver_main(&ops, argc, argv);
 }

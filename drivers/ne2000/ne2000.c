@@ -18,7 +18,6 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
-#include <bulkhead/posix.h>
 
 #define NE_VENDOR 0x10ec
 #define NE_DEVICE 0x8029
@@ -301,7 +300,7 @@ static void interrupt(uint32_t irqs)
 static int find_card(int argc, char **argv)
 {
 	struct pci_device dev;
-	int r, i;
+	int r;
 
 	if (argc >= 4 && !strcmp(argv[1], "isa")) {
 		io = (uint32_t)strtoul(argv[2], NULL, 16);
@@ -313,13 +312,8 @@ static int find_card(int argc, char **argv)
 		printf("ne2000: no NE2000 for us on PCI (%d)\n", r);
 		return r;
 	}
-	for (i = 0; i < PCI_BARS && !(dev.bar_kind[i] == PCI_BAR_IO && dev.bar_size[i]); i++)
-		;
-	if (i == PCI_BARS || !dev.irq)
-		return -ENODEV;
-	io = dev.bar[i];
 	irq = dev.irq;
-	return 0;
+	return pci_io_bar(&dev, &io);
 }
 
 static int init(int argc, char **argv, uint8_t mac[6])
@@ -346,6 +340,5 @@ static const struct netdriver_ops ops = {
 
 int main(int argc, char **argv)
 {
-	posix_use_kernel_console();
 	netdriver_main(&ops, argc, argv);
 }

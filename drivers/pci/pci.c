@@ -15,7 +15,6 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/driver.h>
-#include <bulkhead/posix.h>
 #include <bulkhead/pci.h>
 
 #define CONFIG_ADDRESS 0xcf8
@@ -121,21 +120,13 @@ static void check_owner(struct pci_device *d)
 
 static int ask_dm(int type, uint32_t index, void *buf, uint32_t len, uint32_t rights)
 {
-	endpoint_t dm = driver_manager();
-	grant_id_t g = grant_direct(dm, buf, len, rights);
 	message m;
-	int r;
 
-	if (g < 0)
-		return g;
 	memset(&m, 0, sizeof m);
 	m.m_type = type;
 	m.dm_req.index = index;
-	m.dm_req.grant = g;
 	m.dm_req.len = len;
-	r = ipc_sendrec(dm, &m);
-	grant_revoke(g);
-	return r < 0 ? r : m.m_type;
+	return ipc_call_granted(driver_manager(), &m, &m.dm_req.grant, buf, len, rights);
 }
 
 static int allowed(const struct dm_pci_acl *acl, const struct pci_device *d)
@@ -265,6 +256,5 @@ static const struct driver_ops ops = {
 
 int main(int argc, char **argv)
 {
-	posix_use_kernel_console();
 	driver_main(&ops, argc, argv);
 }

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
-#include <bulkhead/posix.h>
 
 #define RTL_VENDOR 0x10ec
 #define RTL_DEVICE 0x8139
@@ -210,11 +209,9 @@ static int init(int argc, char **argv, uint8_t mac[6])
 		printf("rtl8139: no RTL8139 for us (%d)\n", r);
 		return r;
 	}
-	for (i = 0; i < PCI_BARS && !(dev.bar_kind[i] == PCI_BAR_IO && dev.bar_size[i]); i++)
-		;
-	if (i == PCI_BARS || !dev.irq)
-		return -ENODEV;
-	io = dev.bar[i];
+	r = pci_io_bar(&dev, &io);
+	if (r < 0)
+		return r;
 	irq = dev.irq;
 	r = alloc_dma();
 	if (r == 0)
@@ -240,6 +237,5 @@ static const struct netdriver_ops ops = {
 
 int main(int argc, char **argv)
 {
-	posix_use_kernel_console();
 	netdriver_main(&ops, argc, argv);
 }

@@ -5,7 +5,8 @@
  * calls init, tells the driver manager the driver is serving, answers the
  * manager's heartbeats, and hands each interrupt, alarm and client request
  * to the driver's hooks. Any hook may be NULL. driver_panic() reports a
- * message to the manager and ends the driver (it is then restarted).
+ * message to the manager and ends the driver (it is then restarted). A
+ * driver's printf goes to the kernel console, never through another driver.
  */
 #ifndef BULKHEAD_DRIVER_H
 #define BULKHEAD_DRIVER_H

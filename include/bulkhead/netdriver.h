@@ -29,5 +29,7 @@ void netdriver_transmitted(int ok);
 
 /* Claim a PCI device through the PCI bus server (vendor 0: any my policy names). */
 int pci_claim(uint32_t index, uint16_t vendor, uint16_t device, struct pci_device *out);
+int pci_list(uint32_t index, struct pci_device *out);
+int pci_io_bar(const struct pci_device *d, uint32_t *base);
 
 #endif

@@ -67,5 +67,11 @@ grant_id_t grant_direct(endpoint_t grantee, const void *addr, uint32_t len, uint
 grant_id_t grant_indirect(endpoint_t grantee, endpoint_t granter, grant_id_t id,
                           uint32_t offset, uint32_t len, uint32_t rights);
 int grant_revoke(grant_id_t id);
+/*
+ * sendrec m to ep with a grant to ep over buf stored in *field (a field of
+ * m); the grant is revoked afterwards. The call's result (m_type), or -errno.
+ */
+int ipc_call_granted(endpoint_t ep, message *m, grant_id_t *field,
+                     void *buf, uint32_t len, uint32_t rights);
 
 #endif

@@ -6,24 +6,18 @@
 static int con_call(int type, void *buf, uint32_t len, uint32_t rights)
 {
 	endpoint_t con = server_endpoint("console", EP_NONE);
-	grant_id_t g;
 	message m;
 	int r;
 
 	if (con == EP_NONE)
 		return -ESRCH;
-	g = grant_direct(con, buf, len, rights);
-	if (g < 0)
-		return g;
 	memset(&m, 0, sizeof m);
 	m.m_type = type;
-	m.con_req.grant = g;
 	m.con_req.len = len;
-	r = ipc_sendrec(con, &m);
-	grant_revoke(g);                  /* the reply has overwritten m */
+	r = ipc_call_granted(con, &m, &m.con_req.grant, buf, len, rights);
 	if (r == -ESRCH)
 		server_endpoint("console", con);     /* forget it: the next call finds its successor */
-	return r < 0 ? r : m.m_type;
+	return r;
 }
 
 int con_write(const void *buf, uint32_t len)

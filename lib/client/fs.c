@@ -5,17 +5,13 @@
 
 static int fs_call(int type, message *m, void *buf, uint32_t len, uint32_t rights)
 {
-	grant_id_t g = grant_direct(server_endpoint("bootfs", EP_NONE), buf, len, rights);
-	int r;
+	endpoint_t fs = server_endpoint("bootfs", EP_NONE);
 
-	if (g < 0)
-		return g;
+	if (fs == EP_NONE)
+		return -ESRCH;
 	m->m_type = type;
-	m->fs_req.grant = g;
 	m->fs_req.len = len;
-	r = server_call("bootfs", m);
-	grant_revoke(g);                 /* the reply has overwritten m */
-	return r;
+	return ipc_call_granted(fs, m, &m->fs_req.grant, buf, len, rights);
 }
 
 int fs_lookup(const char *path, uint32_t *ino, uint32_t *size, uint32_t *mode)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/driver.h>
+#include <bulkhead/posix.h>
 
 static endpoint_t dm = EP_NONE;
 static const char *name = "driver";
@@ -55,6 +56,7 @@ int driver_main(const struct driver_ops *ops, int argc, char **argv)
 	int r;
 
 	name = ops->name;
+	posix_use_kernel_console();          /* a driver's own messages never wait on a driver */
 	if (ops->init && (r = ops->init(argc, argv)) < 0)
 		driver_panic("initialisation failed (%d)", r);
 	tell_serving();

@@ -63,3 +63,17 @@ int grant_revoke(grant_id_t id)
 	g->seq = (g->seq + 1) & GRANT_SEQ_MAX;    /* the old ID is dead from now on */
 	return 0;
 }
+
+int ipc_call_granted(endpoint_t ep, message *m, grant_id_t *field,
+                     void *buf, uint32_t len, uint32_t rights)
+{
+	grant_id_t g = grant_direct(ep, buf, len, rights);
+	int r;
+
+	if (g < 0)
+		return g;
+	*field = g;
+	r = ipc_sendrec(ep, m);
+	grant_revoke(g);                  /* the ID saved here: the reply has overwritten m */
+	return r < 0 ? r : m->m_type;
+}

@@ -120,36 +120,6 @@ BOOTS = [
         "timeout": 300,
     },
     {
-        "config": "test-net-rtl8139",
-        "proves": "raw Ethernet through the rtl8139 driver: every size both ways byte-exact, filtering, "
-                  "garbage, traffic resuming after the driver is killed and after it crashes, "
-                  "and the driver holding only its own device",
-        "nic": "rtl8139,romfile=",
-        "cases": ['attached', 'peer_answers', 'host_to_guest_all_sizes', 'broadcast_received', 'other_unicast_filtered', 'guest_to_host_sent', 'survives_garbage', 'traffic_resumes_after_kill', 'traffic_resumes_after_crash', 'driver_has_only_its_device'],
-        "peer_cases": ['hello_from_guest', 'host_to_guest_none_lost', 'guest_to_host_all_sizes', 'garbage_then_probe', 'resumes_after_kill', 'resumes_after_crash'],
-        "stop": r"\[test\] summary:",
-    },
-    {
-        "config": "test-net-ne2000",
-        "proves": "raw Ethernet through the ne2000 driver: every size both ways byte-exact, filtering, "
-                  "garbage, traffic resuming after the driver is killed and after it crashes, "
-                  "and the driver holding only its own device",
-        "nic": "ne2k_pci,romfile=",
-        "cases": ['attached', 'peer_answers', 'host_to_guest_all_sizes', 'broadcast_received', 'other_unicast_filtered', 'guest_to_host_sent', 'survives_garbage', 'traffic_resumes_after_kill', 'traffic_resumes_after_crash', 'driver_has_only_its_device'],
-        "peer_cases": ['hello_from_guest', 'host_to_guest_none_lost', 'guest_to_host_all_sizes', 'garbage_then_probe', 'resumes_after_kill', 'resumes_after_crash'],
-        "stop": r"\[test\] summary:",
-    },
-    {
-        "config": "test-net-ne2000_isa",
-        "proves": "raw Ethernet through the ne2000_isa driver: every size both ways byte-exact, filtering, "
-                  "garbage, traffic resuming after the driver is killed and after it crashes, "
-                  "and the driver holding only its own device",
-        "nic": "ne2k_isa,iobase=0x300,irq=9",
-        "cases": ['attached', 'peer_answers', 'host_to_guest_all_sizes', 'broadcast_received', 'other_unicast_filtered', 'guest_to_host_sent', 'survives_garbage', 'traffic_resumes_after_kill', 'traffic_resumes_after_crash', 'driver_has_only_its_device'],
-        "peer_cases": ['hello_from_guest', 'host_to_guest_none_lost', 'guest_to_host_all_sizes', 'garbage_then_probe', 'resumes_after_kill', 'resumes_after_crash'],
-        "stop": r"\[test\] summary:",
-    },
-    {
         "config": "test-badfs",
         "proves": "a malformed boot file system archive is refused with a message; the rest comes up",
         "console": [
@@ -196,3 +166,26 @@ BOOTS = [
         ],
     },
 ]
+
+# Raw Ethernet through each NIC's driver, against the host peer (tests/netpeer.py).
+NET_CASES = [
+    "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
+    "other_unicast_filtered", "guest_to_host_sent", "survives_garbage",
+    "traffic_resumes_after_kill", "traffic_resumes_after_crash", "driver_has_only_its_device",
+]
+NET_PEER_CASES = [
+    "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",
+    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash",
+]
+for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
+                      ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
+    BOOTS.append({
+        "config": f"test-net-{_nic}",
+        "proves": f"raw Ethernet through the {_nic} driver: every size both ways byte-exact, "
+                  "filtering, garbage, traffic resuming after the driver is killed and after it "
+                  "crashes, and the driver holding only its own device",
+        "nic": _device,
+        "cases": NET_CASES,
+        "peer_cases": NET_PEER_CASES,
+        "stop": r"\[test\] summary:",
+    })
