@@ -229,6 +229,7 @@ static int list(message *m)
 		return -ENOENT;
 	d = &devices[m->pci_req.index];
 	check_owner(d);
+	d->command = (uint16_t)config_read(d->bus, d->dev, d->func, 0x04);
 	return sys_safecopy(m->m_source, m->pci_req.grant, 0, d, m->pci_req.len < sizeof *d ?
 	                    m->pci_req.len : sizeof *d, SAFECOPY_TO);
 }

@@ -34,7 +34,7 @@ struct pci_device {
 	uint32_t bar[PCI_BARS];             /* base address, flags stripped */
 	uint32_t bar_size[PCI_BARS];        /* 0: not present */
 	uint8_t  bar_kind[PCI_BARS];        /* PCI_BAR_IO or PCI_BAR_MEM */
-	uint8_t  pad[2];
+	uint16_t command;                   /* its command register (bit 2: bus master) */
 	endpoint_t owner;                   /* EP_NONE: unclaimed */
 	char     owner_label[16];
 	uint32_t denied;                    /* claims of it refused: not in the asker's policy */

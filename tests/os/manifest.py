@@ -171,7 +171,8 @@ BOOTS = [
 NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
     "other_unicast_filtered", "guest_to_host_sent", "survives_garbage",
-    "traffic_resumes_after_kill", "traffic_resumes_after_crash", "driver_has_only_its_device",
+    "traffic_resumes_after_kill", "traffic_resumes_after_crash", "bus_master_only_with_dma",
+    "driver_has_only_its_device",
 ]
 NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",

@@ -24,6 +24,7 @@
 #include <bulkhead/clients.h>
 #include <bulkhead/net.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/netdriver.h>
 #include "lib/testlib.h"
 
 #define ETHERTYPE 0x88b5
@@ -330,6 +331,25 @@ static void stream_through_failure(const char *name, int crash)
 	        after.incarnation, back_at - failed_at);
 }
 
+/* Bus mastering is on for a device only if its driver's policy says dma. */
+static void check_bus_master(void)
+{
+	struct pci_device d;
+	uint32_t i;
+	int want = !strcmp(label, "rtl8139");
+
+	for (i = 0; pci_list(i, &d) == 0; i++) {
+		if (d.owner != driver)
+			continue;
+		t_check("bus_master_only_with_dma", ((d.command & 4) != 0) == want,
+		        "%04x:%04x held by %s: command register %x, bus mastering %s (its policy %s dma)",
+		        d.vendor, d.device, label, d.command, d.command & 4 ? "on" : "off", want ? "says" : "does not say");
+		return;
+	}
+	t_check("bus_master_only_with_dma", !strcmp(label, "ne2000_isa"), "%s holds no PCI device%s", label,
+	        !strcmp(label, "ne2000_isa") ? " (an ISA card)" : "");
+}
+
 static void probe_isolation(uint32_t port1, uint32_t port2, uint16_t vendor, uint16_t device)
 {
 	struct klog_entry log[64];
@@ -446,6 +466,7 @@ int main(int argc, char **argv)
 	survive_garbage();
 	stream_through_failure("traffic_resumes_after_kill", 0);
 	stream_through_failure("traffic_resumes_after_crash", 1);
+	check_bus_master();
 	probe_isolation((uint32_t)strtoul(argv[2], NULL, 16), (uint32_t)strtoul(argv[3], NULL, 16),
 	                (uint16_t)strtoul(argv[4], NULL, 16), (uint16_t)strtoul(argv[5], NULL, 16));
 	print_stats();
