@@ -31,8 +31,6 @@ void vm_init(void)
 	write_cr0(read_cr0() | CR0_PG | CR0_WP);
 }
 
-phys_bytes vm_kernel_pd(void) { return (phys_bytes)kernel_pd; }
-
 static int is_user_range(vir_bytes va, size_t len)
 {
 	return va >= USER_BASE && (len == 0 || va + (len - 1) >= va);

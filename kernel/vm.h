@@ -35,7 +35,6 @@ struct vmspace {
 };
 
 void vm_init(void);
-phys_bytes vm_kernel_pd(void);
 int  vm_create(struct vmspace *vm);
 void vm_destroy(struct vmspace *vm);
 void vm_switch(const struct vmspace *vm);

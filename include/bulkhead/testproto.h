@@ -20,8 +20,8 @@ struct test_done  { int32_t result; uint32_t work; int32_t detail[8]; };
 
 /* What the hostile process in the isolation test is given to attack with. */
 struct test_attack {
-	endpoint_t dead, bystander, irq_owner;
-	grant_id_t ro, wo, rw, other, revoked, reused_old, reused_new;
+	endpoint_t dead, bystander;
+	grant_id_t ro, wo, other, revoked, reused_old, reused_new;
 	phys_bytes victim_phys;     /* a page of the controller's memory */
 };
 

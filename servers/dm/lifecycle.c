@@ -241,15 +241,17 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 		return;
 	}
 	if (d->up_waiting) {                       /* it never started: nothing to restart */
-		describe(death, &d->history[0]);
+		struct dm_failure first;
+
+		memset(&first, 0, sizeof first);
+		describe(death, &first);
 		if (d->pending_cause == CAUSE_PANIC)
-			strcpy(d->history[0].detail, d->pending_detail);
-		printf("dm: %s failed to start: %s\n", d->label, d->history[0].detail);
-		snprintf(why, sizeof why, "failed to start: %s", d->history[0].detail);
+			strcpy(first.detail, d->pending_detail);
+		printf("dm: %s failed to start: %s\n", d->label, first.detail);
+		snprintf(why, sizeof why, "failed to start: %s", first.detail);
 		d->state = DRV_GAVE_UP;
 		d->last_cause = cause;
-		strcpy(d->last_detail, d->history[0].detail);
-		memset(&d->history[0], 0, sizeof d->history[0]);
+		strcpy(d->last_detail, first.detail);
 		ds_delete(d->label);
 		driver_up_answer(d, -EIO, why);
 		return;

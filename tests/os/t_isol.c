@@ -129,7 +129,7 @@ static void test_memory_returned(endpoint_t attack)
 	        info.pages, after.free_pages - before.free_pages);
 }
 
-static void test_attacks(endpoint_t attack, endpoint_t dead, endpoint_t irq_owner)
+static void test_attacks(endpoint_t attack, endpoint_t dead)
 {
 	struct test_attack *a;
 	uint32_t seq, counts[NR_DENY_KINDS];
@@ -158,10 +158,8 @@ static void test_attacks(endpoint_t attack, endpoint_t dead, endpoint_t irq_owne
 	a = &m.test_attack;
 	a->dead = dead;
 	a->bystander = bystander;
-	a->irq_owner = irq_owner;
 	a->ro = grant_direct(attack, ro_buf, sizeof ro_buf, GRANT_READ);
 	a->wo = grant_direct(attack, wo_buf, sizeof wo_buf, GRANT_WRITE);
-	a->rw = grant_direct(attack, wo_buf, sizeof wo_buf, GRANT_READ | GRANT_WRITE);
 	a->other = grant_direct(bystander, other_buf, sizeof other_buf, GRANT_READ | GRANT_WRITE);
 	a->revoked = grant_direct(attack, ro_buf, 16, GRANT_READ);
 	grant_revoke(a->revoked);                      /* frees its slot ... */
@@ -369,7 +367,7 @@ int main(void)
 	test_privctl_validation(attack);
 	test_mapmem();
 	rtc = start_rtc();
-	test_attacks(attack, mortal, rtc);
+	test_attacks(attack, mortal);
 	test_irq_owner_death(rtc);
 	test_trace();
 	fuzz("fuzz_unprivileged", t_find("fuzz_user"), 20261124);
