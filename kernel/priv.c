@@ -36,13 +36,19 @@ int priv_may_call(const struct proc *caller, unsigned nr)
 	return nr < NR_KCALL_BITS && bit_test(caller->priv.kcalls, nr);
 }
 
+/* Does [base, base+rlen) hold all of [start, start+len)? (No sum can wrap.) */
+static int range_holds(uint32_t base, uint32_t rlen, uint32_t start, uint32_t len)
+{
+	return start >= base && len <= rlen && start - base <= rlen - len;
+}
+
 /* Does one of p's I/O ranges hold every port of [port, port+size)? */
 int priv_may_io(const struct proc *p, uint32_t port, uint32_t size)
 {
 	const struct io_range *r;
 
 	for (r = p->priv.io; r < p->priv.io + p->priv.n_io; r++)
-		if (port >= r->base && size <= r->len && port - r->base <= r->len - size)
+		if (range_holds(r->base, r->len, port, size))
 			return 1;
 	return 0;
 }
@@ -53,7 +59,7 @@ int priv_may_map(const struct proc *p, phys_bytes base, uint32_t len)
 	const struct mem_range *r;
 
 	for (r = p->priv.mem; r < p->priv.mem + p->priv.n_mem; r++)
-		if (base >= r->base && len <= r->len && base - r->base <= r->len - len)
+		if (range_holds(r->base, r->len, base, len))
 			return 1;
 	return 0;
 }

@@ -24,6 +24,9 @@ endpoint_t find_boot_server(const char *name);
 endpoint_t server_endpoint(const char *label, endpoint_t stale);
 /* sendrec to the server behind label; if it died meanwhile, once more to its successor. */
 int server_call(const char *label, message *m);
+/* server_call with buf granted to the server for the call, its ID put in *field. */
+int server_call_granted(const char *label, message *m, grant_id_t *field,
+                        void *buf, uint32_t len, uint32_t rights);
 
 int ds_publish(const char *key, uint32_t value);
 int ds_lookup(const char *key, uint32_t *value);

@@ -27,6 +27,7 @@
 #define BULKHEAD_DM_H
 
 #include <bulkhead/types.h>
+#include <bulkhead/priv.h>
 
 enum {
 	DM_UP = 0x600,
@@ -124,9 +125,9 @@ struct dm_pci_grant {
 	endpoint_t driver;
 	uint16_t   vendor, device;
 	uint32_t   n_io;
-	struct { uint32_t base, len; } io[DM_PCI_MAX_BARS];
+	struct io_range io[DM_PCI_MAX_BARS];
 	uint32_t   n_mem;
-	struct { uint32_t base, len; } mem[DM_PCI_MAX_BARS];
+	struct mem_range mem[DM_PCI_MAX_BARS];
 	uint32_t   irq;                    /* 0: none */
 };
 

@@ -5,9 +5,6 @@
 
 static int ds_call(int type, const char *key, uint32_t value, message *m)
 {
-	endpoint_t ds = server_endpoint("ds", EP_NONE);
-	int r;
-
 	memset(m, 0, sizeof *m);
 	if (key && strlen(key) >= DS_KEY_MAX)
 		return -EINVAL;
@@ -15,10 +12,7 @@ static int ds_call(int type, const char *key, uint32_t value, message *m)
 		strcpy(m->ds_req.key, key);
 	m->ds_req.value = value;
 	m->m_type = type;
-	if (ds == EP_NONE)
-		return -ESRCH;
-	r = ipc_sendrec(ds, m);
-	return r < 0 ? r : m->m_type;
+	return server_call("ds", m);
 }
 
 int ds_publish(const char *key, uint32_t value)

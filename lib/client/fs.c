@@ -5,13 +5,9 @@
 
 static int fs_call(int type, message *m, void *buf, uint32_t len, uint32_t rights)
 {
-	endpoint_t fs = server_endpoint("bootfs", EP_NONE);
-
-	if (fs == EP_NONE)
-		return -ESRCH;
 	m->m_type = type;
 	m->fs_req.len = len;
-	return ipc_call_granted(fs, m, &m->fs_req.grant, buf, len, rights);
+	return server_call_granted("bootfs", m, &m->fs_req.grant, buf, len, rights);
 }
 
 int fs_lookup(const char *path, uint32_t *ino, uint32_t *size, uint32_t *mode)

@@ -5,18 +5,15 @@
 
 static int pci_call(int type, uint32_t index, uint16_t vendor, uint16_t device, struct pci_device *out)
 {
-	endpoint_t pci = server_endpoint("pci", EP_NONE);
 	message m;
 
-	if (pci == EP_NONE)
-		return -ESRCH;
 	memset(&m, 0, sizeof m);
 	m.m_type = type;
 	m.pci_req.index = index;
 	m.pci_req.vendor = vendor;
 	m.pci_req.device = device;
 	m.pci_req.len = sizeof *out;
-	return ipc_call_granted(pci, &m, &m.pci_req.grant, out, sizeof *out, GRANT_WRITE);
+	return server_call_granted("pci", &m, &m.pci_req.grant, out, sizeof *out, GRANT_WRITE);
 }
 
 int pci_claim(uint32_t index, uint16_t vendor, uint16_t device, struct pci_device *out)

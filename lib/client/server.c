@@ -48,7 +48,18 @@ endpoint_t server_endpoint(const char *label, endpoint_t stale)
 	return (endpoint_t)value;
 }
 
-int server_call(const char *label, message *m)
+static int call(endpoint_t ep, message *m, grant_id_t *field, void *buf, uint32_t len, uint32_t rights)
+{
+	int r;
+
+	if (field)
+		return ipc_call_granted(ep, m, field, buf, len, rights);
+	r = ipc_sendrec(ep, m);
+	return r < 0 ? r : m->m_type;
+}
+
+int server_call_granted(const char *label, message *m, grant_id_t *field,
+                        void *buf, uint32_t len, uint32_t rights)
 {
 	message copy = *m;
 	endpoint_t ep = server_endpoint(label, EP_NONE);
@@ -56,13 +67,18 @@ int server_call(const char *label, message *m)
 
 	if (ep == EP_NONE)
 		return -ESRCH;
-	r = ipc_sendrec(ep, m);
+	r = call(ep, m, field, buf, len, rights);
 	if (r == -ESRCH) {                  /* it was restarted: try its successor once */
 		ep = server_endpoint(label, ep);
 		if (ep == EP_NONE)
 			return -ESRCH;
 		*m = copy;
-		r = ipc_sendrec(ep, m);
+		r = call(ep, m, field, buf, len, rights);
 	}
-	return r < 0 ? r : m->m_type;
+	return r;
+}
+
+int server_call(const char *label, message *m)
+{
+	return server_call_granted(label, m, NULL, NULL, 0, 0);
 }

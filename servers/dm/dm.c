@@ -320,15 +320,18 @@ static int do_pci_grant(message *m)
 	for (i = 0; i < d->pol.n_pci; i++)
 		if (d->pol.pci[i].vendor == g.vendor && d->pol.pci[i].device == g.device)
 			break;
-	if (i == d->pol.n_pci || g.n_io > DM_PCI_MAX_BARS || g.n_mem > DM_PCI_MAX_BARS || g.irq > 15)
+	if (i == d->pol.n_pci || g.irq > 15)
 		return -EPERM;
+	if (g.n_io > PRIV_MAX_IO || g.n_mem > PRIV_MAX_MEM) {
+		printf("dm: %s: %04x:%04x has %u port and %u memory ranges; a process holds at most %d and %d\n",
+		       d->label, g.vendor, g.device, g.n_io, g.n_mem, PRIV_MAX_IO, PRIV_MAX_MEM);
+		return -E2BIG;
+	}
 	memset(&p, 0, sizeof p);
 	p.n_io = g.n_io;
-	for (i = 0; i < g.n_io; i++)
-		p.io[i] = (struct io_range){ g.io[i].base, g.io[i].len };
+	memcpy(p.io, g.io, g.n_io * sizeof g.io[0]);
 	p.n_mem = g.n_mem;
-	for (i = 0; i < g.n_mem; i++)
-		p.mem[i] = (struct mem_range){ g.mem[i].base, g.mem[i].len };
+	memcpy(p.mem, g.mem, g.n_mem * sizeof g.mem[0]);
 	p.irqs = g.irq ? 1u << g.irq : 0;
 	return sys_privctl(g.driver, PRIVCTL_EXTEND, &p);
 }
