@@ -141,14 +141,16 @@ def run_unit_tests(results, only):
             continue
         p = subprocess.run([os.path.join(unit_dir, name)], env=env, capture_output=True, text=True, timeout=300)
         out = p.stdout + p.stderr
-        cases = re.findall(r"^(ok|not ok) \d+ - (\S+)", out, re.M)
-        for verdict, case in cases:
-            detail = ""
-            if verdict != "ok":
-                after = out.split(f"not ok", 1)[1]
-                detail = " ".join(l.strip("# ") for l in after.splitlines()[1:3])
-            results.add(f"unit/{name}/{case}", verdict == "ok", detail)
-        if p.returncode != 0 and not any(v != "ok" for v, _ in cases):
+        # cmocka's TAP: "ok 1 - case", "not ok 2 - case", "not ok 3 # SKIP case"
+        cases = re.findall(r"^(ok|not ok) \d+ (- |# SKIP )(\S+)", out, re.M)
+        for verdict, skipped, case in cases:
+            skipped = skipped.startswith("#")
+            detail = "skipped: a case that did not run proves nothing" if skipped else ""
+            if verdict != "ok" and not skipped:
+                why = re.search(rf"^not ok \d+ - {re.escape(case)}\n((?:#.*\n?){{0,2}})", out, re.M)
+                detail = " ".join(l.strip("# ") for l in why.group(1).splitlines()) if why else ""
+            results.add(f"unit/{name}/{case}", verdict == "ok" and not skipped, detail)
+        if p.returncode != 0 and not any(v != "ok" for v, _, _ in cases):
             results.add(f"unit/{name}", False, f"exit code {p.returncode}: {out.strip()[-300:]}")
 
 
