@@ -120,3 +120,10 @@ int pmem_is_free(phys_bytes pa)
 {
 	return pa / PAGE_SIZE < PMEM_PAGES && is_free(pa / PAGE_SIZE);
 }
+
+int pmem_may_take(uint32_t uid, uint32_t npages)
+{
+	if (uid == 0)
+		return npages <= nr_free;
+	return nr_free >= PMEM_RESERVED_PAGES && npages <= nr_free - PMEM_RESERVED_PAGES;
+}

@@ -247,6 +247,7 @@ void proc_info(const struct proc *p, struct procinfo *out)
 	memset(out, 0, sizeof *out);
 	out->endpoint = p->endpoint;
 	out->manager = p->manager;
+	out->uid = p->uid;
 	out->state = p->state;
 	out->ipc_peer = p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING ? p->ipc_peer : EP_NONE;
 	out->priority = p->priority;

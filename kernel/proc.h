@@ -38,6 +38,7 @@ struct proc {
 	enum proc_state state;
 	char name[PROC_NAME_LEN];
 	endpoint_t manager;           /* receives the death report */
+	uint32_t uid;                 /* user id, set by the manager; 0 is the administrator */
 
 	int priority;                 /* 0 is the highest */
 	int ticks_left;

@@ -35,6 +35,7 @@ static const kcall_handler kcall_table[NR_KCALLS] = {
 	[KC_TRACE]    = do_trace,
 	[KC_FORK]     = do_fork,
 	[KC_EXEC]     = do_exec,
+	[KC_SETUID]   = do_setuid,
 };
 
 int kcall_dispatch(struct proc *caller, message *m)

@@ -35,6 +35,7 @@ enum kcall_nr {
 	KC_TRACE,       /* read or patch another process's text */
 	KC_FORK,        /* manager: copy a process, or make an empty stopped one */
 	KC_EXEC,        /* manager: replace a process's program with an ELF image */
+	KC_SETUID,      /* manager: set the user id of a process it manages */
 	NR_KCALLS
 };
 
@@ -83,6 +84,8 @@ struct kc_umap      { vir_bytes addr; uint32_t len; phys_bytes phys; uint32_t co
 struct kc_fork      { endpoint_t parent; uint32_t flags; endpoint_t child; };   /* child: out */
 
 #define EXEC_START 0x1         /* let it run once loaded (else it stays stopped) */
+struct kc_setuid    { endpoint_t target; uint32_t uid; };
+
 struct kc_exec      { endpoint_t target; vir_bytes image; uint32_t size;
                       vir_bytes args; uint32_t args_len; uint32_t argc; uint32_t flags; };
 
@@ -131,5 +134,6 @@ MSG_PAYLOAD(kc_umap);
 MSG_PAYLOAD(kc_trace);
 MSG_PAYLOAD(kc_fork);
 MSG_PAYLOAD(kc_exec);
+MSG_PAYLOAD(kc_setuid);
 
 #endif

@@ -19,6 +19,7 @@ enum proc_state {
 struct procinfo {
 	endpoint_t endpoint;
 	endpoint_t manager;
+	uint32_t   uid;              /* user id: 0 is the administrator */
 	uint32_t   state;            /* enum proc_state */
 	endpoint_t ipc_peer;         /* whom it is blocked on, if blocked */
 	int32_t    priority;

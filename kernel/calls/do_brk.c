@@ -4,6 +4,7 @@
  */
 #include <bulkhead/errno.h>
 #include "../system.h"
+#include "../pmem.h"
 
 static vir_bytes page_up(vir_bytes a) { return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
@@ -21,6 +22,8 @@ int do_brk(struct proc *caller, message *m)
 	if (want < vm->heap_start || want > USER_HEAP_LIMIT)
 		return -ENOMEM;
 	if (new_top > old_top) {
+		if (!pmem_may_take(caller->uid, (new_top - old_top) / PAGE_SIZE))
+			return -ENOMEM;
 		r = vm_alloc(vm, old_top, new_top - old_top, PTE_W);
 		if (r < 0)
 			return r;

@@ -8,6 +8,9 @@
 #include "../system.h"
 #include "../load.h"
 #include "../klog.h"
+#include "../pmem.h"
+
+#define EXEC_SPARE_PAGES 16      /* page tables, stack, bss beyond the file: a rough allowance */
 
 static char args[ARGS_MAX];
 
@@ -40,6 +43,8 @@ int do_exec(struct proc *caller, message *m)
 	}
 	if (a->args_len == 0 || a->args_len > ARGS_MAX || a->argc == 0)
 		return -E2BIG;
+	if (!pmem_may_take(target->uid, a->size / PAGE_SIZE + EXEC_SPARE_PAGES))
+		return -ENOMEM;
 	if (vm_read(&caller->vm, a->args, args, a->args_len) < 0)
 		return -EFAULT;
 	args[a->args_len - 1] = '\0';

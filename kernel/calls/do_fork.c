@@ -9,6 +9,7 @@
 #include "../system.h"
 #include "../klog.h"
 #include "../string.h"
+#include "../pmem.h"
 
 #define EMPTY_PRIORITY 2        /* drivers: below the servers, above programs */
 
@@ -26,6 +27,8 @@ int do_fork(struct proc *caller, message *m)
 			deny(caller, DENY_KCALL, (uint32_t)a->parent, -EPERM);
 			return -EPERM;
 		}
+		if (!pmem_may_take(parent->uid, parent->vm.pages))
+			return -ENOMEM;
 	}
 	child = proc_alloc(parent ? parent->name : "(empty)", caller->endpoint,
 	                   parent ? parent->priority : EMPTY_PRIORITY);
@@ -42,6 +45,7 @@ int do_fork(struct proc *caller, message *m)
 		memcpy(child->fpu, parent->fpu, sizeof child->fpu);
 		child->fpu_used = parent->fpu_used;
 		child->priv = parent->priv;
+		child->uid = parent->uid;
 		child->grant_table = parent->grant_table;
 		child->grant_count = parent->grant_count;
 		if (parent->state == PSTATE_RECEIVING && parent->ipc_peer == caller->endpoint) {
