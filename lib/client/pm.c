@@ -111,3 +111,24 @@ int pm_reap(struct kc_getdeath *out)
 		*out = m.kc_getdeath;
 	return r;
 }
+
+int pm_setuid(uint32_t uid)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.pm_setuid.uid = uid;
+	return pm_call(PM_SETUID, &m);
+}
+
+int pm_tables(struct pm_tables *out)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	r = pm_call(PM_TABLES, &m);
+	if (r == 0)
+		*out = m.pm_tables;
+	return r;
+}

@@ -7,6 +7,15 @@
  * (the driver manager) on to that supervisor. Programs come from the boot
  * file system and are validated here (for a clear refusal) and again by the
  * kernel. Replies never block: a client that does not wait loses its answer.
+ *
+ * Every process runs for a user (uid 0 is the administrator); children
+ * inherit it. No table here can be filled for good: a supervised process
+ * (a driver) leaves a death report for its supervisor and no zombie; a fork
+ * is refused while the zombie table could not take every forked process's
+ * death; an ordinary user has at most PM_UID_PROCS processes, zombies
+ * included; forks leave PM_SLOTS_KEPT slots for driver restarts; and all a
+ * dead process held (its zombies, its reports, its unstarted spawns, its
+ * data-store keys) goes with it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +27,8 @@
 #include <bulkhead/clients.h>
 #include <bulkhead/posix.h>
 
-#define MAX_ZOMBIES 64
-#define MAX_REPORTS 32
+#define MAX_ZOMBIES NR_PROCS     /* a fork is refused before this could overflow */
+#define MAX_REPORTS NR_PROCS     /* at most one per live supervised process */
 #define MAX_IMAGE   (8u << 20)
 #define ARGS_MAX    1024
 #define SUSPEND_REPLY 1          /* a handler that answers later (or never: exec) */
@@ -31,10 +40,12 @@ struct process {
 	endpoint_t supervisor;       /* who gets its death report (the driver manager) */
 	int waiting;                 /* blocked in PM_WAIT ... */
 	endpoint_t wait_for;         /* ... for this pid, or -1 */
+	uint32_t uid;
+	int boot;                    /* a boot process (server, init): never killed */
 };
 
 /* A dead child its parent has not collected yet. */
-struct zombie { endpoint_t ep, parent; int status; };
+struct zombie { endpoint_t ep, parent; int status; uint32_t uid; };
 
 /* A death for a supervisor to collect. */
 struct report { endpoint_t supervisor; struct kc_getdeath death; };
@@ -58,7 +69,7 @@ static struct process *add(endpoint_t ep, endpoint_t parent, endpoint_t supervis
 {
 	struct process *p = &procs[endpoint_slot(ep)];
 
-	*p = (struct process){ ep, parent, supervisor, 0, -1 };
+	*p = (struct process){ ep, parent, supervisor, 0, -1, 0, 0 };
 	return p;
 }
 
@@ -89,7 +100,7 @@ static int wants(const struct process *parent, endpoint_t child)
 	return parent && parent->waiting && (parent->wait_for == -1 || parent->wait_for == child);
 }
 
-static void give_to_parent(endpoint_t ep, endpoint_t parent_ep, int status)
+static void give_to_parent(endpoint_t ep, endpoint_t parent_ep, int status, uint32_t uid)
 {
 	struct process *parent = proc_of(parent_ep);
 	message m;
@@ -107,7 +118,7 @@ static void give_to_parent(endpoint_t ep, endpoint_t parent_ep, int status)
 	}
 	for (i = 0; i < MAX_ZOMBIES; i++) {
 		if (zombies[i].ep == EP_NONE) {
-			zombies[i] = (struct zombie){ ep, parent_ep, status };
+			zombies[i] = (struct zombie){ ep, parent_ep, status, uid };
 			return;
 		}
 	}
@@ -128,13 +139,34 @@ static void give_to_supervisor(const struct kc_getdeath *d, endpoint_t superviso
 	printf("pm: no room to keep the death of %d for its supervisor\n", (int)d->who);
 }
 
+/* End a process the kernel lets us end (we manage every process). */
+static int end_process(endpoint_t ep, int sig)
+{
+	message k;
+
+	memset(&k, 0, sizeof k);
+	k.kc_kill.target = ep;
+	k.kc_kill.status = sig;
+	return kernel_call(KC_KILL, &k);
+}
+
+/* ep is gone: nothing it held here outlives it. */
 static void forget_children_of(endpoint_t ep)
 {
+	struct procinfo info;
 	int i;
 
-	for (i = 0; i < NR_PROCS; i++)
-		if (procs[i].ep != EP_NONE && procs[i].parent == ep)
+	for (i = 0; i < NR_PROCS; i++) {
+		if (procs[i].ep == EP_NONE)
+			continue;
+		if (procs[i].supervisor == ep && sys_procinfo(-1, procs[i].ep, &info) == 0 &&
+		    info.state == PSTATE_STOPPED)
+			end_process(procs[i].ep, SIGKILL);       /* spawned, never started */
+		if (procs[i].parent == ep)
 			procs[i].parent = EP_NONE;
+		if (procs[i].supervisor == ep)
+			procs[i].supervisor = EP_NONE;
+	}
 	for (i = 0; i < MAX_ZOMBIES; i++)
 		if (zombies[i].parent == ep)
 			zombies[i].ep = zombies[i].parent = EP_NONE;
@@ -155,24 +187,56 @@ static void collect_deaths(void)
 		gone = *p;
 		p->ep = EP_NONE;
 		forget_children_of(d.who);
-		give_to_parent(d.who, gone.parent, wait_status(&d));
+		ds_owner_died(d.who);
 		if (gone.supervisor != EP_NONE && proc_of(gone.supervisor))
-			give_to_supervisor(&d, gone.supervisor);
+			give_to_supervisor(&d, gone.supervisor);   /* it collects; no zombie */
+		else if (gone.supervisor == EP_NONE)
+			give_to_parent(d.who, gone.parent, wait_status(&d), gone.uid);
 	}
+}
+
+/* Room for one more forked process? 0, or -EAGAIN with the reason logged once. */
+static int fork_allowed(const struct process *parent)
+{
+	uint32_t live = 0, pending = 0, mine = 0;
+	int i;
+
+	for (i = 0; i < NR_PROCS; i++) {
+		if (procs[i].ep == EP_NONE)
+			continue;
+		live++;
+		pending += procs[i].parent != EP_NONE && procs[i].supervisor == EP_NONE;
+		mine += procs[i].uid == parent->uid;
+	}
+	for (i = 0; i < MAX_ZOMBIES; i++) {
+		pending += zombies[i].ep != EP_NONE;
+		mine += zombies[i].ep != EP_NONE && zombies[i].uid == parent->uid;
+	}
+	if (live + PM_SLOTS_KEPT >= NR_PROCS || pending >= MAX_ZOMBIES)
+		return -EAGAIN;
+	if (parent->uid != 0 && mine >= PM_UID_PROCS)
+		return -EAGAIN;
+	return 0;
 }
 
 static int do_fork(message *m)
 {
+	struct process *parent = proc_of(m->m_source);
 	message child_reply;
 	message k;
 	int r;
 
+	if (!parent)
+		return -ESRCH;
+	r = fork_allowed(parent);
+	if (r < 0)
+		return r;
 	memset(&k, 0, sizeof k);
 	k.kc_fork.parent = m->m_source;
 	r = kernel_call(KC_FORK, &k);
 	if (r < 0)
 		return r;
-	add(k.kc_fork.child, m->m_source, EP_NONE);
+	add(k.kc_fork.child, m->m_source, EP_NONE)->uid = parent->uid;
 	memset(&child_reply, 0, sizeof child_reply);
 	child_reply.pm_reply.pid = 0;
 	reply(k.kc_fork.child, &child_reply, 0);        /* the child waits as its parent did */
@@ -180,11 +244,21 @@ static int do_fork(message *m)
 	return 0;
 }
 
+/* Does the caller have this privilege flag? */
+static int caller_has(endpoint_t ep, uint32_t flag)
+{
+	struct procinfo info;
+
+	return sys_procinfo(-1, ep, &info) == 0 && (info.priv_flags & flag);
+}
+
 static int do_spawn(message *m)
 {
 	message k;
 	int r;
 
+	if (!caller_has(m->m_source, PRIV_CAN_INSTALL))
+		return -EPERM;                   /* only the driver manager makes empty processes */
 	memset(&k, 0, sizeof k);
 	k.kc_fork.flags = FORK_EMPTY;
 	r = kernel_call(KC_FORK, &k);
@@ -319,23 +393,67 @@ static int do_wait(message *m)
 	return SUSPEND_REPLY;
 }
 
+/* uid 0 may signal anyone, others only their own processes; boot processes nobody. */
+static int may_kill(endpoint_t caller, const struct process *target)
+{
+	struct process *c = proc_of(caller);
+
+	return !target->boot && c && (c->uid == 0 || c->uid == target->uid);
+}
+
 static int do_kill(message *m)
 {
-	struct procinfo info;
-	message k;
+	struct process *target = proc_of(m->pm_kill.pid);
 
 	if (m->pm_kill.sig <= 0 || m->pm_kill.sig >= 32)
 		return -EINVAL;
-	if (sys_procinfo(-1, m->pm_kill.pid, &info) < 0)
+	if (caller_has(m->pm_kill.pid, PRIV_SYSTEM) || m->pm_kill.pid == self)
+		return -EPERM;                   /* the servers, this one included */
+	if (!target)
 		return -ESRCH;
-	if (info.priv_flags & PRIV_SYSTEM)
-		return -EPERM;                   /* the servers are not to be killed */
-	if (!proc_of(m->pm_kill.pid))
+	if (!may_kill(m->m_source, target))
+		return -EPERM;
+	return end_process(target->ep, m->pm_kill.sig);
+}
+
+static int do_setuid(message *m)
+{
+	struct process *p = proc_of(m->m_source);
+	uint32_t uid = m->pm_setuid.uid;
+	message k;
+	int r;
+
+	if (!p)
 		return -ESRCH;
+	if (p->uid != 0 && uid != p->uid)
+		return -EPERM;
 	memset(&k, 0, sizeof k);
-	k.kc_kill.target = m->pm_kill.pid;
-	k.kc_kill.status = m->pm_kill.sig;
-	return kernel_call(KC_KILL, &k);
+	k.kc_setuid.target = p->ep;
+	k.kc_setuid.uid = uid;
+	r = kernel_call(KC_SETUID, &k);
+	if (r == 0)
+		p->uid = uid;
+	return r;
+}
+
+static int do_tables(message *m)
+{
+	struct process *caller = proc_of(m->m_source);
+	struct pm_tables t = { 0, NR_PROCS, 0, MAX_ZOMBIES, 0, MAX_REPORTS, 0 };
+	int i;
+
+	for (i = 0; i < NR_PROCS; i++) {
+		t.procs += procs[i].ep != EP_NONE;
+		t.caller_uid_procs += procs[i].ep != EP_NONE && caller && procs[i].uid == caller->uid;
+	}
+	for (i = 0; i < MAX_ZOMBIES; i++) {
+		t.zombies += zombies[i].ep != EP_NONE;
+		t.caller_uid_procs += zombies[i].ep != EP_NONE && caller && zombies[i].uid == caller->uid;
+	}
+	for (i = 0; i < MAX_REPORTS; i++)
+		t.reports += reports[i].supervisor != EP_NONE;
+	m->pm_tables = t;
+	return 0;
 }
 
 static int do_reap(message *m)
@@ -361,6 +479,8 @@ static const handler handlers[] = {
 	[PM_WAIT - PM_FORK]  = do_wait,
 	[PM_KILL - PM_FORK]  = do_kill,
 	[PM_REAP - PM_FORK]  = do_reap,
+	[PM_SETUID - PM_FORK] = do_setuid,
+	[PM_TABLES - PM_FORK] = do_tables,
 };
 
 /* The boot processes were running before us: they are ours too. */
@@ -372,7 +492,7 @@ static void adopt_boot_processes(void)
 	for (slot = 0; slot < NR_PROCS; slot++)
 		if (sys_procinfo(slot, EP_NONE, &info) == 0 && info.state != PSTATE_FREE &&
 		    info.state != PSTATE_ZOMBIE && info.manager == self)
-			add(info.endpoint, EP_NONE, EP_NONE);
+			add(info.endpoint, EP_NONE, EP_NONE)->boot = 1;
 }
 
 int main(void)
