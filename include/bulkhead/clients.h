@@ -33,6 +33,8 @@ int ds_lookup(const char *key, uint32_t *value);
 int ds_delete(const char *key);
 int ds_subscribe(const char *pattern);
 int ds_check(char key[DS_KEY_MAX], uint32_t *value, int *deleted);
+int ds_owner_died(endpoint_t who);            /* the process manager only */
+int ds_tables(struct ds_tables *out);
 
 int fs_lookup(const char *path, uint32_t *ino, uint32_t *size, uint32_t *mode);
 int fs_read(uint32_t ino, uint32_t offset, void *buf, uint32_t len);
@@ -46,6 +48,8 @@ int pm_exec(endpoint_t target, const char *path, int argc, char *const argv[],
 int pm_wait(endpoint_t pid, int *status, uint32_t options);
 int pm_kill(endpoint_t pid, int sig);
 int pm_reap(struct kc_getdeath *out);
+int pm_setuid(uint32_t uid);
+int pm_tables(struct pm_tables *out);
 
 int con_write(const void *buf, uint32_t len);
 int con_read(void *buf, uint32_t len);

@@ -60,12 +60,17 @@ typedef struct message {
 		struct kc_trace    kc_trace;
 		struct kc_fork     kc_fork;
 		struct kc_exec     kc_exec;
+		struct kc_setuid   kc_setuid;
 
 		struct pm_exec     pm_exec;
 		struct pm_wait     pm_wait;
 		struct pm_kill     pm_kill;
 		struct pm_reply    pm_reply;
+		struct pm_setuid   pm_setuid;
+		struct pm_tables   pm_tables;
 		struct ds_req      ds_req;
+		struct ds_owner    ds_owner;
+		struct ds_tables   ds_tables;
 		struct fs_req      fs_req;
 		struct fs_reply    fs_reply;
 		struct con_req     con_req;

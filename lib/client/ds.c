@@ -59,3 +59,23 @@ int ds_check(char key[DS_KEY_MAX], uint32_t *value, int *deleted)
 	}
 	return r;
 }
+
+int ds_owner_died(endpoint_t who)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = DS_OWNER_DIED;
+	m.ds_owner.who = who;
+	return server_call("ds", &m);
+}
+
+int ds_tables(struct ds_tables *out)
+{
+	message m;
+	int r = ds_call(DS_TABLES, NULL, 0, &m);
+
+	if (r == 0)
+		*out = m.ds_tables;
+	return r;
+}

@@ -4,9 +4,13 @@
  * pattern is published or deleted, and asks what changed with DS_CHECK.
  * Protocol in include/bulkhead/ds.h.
  *
- * A key can be changed only by the process that published it or by an
- * installer (the driver manager, which publishes drivers' labels). Replies
- * are non-blocking: a client that does not wait for its answer loses it.
+ * A key can be changed only by the process that published it (the driver
+ * manager publishes drivers' labels, so it alone changes those); only uid 0
+ * and system servers may publish. The process manager tells us of every
+ * death: the dead process's keys are deleted (subscribers learn of it) and
+ * its subscriptions dropped. A deleted key's slot is reused once no
+ * subscriber still has its deletion to read. Replies are non-blocking: a
+ * client that does not wait for its answer loses it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +18,8 @@
 #include <bulkhead/clients.h>
 #include <bulkhead/posix.h>
 
-#define MAX_KEYS 128
-#define MAX_SUBS 32
+#define MAX_KEYS DS_MAX_KEYS
+#define MAX_SUBS DS_MAX_SUBS
 
 struct entry {
 	char key[DS_KEY_MAX];
@@ -54,11 +58,29 @@ static struct entry *find(const char *key)
 
 static int may_change(const struct entry *e, endpoint_t who)
 {
+	return e->owner == who;
+}
+
+static int may_publish(endpoint_t who)
+{
 	struct procinfo info;
 
-	if (e->owner == who)
+	return sys_procinfo(-1, who, &info) == 0 && (info.uid == 0 || (info.priv_flags & PRIV_SYSTEM));
+}
+
+/* Free, or deleted with no subscriber left to tell. */
+static int reusable(int i)
+{
+	struct subscription *s;
+
+	if (!keys[i].used)
 		return 1;
-	return sys_procinfo(-1, who, &info) == 0 && (info.priv_flags & PRIV_CAN_INSTALL);
+	if (!keys[i].deleted)
+		return 0;
+	for (s = subs; s < subs + MAX_SUBS; s++)
+		if (s->who != EP_NONE && bit_test(s->changed, (unsigned)i))
+			return 0;
+	return 1;
 }
 
 /* Tell every subscriber whose pattern matches e that it changed. */
@@ -82,10 +104,12 @@ static int do_publish(message *m)
 
 	if (!m->ds_req.key[0])
 		return -EINVAL;
+	if (!may_publish(m->m_source))
+		return -EPERM;
 	if (e && !e->deleted && !may_change(e, m->m_source))
 		return -EPERM;
 	for (i = 0; !e && i < MAX_KEYS; i++)
-		if (!keys[i].used)
+		if (reusable(i))
 			e = &keys[i];
 	if (!e)
 		return -ENOSPC;
@@ -124,14 +148,17 @@ static int do_delete(message *m)
 static int do_subscribe(message *m)
 {
 	struct subscription *s, *free_sub = NULL;
-	int i;
+	int i, held = 0;
 
 	for (s = subs; s < subs + MAX_SUBS; s++) {
 		if (s->who == m->m_source && !strcmp(s->pattern, m->ds_req.key))
 			return 0;
+		held += s->who == m->m_source;
 		if (s->who == EP_NONE && !free_sub)
 			free_sub = s;
 	}
+	if (held >= DS_SUBS_PER_PROC)
+		return -EMFILE;             /* this process holds its share */
 	if (!free_sub)
 		return -ENOSPC;
 	free_sub->who = m->m_source;
@@ -164,6 +191,49 @@ static int do_check(message *m)
 	return -EAGAIN;
 }
 
+/* The process manager, the only one who may tell us of deaths. */
+static int from_pm(endpoint_t who)
+{
+	static endpoint_t pm = EP_NONE;
+
+	if (pm == EP_NONE)
+		pm = find_boot_server("pm");
+	return who == pm && pm != EP_NONE;
+}
+
+static int do_owner_died(message *m)
+{
+	endpoint_t dead = m->ds_owner.who;
+	struct subscription *s;
+	int i;
+
+	if (!from_pm(m->m_source))
+		return -EPERM;
+	for (s = subs; s < subs + MAX_SUBS; s++)
+		if (s->who == dead)
+			s->who = EP_NONE;
+	for (i = 0; i < MAX_KEYS; i++) {
+		if (keys[i].used && !keys[i].deleted && keys[i].owner == dead) {
+			keys[i].deleted = 1;
+			announce(&keys[i]);
+		}
+	}
+	return 0;
+}
+
+static int do_tables(message *m)
+{
+	struct ds_tables t = { 0, MAX_KEYS, 0, MAX_SUBS };
+	int i;
+
+	for (i = 0; i < MAX_KEYS; i++)
+		t.keys += !reusable(i);
+	for (i = 0; i < MAX_SUBS; i++)
+		t.subs += subs[i].who != EP_NONE;
+	m->ds_tables = t;
+	return 0;
+}
+
 typedef int (*handler)(message *m);
 
 static const handler handlers[] = {
@@ -172,6 +242,8 @@ static const handler handlers[] = {
 	[DS_DELETE - DS_PUBLISH]    = do_delete,
 	[DS_SUBSCRIBE - DS_PUBLISH] = do_subscribe,
 	[DS_CHECK - DS_PUBLISH]     = do_check,
+	[DS_OWNER_DIED - DS_PUBLISH] = do_owner_died,
+	[DS_TABLES - DS_PUBLISH]    = do_tables,
 };
 
 int main(void)
