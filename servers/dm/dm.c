@@ -100,13 +100,86 @@ static int load_policy(struct driver *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Starting, stopping and restarting drivers is for the administrator's programs. */
+static int from_admin(const message *m)
+{
+	struct procinfo info;
+
+	return sys_procinfo(-1, m->m_source, &info) == 0 && info.uid == 0 && (info.priv_flags & PRIV_USER);
+}
+
+/* Labels that name a boot process cannot be a driver's. */
+static int label_reserved(const char *label)
+{
+	return find_boot_server(label) != EP_NONE || !strcmp(label, "init") || !strcmp(label, "kernel");
+}
+
+/*
+ * An entry for label: its old one (history kept), a free one, or, with the
+ * table full, the one stopped longest ago (said in the log). NULL if every
+ * entry belongs to a live driver.
+ */
+static struct driver *entry_for(const char *label)
+{
+	struct driver *d, *oldest = NULL;
+
+	if ((d = driver_by_label(label)))
+		return d;
+	for (d = drivers; d < drivers + MAX_DRIVERS; d++) {
+		if (!d->used)
+			return d;
+		if ((d->state == DRV_DOWN || d->state == DRV_GAVE_UP) &&
+		    (!oldest || (int32_t)(d->stopped_ms - oldest->stopped_ms) < 0))
+			oldest = d;
+	}
+	if (oldest) {
+		printf("dm: driver table full: forgetting stopped driver %s (%u restarts, %u failures)\n",
+		       oldest->label, oldest->restarts, oldest->n_failures);
+		memset(oldest, 0, sizeof *oldest);
+	}
+	return oldest;
+}
+
+/* A new start for d: what describes the driver is replaced, its history kept. */
+static void reset_for_start(struct driver *d, const struct dm_up_request *req)
+{
+	memset(d->binary, 0, sizeof d->binary);
+	memset(d->config, 0, sizeof d->config);
+	strcpy(d->label, req->label);
+	strcpy(d->binary, req->binary);
+	if (req->config[0])
+		strcpy(d->config, req->config);
+	else
+		snprintf(d->config, sizeof d->config, "/etc/drivers/%s.conf", d->label);
+	/* argv[0] is the label, then the given arguments */
+	d->argc = 1 + (req->argc < 30 ? req->argc : 30);
+	strcpy(d->args, d->label);
+	d->args_len = (uint32_t)strlen(d->label) + 1;
+	memcpy(d->args + d->args_len, req->args, DM_ARGS_MAX - d->args_len);
+	d->ep = EP_NONE;
+	d->failures_in_row = 0;
+	d->pending_cause = CAUSE_NONE;
+	d->next_delay_ms = 0;
+}
+
+static int up_refused(message *m, struct driver *d, const char *label, const char *err, int r)
+{
+	report_error(m, err);
+	printf("dm: service up %s refused: %s\n", label, err);
+	if (d && !d->incarnation)
+		d->used = 0;                     /* never started: nothing to keep */
+	return r;
+}
+
 static int do_up(message *m)
 {
 	struct dm_up_request req;
-	struct driver *d = NULL, *old;
+	struct driver *d;
 	char err[POLICY_ERR_MAX];
-	int r, i;
+	int r;
 
+	if (!from_admin(m))
+		return -EPERM;
 	if (m->dm_req.len != sizeof req)
 		return -EINVAL;
 	r = sys_safecopy(m->m_source, m->dm_req.grant, 0, &req, sizeof req, SAFECOPY_FROM);
@@ -116,43 +189,25 @@ static int do_up(message *m)
 	req.args[DM_ARGS_MAX - 1] = '\0';
 	if (!req.label[0])
 		strncpy(req.label, basename_of(req.binary), DM_LABEL_MAX - 1);
-	old = driver_by_label(req.label);
-	if (old && old->state != DRV_DOWN && old->state != DRV_GAVE_UP) {
+	if (label_reserved(req.label)) {
+		snprintf(err, sizeof err, "the label '%s' belongs to a system process", req.label);
+		return up_refused(m, NULL, req.label, err, -EPERM);
+	}
+	d = driver_by_label(req.label);
+	if (d && d->state != DRV_DOWN && d->state != DRV_GAVE_UP) {
 		snprintf(err, sizeof err, "a driver labelled '%s' is already running", req.label);
-		report_error(m, err);
-		return -EEXIST;
+		return up_refused(m, NULL, req.label, err, -EEXIST);
 	}
-	for (i = 0; !old && !d && i < MAX_DRIVERS; i++)
-		if (!drivers[i].used)
-			d = &drivers[i];
-	d = old ? old : d;
-	if (!d) {
-		report_error(m, "too many drivers");
-		return -ENOSPC;
-	}
-	memset(d, 0, sizeof *d);
-	strcpy(d->label, req.label);
-	strcpy(d->binary, req.binary);
-	if (req.config[0])
-		strcpy(d->config, req.config);
-	else
-		snprintf(d->config, sizeof d->config, "/etc/drivers/%s.conf", d->label);
-	/* argv[0] is the label, then the given arguments */
-	d->argc = 1 + (req.argc < 30 ? req.argc : 30);
-	strcpy(d->args, d->label);
-	d->args_len = (uint32_t)strlen(d->label) + 1;
-	memcpy(d->args + d->args_len, req.args, DM_ARGS_MAX - d->args_len);
-	d->ep = EP_NONE;
+	d = entry_for(req.label);
+	if (!d)
+		return up_refused(m, NULL, req.label, "too many drivers running", -ENOSPC);
+	reset_for_start(d, &req);
+	d->used = 1;
 	r = load_policy(d, err, sizeof err);
 	if (r == 0)
 		r = driver_start(d, err, sizeof err);
-	if (r < 0) {
-		report_error(m, err);
-		printf("dm: service up %s refused: %s\n", d->label, err);
-		d->used = 0;
-		return r;
-	}
-	d->used = 1;
+	if (r < 0)
+		return up_refused(m, d, d->label, err, r);
 	d->up_request = *m;                  /* answered once it is serving, or has failed */
 	d->up_waiting = 1;
 	return SUSPEND_REPLY;
@@ -162,6 +217,8 @@ static int do_down(message *m)
 {
 	struct driver *d = driver_by_label(m->dm_req.label);
 
+	if (!from_admin(m))
+		return -EPERM;
 	if (!d)
 		return -ENOENT;
 	if (d->state == DRV_DOWN)
@@ -169,6 +226,7 @@ static int do_down(message *m)
 	if (d->state == DRV_RESTARTING || d->state == DRV_GAVE_UP || d->ep == EP_NONE)
 		ds_delete(d->label);
 	d->state = DRV_DOWN;
+	d->stopped_ms = now_ms();
 	driver_kill(d, CAUSE_NONE, "stopped by service down");
 	return 0;
 }
@@ -177,6 +235,8 @@ static int do_refresh(message *m)
 {
 	struct driver *d = driver_by_label(m->dm_req.label);
 
+	if (!from_admin(m))
+		return -EPERM;
 	if (!d)
 		return -ENOENT;
 	if (d->ep == EP_NONE)

@@ -31,6 +31,7 @@ struct driver {
 	uint32_t last_answer_ms;           /* last heartbeat answer */
 	uint32_t next_ping_ms;
 	uint32_t restart_at_ms;            /* DRV_RESTARTING: when */
+	uint32_t stopped_ms;               /* DRV_DOWN, DRV_GAVE_UP: since when */
 	uint32_t pending_cause;            /* why we are killing it, if we are */
 	char pending_detail[DM_DETAIL_MAX];
 

@@ -115,8 +115,9 @@ int driver_start(struct driver *d, char *why, size_t why_len)
 	struct priv priv;
 	endpoint_t ep;
 	uint32_t i, off;
-	int r;
+	int r, label_refused = 0;
 
+	exec_why[0] = '\0';
 	for (i = 0, off = 0; i < d->argc && i < 32; i++) {
 		argv[i] = d->args + off;
 		off += (uint32_t)strlen(d->args + off) + 1;
@@ -129,12 +130,13 @@ int driver_start(struct driver *d, char *why, size_t why_len)
 	build_priv(&d->pol, &priv);
 	r = sys_privctl(ep, PRIVCTL_SET, &priv);
 	if (r == 0)
-		r = ds_publish(d->label, (uint32_t)ep);
+		label_refused = (r = ds_publish(d->label, (uint32_t)ep)) < 0;
 	if (r == 0)
 		r = pm_exec(ep, d->binary, (int)i, argv, PM_EXEC_START, exec_why);
 	if (r < 0) {
 		snprintf(why, why_len, "cannot start %s: %s (%d)", d->binary, r == -ENOEXEC || exec_why[0] ?
-		         exec_why : "privileges or label refused", r);
+		         exec_why : label_refused ? "its label is held by another process" :
+		         "privileges refused", r);
 		pm_kill(ep, SIGKILL);
 		return r;
 	}
@@ -250,6 +252,7 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 		printf("dm: %s failed to start: %s\n", d->label, first.detail);
 		snprintf(why, sizeof why, "failed to start: %s", first.detail);
 		d->state = DRV_GAVE_UP;
+		d->stopped_ms = now;
 		d->last_cause = cause;
 		strcpy(d->last_detail, first.detail);
 		ds_delete(d->label);
@@ -274,6 +277,7 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 	if (d->pol.restart_limit && d->failures_in_row > d->pol.restart_limit) {
 		printf("dm: %s failed %u times in a row; giving up\n", d->label, d->failures_in_row);
 		d->state = DRV_GAVE_UP;
+		d->stopped_ms = now;
 		ds_delete(d->label);
 		return;
 	}
