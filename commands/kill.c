@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc || !strcmp(argv[1], "--help")) {
 		printf("usage: kill [-SIGNAL] PID|LABEL|NAME...\nEnds processes (signal 15 unless given). "
-		       "System servers cannot be killed.\n");
+		       "Needs uid 0 or the target's uid; system processes (servers, init) cannot be killed.\n");
 		return 2;
 	}
 	for (; i < argc; i++) {
@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		r = ep == EP_NONE ? -ESRCH : pm_kill(ep, sig);
 		if (r < 0) {
 			printf("kill: %s: %s\n", argv[i], r == -ESRCH ? "no such process" :
-			       r == -EPERM ? "not allowed (a system server)" : "failed");
+			       r == -EPERM ? "not allowed (a system process, or another user's)" : "failed");
 			bad = 1;
 		}
 	}

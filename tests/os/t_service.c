@@ -11,7 +11,8 @@
  * learn the new endpoint; backoff grows after repeated failures, the
  * restart limit is kept, `service down` stops restarts; a bad policy starts
  * nothing and says why; and 1,000 crash/restart cycles leave the system
- * working with no memory lost and the restart count right.
+ * working with no memory lost, every server table as it was, and the
+ * restart count right.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,9 +286,21 @@ static void test_restart_limit(void)
 	        info.state, DRV_GAVE_UP, info.incarnation);
 }
 
+/* After many driver deaths, an ordinary fork and wait still work. */
+static int fork_and_wait(void)
+{
+	int pid = pm_fork(), status = -1;
+
+	if (pid == 0)
+		exit(9);
+	return pid > 0 && pm_wait(pid, &status, 0) == pid && status == 9 << 8;
+}
+
 static void test_restart_loop(void)
 {
 	struct kc_sysinfo before, after;
+	struct pm_tables pm_before, pm_after;
+	struct ds_tables ds_before, ds_after;
 	struct dm_driver_info start, end;
 	char err[POLICY_ERR_MAX];
 	uint32_t i, inc, t0 = 0, t1;
@@ -298,6 +311,8 @@ static void test_restart_loop(void)
 		if (i == 10) {                        /* warmed up: every server has seen this before */
 			dm_info("demo_f", 0, &start);
 			sys_sysinfo(&before);
+			pm_tables(&pm_before);
+			ds_tables(&ds_before);
 			t0 = sys_uptime_ms();
 		}
 		inc = start.incarnation + i - 10;
@@ -306,6 +321,8 @@ static void test_restart_loop(void)
 	}
 	t1 = sys_uptime_ms();
 	sys_sysinfo(&after);
+	pm_tables(&pm_after);
+	ds_tables(&ds_after);
 	ok &= demo_call("demo_f", DEMO_GET, 0, NULL) == 0;
 	t_check("restart_loop_1000", ok && end.restarts - start.restarts == CYCLES &&
 	        end.incarnation - start.incarnation == CYCLES,
@@ -314,6 +331,13 @@ static void test_restart_loop(void)
 	t_check("restart_loop_no_leak", after.free_pages == before.free_pages && after.procs == before.procs,
 	        "free pages before %u, after %u; processes %u and %u", before.free_pages, after.free_pages,
 	        before.procs, after.procs);
+	t_check("restart_loop_tables_unchanged", pm_after.procs == pm_before.procs &&
+	        pm_after.zombies == pm_before.zombies && pm_after.reports == pm_before.reports &&
+	        ds_after.keys == ds_before.keys && ds_after.subs == ds_before.subs && fork_and_wait(),
+	        "process manager: %u processes, %u zombies, %u reports before; %u, %u, %u after; data store: "
+	        "%u keys, %u subscriptions before; %u, %u after; fork and wait work",
+	        pm_before.procs, pm_before.zombies, pm_before.reports, pm_after.procs, pm_after.zombies,
+	        pm_after.reports, ds_before.keys, ds_before.subs, ds_after.keys, ds_after.subs);
 	dm_down("demo_f");
 }
 
