@@ -43,8 +43,8 @@ int main(int argc, char **argv)
 		       "P public, U user program, D DMA, A may send to anyone.\n");
 		return argc > 1 && strcmp(argv[1], "--help") ? 2 : 0;
 	}
-	printf("%6s %-8s %6s %3s %7s %5s %-4s %5s %4s %2s %3s %3s %6s %s\n", "EP", "STATE", "PEER", "PRI",
-	       "CPU ms", "PAGES", "PRIV", "CALLS", "IPC", "IO", "IRQ", "MEM", "DENIED", "NAME");
+	printf("%6s %-8s %6s %3s %5s %7s %5s %-4s %5s %4s %2s %3s %3s %6s %s\n", "EP", "STATE", "PEER", "PRI",
+	       "UID", "CPU ms", "PAGES", "PRIV", "CALLS", "IPC", "IO", "IRQ", "MEM", "DENIED", "NAME");
 	for (slot = 0; slot < NR_PROCS; slot++) {
 		if (sys_procinfo(slot, EP_NONE, &p) < 0 || p.state == PSTATE_FREE)
 			continue;
@@ -59,8 +59,8 @@ int main(int argc, char **argv)
 			strcpy(peer, p.ipc_peer == EP_CLOCK ? "clock" : p.ipc_peer == EP_HARDWARE ? "irq" : "kernel");
 		else
 			snprintf(peer, sizeof peer, "%d", (int)p.ipc_peer);
-		printf("%6d %-8s %6s %3d %7u %5u %-4s %5u %4u %2u %3u %3u %6u %s\n", (int)p.endpoint,
-		       p.state < 6 ? states[p.state] : "?", peer, (int)p.priority, p.cpu_ticks, p.pages, f,
+		printf("%6d %-8s %6s %3d %5u %7u %5u %-4s %5u %4u %2u %3u %3u %6u %s\n", (int)p.endpoint,
+		       p.state < 6 ? states[p.state] : "?", peer, (int)p.priority, p.uid, p.cpu_ticks, p.pages, f,
 		       p.n_kcalls, p.n_ipc_targets, p.n_io_ranges, p.n_irqs, p.n_mem_ranges, denied, p.name);
 	}
 	return 0;
