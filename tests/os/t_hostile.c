@@ -292,22 +292,23 @@ static void fill_keys(void)
 	exit(i == DS_MAX_KEYS ? 1 : 0);     /* 1: the table never filled */
 }
 
-static void hold_subscriptions(void)
+static void hold_subscriptions(int who)
 {
 	char pattern[DS_KEY_MAX];
 	int i;
 
 	for (i = 0; i < DS_SUBS_PER_PROC; i++) {
-		snprintf(pattern, sizeof pattern, "sub%d", i);
+		snprintf(pattern, sizeof pattern, "sub%d_%d", who, i);
 		ds_subscribe(pattern);
 	}
-	exit(0);
+	block_forever();
 }
 
 static void test_data_store_tables(void)
 {
-	struct ds_tables before, after;
-	int pid, status = -1;
+	enum { HOLDERS = DS_MAX_SUBS / DS_SUBS_PER_PROC };
+	struct ds_tables before, full, after;
+	int pid, status = -1, i, holders[HOLDERS];
 	char key[DS_KEY_MAX];
 	uint32_t v;
 
@@ -322,14 +323,22 @@ static void test_data_store_tables(void)
 	t_check("ds_keys_freed_with_owner", status == 0 && after.keys == before.keys && ds_lookup(key, &v) == -ENOENT,
 	        "a process filled the key table (%u) and died; keys in use %u before, %u after",
 	        DS_MAX_KEYS, before.keys, after.keys);
-	pid = pm_fork();
-	if (pid == 0)
-		hold_subscriptions();
-	pm_wait(pid, &status, 0);
+	for (i = 0; i < HOLDERS; i++) {
+		holders[i] = pm_fork();
+		if (holders[i] == 0)
+			hold_subscriptions(i);
+	}
+	t_sleep(300);
+	ds_tables(&full);
+	for (i = 0; i < HOLDERS; i++) {
+		pm_kill(holders[i], SIGKILL);
+		pm_wait(holders[i], &status, 0);
+	}
 	t_sleep(50);
 	ds_tables(&after);
-	t_check("ds_subscriptions_freed_with_owner", after.subs == before.subs,
-	        "subscriptions %u before, %u after a subscriber died", before.subs, after.subs);
+	t_check("ds_subscriptions_freed_with_owner", full.subs == full.subs_max && after.subs == before.subs,
+	        "%d subscribers filled the table (%u of %u); %u before, %u after they died", HOLDERS, full.subs,
+	        full.subs_max, before.subs, after.subs);
 }
 
 /* A child fills the zombie table with children it never waits for, then a driver dies. */
