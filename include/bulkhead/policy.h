@@ -87,6 +87,8 @@ const char *policy_kcall_name(int nr);
 const char *policy_kernel_ports(uint32_t base, uint32_t len, int pci_server);
 /* Which of the kernel's devices memory [base, base+len) touches, or NULL. */
 const char *policy_kernel_memory(uint32_t base, uint32_t len);
+/* Is IRQ line irq the kernel's (the clock, the cascade)? */
+int policy_kernel_irq(uint32_t irq);
 /* Is [base, base+len) plainly device memory (not RAM)? */
 int policy_device_memory(uint32_t base, uint32_t len);
 /* 0, or -1 with the line of pol's statement that names the kernel's hardware

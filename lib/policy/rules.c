@@ -75,6 +75,11 @@ const char *policy_kernel_memory(uint32_t base, uint32_t len)
 	return find(kernel_memory, sizeof kernel_memory / sizeof kernel_memory[0], base, len, 0);
 }
 
+int policy_kernel_irq(uint32_t irq)
+{
+	return irq < 32 && (IRQS_KERNEL >> irq & 1);
+}
+
 int policy_device_memory(uint32_t base, uint32_t len)
 {
 	uint64_t end = (uint64_t)base + len;
@@ -110,11 +115,12 @@ int policy_check_hardware(const struct policy *pol, uint32_t *line, char *what, 
 			return -1;
 		}
 	}
-	if (pol->irqs & IRQS_KERNEL) {
-		i = pol->irqs & (1u << 0) ? 0 : 2;
-		*line = pol->irq_line[i];
-		snprintf(what, len, "IRQ %u is the kernel's (clock or cascade)", i);
-		return -1;
+	for (i = 0; i < NR_IRQS; i++) {
+		if ((pol->irqs >> i & 1) && policy_kernel_irq(i)) {
+			*line = pol->irq_line[i];
+			snprintf(what, len, "IRQ %u is the kernel's (clock or cascade)", i);
+			return -1;
+		}
 	}
 	return 0;
 }
