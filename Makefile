@@ -202,13 +202,14 @@ iso: $(ISO)
 
 # --- host unit tests ------------------------------------------------------------
 
+POLICY_SRC := lib/policy/policy.c lib/policy/rules.c
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 # The code each unit test exercises, besides the test itself.
 UNIT_SRC_test_pmem    := kernel/pmem.c
 UNIT_SRC_test_elf     := lib/elf/elf.c
 UNIT_SRC_test_format  := kernel/format.c
 UNIT_SRC_test_message :=
-UNIT_SRC_test_policy  := lib/policy/policy.c
+UNIT_SRC_test_policy  := $(POLICY_SRC)
 UNIT_SRC_test_archive := lib/bootfs/archive.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
@@ -220,17 +221,17 @@ unit: $(UNIT_TESTS:%=$(B)/unit/%)
 
 # --- host tools and fuzz targets ---------------------------------------------------
 
-$(B)/tools/policycheck: tools/policycheck.c lib/policy/policy.c include/bulkhead/policy.h | $(DEPS_OK)
+$(B)/tools/policycheck: tools/policycheck.c $(POLICY_SRC) include/bulkhead/policy.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(say) HOSTCC $@
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tools/policycheck.c lib/policy/policy.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tools/policycheck.c $(POLICY_SRC)
 
 # libFuzzer (clang) with AddressSanitizer, whose leak checker runs too.
-$(B)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c lib/policy/policy.c include/bulkhead/policy.h | $(DEPS_OK)
+$(B)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(POLICY_SRC) include/bulkhead/policy.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(say) CLANG $@
 	$(Q)clang -std=gnu11 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined -o $@ \
-		tests/fuzz/fuzz_policy.c lib/policy/policy.c
+		tests/fuzz/fuzz_policy.c $(POLICY_SRC)
 
 host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy
 

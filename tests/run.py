@@ -173,6 +173,23 @@ def run_policy_tools(results, only):
     results.add("policycheck_reports_bad_line", p.returncode == 1 and "bad.conf:4: expected an IRQ line" in p.stderr,
                 p.stderr.strip())
 
+    fs = os.path.join(ROOT, "tests", "os", "fs")
+    p = subprocess.run([check, os.path.join(fs, "pic.conf")], capture_output=True, text=True)
+    results.add("policycheck_refuses_kernel_hardware", p.returncode == 1 and
+                "pic.conf:4: ports 20:2 are the kernel's: the interrupt controller" in p.stderr, p.stderr.strip())
+    p = subprocess.run([check, os.path.join(ROOT, "drivers", "demo", "demo.conf"), os.path.join(fs, "overlap.conf")],
+                       capture_output=True, text=True)
+    results.add("policycheck_refuses_overlaps", p.returncode == 1 and
+                "overlap.conf:5: ports 2f8:8 overlap demo's 2f8:8, and not both say 'shared'" in p.stderr and
+                "overlap.conf:17: ports 2f8:8 overlap demo's" not in p.stderr, p.stderr.strip())
+    with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+        f.write("driver a {\n    binary /a;\n    ipc ds nosuch;\n};\n")
+        f.flush()
+        p = subprocess.run([check, f.name], capture_output=True, text=True)
+        known = subprocess.run([check, "--labels", "x,nosuch", f.name], capture_output=True, text=True)
+    results.add("policycheck_refuses_unknown_ipc", p.returncode == 1 and ":3: ipc target 'nosuch' is unknown" in
+                p.stderr and known.returncode == 0, p.stderr.strip() + known.stderr.strip())
+
     fuzzer = os.path.join(BUILD, "fuzz", "fuzz_policy")
     with tempfile.TemporaryDirectory() as corpus:
         for f in good + [bad]:

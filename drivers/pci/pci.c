@@ -8,8 +8,11 @@
  * driver's policy names; if this one is among them and no live driver holds
  * it, the driver manager extends the driver's privileges with exactly the
  * device's ports, memory and IRQ, and the device is enabled, with bus
- * mastering only for a policy that says dma. When the holder dies, the device
- * is free to be claimed again (by its next incarnation).
+ * mastering only for a policy that says dma. The driver manager keeps who
+ * holds what (it refuses a device another live driver holds); this server
+ * keeps a copy for lspci and learns it again from the manager when it is
+ * restarted. When the holder dies, its next incarnation claims the device
+ * again; once it is stopped or given up, anyone may.
  */
 #include <stdio.h>
 #include <string.h>
@@ -150,6 +153,9 @@ static int grant_resources(endpoint_t driver, const struct pci_device *d)
 	g.vendor = d->vendor;
 	g.device = d->device;
 	g.irq = d->irq;
+	g.bus = d->bus;
+	g.dev = d->dev;
+	g.func = d->func;
 	for (i = 0; i < PCI_BARS; i++) {
 		if (d->bar_kind[i] == PCI_BAR_IO && d->bar_size[i]) {
 			g.io[g.n_io].base = d->bar[i];
@@ -241,11 +247,32 @@ static void request(message *m)
 	driver_reply(m, m, r);
 }
 
+/* After a restart: who holds which device, from the driver manager. */
+static void learn_owners(void)
+{
+	struct dm_pci_held held;
+	uint32_t n;
+	int i;
+
+	for (n = 0; ask_dm(DM_PCI_HELD, n, &held, sizeof held, GRANT_WRITE) == 0; n++) {
+		for (i = 0; i < n_devices; i++) {
+			struct pci_device *d = &devices[i];
+			if (d->bus != held.bus || d->dev != held.dev || d->func != held.func)
+				continue;
+			d->owner = held.holder;
+			strncpy(d->owner_label, held.label, sizeof d->owner_label - 1);
+			printf("pci: %02x:%02x.%u is held by %s (endpoint %d)\n", d->bus, d->dev, d->func,
+			       held.label, (int)held.holder);
+		}
+	}
+}
+
 static int init(int argc, char **argv)
 {
 	(void)argc; (void)argv;
 	scan_bus(0, 0);
 	printf("pci: %d functions on the bus\n", n_devices);
+	learn_owners();
 	return n_devices ? 0 : -ENODEV;
 }
 

@@ -19,7 +19,15 @@
  *   DM_PCI_ACL    which PCI devices may the driver at endpoint `index` claim
  *                 (a struct dm_pci_acl behind the grant)
  *   DM_PCI_GRANT  give a driver a device's ports, memory and IRQ (a struct
- *                 dm_pci_grant behind the grant), if its policy names the device
+ *                 dm_pci_grant behind the grant), if its policy names the device,
+ *                 no other live driver holds that device (by bus/device/function:
+ *                 EBUSY), and none of its resources is the kernel's (EPERM) or
+ *                 clashes with another live driver's (EBUSY). The manager keeps
+ *                 who holds what; a driver's hold lasts across its restarts and
+ *                 ends when it is stopped or given up
+ *   DM_PCI_HELD   the index-th device a live driver holds (a struct dm_pci_held
+ *                 behind the grant; ENOENT past the last): how a restarted PCI
+ *                 server learns who holds what
  * Heartbeats are notifications: the manager notifies the driver, the driver
  * notifies it back.
  */
@@ -40,6 +48,7 @@ enum {
 	DM_PANIC,
 	DM_PCI_ACL,
 	DM_PCI_GRANT,
+	DM_PCI_HELD,
 };
 
 #define DM_LABEL_MAX 16
@@ -129,6 +138,14 @@ struct dm_pci_grant {
 	uint32_t   n_mem;
 	struct mem_range mem[DM_PCI_MAX_BARS];
 	uint32_t   irq;                    /* 0: none */
+	uint8_t    bus, dev, func, pad;    /* which device: one driver holds it at a time */
+};
+
+struct dm_pci_held {
+	uint8_t    bus, dev, func, pad;
+	uint16_t   vendor, device;
+	endpoint_t holder;                 /* the incarnation it was given to */
+	char       label[DM_LABEL_MAX];
 };
 
 #endif

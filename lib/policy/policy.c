@@ -168,6 +168,16 @@ static int parse_pair(const char *s, char sep, uint32_t *a, uint32_t *b)
 
 typedef void (*statement_fn)(struct parser *p, struct policy *pol, struct token *w, int n);
 
+/* A last word 'shared' marks every value of the statement as shareable: 1 if so. */
+static int take_shared(struct parser *p, struct token *w, int *n)
+{
+	if (strcmp(w[*n - 1].text, "shared"))
+		return 0;
+	if (--*n == 0)
+		fail(p, w[0].line, "expected a value before 'shared'%s", "");
+	return 1;
+}
+
 static void st_pci(struct parser *p, struct policy *pol, struct token *w, int n)
 {
 	uint32_t v, d;
@@ -190,7 +200,7 @@ static void st_pci(struct parser *p, struct policy *pol, struct token *w, int n)
 static void st_io(struct parser *p, struct policy *pol, struct token *w, int n)
 {
 	uint32_t base, len;
-	int i;
+	int i, shared = take_shared(p, w, &n);
 
 	for (i = 0; i < n; i++) {
 		if (parse_pair(w[i].text, ':', &base, &len) < 0)
@@ -199,15 +209,18 @@ static void st_io(struct parser *p, struct policy *pol, struct token *w, int n)
 			fail(p, w[i].line, "port range '%s' is empty or runs past port ffff", w[i].text);
 		else if (pol->n_io == PRIV_MAX_IO)
 			fail(p, w[i].line, "too many port ranges (at most 8)%s", "");
-		else
+		else {
+			pol->io_shared |= shared ? 1u << pol->n_io : 0;
+			pol->io_line[pol->n_io] = w[i].line;
 			pol->io[pol->n_io++] = (struct io_range){ base, len };
+		}
 	}
 }
 
 static void st_memory(struct parser *p, struct policy *pol, struct token *w, int n)
 {
 	uint32_t base, len;
-	int i;
+	int i, shared = take_shared(p, w, &n);
 
 	for (i = 0; i < n; i++) {
 		if (parse_pair(w[i].text, ':', &base, &len) < 0)
@@ -216,23 +229,29 @@ static void st_memory(struct parser *p, struct policy *pol, struct token *w, int
 			fail(p, w[i].line, "memory range '%s' must be whole pages inside 4 GiB", w[i].text);
 		else if (pol->n_mem == PRIV_MAX_MEM)
 			fail(p, w[i].line, "too many memory ranges (at most 4)%s", "");
-		else
+		else {
+			pol->mem_shared |= shared ? 1u << pol->n_mem : 0;
+			pol->mem_line[pol->n_mem] = w[i].line;
 			pol->mem[pol->n_mem++] = (struct mem_range){ base, len };
+		}
 	}
 }
 
 static void st_irq(struct parser *p, struct policy *pol, struct token *w, int n)
 {
 	uint32_t irq;
-	int i;
+	int i, shared = take_shared(p, w, &n);
 
 	for (i = 0; i < n; i++) {
 		if (parse_dec(w[i].text, 15, &irq) < 0)
 			fail(p, w[i].line, "expected an IRQ line from 1 to 15, found '%s'", w[i].text);
 		else if (irq == 0 || irq == 2)
 			fail(p, w[i].line, "IRQ %s is the kernel's (clock or cascade)", w[i].text);
-		else
+		else {
 			pol->irqs |= 1u << irq;
+			pol->irqs_shared |= shared ? 1u << irq : 0;
+			pol->irq_line[irq] = w[i].line;
+		}
 	}
 }
 
@@ -245,8 +264,10 @@ static void st_ipc(struct parser *p, struct policy *pol, struct token *w, int n)
 			fail(p, w[i].line, "expected a process label (at most 15 letters), found '%s'", w[i].text);
 		else if (pol->n_ipc == POLICY_MAX_IPC)
 			fail(p, w[i].line, "too many ipc targets (at most 8)%s", "");
-		else
+		else {
+			pol->ipc_line[pol->n_ipc] = w[i].line;
 			strcpy(pol->ipc[pol->n_ipc++], w[i].text);
+		}
 	}
 }
 
@@ -305,11 +326,24 @@ static void st_dma(struct parser *p, struct policy *pol, struct token *w, int n)
 	pol->flags |= POLICY_DMA;
 }
 
+static void st_binary(struct parser *p, struct policy *pol, struct token *w, int n)
+{
+	if (n != 1 || w[0].text[0] != '/')
+		fail(p, w[0].line, "expected 'binary /PATH;' (the one program this policy is for)%s", "");
+	else if (strlen(w[0].text) >= POLICY_PATH_MAX)
+		fail(p, w[0].line, "binary path '%s' is too long (at most 63 characters)", w[0].text);
+	else {
+		strcpy(pol->binary, w[0].text);
+		pol->binary_line = w[0].line;
+	}
+}
+
 static const struct { const char *word; statement_fn fn; int once; } statements[] = {
 	{ "pci", st_pci, 0 }, { "io", st_io, 0 }, { "memory", st_memory, 0 }, { "irq", st_irq, 0 },
 	{ "ipc", st_ipc, 0 }, { "kernel", st_kernel, 0 }, { "heartbeat", st_heartbeat, 1 },
 	{ "restart", st_restart, 1 }, { "backoff", st_backoff, 1 }, { "public", st_public, 1 },
 	{ "dma", st_dma, 1 },
+	{ "binary", st_binary, 1 },
 };
 #define NR_STATEMENTS (sizeof statements / sizeof statements[0])
 
@@ -330,7 +364,7 @@ static int statement(struct parser *p, struct policy *pol, uint32_t *seen)
 		;
 	if (i == NR_STATEMENTS) {
 		fail(p, kw.line, "unknown statement '%s' (expected pci, io, memory, irq, ipc, kernel, "
-		     "heartbeat, restart, backoff, public or dma)", kw.text);
+		     "heartbeat, restart, backoff, public, dma or binary)", kw.text);
 		return 0;
 	}
 	if (statements[i].once && (*seen & (1u << i))) {
@@ -363,6 +397,20 @@ static int statement(struct parser *p, struct policy *pol, uint32_t *seen)
 	return !p->failed;
 }
 
+/* After a block: it names its binary, and no hardware the kernel keeps. */
+static void check_block(struct parser *p, struct policy *pol)
+{
+	char what[POLICY_ERR_MAX];
+	uint32_t line;
+
+	if (p->failed)
+		return;
+	if (!pol->binary[0])
+		fail(p, pol->line, "driver %s: expected 'binary /PATH;' naming the program it is for", pol->name);
+	else if (policy_check_hardware(pol, &line, what, sizeof what) < 0)
+		fail(p, line, "%s", what);
+}
+
 static void block(struct parser *p, struct policy *pol, uint32_t line)
 {
 	struct token name = next(p), brace;
@@ -383,6 +431,7 @@ static void block(struct parser *p, struct policy *pol, uint32_t line)
 	}
 	while (statement(p, pol, &seen))
 		;
+	check_block(p, pol);
 }
 
 int policy_parse(const char *text, size_t len, const char *file,

@@ -205,6 +205,8 @@ static int do_up(message *m)
 	d->used = 1;
 	r = load_policy(d, err, sizeof err);
 	if (r == 0)
+		r = hardware_admit(d, err, sizeof err);
+	if (r == 0)
 		r = driver_start(d, err, sizeof err);
 	if (r < 0)
 		return up_refused(m, d, d->label, err, r);
@@ -330,12 +332,12 @@ static int do_panic(message *m)
 	return 0;
 }
 
-/* The PCI bus server is the driver labelled "pci"; it alone may ask these. */
+/* The PCI bus server is the driver labelled "pci" running its binary; it alone may ask these. */
 static struct driver *pci_server(const message *m)
 {
 	struct driver *d = driver_by_endpoint(m->m_source);
 
-	return d && !strcmp(d->label, "pci") ? d : NULL;
+	return d && !strcmp(d->label, "pci") && !strcmp(d->binary, POLICY_PCI_SERVER) ? d : NULL;
 }
 
 static int do_pci_acl(message *m)
@@ -387,13 +389,30 @@ static int do_pci_grant(message *m)
 		       d->label, g.vendor, g.device, g.n_io, g.n_mem, PRIV_MAX_IO, PRIV_MAX_MEM);
 		return -E2BIG;
 	}
+	r = hardware_check_grant(d, &g);
+	if (r < 0)
+		return r;
 	memset(&p, 0, sizeof p);
 	p.n_io = g.n_io;
 	memcpy(p.io, g.io, g.n_io * sizeof g.io[0]);
 	p.n_mem = g.n_mem;
 	memcpy(p.mem, g.mem, g.n_mem * sizeof g.mem[0]);
 	p.irqs = g.irq ? 1u << g.irq : 0;
-	return sys_privctl(g.driver, PRIVCTL_EXTEND, &p);
+	r = sys_privctl(g.driver, PRIVCTL_EXTEND, &p);
+	if (r == 0)
+		hardware_record(d, &g);
+	return r;
+}
+
+static int do_pci_held(message *m)
+{
+	struct dm_pci_held held;
+	int r;
+
+	if (!pci_server(m))
+		return -EPERM;
+	r = hardware_held(m->dm_req.index, &held);
+	return r < 0 ? r : copy_out(m, &held, sizeof held);
 }
 
 typedef int (*handler)(message *m);
@@ -409,6 +428,7 @@ static const handler handlers[] = {
 	[DM_PANIC - DM_UP]     = do_panic,
 	[DM_PCI_ACL - DM_UP]   = do_pci_acl,
 	[DM_PCI_GRANT - DM_UP] = do_pci_grant,
+	[DM_PCI_HELD - DM_UP]  = do_pci_held,
 };
 
 static void collect_deaths(void)

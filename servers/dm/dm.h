@@ -1,6 +1,7 @@
 /*
  * dm: the driver manager's state, shared by dm.c (requests from `service`
- * and from drivers) and lifecycle.c (starting, watching and restarting).
+ * and from drivers), lifecycle.c (starting, watching and restarting) and
+ * hardware.c (who holds which hardware).
  */
 #ifndef DM_H
 #define DM_H
@@ -59,5 +60,11 @@ void driver_serving(struct driver *d);
 void driver_up_answer(struct driver *d, int result, const char *why);
 void driver_heartbeat_answer(struct driver *d);
 uint32_t driver_timers(void);        /* run what is due; ms until the next thing, or 0 */
+
+/* hardware.c: which binary a policy runs, who holds which hardware. */
+int  hardware_admit(struct driver *d, char *err, size_t errlen);   /* service up: 0 or -errno, why */
+int  hardware_check_grant(const struct driver *d, const struct dm_pci_grant *g);
+void hardware_record(struct driver *d, const struct dm_pci_grant *g);
+int  hardware_held(uint32_t index, struct dm_pci_held *out);
 
 #endif

@@ -116,6 +116,8 @@ BOOTS = [
             "duplicate_label_refused", "backoff_grows", "service_down_stops_restarts",
             "restart_limit_kept", "restart_loop_1000", "restart_loop_no_leak",
             "restart_loop_tables_unchanged",
+            "policy_for_another_binary_refused", "policy_naming_kernel_ports_refused",
+            "overlapping_ports_refused", "overlapping_irq_refused", "shared_ports_allowed",
         ],
         "stop": r"\[test\] summary:",
         "timeout": 300,
@@ -137,6 +139,18 @@ BOOTS = [
         ],
         "stop": r"\[test\] summary:",
         "timeout": 300,
+    },
+    {
+        "config": "test-hardware",
+        "proves": "PCI device ownership is kept by the driver manager: after the PCI server is "
+                  "killed and restarted, lspci still shows the holder, a second driver's claim of "
+                  "the device is refused, the holder still works, and once restarted claims it again",
+        "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
+        "cases": [
+            "pci_restart_keeps_holder", "pci_restart_second_claim_refused",
+            "pci_restart_holder_still_works", "holder_restarted_reclaims",
+        ],
+        "stop": r"\[test\] summary:",
     },
     {
         "config": "test-badfs",

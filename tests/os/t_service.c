@@ -12,7 +12,9 @@
  * restart limit is kept, `service down` stops restarts; a bad policy starts
  * nothing and says why; and 1,000 crash/restart cycles leave the system
  * working with no memory lost, every server table as it was, and the
- * restart count right.
+ * restart count right. A policy runs only the binary it names; one naming
+ * the kernel's hardware, or ports or an IRQ a running driver holds without
+ * both saying 'shared', is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,6 +237,45 @@ static void test_bad_policy(void)
 	t_check("duplicate_label_refused", r == -EEXIST && strstr(err, "already running"), "'%s'", err);
 }
 
+/* `service up` is refused with a reason containing want, and starts nothing. */
+static void refused(const char *name, const char *label, const char *config, const char *want)
+{
+	struct kc_sysinfo before, after;
+	struct dm_driver_info info;
+	char err[POLICY_ERR_MAX] = "";
+	int r;
+
+	sys_sysinfo(&before);
+	r = up(label, config, err, sizeof err);
+	sys_sysinfo(&after);
+	t_check(name, r < 0 && strstr(err, want) && after.procs == before.procs &&
+	        (dm_info(label, 0, &info) == -ENOENT || info.endpoint == EP_NONE),
+	        "refused (%d) with '%s'; %u processes before and after", r, err, after.procs);
+}
+
+static void test_hardware_rules(void)
+{
+	struct dm_driver_info info;
+	char err[POLICY_ERR_MAX] = "";
+	int r;
+
+	refused("policy_for_another_binary_refused", "pci_demo", "/etc/drivers/pci.conf",
+	        "/etc/drivers/pci.conf:4: this policy is for /drivers/pci, not /drivers/demo");
+	refused("policy_naming_kernel_ports_refused", "demo_pic", "/tests/pic.conf",
+	        "/tests/pic.conf:4: ports 20:2 are the kernel's: the interrupt controller");
+	refused("overlapping_ports_refused", "demo_io", "/tests/overlap.conf",
+	        "/tests/overlap.conf:5: ports 2f8:8 overlap demo's 2f8:8, and not both say 'shared'");
+	refused("overlapping_irq_refused", "demo_irq", "/tests/overlap.conf",
+	        "/tests/overlap.conf:11: IRQ 4 is also console's, and not both say 'shared'");
+	r = up("demo_shared", "/tests/overlap.conf", err, sizeof err);
+	if (r == 0)
+		r = wait_restart("demo_shared", 0, &info, 5000);
+	t_check("shared_ports_allowed", r == 0 && demo_call("demo_shared", DEMO_GET, 0, NULL) == 0 &&
+	        demo_call("demo", DEMO_GET, 0, NULL) == 0, "a second driver on demo's ports and IRQ, "
+	        "both policies saying 'shared': %d '%s'", r, err);
+	dm_down("demo_shared");
+}
+
 static void test_backoff_and_down(void)
 {
 	static const uint32_t want[] = { 0, 50, 100, 200, 400, 400 };
@@ -362,6 +403,7 @@ int main(void)
 	test_forbidden();
 	test_refresh();
 	test_bad_policy();
+	test_hardware_rules();
 	test_backoff_and_down();
 	test_restart_limit();
 	test_restart_loop();

@@ -1,0 +1,182 @@
+/*
+ * t_hwcheck: PCI device ownership survives the PCI bus server's restart
+ * (boot configuration test-hardware: an RTL8139, whose driver /etc/rc
+ * started).
+ *
+ * Run by init, it starts itself again through the driver manager ("run",
+ * policy /tests/hwcheck.conf), because only a driver whose policy names the
+ * RTL8139 can try to claim it. Then it kills the PCI server, and once the
+ * server is back: lspci still shows the RTL8139 driver as the holder, a
+ * claim of the same device by this second driver is refused, and the
+ * holder still sends frames (its interrupts still arrive). Last it kills
+ * the holder: the next incarnation claims the device again and works.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <signal.h>
+#include <bulkhead/clients.h>
+#include <bulkhead/net.h>
+#include <bulkhead/netdriver.h>
+#include <bulkhead/policy.h>
+#include <bulkhead/posix.h>
+#include "lib/testlib.h"
+
+#define NIC_VENDOR 0x10ec
+#define NIC_DEVICE 0x8139
+#define CMD_MASTER 0x4
+#define WAIT_MS    10000
+
+/* Wait until `label` runs an incarnation after `old`; 0 or -ETIMEDOUT. */
+static int wait_running(const char *label, uint32_t old, struct dm_driver_info *info)
+{
+	uint32_t until = sys_uptime_ms() + WAIT_MS;
+
+	do {
+		if (dm_info(label, 0, info) == 0 && info->incarnation > old && info->state == DRV_RUNNING)
+			return 0;
+		t_sleep(5);
+	} while ((int32_t)(sys_uptime_ms() - until) < 0);
+	return -ETIMEDOUT;
+}
+
+static int find_nic(struct pci_device *d)
+{
+	uint32_t i;
+
+	for (i = 0; pci_list(i, d) == 0; i++)
+		if (d->vendor == NIC_VENDOR && d->device == NIC_DEVICE)
+			return 0;
+	return -ENODEV;
+}
+
+static int nic_call(endpoint_t nic, int type, void *buf, uint32_t len, uint32_t rights)
+{
+	grant_id_t g = grant_direct(nic, buf, len, rights);
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = type;
+	m.net_req.version = NET_VERSION;
+	m.net_req.grant = g;
+	m.net_req.len = len;
+	r = ipc_sendrec(nic, &m);
+	grant_revoke(g);
+	return r < 0 ? r : m.m_type;
+}
+
+/* Does the driver at nic send a frame, and does its device interrupt when it has? */
+static int nic_works(endpoint_t nic, struct net_stats *after)
+{
+	static uint8_t frame[NET_MIN_FRAME];
+	struct net_stats before;
+	uint32_t until;
+
+	memset(frame, 0xff, 6);                       /* broadcast; restricted user net drops it */
+	frame[12] = 0x88;
+	frame[13] = 0xb5;
+	if (nic_call(nic, NET_STATS, &before, sizeof before, GRANT_WRITE) < 0 ||
+	    nic_call(nic, NET_SEND, frame, sizeof frame, GRANT_READ) < 0)
+		return 0;
+	until = sys_uptime_ms() + 2000;
+	do {
+		t_sleep(20);
+		if (nic_call(nic, NET_STATS, after, sizeof *after, GRANT_WRITE) < 0)
+			return 0;
+	} while (after->interrupts == before.interrupts && (int32_t)(sys_uptime_ms() - until) < 0);
+	return after->tx_frames > before.tx_frames && after->interrupts > before.interrupts &&
+	       after->tx_errors == before.tx_errors;
+}
+
+static void test_pci_restart(void)
+{
+	struct dm_driver_info pci, pci2, nic;
+	struct pci_device d, mine;
+	struct net_stats st;
+	int r, claim;
+
+	dm_info("rtl8139", 0, &nic);
+	r = dm_info("pci", 0, &pci);
+	if (r == 0)
+		r = pm_kill(pci.endpoint, SIGKILL);
+	if (r == 0)
+		r = wait_running("pci", pci.incarnation, &pci2);
+	if (r == 0)
+		r = find_nic(&d);
+	t_check("pci_restart_keeps_holder", r == 0 && d.owner == nic.endpoint && !strcmp(d.owner_label, "rtl8139"),
+	        "PCI server incarnation %u -> %u (%d); lspci: %02x:%02x.%u held by %s, endpoint %d "
+	        "(the driver is endpoint %d)", pci.incarnation, pci2.incarnation, r, d.bus, d.dev, d.func,
+	        d.owner_label, (int)d.owner, (int)nic.endpoint);
+
+	claim = pci_claim(0, NIC_VENDOR, NIC_DEVICE, &mine);
+	r = find_nic(&d);
+	t_check("pci_restart_second_claim_refused", claim < 0 && r == 0 && d.owner == nic.endpoint &&
+	        (d.command & CMD_MASTER), "a second driver naming %04x:%04x claims it: %d; holder still "
+	        "endpoint %d, bus mastering %s", NIC_VENDOR, NIC_DEVICE, claim, (int)d.owner,
+	        d.command & CMD_MASTER ? "on" : "off");
+
+	r = nic_works(nic.endpoint, &st);
+	dm_info("rtl8139", 0, &pci2);
+	t_check("pci_restart_holder_still_works", r && pci2.incarnation == nic.incarnation,
+	        "the RTL8139 driver (incarnation %u) sent a frame: tx %u, interrupts %u, tx errors %u",
+	        pci2.incarnation, st.tx_frames, st.interrupts, st.tx_errors);
+}
+
+static void test_holder_reclaims(void)
+{
+	struct dm_driver_info before, after;
+	struct pci_device d;
+	struct net_stats st;
+	int r, works = 0;
+
+	dm_info("rtl8139", 0, &before);
+	r = pm_kill(before.endpoint, SIGKILL);
+	if (r == 0)
+		r = wait_running("rtl8139", before.incarnation, &after);
+	if (r == 0)
+		r = find_nic(&d);
+	if (r == 0)
+		works = nic_works(after.endpoint, &st);
+	t_check("holder_restarted_reclaims", r == 0 && d.owner == after.endpoint && after.endpoint != before.endpoint &&
+	        (d.command & CMD_MASTER) && works, "restarted: endpoint %d -> %d; lspci: held by %s, endpoint %d; "
+	        "sends: %s", (int)before.endpoint, (int)after.endpoint, d.owner_label, (int)d.owner,
+	        works ? "yes" : "no");
+}
+
+/* Run by init: start ourselves under the driver manager with our policy. */
+static int launch(void)
+{
+	struct dm_up_request req;
+	char err[POLICY_ERR_MAX];
+	int r;
+
+	memset(&req, 0, sizeof req);
+	strcpy(req.binary, "/tests/t_hwcheck");
+	strcpy(req.config, "/tests/hwcheck.conf");
+	strcpy(req.label, "hwcheck");
+	strcpy(req.args, "run");
+	req.argc = 1;
+	r = dm_up(&req, err, sizeof err);
+	if (r < 0) {
+		t_fail("pci_restart_keeps_holder", "cannot start the test under its policy: %s", err);
+		t_summary();
+	}
+	return r < 0;
+}
+
+int main(int argc, char **argv)
+{
+	message m;
+
+	if (argc < 2 || strcmp(argv[1], "run"))
+		return launch();
+	posix_use_kernel_console();              /* our policy does not include the console */
+	memset(&m, 0, sizeof m);
+	m.m_type = DM_INIT_DONE;                 /* the driver manager started us: say we are up */
+	ipc_sendrec(find_boot_server("dm"), &m);
+	test_pci_restart();
+	test_holder_reclaims();
+	t_summary();
+	for (;;)                                 /* exiting would count as a failure and restart us */
+		t_sleep(60000);
+}
