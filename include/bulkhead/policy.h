@@ -11,6 +11,9 @@
  *       heartbeat   500;               # ms; no answer for 1.5 periods -> restart
  *       restart     10;                # failures in a row before giving up (0: never)
  *       backoff     100 5000;          # ms before the 2nd restart in a row, doubling, at most
+ *       cpu         2000;              # ms of CPU without blocking -> restart (0: no limit)
+ *       liveness    3000;              # ms with work pending and none done -> restart (0: off)
+ *       clients     inet;              # services that may ask for it to be restarted
  *       public;                        # ordinary programs may send to it
  *       dma;                           # its PCI devices may master the bus
  *   };
@@ -28,6 +31,9 @@
 #define POLICY_MAX_IPC  8
 #define POLICY_MAX_PCI  4
 #define POLICY_ERR_MAX  160
+#define POLICY_MAX_CLIENTS 4
+#define POLICY_CPU_DEFAULT_MS      2000  /* without a 'cpu' statement */
+#define POLICY_LIVENESS_DEFAULT_MS 5000  /* without a 'liveness' statement */
 
 #define POLICY_PUBLIC 0x1
 #define POLICY_DMA    0x2
@@ -51,6 +57,10 @@ struct policy {
 	uint32_t restart_limit;                 /* 0: restart forever */
 	uint32_t backoff_base_ms, backoff_max_ms;
 	uint32_t flags;                         /* POLICY_PUBLIC, POLICY_DMA */
+	uint32_t cpu_ms;                        /* 0: no limit */
+	uint32_t liveness_ms;                   /* 0: not checked */
+	uint32_t n_clients;
+	char clients[POLICY_MAX_CLIENTS][POLICY_NAME_MAX];
 };
 
 /*
