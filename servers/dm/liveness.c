@@ -36,7 +36,6 @@ void liveness_serving(struct driver *d, const message *m)
 void liveness_answer(struct driver *d)
 {
 	struct dm_progress p;
-
 	if (d->progress_grant == GRANT_INVALID ||
 	    sys_safecopy(d->ep, d->progress_grant, 0, &p, sizeof p, SAFECOPY_FROM) < 0)
 		return;

@@ -120,6 +120,21 @@ BOOTS = [
         "timeout": 300,
     },
     {
+        "config": "test-liveness",
+        "proves": "a driver spinning while it answers heartbeats is restarted for its CPU use, and "
+                  "neither it nor a hung driver keeps a user program off the CPU; a program that is "
+                  "not a driver's client cannot have it restarted",
+        "cases": [
+            "spin_driver_started", "cpu_spinner_restarted", "cpu_user_keeps_running",
+            "hang_user_keeps_running", "restart_refused_to_non_client", "restart_unknown_driver",
+        ],
+        "console": [
+            ("cpu_limit_logged", r"dm: spin \(incarnation 1\): ran for \d+ ms without blocking"),
+            ("restart_refusal_logged", r"dm: restart of spin asked by endpoint \d+ refused"),
+        ],
+        "stop": r"\[test\] summary:",
+    },
+    {
         "config": "test-badfs",
         "proves": "a malformed boot file system archive is refused with a message; the rest comes up",
         "console": [
