@@ -187,19 +187,22 @@ NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
     "other_unicast_filtered", "guest_to_host_sent", "survives_garbage",
     "traffic_resumes_after_kill", "traffic_resumes_after_crash", "bus_master_only_with_dma",
-    "driver_has_only_its_device",
+    "driver_has_only_its_device", "listed_client_may_restart", "stalled_driver_restarted",
+    "traffic_resumes_after_stall",
 ]
 NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",
-    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash",
+    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash", "resumes_after_stall",
 ]
 for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
                       ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
     BOOTS.append({
         "config": f"test-net-{_nic}",
         "proves": f"raw Ethernet through the {_nic} driver: every size both ways byte-exact, "
-                  "filtering, garbage, traffic resuming after the driver is killed and after it "
-                  "crashes, and the driver holding only its own device",
+                  "filtering, garbage, traffic resuming after the driver is killed, after it "
+                  "crashes and after it silently stops transmitting (restarted by its liveness "
+                  "limit), a restart asked by its listed client, and the driver holding only its "
+                  "own device",
         "nic": _device,
         "cases": NET_CASES,
         "peer_cases": NET_PEER_CASES,
