@@ -159,6 +159,7 @@ $(BOOTFS_IMG): $(PROGRAMS) $(FS_ETC) $(POLICIES) $(TEST_FILES) tools/mkbootfs.py
 	$(Q)for c in $(SBIN); do mv $(FSROOT)/bin/$$c $(FSROOT)/sbin/$$c; done
 	$(Q)for d in $(DRIVERS); do $(STRIP) -o $(FSROOT)/drivers/$$d $(B)/bin/$$d.elf; done
 	$(Q)for t in $(OS_TESTS); do $(STRIP) -o $(FSROOT)/tests/$$t $(B)/bin/$$t.elf; done
+	$(Q)for d in $(DRIVERS); do $(CROSS)nm $(B)/bin/$$d.elf > $(FSROOT)/tests/$$d.sym; done   # for t_inject
 	$(Q)cp $(FS_ETC) $(FSROOT)/etc/
 	$(Q)cp $(POLICIES) $(FSROOT)/etc/drivers/
 	$(Q)cp -p $(TEST_FILES) $(FSROOT)/tests/

@@ -20,11 +20,12 @@ static const char *const states[] = {
 static const char *const causes[] = {
 	[CAUSE_NONE] = "-", [CAUSE_EXIT] = "exit", [CAUSE_EXCEPTION] = "exception",
 	[CAUSE_KILLED] = "killed", [CAUSE_PANIC] = "panic", [CAUSE_HEARTBEAT] = "heartbeat",
-	[CAUSE_REFRESH] = "refresh",
+	[CAUSE_REFRESH] = "refresh", [CAUSE_CPU] = "cpu", [CAUSE_STALLED] = "stalled",
+	[CAUSE_CLIENT] = "client",
 };
 
 static const char *state_name(uint32_t s) { return s < 6 && states[s] ? states[s] : "?"; }
-static const char *cause_name(uint32_t c) { return c < 7 && causes[c] ? causes[c] : "?"; }
+static const char *cause_name(uint32_t c) { return c < sizeof causes / sizeof causes[0] && causes[c] ? causes[c] : "?"; }
 
 static int usage(void)
 {
@@ -109,6 +110,12 @@ static int status(const char *label)
 	       info.restarts, info.failures_in_row);
 	printf("binary %s, heartbeat %u ms, next restart after %u ms\n", info.binary,
 	       info.heartbeat_ms, info.next_delay_ms);
+	printf("restarted after %u ms of CPU without blocking%s", info.cpu_ms, info.cpu_ms ? "" : " (no limit)");
+	if (info.reports_progress)
+		printf(", or %u ms with work pending and none done; so far %u done, %u pending, %u received\n",
+		       info.liveness_ms, info.progress.done, info.progress.pending, info.progress.received);
+	else
+		printf("; it reports no progress\n");
 	if (dm_policy(label, policy, sizeof policy) >= 0)
 		printf("policy in force:\n%s", policy);
 	printf("failures (newest first):\n");

@@ -71,6 +71,7 @@ struct proc *proc_alloc(const char *name, endpoint_t manager, int priority)
 	p->state = PSTATE_STOPPED;
 	p->manager = manager;
 	p->priority = priority < 0 ? 0 : priority >= NR_PRIORITIES ? NR_PRIORITIES - 1 : priority;
+	p->base_priority = p->priority;
 	p->ticks_left = QUANTUM_MS;
 	strlcpy(p->name, name, sizeof p->name);
 	priv_init_basic(&p->priv);
@@ -101,6 +102,7 @@ void proc_replace_image(struct proc *p, struct vmspace *vm, uint32_t entry, uint
 		sched_unready(p);
 	ipc_cancel(p);
 	p->state = PSTATE_STOPPED;
+	sched_rested(p);
 	vm_destroy(&p->vm);
 	p->vm = *vm;
 	proc_set_user_regs(p, entry, esp);
@@ -251,7 +253,9 @@ void proc_info(const struct proc *p, struct procinfo *out)
 	out->state = p->state;
 	out->ipc_peer = p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING ? p->ipc_peer : EP_NONE;
 	out->priority = p->priority;
+	out->base_priority = p->base_priority;
 	out->cpu_ticks = p->cpu_ticks;
+	out->run_ms = p->state == PSTATE_RUNNABLE ? p->run_ticks * (1000 / HZ) : 0;
 	out->pages = p->vm.pages;
 	out->priv_flags = p->priv.flags;
 	out->n_kcalls = count_bits(p->priv.kcalls, NR_KCALL_BITS / 32);

@@ -40,9 +40,11 @@ struct proc {
 	endpoint_t manager;           /* receives the death report */
 	uint32_t uid;                 /* user id, set by the manager; 0 is the administrator */
 
-	int priority;                 /* 0 is the highest */
+	int priority;                 /* now: 0 is the highest */
+	int base_priority;            /* its own; priority sinks below it while it spins */
 	int ticks_left;
 	uint32_t cpu_ticks;
+	uint32_t run_ticks;           /* ticks run since it last blocked */
 	struct proc *next_ready;
 
 	struct vmspace vm;
@@ -92,6 +94,7 @@ void sched_fpu_trap(struct proc *p);
 void sched_forget(struct proc *p);
 void sched_fpu_sync(struct proc *p);
 void sched_fpu_reset(struct proc *p);
+void sched_rested(struct proc *p);
 void kernel_exit(void) __attribute__((noreturn));
 
 /* Blocking and waking, used by IPC. */

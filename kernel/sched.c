@@ -2,10 +2,14 @@
  * sched: priority round-robin scheduling and the way back to user mode.
  *
  * Runnable processes sit in one FIFO per priority; the one running stays at
- * the head of its queue. The clock moves it to the tail when its quantum is
- * used up, so equal priorities share the CPU and a spinning process cannot
- * starve its peers. When nothing is runnable the kernel halts until the next
- * interrupt. The x87 state is switched lazily: the first FPU instruction
+ * the head of its queue. A process that uses up its quantum drops one
+ * priority (to the tail of that queue) until it blocks, which gives it back
+ * the priority it was created with. So a process that spins, driver and
+ * server included, sinks below every process that blocks now and then and
+ * ends up sharing the lowest queue round-robin with the other spinners: it
+ * cannot starve anyone. Each process also counts the ticks it has run since
+ * it last blocked (the driver manager reads them to end a spinning driver).
+ * When nothing is runnable the kernel halts until the next interrupt. The x87 state is switched lazily: the first FPU instruction
  * after a switch traps (CR0.TS) and loads the right state.
  */
 #include "proc.h"
@@ -50,6 +54,15 @@ void proc_block(struct proc *p, enum proc_state why)
 {
 	sched_unready(p);
 	p->state = why;
+	sched_rested(p);
+}
+
+/* p blocked (or starts a new program): it has its own priority back. */
+void sched_rested(struct proc *p)
+{
+	KASSERT(p->state != PSTATE_RUNNABLE);
+	p->priority = p->base_priority;
+	p->run_ticks = 0;
 }
 
 void proc_wake(struct proc *p, int result)
@@ -67,10 +80,14 @@ void sched_tick(void)
 	if (!p || p->state != PSTATE_RUNNABLE)
 		return;
 	p->cpu_ticks++;
+	p->run_ticks++;
 	if (--p->ticks_left > 0)
 		return;
 	p->ticks_left = QUANTUM_MS;
 	sched_unready(p);
+	if (p->priority < NR_PRIORITIES - 1)
+		p->priority++;               /* a whole quantum again: one step down */
+	KASSERT(p->priority >= p->base_priority && p->priority < NR_PRIORITIES);
 	sched_ready(p);
 }
 

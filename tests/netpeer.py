@@ -34,6 +34,7 @@ MIN_FRAME, MAX_FRAME = 60, 1514
 ALL_SIZES = MAX_FRAME - MIN_FRAME + 1
 WINDOW = 8
 STREAM = 600
+STALL_STREAM = 100      # frames the guest sends while its driver stops transmitting
 
 
 def free_udp_port():
@@ -201,6 +202,23 @@ class Peer:
                     f"while the driver restarted (bound 5 s)")
         return longest
 
+    def phase_guest_stream(self, case, count):
+        """Acknowledge the guest's DATA frames in order until END (the driver stalls meanwhile)."""
+        expect = 0
+        while True:
+            got = self.recv(60)
+            if not got or got[0] == K_END:
+                break
+            if got[0] != K_DATA:
+                continue
+            if got[1] == expect:
+                expect += 1
+            self.send(K_ACK, expect)
+        if got:
+            self.send(K_ACK, got[1] + 1)
+        self.result(case, expect == count, f"{expect} of {count} frames from the guest arrived in order "
+                    "across the restart of its stalled driver")
+
     def run_bench(self, frames=2000, pings=500, hello_timeout=120):
         """The benchmark script (the client's bench()); returns the figures."""
         if not self.hello(hello_timeout):
@@ -250,3 +268,4 @@ class Peer:
         self.phase_garbage()
         self.phase_stream("resumes_after_kill")
         self.phase_stream("resumes_after_crash")
+        self.phase_guest_stream("resumes_after_stall", STALL_STREAM)

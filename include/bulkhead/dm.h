@@ -12,8 +12,13 @@
  *               is empty: -ENOENT past the last driver)
  *   DM_HISTORY  the index-th most recent struct dm_failure of a driver
  *   DM_POLICY   the text of the policy file in force
+ * From a client service named in a driver's policy (`clients`):
+ *   DM_RESTART  restart that driver now (it is not working for the client);
+ *               anyone else is refused (-EPERM) and the attempt is logged
  * From a driver (the driver library sends these):
- *   DM_INIT_DONE  initialised: serving requests from now on
+ *   DM_INIT_DONE  initialised: serving requests from now on; a driver that
+ *               reports progress grants the manager (read) its struct
+ *               dm_progress (grant, len; else grant is GRANT_INVALID)
  *   DM_PANIC      about to exit because of the message behind the grant
  * From the PCI bus server (the driver labelled "pci") only:
  *   DM_PCI_ACL    which PCI devices may the driver at endpoint `index` claim
@@ -29,7 +34,8 @@
  *                 behind the grant; ENOENT past the last): how a restarted PCI
  *                 server learns who holds what
  * Heartbeats are notifications: the manager notifies the driver, the driver
- * notifies it back.
+ * notifies it back. With each answer the manager reads the driver's struct
+ * dm_progress through its grant (a kernel copy: nothing waits on the driver).
  */
 #ifndef BULKHEAD_DM_H
 #define BULKHEAD_DM_H
@@ -49,6 +55,7 @@ enum {
 	DM_PCI_ACL,
 	DM_PCI_GRANT,
 	DM_PCI_HELD,
+	DM_RESTART,
 };
 
 #define DM_LABEL_MAX 16
@@ -90,6 +97,16 @@ enum dm_cause {
 	CAUSE_PANIC,         /* it called driver_panic() (detail: its message) */
 	CAUSE_HEARTBEAT,     /* stopped answering heartbeats; killed */
 	CAUSE_REFRESH,       /* `service refresh` */
+	CAUSE_CPU,           /* ran longer than its policy's cpu limit without blocking; killed */
+	CAUSE_STALLED,       /* held work and did none for its policy's liveness time; killed */
+	CAUSE_CLIENT,        /* a client named in its policy asked for a restart */
+};
+
+/* What a driver has done so far (counts since it started). */
+struct dm_progress {
+	uint32_t done;                     /* requests completed (a NIC: frames transmitted) */
+	uint32_t pending;                  /* requests accepted and not yet completed */
+	uint32_t received;                 /* input delivered (a NIC: frames received) */
 };
 
 struct dm_driver_info {
@@ -105,6 +122,10 @@ struct dm_driver_info {
 	uint32_t   last_recovery_ms;       /* failure detected -> serving again */
 	uint32_t   next_delay_ms;          /* backoff before the next restart */
 	char       last_detail[DM_DETAIL_MAX];
+	uint32_t   cpu_ms;                 /* its policy's limits (0: none) */
+	uint32_t   liveness_ms;
+	uint32_t   reports_progress;       /* progress below is what it last reported */
+	struct dm_progress progress;
 };
 
 struct dm_failure {

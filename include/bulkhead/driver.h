@@ -4,7 +4,10 @@
  * A driver fills in a struct driver_ops and calls driver_main(). The library
  * calls init, tells the driver manager the driver is serving, answers the
  * manager's heartbeats, and hands each interrupt, alarm and client request
- * to the driver's hooks. Any hook may be NULL. driver_panic() reports a
+ * to the driver's hooks. Any hook may be NULL. A driver that keeps a struct
+ * dm_progress (see dm.h) names it with driver_report_progress() before
+ * driver_main(); the manager then reads it with every heartbeat answer and
+ * restarts a driver that holds work and does none. driver_panic() reports a
  * message to the manager and ends the driver (it is then restarted). A
  * driver's printf goes to the kernel console, never through another driver.
  */
@@ -28,5 +31,6 @@ int  driver_main(const struct driver_ops *ops, int argc, char **argv) __attribut
 void driver_reply(const message *request, message *m, int result);
 void driver_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 endpoint_t driver_manager(void);
+void driver_report_progress(const struct dm_progress *p);
 
 #endif

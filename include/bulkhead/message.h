@@ -88,6 +88,7 @@ typedef struct message {
 		struct test_done   test_done;
 		struct test_attack test_attack;
 		struct test_trace  test_trace;
+		struct test_inject test_inject;
 	};
 } message;
 

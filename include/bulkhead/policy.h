@@ -14,6 +14,9 @@
  *       heartbeat   500;               # ms; no answer for 1.5 periods -> restart
  *       restart     10;                # failures in a row before giving up (0: never)
  *       backoff     100 5000;          # ms before the 2nd restart in a row, doubling, at most
+ *       cpu         2000;              # ms of CPU without blocking -> restart (0: no limit)
+ *       liveness    3000;              # ms with work pending and none done -> restart (0: off)
+ *       clients     inet;              # services that may ask for it to be restarted
  *       public;                        # ordinary programs may send to it
  *       dma;                           # its PCI devices may master the bus
  *   };
@@ -39,6 +42,9 @@
 #define POLICY_ERR_MAX  160
 #define POLICY_PATH_MAX 64
 #define POLICY_PCI_SERVER "/drivers/pci"   /* the one binary that may have cf8-cff */
+#define POLICY_MAX_CLIENTS 4
+#define POLICY_CPU_DEFAULT_MS      2000  /* without a 'cpu' statement */
+#define POLICY_LIVENESS_DEFAULT_MS 5000  /* without a 'liveness' statement */
 
 #define POLICY_PUBLIC 0x1
 #define POLICY_DMA    0x2
@@ -68,6 +74,10 @@ struct policy {
 	uint32_t binary_line;                   /* where each thing was named */
 	uint32_t io_line[PRIV_MAX_IO], mem_line[PRIV_MAX_MEM];
 	uint32_t irq_line[NR_IRQS], ipc_line[POLICY_MAX_IPC];
+	uint32_t cpu_ms;                        /* 0: no limit */
+	uint32_t liveness_ms;                   /* 0: not checked */
+	uint32_t n_clients;
+	char clients[POLICY_MAX_CLIENTS][POLICY_NAME_MAX];
 };
 
 /*

@@ -11,6 +11,7 @@ enum {
 	TEST_DONE,             /* a worker reports its result */
 	TEST_ATTACK,           /* the isolation controller arms the hostile process */
 	TEST_TRACE,            /* ... and tells the tracer what to patch */
+	TEST_INJECT,           /* a test asks the fault injector (t_inject) to patch a driver */
 };
 
 struct test_ping  { uint32_t seq; uint32_t words[13]; };
@@ -38,5 +39,18 @@ struct test_trace {
 	uint32_t old_value, new_value;   /* the immediate to find and what to put there */
 };
 MSG_PAYLOAD(test_trace);
+
+/* Faults t_inject can put into a running driver, at the start of one function. */
+enum test_fault {
+	FAULT_SPIN_ANSWERING = 1,  /* spin forever, notifying the driver manager now and then (heartbeat answers) */
+	FAULT_RETURN_ZERO,         /* return 0 at once, doing nothing */
+};
+struct test_inject {
+	endpoint_t target;
+	uint32_t fault;            /* enum test_fault */
+	char binary[16];           /* its program's name: symbols in /tests/BINARY.sym */
+	char function[24];
+};
+MSG_PAYLOAD(test_inject);
 
 #endif

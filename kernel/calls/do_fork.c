@@ -31,7 +31,7 @@ int do_fork(struct proc *caller, message *m)
 			return -ENOMEM;
 	}
 	child = proc_alloc(parent ? parent->name : "(empty)", caller->endpoint,
-	                   parent ? parent->priority : EMPTY_PRIORITY);
+	                   parent ? parent->base_priority : EMPTY_PRIORITY);
 	if (!child)
 		return -EAGAIN;
 	if (parent) {

@@ -8,6 +8,12 @@
 
 static endpoint_t dm = EP_NONE;
 static const char *name = "driver";
+static const struct dm_progress *progress;
+
+void driver_report_progress(const struct dm_progress *p)
+{
+	progress = p;
+}
 
 /* Found without IPC: a driver's policy need not allow it to ask the data store. */
 endpoint_t driver_manager(void)
@@ -47,6 +53,9 @@ static void tell_serving(void)
 
 	memset(&m, 0, sizeof m);
 	m.m_type = DM_INIT_DONE;
+	m.dm_req.grant = progress ? grant_direct(driver_manager(), progress, sizeof *progress, GRANT_READ) :
+	                 GRANT_INVALID;                      /* kept for the driver's life */
+	m.dm_req.len = progress ? sizeof *progress : 0;
 	ipc_sendrec(driver_manager(), &m);
 }
 

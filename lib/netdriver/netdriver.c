@@ -15,6 +15,14 @@ static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
 static int test_mode;
 static uint8_t mac[6];
+static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
+static struct dm_progress progress;     /* read by the driver manager */
+
+static void update_progress(void)
+{
+	progress.pending = in_device + (uint32_t)client_waits_for_room;
+	progress.received = netdriver_stats.rx_frames;
+}
 
 void netdriver_received(const uint8_t *frame, uint32_t len)
 {
@@ -33,6 +41,7 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	memcpy(f->data, frame, len);
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
+	update_progress();
 	if (client != EP_NONE)
 		ipc_notify(client);
 }
@@ -41,10 +50,14 @@ void netdriver_transmitted(int ok)
 {
 	if (!ok)
 		netdriver_stats.tx_errors++;
+	if (in_device)
+		in_device--;
+	progress.done++;
 	if (client_waits_for_room && client != EP_NONE) {
 		client_waits_for_room = 0;
 		ipc_notify(client);
 	}
+	update_progress();
 }
 
 static int do_init(message *m)
@@ -84,11 +97,14 @@ static int do_send(message *m)
 	if (r == -EAGAIN) {
 		netdriver_stats.tx_full++;
 		client_waits_for_room = 1;
+		update_progress();
 		return r;
 	}
 	if (r == 0) {
 		netdriver_stats.tx_frames++;
 		netdriver_stats.tx_bytes += len;
+		in_device++;
+		update_progress();
 	}
 	return r;
 }
@@ -177,5 +193,6 @@ int netdriver_main(const struct netdriver_ops *ops, int argc, char **argv)
 	driver.init = init;
 	driver.request = request;
 	driver.interrupt = interrupt;
+	driver_report_progress(&progress);
 	driver_main(&driver, argc, argv);
 }

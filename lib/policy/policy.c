@@ -338,12 +338,42 @@ static void st_binary(struct parser *p, struct policy *pol, struct token *w, int
 	}
 }
 
+static void st_cpu(struct parser *p, struct policy *pol, struct token *w, int n)
+{
+	one_number(p, w, n, 600000, &pol->cpu_ms, "ms of CPU a driver may use without blocking (0: no limit, "
+	           "at most 600000)");
+	if (!p->failed && pol->cpu_ms && pol->cpu_ms < 50)
+		fail(p, w[0].line, "cpu %s ms is too short (at least 50)", w[0].text);
+}
+
+static void st_liveness(struct parser *p, struct policy *pol, struct token *w, int n)
+{
+	one_number(p, w, n, 600000, &pol->liveness_ms, "ms a driver may hold work without doing any "
+	           "(0: not checked, at most 600000)");
+	if (!p->failed && pol->liveness_ms && pol->liveness_ms < 50)
+		fail(p, w[0].line, "liveness %s ms is too short (at least 50)", w[0].text);
+}
+
+static void st_clients(struct parser *p, struct policy *pol, struct token *w, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (strlen(w[i].text) >= POLICY_NAME_MAX || strchr(w[i].text, ':') || strchr(w[i].text, '/'))
+			fail(p, w[i].line, "expected a client's label (at most 15 letters), found '%s'", w[i].text);
+		else if (pol->n_clients == POLICY_MAX_CLIENTS)
+			fail(p, w[i].line, "too many clients (at most 4)%s", "");
+		else
+			strcpy(pol->clients[pol->n_clients++], w[i].text);
+	}
+}
+
 static const struct { const char *word; statement_fn fn; int once; } statements[] = {
 	{ "pci", st_pci, 0 }, { "io", st_io, 0 }, { "memory", st_memory, 0 }, { "irq", st_irq, 0 },
 	{ "ipc", st_ipc, 0 }, { "kernel", st_kernel, 0 }, { "heartbeat", st_heartbeat, 1 },
 	{ "restart", st_restart, 1 }, { "backoff", st_backoff, 1 }, { "public", st_public, 1 },
-	{ "dma", st_dma, 1 },
-	{ "binary", st_binary, 1 },
+	{ "dma", st_dma, 1 }, { "cpu", st_cpu, 1 }, { "liveness", st_liveness, 1 },
+	{ "clients", st_clients, 0 }, { "binary", st_binary, 1 },
 };
 #define NR_STATEMENTS (sizeof statements / sizeof statements[0])
 
@@ -364,7 +394,7 @@ static int statement(struct parser *p, struct policy *pol, uint32_t *seen)
 		;
 	if (i == NR_STATEMENTS) {
 		fail(p, kw.line, "unknown statement '%s' (expected pci, io, memory, irq, ipc, kernel, "
-		     "heartbeat, restart, backoff, public, dma or binary)", kw.text);
+		     "heartbeat, restart, backoff, public, dma, cpu, liveness, clients or binary)", kw.text);
 		return 0;
 	}
 	if (statements[i].once && (*seen & (1u << i))) {
@@ -418,6 +448,8 @@ static void block(struct parser *p, struct policy *pol, uint32_t line)
 
 	memset(pol, 0, sizeof *pol);
 	pol->line = line;
+	pol->cpu_ms = POLICY_CPU_DEFAULT_MS;
+	pol->liveness_ms = POLICY_LIVENESS_DEFAULT_MS;
 	if (name.end || strlen(name.text) >= POLICY_NAME_MAX || strchr("{};", name.text[0]) ||
 	    strchr(name.text, ':') || strchr(name.text, '/')) {
 		fail(p, name.line, "expected a driver name (at most 15 letters) after 'driver'%s", "");

@@ -280,6 +280,10 @@ static int do_info(message *m)
 	info.last_recovery_ms = d->last_recovery_ms;
 	info.next_delay_ms = d->next_delay_ms;
 	strcpy(info.last_detail, d->last_detail);
+	info.cpu_ms = d->pol.cpu_ms;
+	info.liveness_ms = d->pol.liveness_ms;
+	info.reports_progress = d->ep != EP_NONE && d->progress_grant != GRANT_INVALID;
+	info.progress = d->progress;
 	return copy_out(m, &info, sizeof info);
 }
 
@@ -311,6 +315,7 @@ static int do_init_done(message *m)
 	if (!d)
 		return -EPERM;
 	driver_serving(d);
+	liveness_serving(d, m);
 	return 0;
 }
 
@@ -429,6 +434,7 @@ static const handler handlers[] = {
 	[DM_PCI_ACL - DM_UP]   = do_pci_acl,
 	[DM_PCI_GRANT - DM_UP] = do_pci_grant,
 	[DM_PCI_HELD - DM_UP]  = do_pci_held,
+	[DM_RESTART - DM_UP]   = do_restart,
 };
 
 static void collect_deaths(void)

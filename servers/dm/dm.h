@@ -43,6 +43,11 @@ struct driver {
 	uint64_t failed_tsc;               /* cycle counter when the last failure was detected */
 	message up_request;                /* `service up` waits for the first start to succeed */
 	int up_waiting;
+
+	grant_id_t progress_grant;         /* its struct dm_progress (liveness.c), or GRANT_INVALID */
+	struct dm_progress progress;       /* as last read */
+	uint32_t progress_ms;              /* when it last completed work, or had none pending */
+	uint32_t next_check_ms;            /* next CPU and progress check */
 };
 
 extern struct driver drivers[MAX_DRIVERS];
@@ -66,5 +71,10 @@ int  hardware_admit(struct driver *d, char *err, size_t errlen);   /* service up
 int  hardware_check_grant(const struct driver *d, const struct dm_pci_grant *g);
 void hardware_record(struct driver *d, const struct dm_pci_grant *g);
 int  hardware_held(uint32_t index, struct dm_pci_held *out);
+/* liveness.c */
+void liveness_serving(struct driver *d, const message *m);
+void liveness_answer(struct driver *d);
+uint32_t liveness_timer(struct driver *d, uint32_t now);   /* when next due, or 0 */
+int  do_restart(message *m);
 
 #endif

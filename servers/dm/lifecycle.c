@@ -145,6 +145,8 @@ int driver_start(struct driver *d, char *why, size_t why_len)
 	d->state = DRV_STARTING;
 	d->incarnation++;
 	d->pending_cause = CAUSE_NONE;
+	d->progress_grant = GRANT_INVALID;
+	d->next_check_ms = now_ms();
 	if (d->n_failures)
 		d->history[(d->n_failures - 1) % HISTORY].restarted_ms = now_ms();
 	return 0;
@@ -186,6 +188,7 @@ void driver_serving(struct driver *d)
 void driver_heartbeat_answer(struct driver *d)
 {
 	d->last_answer_ms = now_ms();
+	liveness_answer(d);
 }
 
 /* Kill the current incarnation on purpose; its death is then put down to `cause`. */
@@ -325,6 +328,9 @@ uint32_t driver_timers(void)
 			heartbeat(d, now);
 		due = d->state == DRV_RESTARTING ? d->restart_at_ms :
 		      d->state == DRV_RUNNING && d->pol.heartbeat_ms ? d->next_ping_ms : 0;
+		if (due && (!next || (int32_t)(due - now) < (int32_t)(next - now)))
+			next = due;
+		due = liveness_timer(d, now);
 		if (due && (!next || (int32_t)(due - now) < (int32_t)(next - now)))
 			next = due;
 	}

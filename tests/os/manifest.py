@@ -153,6 +153,21 @@ BOOTS = [
         "stop": r"\[test\] summary:",
     },
     {
+        "config": "test-liveness",
+        "proves": "a driver spinning while it answers heartbeats is restarted for its CPU use, and "
+                  "neither it nor a hung driver keeps a user program off the CPU; a program that is "
+                  "not a driver's client cannot have it restarted",
+        "cases": [
+            "spin_driver_started", "cpu_spinner_restarted", "cpu_user_keeps_running",
+            "hang_user_keeps_running", "restart_refused_to_non_client", "restart_unknown_driver",
+        ],
+        "console": [
+            ("cpu_limit_logged", r"dm: spin \(incarnation 1\): ran for \d+ ms without blocking"),
+            ("restart_refusal_logged", r"dm: restart of spin asked by endpoint \d+ refused"),
+        ],
+        "stop": r"\[test\] summary:",
+    },
+    {
         "config": "test-badfs",
         "proves": "a malformed boot file system archive is refused with a message; the rest comes up",
         "console": [
@@ -205,19 +220,22 @@ NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
     "other_unicast_filtered", "guest_to_host_sent", "survives_garbage",
     "traffic_resumes_after_kill", "traffic_resumes_after_crash", "bus_master_only_with_dma",
-    "driver_has_only_its_device",
+    "driver_has_only_its_device", "listed_client_may_restart", "stalled_driver_restarted",
+    "traffic_resumes_after_stall",
 ]
 NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",
-    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash",
+    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash", "resumes_after_stall",
 ]
 for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
                       ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
     BOOTS.append({
         "config": f"test-net-{_nic}",
         "proves": f"raw Ethernet through the {_nic} driver: every size both ways byte-exact, "
-                  "filtering, garbage, traffic resuming after the driver is killed and after it "
-                  "crashes, and the driver holding only its own device",
+                  "filtering, garbage, traffic resuming after the driver is killed, after it "
+                  "crashes and after it silently stops transmitting (restarted by its liveness "
+                  "limit), a restart asked by its listed client, and the driver holding only its "
+                  "own device",
         "nic": _device,
         "cases": NET_CASES,
         "peer_cases": NET_PEER_CASES,

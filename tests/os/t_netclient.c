@@ -15,7 +15,12 @@
  *   5. receive a stream during which the driver is killed, then one during
  *      which it is made to crash: re-attach to each new incarnation;
  *   6. ask the driver (in --test mode) to read PORT1, PORT2 and claim the PCI
- *      device VENDOR:DEVICE: none of them its own, all must be refused.
+ *      device VENDOR:DEVICE: none of them its own, all must be refused;
+ *   7. as the client its policy names, ask the driver manager to restart it;
+ *   8. have the fault injector (t_inject) make the driver's transmit routine
+ *      return at once, so frames are taken and never sent while heartbeats
+ *      are still answered; send a stream: the driver manager must restart
+ *      the stalled driver within its liveness time, and the stream get through.
  * Every frame is acknowledged with the next sequence number expected.
  */
 #include <stdio.h>
@@ -25,6 +30,7 @@
 #include <bulkhead/net.h>
 #include <bulkhead/posix.h>
 #include <bulkhead/netdriver.h>
+#include <bulkhead/testproto.h>
 #include "lib/testlib.h"
 
 #define ETHERTYPE 0x88b5
@@ -32,6 +38,8 @@
 #define WINDOW 8
 #define ALL_SIZES (NET_MAX_FRAME - NET_MIN_FRAME + 1)
 #define STREAM 600
+#define STALL_STREAM 100            /* frames sent while the driver stalls (netpeer.py too) */
+#define STALL_FRAME 200
 #define FAIL_AT 200
 
 enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE };
@@ -377,6 +385,77 @@ static void probe_isolation(uint32_t port1, uint32_t port2, uint16_t vendor, uin
 	        m.net_probe_reply.pci);
 }
 
+/* Wait until the driver runs an incarnation after `old`, then attach to it. */
+static int wait_incarnation(uint32_t old, struct dm_driver_info *info)
+{
+	uint32_t until = sys_uptime_ms() + 10000;
+
+	while (dm_info(label, 0, info) < 0 || info->incarnation <= old || info->state != DRV_RUNNING) {
+		if ((int32_t)(sys_uptime_ms() - until) >= 0)
+			return -ETIMEDOUT;
+		t_sleep(10);
+	}
+	return attach();
+}
+
+/* Step 7: we are the client the driver's test policy names. */
+static void restart_as_client(void)
+{
+	struct dm_driver_info before, after;
+	struct dm_failure f;
+	int r;
+
+	dm_info(label, 0, &before);
+	r = dm_restart(label);
+	if (r == 0)
+		r = wait_incarnation(before.incarnation, &after);
+	if (r == 0)
+		r = dm_history(label, 0, &f);
+	t_check("listed_client_may_restart", r == 0 && f.cause == CAUSE_CLIENT && f.incarnation == before.incarnation,
+	        "restart asked: %d; incarnation %u -> %u, cause %u (%s)", r, before.incarnation,
+	        r == 0 ? after.incarnation : 0, r == 0 ? f.cause : 0, r == 0 ? f.detail : "");
+}
+
+static int inject_no_transmit(void)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = TEST_INJECT;
+	m.test_inject.target = driver;
+	m.test_inject.fault = FAULT_RETURN_ZERO;
+	strcpy(m.test_inject.binary, strcmp(label, "rtl8139") ? "ne2000" : "rtl8139");
+	strcpy(m.test_inject.function, "nic_send");
+	r = ipc_sendrec(find_boot_server("inject"), &m);
+	return r < 0 ? r : m.m_type;
+}
+
+/* Step 8: the driver takes frames and sends none, answering heartbeats all along. */
+static void stall(void)
+{
+	struct dm_driver_info before, after;
+	struct dm_failure f;
+	uint32_t t0 = sys_uptime_ms(), bound;
+	int r, sent;
+
+	dm_info(label, 0, &before);
+	bound = before.liveness_ms + before.heartbeat_ms;
+	r = inject_no_transmit();
+	sent = r == 0 ? send_stream(STALL_STREAM, STALL_FRAME) : -1;
+	dm_info(label, 0, &after);
+	if (r == 0)
+		r = dm_history(label, 0, &f);
+	t_check("stalled_driver_restarted", r == 0 && f.cause == CAUSE_STALLED && f.incarnation == before.incarnation &&
+	        f.failed_ms - t0 <= bound,
+	        "transmit routine made a no-op: %s, declared %u ms after (liveness %u ms; bound liveness + "
+	        "one heartbeat period = %u ms)", r == 0 ? f.detail : "not injected", r == 0 ? f.failed_ms - t0 : 0,
+	        before.liveness_ms, bound);
+	t_check("traffic_resumes_after_stall", sent >= 0 && after.incarnation == before.incarnation + 1,
+	        "%d frames sent across the restart, all acknowledged (%d resent); now incarnation %u",
+	        STALL_STREAM, sent, after.incarnation);
+}
+
 #define BENCH_FRAMES 2000
 
 static void print_stats(void)
@@ -469,6 +548,8 @@ int main(int argc, char **argv)
 	check_bus_master();
 	probe_isolation((uint32_t)strtoul(argv[2], NULL, 16), (uint32_t)strtoul(argv[3], NULL, 16),
 	                (uint16_t)strtoul(argv[4], NULL, 16), (uint16_t)strtoul(argv[5], NULL, 16));
+	restart_as_client();
+	stall();
 	print_stats();
 	t_summary();
 	for (;;)                     /* exiting would count as a failure and restart us */

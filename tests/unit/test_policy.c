@@ -75,6 +75,23 @@ static void test_every_keyword(void **state)
 	assert_int_equal(pol[0].ipc_line[1], 8);
 }
 
+static void test_watch_keywords(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("driver a { }"), 1);              /* the defaults */
+	assert_int_equal(pol[0].cpu_ms, POLICY_CPU_DEFAULT_MS);
+	assert_int_equal(pol[0].liveness_ms, POLICY_LIVENESS_DEFAULT_MS);
+	assert_int_equal(pol[0].n_clients, 0);
+	assert_int_equal(parse("driver a { cpu 0; liveness 0; }"), 1);   /* both off */
+	assert_int_equal(pol[0].cpu_ms, 0);
+	assert_int_equal(pol[0].liveness_ms, 0);
+	assert_int_equal(parse("driver a { cpu 300; liveness 1000; clients inet; clients netclient; }"), 1);
+	assert_int_equal(pol[0].cpu_ms, 300);
+	assert_int_equal(pol[0].liveness_ms, 1000);
+	assert_int_equal(pol[0].n_clients, 2);
+	assert_string_equal(pol[0].clients[1], "netclient");
+}
+
 static void test_minimal_and_several(void **state)
 {
 	(void)state;
@@ -127,6 +144,13 @@ static const struct { const char *text, *message; } bad[] = {
 	{ "driver a { restart -1; }", "expected how many failures" },
 	{ "driver a { public yes; }", "'public' takes no value" },
 	{ "driver a { dma 1; }", "'dma' takes no value" },
+	{ "driver a { cpu 10; }", "cpu 10 ms is too short" },
+	{ "driver a { cpu 1 2; }", "expected ms of CPU" },
+	{ "driver a { cpu 100; cpu 200; }", "'cpu' is given twice" },
+	{ "driver a { liveness 20; }", "liveness 20 ms is too short" },
+	{ "driver a { liveness x; }", "expected ms a driver may hold work" },
+	{ "driver a { clients averyveryverylongname; }", "expected a client's label" },
+	{ "driver a { clients a b c d e; }", "too many clients (at most 4)" },
 	{ "driver a { irq 3 { ; }", "expected ';' to end the statement, found '{'" },
 	{ "driver a { binary /a; } driver a { binary /a; }", "driver 'a' is defined twice" },
 	/* binary: required, one absolute path */
@@ -280,6 +304,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_keyword),
 		cmocka_unit_test(test_minimal_and_several),
+		cmocka_unit_test(test_watch_keywords),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_too_many_blocks),
 		cmocka_unit_test(test_kcall_names),

@@ -1,0 +1,125 @@
+/*
+ * liveness: the driver manager's watch on drivers that are up but not
+ * working (heartbeats, in lifecycle.c, only catch drivers that stop
+ * answering).
+ *
+ * CPU: every LIVENESS_CHECK_MS the kernel is asked how long each driver has
+ * run since it last blocked (struct procinfo run_ms); one that ran longer
+ * than its policy's `cpu` limit is spinning, and is killed and restarted.
+ * (The scheduler already keeps a spinner from starving anyone.)
+ *
+ * Progress: a driver that reports progress (struct dm_progress, granted to
+ * us at DM_INIT_DONE) has it read with every heartbeat answer. One that has
+ * held work (pending > 0) and completed none of it for its policy's
+ * `liveness` time is stalled, and is restarted like a hung one.
+ *
+ * Clients: a service named in a driver's `clients` may ask for the driver to
+ * be restarted (DM_RESTART); the caller must be the endpoint that service
+ * runs as now. Anyone else is refused and the attempt is logged.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/errno.h>
+#include "dm.h"
+
+#define LIVENESS_CHECK_MS 100
+
+/* The new incarnation said it is serving: take its progress grant, if any. */
+void liveness_serving(struct driver *d, const message *m)
+{
+	d->progress_grant = m->dm_req.len == sizeof(struct dm_progress) ? m->dm_req.grant : GRANT_INVALID;
+	memset(&d->progress, 0, sizeof d->progress);
+	d->progress_ms = d->next_check_ms = now_ms();
+}
+
+/* A heartbeat answer: read what it has done since the last one. */
+void liveness_answer(struct driver *d)
+{
+	struct dm_progress p;
+	if (d->progress_grant == GRANT_INVALID ||
+	    sys_safecopy(d->ep, d->progress_grant, 0, &p, sizeof p, SAFECOPY_FROM) < 0)
+		return;
+	if (p.done != d->progress.done || p.pending == 0)
+		d->progress_ms = now_ms();
+	d->progress = p;
+}
+
+static void check_cpu(struct driver *d)
+{
+	struct procinfo info;
+	char detail[DM_DETAIL_MAX];
+
+	if (!d->pol.cpu_ms || sys_procinfo(-1, d->ep, &info) < 0 || info.run_ms < d->pol.cpu_ms)
+		return;
+	snprintf(detail, sizeof detail, "ran for %u ms without blocking", info.run_ms);
+	printf("dm: %s (incarnation %u): %s (its limit is %u ms); restarting it\n", d->label,
+	       d->incarnation, detail, d->pol.cpu_ms);
+	driver_kill(d, CAUSE_CPU, detail);
+}
+
+static void check_progress(struct driver *d, uint32_t now)
+{
+	char detail[DM_DETAIL_MAX];
+
+	if (!d->pol.liveness_ms || d->state != DRV_RUNNING || d->progress_grant == GRANT_INVALID ||
+	    d->progress.pending == 0 || now - d->progress_ms < d->pol.liveness_ms)
+		return;
+	snprintf(detail, sizeof detail, "stalled: %u pending, none done for %u ms",
+	         d->progress.pending, now - d->progress_ms);
+	printf("dm: %s (incarnation %u) %s; restarting it\n", d->label, d->incarnation, detail);
+	driver_kill(d, CAUSE_STALLED, detail);
+}
+
+/* Check d if it is due; when d next wants a check (0: never). */
+uint32_t liveness_timer(struct driver *d, uint32_t now)
+{
+	if ((d->state != DRV_RUNNING && d->state != DRV_STARTING) || d->ep == EP_NONE || d->pending_cause)
+		return 0;
+	if (!d->pol.cpu_ms && !d->pol.liveness_ms)
+		return 0;
+	if ((int32_t)(now - d->next_check_ms) >= 0) {
+		d->next_check_ms = now + LIVENESS_CHECK_MS;
+		check_cpu(d);
+		if (!d->pending_cause)
+			check_progress(d, now);
+	}
+	return d->pending_cause ? 0 : d->next_check_ms;
+}
+
+/* The label among d's clients that `who` runs as now, or NULL. */
+static const char *client_label(const struct driver *d, endpoint_t who)
+{
+	const struct driver *c;
+	uint32_t i;
+
+	for (i = 0; i < d->pol.n_clients; i++) {
+		c = driver_by_label(d->pol.clients[i]);
+		if ((c && c->ep == who) || find_boot_server(d->pol.clients[i]) == who)
+			return d->pol.clients[i];
+	}
+	return NULL;
+}
+
+int do_restart(message *m)
+{
+	struct driver *d = driver_by_label(m->dm_req.label);
+	char detail[DM_DETAIL_MAX];
+	const char *client;
+
+	if (!d)
+		return -ENOENT;
+	client = client_label(d, m->m_source);
+	if (!client) {
+		printf("dm: restart of %s asked by endpoint %d refused: not a client its policy names\n",
+		       d->label, (int)m->m_source);
+		return -EPERM;
+	}
+	if (d->ep == EP_NONE || d->state == DRV_DOWN)
+		return -ESRCH;
+	if (d->pending_cause)
+		return 0;                    /* already on its way out */
+	snprintf(detail, sizeof detail, "restart asked by its client %s", client);
+	printf("dm: %s (incarnation %u): %s\n", d->label, d->incarnation, detail);
+	driver_kill(d, CAUSE_CLIENT, detail);
+	return 0;
+}
