@@ -127,7 +127,7 @@ int vm_map(struct vmspace *vm, vir_bytes va, phys_bytes pa, uint32_t flags)
 		return -ENOMEM;
 	if (*pte & PTE_P)
 		return -EEXIST;
-	*pte = FRAME(pa) | (flags & 0xfff) | PTE_P | PTE_U;
+	*pte = FRAME(pa) | (flags & 0xfff) | PTE_P | (flags & PTE_KERNEL ? 0 : PTE_U);
 	if (!(flags & PTE_DEVICE))
 		vm->pages++;
 	return 0;
@@ -304,7 +304,7 @@ int vm_copy_load(const struct vmspace *dst, vir_bytes dva,
 	return copy_between(dst, dva, src, sva, len, PTE_P | PTE_U);
 }
 
-/* Give child a copy of every page parent owns (device memory is not copied). */
+/* Give child a copy of every page parent owns (device memory and DMA guards are not copied). */
 int vm_fork(struct vmspace *child, const struct vmspace *parent)
 {
 	const uint32_t *pd = (const uint32_t *)parent->pd;
@@ -318,7 +318,7 @@ int vm_fork(struct vmspace *child, const struct vmspace *parent)
 			continue;
 		for (j = 0; j < 1024; j++) {
 			pte = pt[j];
-			if (!(pte & PTE_P) || (pte & PTE_DEVICE))
+			if (!(pte & PTE_P) || (pte & (PTE_DEVICE | PTE_KERNEL)))
 				continue;
 			pa = pmem_alloc();
 			if (!pa)

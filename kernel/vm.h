@@ -9,7 +9,9 @@
  * never a kernel page fault.
  *
  * Pages mapped with PTE_DEVICE (device memory) are not owned: they are never
- * freed, never copied by the kernel.
+ * freed, never copied by the kernel. Pages mapped with PTE_KERNEL are owned
+ * (freed with the address space) but supervisor-only: the process cannot
+ * reach them, the kernel never copies through them, fork leaves them out.
  */
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
@@ -25,6 +27,7 @@
 #define PTE_PS     0x080
 #define PTE_G      0x100
 #define PTE_DEVICE 0x200   /* available bit: device memory, not owned */
+#define PTE_KERNEL 0x400   /* available bit: owned, but not the process's to touch (a DMA guard) */
 
 struct vmspace {
 	phys_bytes pd;          /* page directory */

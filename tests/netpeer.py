@@ -13,6 +13,9 @@ peer. The peer follows the same script as the guest's test client
   5. stream 600 frames twice while the client kills, then crashes, its driver;
      measure how long frames stop flowing.
 
+The wire test (run_wire, boots test-wire-*) instead sends a long seeded
+stream of hostile bursts, each followed by a probe the client must answer.
+
 Frames: Ethernet header, EtherType 0x88B5, then magic, kind, flags, seq,
 size (big-endian), then a pattern that depends on seq, size and position.
 Every frame received in order is acknowledged with the next seq expected.
@@ -32,6 +35,22 @@ FOREIGN_MAC = bytes.fromhex("020000000099")
 BROADCAST = b"\xff" * 6
 MIN_FRAME, MAX_FRAME = 60, 1514
 ALL_SIZES = MAX_FRAME - MIN_FRAME + 1
+MULTICAST = bytes.fromhex("01005e000001")
+
+# The wire test. One UDP datagram carries at most 65,507 bytes: the largest
+# frame QEMU's socket netdev can hand the NIC from this peer.
+WIRE_MAX_DATAGRAM = 65507
+BOUNDARY_LENGTHS = (list(range(1, 65)) + list(range(1510, 1525)) +
+                    [1600, 2047, 2048, 2049, 4095, 4096, 4097] +
+                    [n + d for n in (8192, 16384, 32768) for d in (-9, -8, -4, -1, 0, 1, 4, 8)] +
+                    [WIRE_MAX_DATAGRAM - 1, WIRE_MAX_DATAGRAM])
+BIG_LENGTHS = (8193, 8200, 9000, 12000, 16385, 20000, 32769, 40000, WIRE_MAX_DATAGRAM)
+ABSURD_ETHERTYPES = (0x0000, 0x0001, 0x05DC, 0x05DD, 0x0600, 0x0800, 0x0806, 0x8100, 0x88A8,
+                     0x86DD, 0x88B5, 0xFFFF)
+WIRE_BURSTS = 300
+WIRE_SEED = int(os.environ.get("BULKHEAD_WIRE_SEED", "8017"))
+WIRE_PROBE_RESEND_S = 0.2
+WIRE_PROBE_DEADLINE_S = 5.0
 WINDOW = 8
 STREAM = 600
 STALL_STREAM = 100      # frames the guest sends while its driver stops transmitting
@@ -256,6 +275,91 @@ class Peer:
         self.end(STREAM)
         out["recovery_s"] = longest
         return out
+
+    # --- the wire test: hostile bursts, each followed by a probe ----------------------
+
+    def hostile(self, rnd, size, dst=None):
+        """A frame of `size` bytes (1..WIRE_MAX_DATAGRAM) for the guest (or dst):
+        random bytes after an address, an absurd EtherType when there is room."""
+        head = (dst or self.guest_mac) + PEER_MAC + struct.pack(">H", rnd.choice(ABSURD_ETHERTYPES))
+        body = rnd.getrandbits(8 * size).to_bytes(size, "little")
+        return (head + body)[:size]
+
+    def burst(self, rnd, lengths):
+        """One burst: boundary lengths first (the first one arrives at an empty
+        receive ring), then a mix of storms, runts, oversize and random frames."""
+        frames = [self.hostile(rnd, n) for n in lengths]
+        kind = rnd.randrange(7)
+        if kind == 0:                                    # broadcast storm
+            frames += [self.hostile(rnd, rnd.randrange(14, MAX_FRAME + 1), BROADCAST) for _ in range(40)]
+        elif kind == 1:                                  # multicast storm
+            frames += [self.hostile(rnd, rnd.randrange(14, MAX_FRAME + 1), MULTICAST) for _ in range(40)]
+        elif kind == 2:                                  # back-to-back oversize
+            frames += [self.hostile(rnd, rnd.choice(BIG_LENGTHS)) for _ in range(8)]
+        elif kind == 3:                                  # runts
+            frames += [self.hostile(rnd, rnd.randrange(1, 60)) for _ in range(30)]
+        elif kind == 4:                                  # back-to-back full-size
+            frames += [self.hostile(rnd, MAX_FRAME) for _ in range(30)]
+        elif kind == 5:                                  # back-to-back, a little oversize
+            frames += [self.hostile(rnd, rnd.randrange(MAX_FRAME + 1, 6000)) for _ in range(20)]
+        else:                                            # anything, to anyone
+            frames += [self.hostile(rnd, rnd.randrange(1, 20000), rnd.choice((None, BROADCAST, MULTICAST)))
+                       for _ in range(10)]
+        for f in frames:
+            self.send_raw(f)
+        return len(frames)
+
+    def probe(self, seq, deadline_s):
+        """Send probe seq until the guest acknowledges it (seq + 1); (answered, tries, seconds)."""
+        t0 = time.monotonic()
+        tries = 0
+        while time.monotonic() - t0 < deadline_s:
+            self.send(K_PROBE, seq)
+            tries += 1
+            got = self.recv(WIRE_PROBE_RESEND_S)
+            while got and not (got[0] == K_ACK and got[1] == seq + 1):
+                if got[0] == K_HELLO:                  # our hello answer was lost: again
+                    self.send(K_HELLO_ACK)
+                got = self.recv(WIRE_PROBE_RESEND_S)
+            if got:
+                return True, tries, time.monotonic() - t0
+        return False, tries, time.monotonic() - t0
+
+    def run_wire(self, hello_timeout=120, bursts=None, seed=None):
+        """The wire test: `bursts` hostile bursts, every boundary length among
+        them, each followed by a probe that must be answered. Fills self.results."""
+        bursts = bursts or WIRE_BURSTS
+        seed = WIRE_SEED if seed is None else seed
+        if not self.hello(hello_timeout):
+            self.result("hello_from_guest", False, "no hello from the guest's test client")
+            return
+        self.result("hello_from_guest", True, f"guest MAC {self.guest_mac.hex(':')}")
+        if not self.probe(bursts + 1, WIRE_PROBE_DEADLINE_S)[0]:     # the client is listening
+            self.result("wire_every_probe_answered", False, "the first probe, before any burst, was not answered")
+            return
+        rnd = random.Random(seed)
+        lengths = list(BOUNDARY_LENGTHS)
+        per_burst = -(-len(lengths) // bursts)
+        sent = answered = retried = 0
+        slowest = 0.0
+        t0 = time.monotonic()
+        for i in range(bursts):
+            mine, lengths = lengths[:per_burst], lengths[per_burst:]
+            if not mine or rnd.random() < 0.5:                 # the first frame after an answered
+                mine = [rnd.choice(BIG_LENGTHS)] + mine        # probe finds the ring empty
+            sent += self.burst(rnd, mine)
+            ok, tries, took = self.probe(i, WIRE_PROBE_DEADLINE_S)
+            if not ok:
+                break
+            answered += 1
+            retried += tries > 1
+            slowest = max(slowest, took)
+        self.end(bursts)
+        self.result("wire_every_probe_answered", answered == bursts,
+                    f"{answered} of {bursts} probes answered after {sent} hostile frames "
+                    f"(seed {seed}, {time.monotonic() - t0:.1f} s; {retried} needed resending, "
+                    f"slowest {slowest:.2f} s; a probe unanswered for {WIRE_PROBE_DEADLINE_S} s "
+                    f"means the driver went deaf)")
 
     def run_script(self, hello_timeout=120):
         """The whole test script; fills self.results."""

@@ -67,11 +67,12 @@ def run_session(machine, steps):
 def boot(spec):
     """Boot one configuration; return (console text, exit code, timed out, session results).
     A spec with "nic" gets that NIC wired to a host peer (tests/netpeer.py) whose
-    own checks join the session results."""
+    own checks join the session results; "peer_script": "wire" runs its wire test."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     peer = netpeer.Peer() if spec.get("nic") else None
     machine = Machine(spec["config"], (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", []))
-    worker = threading.Thread(target=peer.run_script, daemon=True) if peer else None
+    script = peer and (peer.run_wire if spec.get("peer_script") == "wire" else peer.run_script)
+    worker = threading.Thread(target=script, daemon=True) if peer else None
     session, code = {}, None
     if worker:
         worker.start()

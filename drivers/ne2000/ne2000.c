@@ -8,10 +8,24 @@
  * "remote DMA" (programmed I/O, in words, a DEVIO vector at a time).
  * Card memory: a transmit buffer at page 0x40, the receive ring at pages
  * 0x46-0x7f; each received frame starts on a page with a 4-byte header
- * (status, next page, length). Frames with errors or of a bad length are
- * skipped and counted. A ring overflow is recovered with the datasheet's
- * procedure (stop, loopback, drain, restart); a header that makes no sense
- * (a next page outside the ring) resets the card.
+ * (status, next page, count). Everything read from the card is checked
+ * before it is used, because a frame longer than the free part of the ring
+ * overwrites frames not yet read (the chip checks only for one full-size
+ * frame of room) and a frame longer than the ring leaves the chip's own
+ * pointers wrong: the receive status must say OK, the count must be a
+ * frame's, the next page must be where the count says the frame ends, and
+ * the frame must end at or before the chip's current page; the current and
+ * boundary pages must lie in the ring; a remote DMA must complete. Anything
+ * else resets the card (what was being sent is reported lost). Frames of a
+ * length we do not deliver are skipped and counted. A ring overflow is
+ * recovered with the datasheet's procedure (stop, loopback, drain,
+ * restart). The card is also serviced every NET_POLL_MS without an
+ * interrupt: on ISA the line is edge-triggered, and a line left asserted
+ * raises no new edge.
+ *
+ * Before using a card the driver checks that it is there: the command
+ * register must read back what was written and the address PROM must carry
+ * the NE2000 signature; otherwise it refuses to start, saying why.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +79,15 @@
 #define TX_PAGE    0x40
 #define RX_START   0x46
 #define RX_STOP    0x80
+#define RX_PAGES   (RX_STOP - RX_START)
 #define RSR_OK     0x01
+#define RX_HEADER  4
+#define RX_CRC     4
+#define RX_COUNT_MIN (NET_MIN_FRAME + RX_CRC)   /* the chip pads short frames */
+#define PROM_BYTES 32
+#define PROM_SIG_AT 28                          /* 0x57 0x57 ('W'), each byte doubled in word mode */
+#define PROM_SIG   0x57
+#define RESET_REPORTS 3                         /* card resets reported on the console */
 
 static uint32_t io, irq;
 static int tx_busy;
@@ -92,11 +114,12 @@ static void remote_setup(uint32_t addr, uint32_t len, uint32_t dir)
 	out8(CMD, dir | CMD_START);
 }
 
-/* Copy len bytes of card memory at addr into buf, in words. */
-static void remote_read(uint32_t addr, uint8_t *buf, uint32_t len)
+/* Copy len bytes of card memory at addr into buf, in words; 0, or -EIO if the DMA did not complete. */
+static int remote_read(uint32_t addr, uint8_t *buf, uint32_t len)
 {
 	struct devio_req v[VDEVIO_MAX];
 	uint32_t words = (len + 1) / 2, done, n, i;
+	int r;
 
 	remote_setup(addr, words * 2, CMD_READ);
 	for (done = 0; done < words; done += n) {
@@ -111,8 +134,9 @@ static void remote_read(uint32_t addr, uint8_t *buf, uint32_t len)
 				buf[at + 1] = (uint8_t)(v[i].value >> 8);
 		}
 	}
-	wait_isr(ISR_RDC);
+	r = wait_isr(ISR_RDC);
 	out8(ISR, ISR_RDC);
+	return r;
 }
 
 static void remote_write(uint32_t addr, const uint8_t *buf, uint32_t len)
@@ -134,12 +158,15 @@ static void remote_write(uint32_t addr, const uint8_t *buf, uint32_t len)
 	out8(ISR, ISR_RDC);
 }
 
-/* Reset the card and start it; the MAC comes from its address PROM. */
+/* Reset the card and start it; the MAC comes from its address PROM. -ENODEV: no card. */
 static int start_card(uint8_t mac[6])
 {
-	uint8_t prom[32];
+	uint8_t prom[PROM_BYTES];
 	int i;
 
+	out8(CMD, CMD_STOP | CMD_NODMA);
+	if (in8(CMD) != (CMD_STOP | CMD_NODMA))
+		return -ENODEV;                 /* nothing answers at these ports */
 	out8(RESET, in8(RESET));
 	if (wait_isr(ISR_RESET) < 0)
 		return -EIO;
@@ -155,7 +182,10 @@ static int start_card(uint8_t mac[6])
 	out8(BNRY, RX_START);
 	out8(IMR, 0);
 	out8(ISR, 0xff);
-	remote_read(0, prom, sizeof prom);
+	if (remote_read(0, prom, sizeof prom) < 0)
+		return -EIO;
+	if (prom[PROM_SIG_AT] != PROM_SIG || prom[PROM_SIG_AT + 2] != PROM_SIG)
+		return -ENODEV;                 /* something, but not an NE2000 */
 	for (i = 0; i < 6; i++)
 		mac[i] = prom[2 * i];           /* each PROM byte is doubled in word mode */
 	out8(CMD, CMD_STOP | CMD_NODMA | CMD_PAGE1);
@@ -197,50 +227,89 @@ static uint32_t current_page(void)
 }
 
 /* Read a frame that may wrap from the end of the ring to its start. */
-static void read_frame(uint32_t addr, uint8_t *buf, uint32_t len)
+static int read_frame(uint32_t addr, uint8_t *buf, uint32_t len)
 {
 	uint32_t first = RX_STOP * 256 - addr;
 
-	if (len <= first) {
-		remote_read(addr, buf, len);
-		return;
-	}
-	remote_read(addr, buf, first);
-	remote_read(RX_START * 256, buf + first, len - first);
+	if (len <= first)
+		return remote_read(addr, buf, len);
+	if (remote_read(addr, buf, first) < 0)
+		return -EIO;
+	return remote_read(RX_START * 256, buf + first, len - first);
+}
+
+static int in_ring(uint32_t page) { return page >= RX_START && page < RX_STOP; }
+
+/* Pages from `from` forward to `to`, around the ring. */
+static uint32_t ahead(uint32_t from, uint32_t to) { return (to + RX_PAGES - from) % RX_PAGES; }
+
+/* The card made no sense: reset it; what was being sent is lost. */
+static void reset_card(const char *why, const uint8_t h[RX_HEADER], uint32_t page)
+{
+	uint8_t mac[6];
+	int lost = tx_busy;
+
+	netdriver_stats.rx_errors++;
+	if (++netdriver_stats.rx_resets <= RESET_REPORTS)
+		printf("ne2000: %s (header %02x %02x %02x %02x at page %x); resetting the card%s\n", why,
+		       h[0], h[1], h[2], h[3], page,
+		       netdriver_stats.rx_resets == RESET_REPORTS ? " (further resets only counted)" : "");
+	start_card(mac);
+	if (lost)
+		netdriver_transmitted(0);
+}
+
+/* Why the header of the frame at page is nonsense, or NULL; curr: the chip's current page. */
+static const char *header_fault(const uint8_t h[RX_HEADER], uint32_t page, uint32_t curr)
+{
+	uint32_t next = h[1], count = h[2] | (uint32_t)h[3] << 8;
+	uint32_t pages = (count + RX_HEADER + 255) / 256;
+
+	if (!(h[0] & RSR_OK))
+		return "receive status not OK";
+	if (count < RX_COUNT_MIN || pages >= RX_PAGES)
+		return "impossible length";
+	if (!in_ring(next) || ahead(page, next) != pages)
+		return "next page not where the frame ends";
+	if (ahead(page, next) > ahead(page, curr))
+		return "frame runs past the current page";
+	return NULL;
 }
 
 static void receive(void)
 {
 	static uint8_t frame[NET_MAX_FRAME + 1];
-	uint8_t header[4];
-	uint32_t page, next, len, n;
-	uint8_t mac[6];
+	uint8_t header[RX_HEADER] = { 0 };
+	uint32_t page, curr, len, n;
+	const char *fault;
 
 	for (n = 0; n < 64; n++) {
 		page = in8(BNRY) + 1;
 		if (page >= RX_STOP)
 			page = RX_START;
-		if (page == current_page())
-			return;
-		remote_read(page * 256, header, 4);
-		next = header[1];
-		len = (header[2] | (uint32_t)header[3] << 8) - 4;
-		if (next < RX_START || next >= RX_STOP || len > (RX_STOP - RX_START) * 256) {
-			netdriver_stats.rx_errors++;
-			printf("ne2000: bad receive header %02x %02x %02x %02x at page %x; resetting the card\n",
-			       header[0], header[1], header[2], header[3], page);
-			start_card(mac);
+		curr = current_page();
+		if (!in_ring(curr) || !in_ring(page)) {
+			reset_card("current or boundary page outside the ring", header, curr);
 			return;
 		}
-		if (!(header[0] & RSR_OK)) {
-			netdriver_stats.rx_errors++;
-		} else if (len < 14 || len > NET_MAX_FRAME) {
+		if (page == curr)
+			return;
+		fault = remote_read(page * 256, header, RX_HEADER) < 0 ? "remote DMA stuck" :
+		        header_fault(header, page, curr);
+		if (fault) {
+			reset_card(fault, header, page);
+			return;
+		}
+		len = (header[2] | (uint32_t)header[3] << 8) - RX_CRC;
+		if (len < 14 || len > NET_MAX_FRAME) {
 			netdriver_stats.rx_bad_length++;            /* runt or oversize: skipped */
+		} else if (read_frame(page * 256 + RX_HEADER, frame, len) < 0) {
+			reset_card("remote DMA stuck", header, page);
+			return;
 		} else {
-			read_frame(page * 256 + 4, frame, len);
 			netdriver_received(frame, len);
 		}
-		out8(BNRY, next == RX_START ? RX_STOP - 1 : next - 1);
+		out8(BNRY, header[1] == RX_START ? RX_STOP - 1 : header[1] - 1u);
 	}
 }
 
@@ -267,12 +336,11 @@ static void recover_overflow(void)
 		out8(CMD, CMD_START | CMD_NODMA | CMD_TX);
 }
 
-static void interrupt(uint32_t irqs)
+static void service(void)
 {
 	uint32_t isr;
 	int rounds;
 
-	(void)irqs;
 	for (rounds = 0; rounds < 16 && (isr = in8(ISR) & 0x3f); rounds++) {
 		if (isr & ISR_OVW) {
 			recover_overflow();
@@ -293,7 +361,20 @@ static void interrupt(uint32_t irqs)
 			in8(0x0f);
 		}
 	}
+}
+
+static void interrupt(uint32_t irqs)
+{
+	(void)irqs;
+	service();
 	sys_irqctl(IRQ_ENABLE, irq);
+}
+
+/* Every NET_POLL_MS: whatever the card holds or says, interrupt or not. */
+static void poll(void)
+{
+	service();
+	receive();
 }
 
 /* "isa BASE IRQ" from the arguments, or the device from the PCI bus server. */
@@ -308,10 +389,8 @@ static int find_card(int argc, char **argv)
 		return 0;
 	}
 	r = pci_claim(0, NE_VENDOR, NE_DEVICE, &dev);
-	if (r < 0) {
-		printf("ne2000: no NE2000 for us on PCI (%d)\n", r);
-		return r;
-	}
+	if (r < 0)
+		driver_panic("no RTL8029 (NE2000 on PCI) for us on the PCI bus (%d)", r);
 	irq = dev.irq;
 	return pci_io_bar(&dev, &io);
 }
@@ -322,6 +401,8 @@ static int init(int argc, char **argv, uint8_t mac[6])
 
 	if (r == 0)
 		r = start_card(mac);
+	if (r == -ENODEV)
+		driver_panic("no NE2000 card at ports %x (nothing answers like a DP8390 with an NE2000 PROM)", io);
 	if (r == 0)
 		r = sys_irqctl(IRQ_SETPOLICY, irq);
 	if (r < 0)
@@ -336,6 +417,7 @@ static const struct netdriver_ops ops = {
 	.init = init,
 	.send = nic_send,
 	.interrupt = interrupt,
+	.poll = poll,
 };
 
 int main(int argc, char **argv)

@@ -4,12 +4,22 @@
  * it reaches the chip only through DEVIO, its IRQ hook and DMA buffers.
  *
  * Receive: one DMA ring of 8 KiB. With the WRAP bit the chip writes a frame
- * that runs past the end on into spare room after it (as much again, for
- * oversize frames), so every frame is contiguous. Each frame has a 4-byte
- * header (status, length with CRC) and starts 4-byte aligned; CAPR is kept
- * 16 bytes behind the read offset. Frames with errors or of a bad length are
- * skipped and counted. A header that makes no sense (a length the ring could
- * not hold) means the ring is out of step: the chip is reset and restarted.
+ * that runs past the end on into room after it, so every frame is
+ * contiguous. How much room: the datasheet says a frame's worth (1.5 KiB),
+ * but the chip does not bound a frame's length by the ring. QEMU's RTL8139
+ * writes any frame it is handed, up to the 68 KiB its network layer carries,
+ * linearly from where the last one ended whenever the ring is empty (it
+ * checks free space only when the ring holds something). So the buffer is
+ * the ring plus the largest frame the device can be handed (RX_OVERRUN):
+ * whatever arrives from the wire, the chip writes only into our buffer.
+ *
+ * Each frame has a 4-byte header (status, length with CRC) and starts 4-byte
+ * aligned; CAPR is kept 16 bytes behind the read offset. A frame with a good
+ * header but a length we do not deliver (runt, oversize) is skipped and
+ * counted. A header that makes no sense (status not OK, error bits, a length
+ * the ring could not hold) means the ring is out of step, or was written
+ * with a frame longer than the ring: the chip is reset and restarted (what
+ * was being sent is reported lost, so a client waiting for room hears of it).
  * Transmit: four descriptors used in turn, each with its own DMA buffer.
  * The chip is reset at start, so a restart after a crash in the middle of
  * a DMA begins from a known state.
@@ -57,9 +67,16 @@
 #define TSD_TUN  0x4000
 #define TSD_TABT 0x40000000u
 #define RX_OK    0x0001
+#define RX_BAD   0x003e       /* bad symbol, runt, too long, CRC, alignment */
 
-#define RING      8192
-#define RX_BYTES  (2 * RING + 16)
+#define RING         8192
+#define RX_HEADER    4
+#define RX_CRC       4
+#define RX_FRAME_MAX (4096 + 65536)   /* the largest frame QEMU's network layer hands a NIC */
+#define RX_OVERRUN   (RX_HEADER + RX_FRAME_MAX + RX_CRC + 16)   /* written past the ring's end, at most */
+#define RX_BYTES     (RING + RX_OVERRUN)
+#define RX_LEN_MIN   (NET_MIN_FRAME + RX_CRC)   /* the chip pads short frames */
+#define RESET_REPORTS 3                          /* receiver resets reported on the console */
 #define TX_DESCS  4
 #define TX_BYTES  2048
 
@@ -127,6 +144,25 @@ static void reap_transmissions(void)
 	}
 }
 
+/* The ring made no sense: reset the chip; what was in flight is lost. */
+static void reset_chip(uint32_t header)
+{
+	uint32_t lost = tx_in_flight;
+
+	netdriver_stats.rx_errors++;
+	if (++netdriver_stats.rx_resets <= RESET_REPORTS)
+		printf("rtl8139: bad receive header %x at %u; resetting the chip%s\n", header, rx_at,
+		       netdriver_stats.rx_resets == RESET_REPORTS ? " (further resets only counted)" : "");
+	start_chip();
+	while (lost--)
+		netdriver_transmitted(0);
+}
+
+static int header_sane(uint32_t status, uint32_t len)
+{
+	return (status & RX_OK) && !(status & RX_BAD) && len >= RX_LEN_MIN && len <= RING;
+}
+
 static void receive(void)
 {
 	uint32_t header, status, len, n;
@@ -135,29 +171,23 @@ static void receive(void)
 		header = *(volatile uint32_t *)(rx + rx_at);
 		status = header & 0xffff;
 		len = header >> 16;                        /* the frame and its CRC */
-		if (len < 4 || len > RING) {
-			netdriver_stats.rx_errors++;
-			printf("rtl8139: bad receive header %x at %u; resetting the chip\n", header, rx_at);
-			start_chip();
+		if (!header_sane(status, len)) {
+			reset_chip(header);
 			return;
 		}
-		if (!(status & RX_OK))
-			netdriver_stats.rx_errors++;
-		else
-			netdriver_received(rx + rx_at + 4, len - 4);   /* it counts bad lengths */
-		rx_at = (rx_at + 4 + len + 3) & ~3u;
+		netdriver_received(rx + rx_at + RX_HEADER, len - RX_CRC);   /* it counts bad lengths */
+		rx_at = (rx_at + RX_HEADER + len + 3) & ~3u;
 		if (rx_at >= RING)
 			rx_at -= RING;
 		out16(CAPR, (uint16_t)(rx_at - 16));
 	}
 }
 
-static void interrupt(uint32_t irqs)
+static void service(void)
 {
 	uint32_t isr;
 	int rounds;
 
-	(void)irqs;
 	for (rounds = 0; rounds < 16 && (isr = in16(ISR) & INT_WANTED); rounds++) {
 		out16(ISR, isr);                           /* acknowledge what we are about to handle */
 		if (isr & (INT_RX_OVW | INT_FIFO_OVW))
@@ -170,7 +200,21 @@ static void interrupt(uint32_t irqs)
 			reap_transmissions();
 	}
 	in32(MPC);
+}
+
+static void interrupt(uint32_t irqs)
+{
+	(void)irqs;
+	service();
 	sys_irqctl(IRQ_ENABLE, irq);
+}
+
+/* Every NET_POLL_MS: frames the chip holds without an interrupt saying so. */
+static void poll(void)
+{
+	service();
+	if (!(in8(CR) & CR_EMPTY))
+		receive();
 }
 
 static int link_up(void)
@@ -205,10 +249,8 @@ static int init(int argc, char **argv, uint8_t mac[6])
 
 	(void)argc; (void)argv;
 	r = pci_claim(0, RTL_VENDOR, RTL_DEVICE, &dev);
-	if (r < 0) {
-		printf("rtl8139: no RTL8139 for us (%d)\n", r);
-		return r;
-	}
+	if (r < 0)
+		driver_panic("no RTL8139 for us on the PCI bus (%d)", r);
 	r = pci_io_bar(&dev, &io);
 	if (r < 0)
 		return r;
@@ -222,8 +264,9 @@ static int init(int argc, char **argv, uint8_t mac[6])
 		return r;
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)in8(IDR0 + (uint32_t)i);
-	printf("rtl8139: %02x:%02x.%u at ports %x, IRQ %u, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
-	       dev.bus, dev.dev, dev.func, io, irq, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	printf("rtl8139: %02x:%02x.%u at ports %x, IRQ %u, MAC %02x:%02x:%02x:%02x:%02x:%02x, "
+	       "receive buffer at physical %x-%x\n", dev.bus, dev.dev, dev.func, io, irq,
+	       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], rx_phys, rx_phys + RX_BYTES - 1);
 	return 0;
 }
 
@@ -233,6 +276,7 @@ static const struct netdriver_ops ops = {
 	.send = nic_send,
 	.interrupt = interrupt,
 	.link_up = link_up,
+	.poll = poll,
 };
 
 int main(int argc, char **argv)

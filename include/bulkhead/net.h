@@ -62,6 +62,7 @@ struct net_stats {
 	uint32_t rx_dropped;           /* received, but the client's queue was full */
 	uint32_t rx_bad_length;        /* runts and oversize frames thrown away */
 	uint32_t tx_errors, tx_full, interrupts;
+	uint32_t rx_resets;            /* the receiver was reset: the device's ring made no sense */
 };
 
 MSG_PAYLOAD(net_req);

@@ -4,7 +4,9 @@
  * queue of received frames for the client, and counts. A NIC driver fills in
  * struct netdriver_ops and calls netdriver_main(); from its interrupt hook it
  * hands over each good frame with netdriver_received() and reports finished
- * transmissions with netdriver_transmitted().
+ * transmissions with netdriver_transmitted(). A NIC driver that gives a
+ * poll op has it called every NET_POLL_MS too, so that a device state that
+ * raises no interrupt (a line left asserted, an edge lost) cannot deafen it.
  */
 #ifndef BULKHEAD_NETDRIVER_H
 #define BULKHEAD_NETDRIVER_H
@@ -19,7 +21,10 @@ struct netdriver_ops {
 	int  (*send)(const uint8_t *frame, uint32_t len);       /* 0, or -EAGAIN: ring full */
 	void (*interrupt)(uint32_t irqs);
 	int  (*link_up)(void);
+	void (*poll)(void);             /* every NET_POLL_MS: service the device as if it had interrupted */
 };
+
+#define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */
 
 extern struct net_stats netdriver_stats;
 

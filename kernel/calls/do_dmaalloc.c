@@ -2,7 +2,16 @@
  * KC_DMAALLOC: physically contiguous, page-aligned, zeroed memory mapped
  * into the caller, with its physical address for the device. It is the
  * caller's own memory: freed when it ends. A process may hold at most
- * DMA_LIMIT bytes of it.
+ * DMA_LIMIT_PAGES pages of it, guards included.
+ *
+ * Guard: a device told to write into the buffer may write past its end
+ * (a NIC handed an oversize frame, a driver that sized its buffer for
+ * well-formed traffic). So each buffer is followed, physically, by
+ * DMA_GUARD_PAGES zeroed pages that belong to the same process but are
+ * mapped supervisor-only (the process cannot touch them, the kernel never
+ * copies through them): an overrun of up to DMA_GUARD_BYTES lands there,
+ * not in someone else's page. The guard is freed with the buffer, when the
+ * process ends; fork does not copy it.
  */
 #include <bulkhead/errno.h>
 #include "../system.h"
@@ -10,34 +19,48 @@
 #include "../string.h"
 
 #define DMA_LIMIT_PAGES 2048      /* 8 MiB per process */
+#define DMA_GUARD_PAGES 16        /* DMA_GUARD_BYTES = 64 KiB after each buffer */
+
+/* Map pages [0, pages) for the caller, the guard after them for the kernel only. */
+static int map_buffer(struct vmspace *vm, phys_bytes pa, uint32_t pages)
+{
+	uint32_t i, total = pages + DMA_GUARD_PAGES;
+	int r;
+
+	for (i = 0; i < total; i++) {
+		r = vm_map(vm, vm->map_next + i * PAGE_SIZE, pa + i * PAGE_SIZE, i < pages ? PTE_W : PTE_KERNEL);
+		if (r < 0) {
+			vm_release(vm, vm->map_next, i * PAGE_SIZE);      /* frees what was mapped */
+			pmem_free_contig(pa + i * PAGE_SIZE, total - i);
+			return r;
+		}
+	}
+	return 0;
+}
 
 int do_dmaalloc(struct proc *caller, message *m)
 {
 	struct kc_dmaalloc *a = &m->kc_dmaalloc;
 	struct vmspace *vm = &caller->vm;
-	uint32_t pages = a->len / PAGE_SIZE + (a->len % PAGE_SIZE != 0), i;
+	uint32_t pages = a->len / PAGE_SIZE + (a->len % PAGE_SIZE != 0);
+	uint32_t total = pages + DMA_GUARD_PAGES;
 	phys_bytes pa;
 	int r;
 
-	if (a->len == 0 || pages > DMA_LIMIT_PAGES)
+	if (a->len == 0 || total > DMA_LIMIT_PAGES)
 		return -EINVAL;
-	if (caller->dma_pages + pages > DMA_LIMIT_PAGES || USER_MAP_END - vm->map_next < pages * PAGE_SIZE)
+	if (caller->dma_pages + total > DMA_LIMIT_PAGES || USER_MAP_END - vm->map_next < total * PAGE_SIZE)
 		return -ENOMEM;
-	pa = pmem_alloc_contig(pages);
+	pa = pmem_alloc_contig(total);
 	if (!pa)
 		return -ENOMEM;
-	memset((void *)pa, 0, pages * PAGE_SIZE);
-	for (i = 0; i < pages; i++) {
-		r = vm_map(vm, vm->map_next + i * PAGE_SIZE, pa + i * PAGE_SIZE, PTE_W);
-		if (r < 0) {
-			vm_release(vm, vm->map_next, i * PAGE_SIZE);      /* frees what was mapped */
-			pmem_free_contig(pa + i * PAGE_SIZE, pages - i);
-			return r;
-		}
-	}
+	memset((void *)pa, 0, total * PAGE_SIZE);
+	r = map_buffer(vm, pa, pages);
+	if (r < 0)
+		return r;
 	a->addr = vm->map_next;
 	a->phys = pa;
-	vm->map_next += pages * PAGE_SIZE;
-	caller->dma_pages += pages;
+	vm->map_next += total * PAGE_SIZE;
+	caller->dma_pages += total;
 	return 0;
 }

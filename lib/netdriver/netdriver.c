@@ -175,13 +175,22 @@ static void interrupt(uint32_t irqs)
 	nic->interrupt(irqs);
 }
 
+static void alarm(void)
+{
+	nic->poll();
+	sys_alarm(NET_POLL_MS);
+}
+
 static int init(int argc, char **argv)
 {
-	int i;
+	int i, r;
 
 	for (i = 1; i < argc; i++)
 		test_mode |= !strcmp(argv[i], "--test");
-	return nic->init(argc, argv, mac);
+	r = nic->init(argc, argv, mac);
+	if (r == 0 && nic->poll)
+		r = sys_alarm(NET_POLL_MS);
+	return r;
 }
 
 int netdriver_main(const struct netdriver_ops *ops, int argc, char **argv)
@@ -194,5 +203,6 @@ int netdriver_main(const struct netdriver_ops *ops, int argc, char **argv)
 	driver.request = request;
 	driver.interrupt = interrupt;
 	driver_report_progress(&progress);
+	driver.alarm = ops->poll ? alarm : NULL;
 	driver_main(&driver, argc, argv);
 }

@@ -241,3 +241,24 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "peer_cases": NET_PEER_CASES,
         "stop": r"\[test\] summary:",
     })
+
+# Hostile frames from the wire through each NIC's driver (tests/netpeer.py run_wire).
+WIRE_CASES = [
+    "absent_device_refused", "attached", "peer_answers", "wire_stream_ended",
+    "wire_driver_not_restarted", "bystander_intact",
+]
+WIRE_PEER_CASES = ["hello_from_guest", "wire_every_probe_answered"]
+for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
+                      ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
+    BOOTS.append({
+        "config": f"test-wire-{_nic}",
+        "proves": f"the {_nic} driver against a seeded stream of hostile frames (every boundary "
+                  "length from 1 to 65,507 bytes, storms, back-to-back bursts): every probe in "
+                  "between answered, no restart, a bystander's memory intact; and a NIC driver "
+                  "without its device refuses to start, saying why",
+        "nic": _device,
+        "peer_script": "wire",
+        "cases": WIRE_CASES,
+        "peer_cases": WIRE_PEER_CASES,
+        "stop": r"\[test\] summary:",
+    })

@@ -1,10 +1,15 @@
 /*
- * t_net NIC [bench]: sets up a raw-Ethernet test (boot configurations
- * test-net-*; with "bench", the benchmark, bench-net-*):
+ * t_net NIC [bench|wire]: sets up a raw-Ethernet test (boot configurations
+ * test-net-*; with "bench", the benchmark, bench-net-*; with "wire", the
+ * hostile-wire test, test-wire-*):
  * starts the NIC's driver with its test policy (and --test; stopping it first
  * if /etc/rc started it under its usual policy), then the test
  * client t_netclient under its own policy; the client and the host peer
  * (tests/netpeer.py) do the rest. NIC is rtl8139, ne2000 or ne2000_isa.
+ *
+ * With "wire" it first starts a NIC driver where its device is absent (it
+ * must refuse, saying why, and leave nothing running), and right after the
+ * driver the bystander t_bystander, whose memory must come through intact.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,12 +20,16 @@
 struct setup {
 	const char *nic, *binary, *config, *args;
 	const char *probe;           /* for the client: ports and a PCI id that are not the driver's */
+	const char *absent_label, *absent_binary, *absent_args, *absent_reason;   /* a device this boot lacks */
 };
 
 static const struct setup setups[] = {
-	{ "rtl8139",    "/drivers/rtl8139", "/tests/net-rtl8139.conf",    "--test",          "300 cf8 10ec 8029" },
-	{ "ne2000",     "/drivers/ne2000",  "/tests/net-ne2000.conf",     "--test",          "300 cf8 10ec 8139" },
-	{ "ne2000_isa", "/drivers/ne2000",  "/tests/net-ne2000_isa.conf", "isa 300 9 --test", "c000 cf8 10ec 8139" },
+	{ "rtl8139",    "/drivers/rtl8139", "/tests/net-rtl8139.conf",    "--test",          "300 cf8 10ec 8029",
+	  "nocard_ne2000", "/drivers/ne2000", "", "no RTL8029" },
+	{ "ne2000",     "/drivers/ne2000",  "/tests/net-ne2000.conf",     "--test",          "300 cf8 10ec 8139",
+	  "nocard_rtl8139", "/drivers/rtl8139", "", "no RTL8139" },
+	{ "ne2000_isa", "/drivers/ne2000",  "/tests/net-ne2000_isa.conf", "isa 300 9 --test", "c000 cf8 10ec 8139",
+	  "nocard_isa", "/drivers/ne2000", "isa 320 10", "no NE2000 card at ports 320" },
 };
 
 /* Put words (separated by spaces) into req's argument block. */
@@ -37,18 +46,25 @@ static void set_args(struct dm_up_request *req, const char *a, const char *b)
 	}
 }
 
-static int up(const char *binary, const char *config, const char *label, const char *a, const char *b)
+static int up_why(const char *binary, const char *config, const char *label, const char *a, const char *b,
+                  char *err, uint32_t err_len)
 {
 	struct dm_up_request req;
-	char err[POLICY_ERR_MAX];
-	int r;
 
 	memset(&req, 0, sizeof req);
 	strcpy(req.binary, binary);
 	strcpy(req.config, config);
 	strcpy(req.label, label);
 	set_args(&req, a, b);
-	r = dm_up(&req, err, sizeof err);
+	return dm_up(&req, err, err_len);
+}
+
+static int up(const char *binary, const char *config, const char *label, const char *a, const char *b)
+{
+	char err[POLICY_ERR_MAX];
+	int r;
+
+	r = up_why(binary, config, label, a, b, err, sizeof err);
 	if (r < 0)
 		printf("t_net: cannot start %s: %s\n", label, err);
 	return r;
@@ -67,10 +83,27 @@ static void stop_running(const char *label)
 		t_sleep(10);
 }
 
+/* A NIC driver whose device is absent refuses to start, says why, and nothing of it runs. */
+static void check_absent_device(const struct setup *s)
+{
+	struct dm_driver_info info;
+	char err[POLICY_ERR_MAX] = "";
+	int r, ri;
+
+	r = up_why(s->absent_binary, "/tests/nocard.conf", s->absent_label, s->absent_args, "", err, sizeof err);
+	ri = dm_info(s->absent_label, 0, &info);
+	t_check("absent_device_refused", r < 0 && strstr(err, s->absent_reason) && ri == 0 &&
+	        info.endpoint == EP_NONE && info.state == DRV_GAVE_UP,
+	        "service up %s %s: %d, \"%s\"; then endpoint %d, state %u (want a refusal naming \"%s\", "
+	        "nothing running)", s->absent_binary, s->absent_args, r, err, (int)info.endpoint, info.state,
+	        s->absent_reason);
+}
+
 int main(int argc, char **argv)
 {
 	const struct setup *s = NULL;
 	char probe[64];
+	int wire = argc > 2 && !strcmp(argv[2], "wire");
 	unsigned i;
 
 	for (i = 0; argc > 1 && i < sizeof setups / sizeof setups[0]; i++)
@@ -81,9 +114,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	stop_running(s->nic);
+	if (wire)
+		check_absent_device(s);
+	strcpy(probe, s->probe);
+	if (argc > 2)
+		strcat(strcat(probe, " "), argv[2]);
 	if (up(s->binary, s->config, s->nic, s->args, "") < 0 ||
-	    up("/tests/t_netclient", "/tests/netclient.conf", "netclient", s->nic,
-	       argc > 2 && !strcmp(argv[2], "bench") ? strcat(strcpy(probe, s->probe), " bench") : s->probe) < 0)
+	    (wire && up("/tests/t_bystander", "/tests/bystander.conf", "bystander", "", "") < 0) ||
+	    up("/tests/t_netclient", "/tests/netclient.conf", "netclient", s->nic, probe) < 0)
 		return 1;
 	printf("t_net: %s and its test client are running\n", s->nic);
 	return 0;

@@ -1,6 +1,7 @@
 /*
- * t_netclient LABEL PORT1 PORT2 VENDOR DEVICE [bench]: the raw-Ethernet test
- * client (with "bench", the benchmark client: see bench() below).
+ * t_netclient LABEL PORT1 PORT2 VENDOR DEVICE [bench|wire]: the raw-Ethernet
+ * test client (with "bench", the benchmark client: see bench() below; with
+ * "wire", the hostile-wire test client: see wire() below).
  * Started by t_net through the driver manager (policy /tests/netclient.conf:
  * it may talk to the NIC driver LABEL, the data store and the process
  * manager), it talks to the driver only through the network driver
@@ -465,8 +466,9 @@ static void print_stats(void)
 
 	if (net_call(NET_STATS, &st, sizeof st, GRANT_WRITE, &m) >= 0)
 		printf("[net] driver stats: rx %u frames, tx %u, rx errors %u, overflows %u, dropped %u, "
-		       "bad length %u, tx full %u, interrupts %u\n", st.rx_frames, st.tx_frames, st.rx_errors,
-		       st.rx_overflows, st.rx_dropped, st.rx_bad_length, st.tx_full, st.interrupts);
+		       "bad length %u, tx full %u, interrupts %u, receiver resets %u\n", st.rx_frames, st.tx_frames,
+		       st.rx_errors, st.rx_overflows, st.rx_dropped, st.rx_bad_length, st.tx_full, st.interrupts,
+		       st.rx_resets);
 }
 #define PINGS 500
 
@@ -512,6 +514,46 @@ static void bench(void)
 	printf("[netbench] done\n");
 }
 
+#define WIRE_SILENCE_MS 15000        /* the peer gives up on a deaf driver after 5 s */
+#define BYSTANDER_WAIT_MS 10000
+
+/*
+ * The wire test (the host peer's run_wire): answer every probe until END,
+ * through whatever hostile frames arrive in between (they are counted and
+ * dropped). The driver must neither restart nor go deaf; the peer checks
+ * that every probe was answered, the bystander that its memory is intact.
+ */
+static void wire(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct dm_driver_info before, after;
+	uint32_t others = 0, probes = 0, value, until;
+	struct wire w;
+	int len;
+
+	dm_info(label, 0, &before);
+	while ((len = recv_frame(f, &w, WIRE_SILENCE_MS, &others)) > 0 && w.kind != K_END) {
+		if (w.kind == K_PROBE) {
+			send_kind(K_ACK, w.seq + 1);
+			probes++;
+		}
+	}
+	if (len > 0)
+		send_kind(K_ACK, w.seq + 1);
+	dm_info(label, 0, &after);
+	t_check("wire_stream_ended", len > 0, "answered %u probes; %u hostile frames reached us as frames; %s",
+	        probes, others, len > 0 ? "the peer's END arrived" : "the wire went silent before END");
+	t_check("wire_driver_not_restarted", after.incarnation == before.incarnation,
+	        "%s: incarnation %u before the hostile stream, %u after", label, before.incarnation,
+	        after.incarnation);
+	print_stats();
+	ds_publish("wire_done", 1);
+	until = sys_uptime_ms() + BYSTANDER_WAIT_MS;
+	while (ds_lookup("bystander_done", &value) < 0 && (int32_t)(sys_uptime_ms() - until) < 0)
+		t_sleep(50);
+	t_summary();
+}
+
 int main(int argc, char **argv)
 {
 	message m;
@@ -531,6 +573,11 @@ int main(int argc, char **argv)
 	             label, (int)driver, my_mac[0], my_mac[1], my_mac[2], my_mac[3], my_mac[4], my_mac[5]) ||
 	    !t_check("peer_answers", hello() == 0, "the host peer answered our hello")) {
 		t_summary();
+		for (;;)
+			t_sleep(60000);
+	}
+	if (argc > 6 && !strcmp(argv[6], "wire")) {
+		wire();
 		for (;;)
 			t_sleep(60000);
 	}
