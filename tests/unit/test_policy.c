@@ -78,14 +78,14 @@ static void test_every_keyword(void **state)
 static void test_watch_keywords(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("driver a { }"), 1);              /* the defaults */
+	assert_int_equal(parse("driver a { binary /d/a; }"), 1);  /* the defaults */
 	assert_int_equal(pol[0].cpu_ms, POLICY_CPU_DEFAULT_MS);
 	assert_int_equal(pol[0].liveness_ms, POLICY_LIVENESS_DEFAULT_MS);
 	assert_int_equal(pol[0].n_clients, 0);
-	assert_int_equal(parse("driver a { cpu 0; liveness 0; }"), 1);   /* both off */
+	assert_int_equal(parse("driver a { binary /d/a; cpu 0; liveness 0; }"), 1);   /* both off */
 	assert_int_equal(pol[0].cpu_ms, 0);
 	assert_int_equal(pol[0].liveness_ms, 0);
-	assert_int_equal(parse("driver a { cpu 300; liveness 1000; clients inet; clients netclient; }"), 1);
+	assert_int_equal(parse("driver a { binary /d/a; cpu 300; liveness 1000; clients inet; clients netclient; }"), 1);
 	assert_int_equal(pol[0].cpu_ms, 300);
 	assert_int_equal(pol[0].liveness_ms, 1000);
 	assert_int_equal(pol[0].n_clients, 2);
