@@ -1,10 +1,25 @@
 /*
  * The console driver's protocol.
  *
- *   CON_WRITE  write len bytes from a grant; the reply says how many
+ *   CON_WRITE  write up to CON_WRITE_MAX of len bytes from a grant; the
+ *              reply says how many (fewer than len: send the rest again;
+ *              the posix layer does). Anyone may write.
  *   CON_READ   read one line (or up to len bytes of it) into a grant; the
  *              reply comes when a line has been typed; 0 is end of input
- *              (Ctrl-D on an empty line)
+ *              (Ctrl-D on an empty line). Only the foreground process may
+ *              read: anyone else gets -EIO at once, and a waiting read ends
+ *              with -EIO when its caller loses the foreground.
+ *   CON_SETFG  make pid the foreground process: allowed to the session
+ *              owner, and to the foreground process giving it back to the
+ *              owner; -EPERM otherwise, -ESRCH if pid is not alive
+ *   CON_GETFG  the reply's pid is the foreground process (EP_NONE: none)
+ *
+ * The session owner is the process on the console (the shell), named by
+ * init in the data store under CON_SESSION_KEY; init publishes that key
+ * first at boot, and the data store lets only a key's publisher change it.
+ * With no foreground set, or when it has ended, the owner is the
+ * foreground. Ctrl-C sends SIGINT to a foreground process other than the
+ * owner, and throws away what was typed but not yet read.
  */
 #ifndef BULKHEAD_CONSOLE_H
 #define BULKHEAD_CONSOLE_H
@@ -14,9 +29,14 @@
 enum {
 	CON_WRITE = 0x500,
 	CON_READ,
+	CON_SETFG,
+	CON_GETFG,
 };
 
-struct con_req { grant_id_t grant; uint32_t len; };
+#define CON_WRITE_MAX   4096               /* bytes one CON_WRITE writes at most */
+#define CON_SESSION_KEY "console_session"  /* data store key: the session owner's pid */
+
+struct con_req { grant_id_t grant; uint32_t len; endpoint_t pid; };
 MSG_PAYLOAD(con_req);
 
 #endif
