@@ -30,6 +30,7 @@
 #define FIFO  16
 #define LINE_MAX 256
 #define QUEUE_MAX 1024
+#define FG_DEPTH  8            /* foreground hand-overs in a row (a shell in a shell ...) */
 
 static char edit[LINE_MAX];          /* the line being typed */
 static uint32_t edit_len;
@@ -38,8 +39,9 @@ static uint32_t queue_len;
 static uint32_t eofs;                /* Ctrl-D presses not yet read */
 static message reader;               /* a CON_READ waiting for a line */
 static int reader_waiting;
-static endpoint_t fg = EP_NONE;      /* set by the session owner; EP_NONE: the owner */
-static endpoint_t fg_owner = EP_NONE;   /* the owner who set it */
+static endpoint_t holders[FG_DEPTH]; /* [0] the session owner, then whom each gave the
+                                        foreground to; the last one is the foreground */
+static int nholders;
 
 static uint32_t reg_in(uint32_t reg)
 {
@@ -148,14 +150,28 @@ static endpoint_t session_owner(void)
 	return (endpoint_t)value;
 }
 
-/* Who may read now. A foreground that ended, or that another owner set, is forgotten. */
+/* Who may read now. Holders that ended, or that another owner's session had, are forgotten. */
 static endpoint_t foreground(void)
 {
 	endpoint_t owner = session_owner();
 
-	if (fg != EP_NONE && (fg_owner != owner || !alive(fg)))
-		fg = EP_NONE;
-	return fg != EP_NONE ? fg : owner;
+	if (nholders == 0 || holders[0] != owner) {
+		holders[0] = owner;
+		nholders = owner != EP_NONE;
+	}
+	while (nholders > 1 && !alive(holders[nholders - 1]))
+		nholders--;
+	return nholders ? holders[nholders - 1] : EP_NONE;
+}
+
+static int holder_index(endpoint_t ep)
+{
+	int i;
+
+	for (i = 0; i < nholders; i++)
+		if (holders[i] == ep)
+			return i;
+	return -1;
 }
 
 /* A waiting read whose caller is no longer the foreground ends with EIO. */
@@ -181,22 +197,39 @@ static void do_read(message *m)
 	serve_reader();
 }
 
+/*
+ * A holder (the owner, or one it gave the foreground to, and so on) gives
+ * the foreground to pid: back down to a holder, or on to a new process,
+ * which then holds it above the caller.
+ */
+static int set_foreground(endpoint_t caller, endpoint_t pid)
+{
+	int at, to;
+
+	foreground();
+	at = holder_index(caller);
+	to = holder_index(pid);
+	if (at < 0)
+		return -EPERM;
+	if (to >= 0) {
+		nholders = to + 1;
+		return 0;
+	}
+	if (!alive(pid))
+		return -ESRCH;
+	if (at + 1 >= FG_DEPTH)
+		return -ENOSPC;
+	nholders = at + 1;
+	holders[nholders++] = pid;
+	return 0;
+}
+
 static void do_setfg(message *m)
 {
-	endpoint_t owner = session_owner(), now = foreground(), pid = m->con_req.pid;
+	int r = set_foreground(m->m_source, m->con_req.pid);
 
-	if (owner == EP_NONE || (m->m_source != owner && !(m->m_source == now && pid == owner))) {
-		driver_reply(m, m, -EPERM);
-		return;
-	}
-	if (pid != owner && !alive(pid)) {
-		driver_reply(m, m, -ESRCH);
-		return;
-	}
-	fg = pid == owner ? EP_NONE : pid;
-	fg_owner = owner;
 	end_stale_read(foreground());
-	driver_reply(m, m, 0);
+	driver_reply(m, m, r);
 }
 
 static void request(message *m)
@@ -220,12 +253,14 @@ static void interrupt_foreground(void)
 {
 	int r;
 
+	endpoint_t now = foreground();
+
 	edit_len = queue_len = eofs = 0;
-	if (foreground() == EP_NONE || fg == EP_NONE)
+	if (nholders < 2)
 		return;                       /* the owner (the shell) just loses its line */
-	r = pm_kill(fg, SIGINT);
+	r = pm_kill(now, SIGINT);
 	if (r < 0)
-		printf("console: cannot interrupt %d: %d\n", (int)fg, r);
+		printf("console: cannot interrupt %d: %d\n", (int)now, r);
 }
 
 static void finish_line(void)

@@ -9,17 +9,21 @@
  *              (Ctrl-D on an empty line). Only the foreground process may
  *              read: anyone else gets -EIO at once, and a waiting read ends
  *              with -EIO when its caller loses the foreground.
- *   CON_SETFG  make pid the foreground process: allowed to the session
- *              owner, and to the foreground process giving it back to the
- *              owner; -EPERM otherwise, -ESRCH if pid is not alive
+ *   CON_SETFG  a holder of the foreground gives it to pid (see below);
+ *              -EPERM if the caller holds none, -ESRCH if pid is not alive,
+ *              -ENOSPC after FG_DEPTH hand-overs in a row
  *   CON_GETFG  the reply's pid is the foreground process (EP_NONE: none)
  *
  * The session owner is the process on the console (the shell), named by
  * init in the data store under CON_SESSION_KEY; init publishes that key
  * first at boot, and the data store lets only a key's publisher change it.
- * With no foreground set, or when it has ended, the owner is the
- * foreground. Ctrl-C sends SIGINT to a foreground process other than the
- * owner, and throws away what was typed but not yet read.
+ * The owner holds the foreground first. A holder may give it to another
+ * process (the shell, to the command it waits for; a shell run from it, to
+ * its own command), which is then the foreground; any holder may take it
+ * back or give it back down. A holder that ends drops out, so the
+ * foreground returns to whoever gave it. Background processes never hold
+ * it. Ctrl-C sends SIGINT to the foreground unless that is the owner, and
+ * throws away what was typed but not yet read.
  */
 #ifndef BULKHEAD_CONSOLE_H
 #define BULKHEAD_CONSOLE_H

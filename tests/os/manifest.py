@@ -10,6 +10,8 @@ status 0; one with a "stop" pattern runs until a console line matches it, and
 then the harness stops QEMU.
 """
 
+PROMPT_PATTERN = r"bulkhead# "
+
 BOOTS = [
     {
         "config": "test-ipc",
@@ -110,7 +112,7 @@ BOOTS = [
         "cases": [
             "console_background_read_refused", "console_setfg_owner_only",
             "console_owner_sets_foreground", "console_lost_foreground_ends_read",
-            "console_foreground_returns_at_exit", "console_write_bounded", "console_keeps_heartbeat",
+            "console_foreground_returns_at_exit", "console_foreground_passed_on", "console_write_bounded", "console_keeps_heartbeat",
             "console_write_writes_all",
         ],
         # Between the markers t_console prints 64 KiB of bytes 0-255 through KC_DIAG. The
@@ -202,6 +204,10 @@ BOOTS = [
             ("shell_keeps_input_from_background", "cat /tests/hello.txt", r"Hello from the boot file system\."),
             ("background_reads_refused", None, r"t_tty: [1-9]\d* background reads refused, 0 got a line"),
             ("background_end_reported", "uptime", r"\[\d+ done\]"),
+            ("shell_in_shell", "sh", r"Bulkhead shell"),
+            ("shell_in_shell_program_reads", "/tests/t_tty read", r"t_tty: reading a line", "running"),
+            ("shell_in_shell_read_gets_line", "an inner line", r"t_tty: read 'an inner line'"),
+            ("shell_in_shell_exits", "exit", PROMPT_PATTERN),
             ("ctrl_c_program_running", "/tests/t_tty spin", r"t_tty: spinning until interrupted", "running"),
             ("ctrl_c_interrupts_foreground", "\x03", r"\^C\r?\n\[ended by signal 2\]"),
             ("shell_works_after_ctrl_c", "cat /tests/hello.txt", r"Hello from the boot file system\."),

@@ -6,7 +6,8 @@
  * Proves: a process that is not the foreground cannot read (EIO at once,
  * never a waiting slot); only the session owner sets the foreground; a read
  * waiting when its caller loses the foreground ends with EIO; a foreground
- * that ends gives the console back to the owner; one 24 MiB write request
+ * that ends gives the console back to whoever gave it, also when a
+ * foreground process passed it on to its own child; one 24 MiB write request
  * writes at most CON_WRITE_MAX bytes and returns at once, and the driver
  * keeps its heartbeats (same incarnation, no restart); write() still writes
  * everything. Last, it floods KC_DIAG with binary between two marker lines
@@ -68,6 +69,25 @@ static int wait_blocked_on_console(int pid)
 	return 0;
 }
 
+/* In a foreground child (as a shell run from the shell): hand the console on and get it back. */
+static int pass_foreground_on(void)
+{
+	endpoint_t now = EP_NONE;
+	int pid;
+
+	if (con_wait_foreground(CHILD_WAIT_MS) < 0)
+		return 1;
+	pid = fork();
+	if (pid == 0)
+		exit(con_wait_foreground(CHILD_WAIT_MS) == 0 ? 0 : 1);
+	if (con_set_foreground(pid) < 0)
+		return 2;
+	if (child_result(pid) != 0)
+		return 3;
+	con_foreground(&now);
+	return now == getpid() ? 0 : 4;
+}
+
 static void test_readers(void)
 {
 	endpoint_t now = EP_NONE;
@@ -110,6 +130,15 @@ static void test_readers(void)
 	con_foreground(&now);
 	t_check("console_foreground_returns_at_exit", r == 0 && now == getpid(),
 	        "the foreground child ended (%d); the foreground is %d (we are %d)", r, (int)now, getpid());
+
+	pid = fork();
+	if (pid == 0)
+		exit(pass_foreground_on());
+	con_set_foreground(pid);
+	r = child_result(pid);
+	t_check("console_foreground_passed_on", r == 0,
+	        "a foreground child passed the console to its own child and got it back when that ended "
+	        "(result %d; 1-4 name the step that failed)", r);
 }
 
 static void test_writes(void)
