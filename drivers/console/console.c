@@ -251,9 +251,8 @@ static void request(message *m)
 /* Ctrl-C: what was typed is dropped, and a foreground program is interrupted. */
 static void interrupt_foreground(void)
 {
-	int r;
-
 	endpoint_t now = foreground();
+	int r;
 
 	edit_len = queue_len = eofs = 0;
 	if (nholders < 2)
