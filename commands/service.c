@@ -6,6 +6,10 @@
  *   service refresh LABEL
  *   service list
  *   service status LABEL
+ *
+ * `service down console` is refused: the console is the only way to talk to
+ * the system, and stopping it from the console cuts the user off (refresh
+ * restarts it). init starts the console again if it goes down all the same.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +48,23 @@ static int fail(const char *what, int r)
 	printf("service: %s: %s (%d)\n", what, r == -ENOENT ? "no such driver" : r == -ESRCH ?
 	       "driver manager not running" : r == -EEXIST ? "already running" : "failed", r);
 	return 1;
+}
+
+/* Drivers without which the user cannot reach the system: never stopped from here. */
+static const char *const essential[] = { "console" };
+
+static int refuse_essential(const char *label)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof essential / sizeof essential[0]; i++) {
+		if (!strcmp(label, essential[i])) {
+			printf("service: %s is essential: stopping it would leave no way to use the system; "
+			       "not stopped (service refresh %s restarts it)\n", label, label);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int up(int argc, char **argv)
@@ -142,6 +163,8 @@ int main(int argc, char **argv)
 		return usage();
 	if (!strcmp(argv[1], "status"))
 		return status(argv[2]);
+	if (!strcmp(argv[1], "down") && refuse_essential(argv[2]))
+		return 1;
 	if (!strcmp(argv[1], "down"))
 		r = dm_down(argv[2]);
 	else if (!strcmp(argv[1], "refresh"))

@@ -47,18 +47,28 @@ PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30
 
 
+RUNNING = "running"          # a step's 4th element: the command is still running, expect no prompt
+
+
+def is_key(command):
+    """A command that is one control character (say "\x03", Ctrl-C) is typed as that key alone."""
+    return len(command) == 1 and ord(command) < 0x20
+
+
 def run_session(machine, steps):
     """Type each step's command at the shell prompt and look for its output.
+    A step is (case, command, expect) or (case, command, expect, RUNNING).
     Returns {case: (ok, detail)}."""
     results = {}
     if not machine.wait_for(PROMPT, DEFAULT_TIMEOUT, partial=True):
-        return {case: (False, "no shell prompt") for case, _, _ in steps}
-    for case, command, expect in steps:
+        return {case: (False, "no shell prompt") for case, *_ in steps}
+    for case, command, expect, *running in steps:
         at = machine.mark() if command else 0
         if command:
-            machine.send(command + "\r")
+            machine.send(command if is_key(command) else command + "\r")
         found = machine.wait_for(expect, STEP_TIMEOUT, after=at, partial=True)
-        machine.wait_for(PROMPT, STEP_TIMEOUT, after=at + len(command or "") + 1, partial=True)
+        if RUNNING not in running:
+            machine.wait_for(PROMPT, STEP_TIMEOUT, after=at + len(command or "") + 1, partial=True)
         results[case] = (found is not None, f"typed {command!r}" if found else
                          f"typed {command!r}, no output matching {expect!r}")
     return results

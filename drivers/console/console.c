@@ -4,11 +4,15 @@
  * console.conf). Protocol in include/bulkhead/console.h.
  *
  * Output is copied from the client through its grant and written to the
- * UART's FIFO sixteen bytes at a time. Input arrives by interrupt and goes
- * through a small line discipline: echo, backspace, Ctrl-C (drop the line),
- * Ctrl-D on an empty line (end of input). A reader waits until a whole line
+ * UART's FIFO sixteen bytes at a time, at most CON_WRITE_MAX bytes a
+ * request, so a long write never keeps the driver from its heartbeats or
+ * its other clients. Input arrives by interrupt and goes through a small
+ * line discipline: echo, backspace, Ctrl-C (drop what was typed and
+ * interrupt the foreground program), Ctrl-D on an empty line (end of
+ * input). Only the foreground process reads; it waits until a whole line
  * is there. (The kernel also prints on this port, directly.)
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/errno.h>
@@ -26,6 +30,7 @@
 #define FIFO  16
 #define LINE_MAX 256
 #define QUEUE_MAX 1024
+#define FG_DEPTH  8            /* foreground hand-overs in a row (a shell in a shell ...) */
 
 static char edit[LINE_MAX];          /* the line being typed */
 static uint32_t edit_len;
@@ -34,6 +39,9 @@ static uint32_t queue_len;
 static uint32_t eofs;                /* Ctrl-D presses not yet read */
 static message reader;               /* a CON_READ waiting for a line */
 static int reader_waiting;
+static endpoint_t holders[FG_DEPTH]; /* [0] the session owner, then whom each gave the
+                                        foreground to; the last one is the foreground */
+static int nholders;
 
 static uint32_t reg_in(uint32_t reg)
 {
@@ -82,8 +90,10 @@ static void do_write(message *m)
 	uint32_t done = 0, n;
 	int r = 0;
 
-	while (done < m->con_req.len) {
-		n = m->con_req.len - done < sizeof buf ? m->con_req.len - done : sizeof buf;
+	uint32_t len = m->con_req.len < CON_WRITE_MAX ? m->con_req.len : CON_WRITE_MAX;
+
+	while (done < len) {
+		n = len - done < sizeof buf ? len - done : sizeof buf;
 		r = sys_safecopy(m->m_source, m->con_req.grant, done, buf, n, SAFECOPY_FROM);
 		if (r < 0)
 			break;
@@ -122,25 +132,134 @@ static void serve_reader(void)
 	driver_reply(&reader, &reader, r < 0 ? r : (int)n);
 }
 
+static int alive(endpoint_t ep)
+{
+	struct procinfo info;
+
+	return ep != EP_NONE && sys_procinfo(-1, ep, &info) == 0 &&
+	       info.state != PSTATE_FREE && info.state != PSTATE_ZOMBIE;
+}
+
+/* The live process init named as the console's user, or EP_NONE. */
+static endpoint_t session_owner(void)
+{
+	uint32_t value;
+
+	if (ds_lookup(CON_SESSION_KEY, &value) < 0 || !alive((endpoint_t)value))
+		return EP_NONE;
+	return (endpoint_t)value;
+}
+
+/* Who may read now. Holders that ended, or that another owner's session had, are forgotten. */
+static endpoint_t foreground(void)
+{
+	endpoint_t owner = session_owner();
+
+	if (nholders == 0 || holders[0] != owner) {
+		holders[0] = owner;
+		nholders = owner != EP_NONE;
+	}
+	while (nholders > 1 && !alive(holders[nholders - 1]))
+		nholders--;
+	return nholders ? holders[nholders - 1] : EP_NONE;
+}
+
+static int holder_index(endpoint_t ep)
+{
+	int i;
+
+	for (i = 0; i < nholders; i++)
+		if (holders[i] == ep)
+			return i;
+	return -1;
+}
+
+/* A waiting read whose caller is no longer the foreground ends with EIO. */
+static void end_stale_read(endpoint_t now)
+{
+	if (reader_waiting && reader.m_source != now) {
+		reader_waiting = 0;
+		driver_reply(&reader, &reader, -EIO);
+	}
+}
+
 static void do_read(message *m)
 {
-	if (reader_waiting) {
-		driver_reply(m, m, -EBUSY);
+	endpoint_t now = foreground();
+
+	if (m->m_source != now) {
+		driver_reply(m, m, -EIO);
 		return;
 	}
+	end_stale_read(now);          /* the foreground has one read at a time: any other is stale */
 	reader = *m;
 	reader_waiting = 1;
 	serve_reader();
 }
 
+/*
+ * A holder (the owner, or one it gave the foreground to, and so on) gives
+ * the foreground to pid: back down to a holder, or on to a new process,
+ * which then holds it above the caller.
+ */
+static int set_foreground(endpoint_t caller, endpoint_t pid)
+{
+	int at, to;
+
+	foreground();
+	at = holder_index(caller);
+	to = holder_index(pid);
+	if (at < 0)
+		return -EPERM;
+	if (to >= 0) {
+		nholders = to + 1;
+		return 0;
+	}
+	if (!alive(pid))
+		return -ESRCH;
+	if (at + 1 >= FG_DEPTH)
+		return -ENOSPC;
+	nholders = at + 1;
+	holders[nholders++] = pid;
+	return 0;
+}
+
+static void do_setfg(message *m)
+{
+	int r = set_foreground(m->m_source, m->con_req.pid);
+
+	end_stale_read(foreground());
+	driver_reply(m, m, r);
+}
+
 static void request(message *m)
 {
-	if (m->m_type == CON_WRITE)
+	if (m->m_type == CON_WRITE) {
 		do_write(m);
-	else if (m->m_type == CON_READ)
+	} else if (m->m_type == CON_READ) {
 		do_read(m);
-	else
+	} else if (m->m_type == CON_SETFG) {
+		do_setfg(m);
+	} else if (m->m_type == CON_GETFG) {
+		m->con_req.pid = foreground();
+		driver_reply(m, m, 0);
+	} else {
 		driver_reply(m, m, -ENOSYS);
+	}
+}
+
+/* Ctrl-C: what was typed is dropped, and a foreground program is interrupted. */
+static void interrupt_foreground(void)
+{
+	endpoint_t now = foreground();
+	int r;
+
+	edit_len = queue_len = eofs = 0;
+	if (nholders < 2)
+		return;                       /* the owner (the shell) just loses its line */
+	r = pm_kill(now, SIGINT);
+	if (r < 0)
+		printf("console: cannot interrupt %d: %d\n", (int)now, r);
 }
 
 static void finish_line(void)
@@ -165,7 +284,7 @@ static void typed(char c)
 		}
 	} else if (c == 0x03) {
 		put_raw("^C\r\n", 4);
-		edit_len = 0;
+		interrupt_foreground();
 	} else if (c == 0x04) {
 		if (edit_len == 0)
 			eofs++;

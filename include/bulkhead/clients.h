@@ -53,6 +53,10 @@ int pm_tables(struct pm_tables *out);
 
 int con_write(const void *buf, uint32_t len);
 int con_read(void *buf, uint32_t len);
+int con_set_foreground(endpoint_t pid);
+int con_foreground(endpoint_t *pid);
+/* Wait until this process is the console's foreground (a child whose parent makes it so). */
+int con_wait_foreground(uint32_t timeout_ms);
 
 int dm_up(const struct dm_up_request *req, char *err, uint32_t err_len);
 int dm_down(const char *label);

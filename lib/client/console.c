@@ -2,6 +2,8 @@
 #include <string.h>
 #include <bulkhead/clients.h>
 
+#define FG_POLL_MS 2            /* how often con_wait_foreground asks */
+
 static int con_call(int type, void *buf, uint32_t len, uint32_t rights)
 {
 	message m;
@@ -20,4 +22,54 @@ int con_write(const void *buf, uint32_t len)
 int con_read(void *buf, uint32_t len)
 {
 	return con_call(CON_READ, buf, len, GRANT_WRITE);
+}
+
+int con_set_foreground(endpoint_t pid)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = CON_SETFG;
+	m.con_req.pid = pid;
+	return server_call("console", &m);
+}
+
+int con_foreground(endpoint_t *pid)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = CON_GETFG;
+	r = server_call("console", &m);
+	*pid = r < 0 ? EP_NONE : m.con_req.pid;
+	return r;
+}
+
+static void pause_ms(uint32_t ms)
+{
+	uint32_t until = sys_uptime_ms() + ms;
+	message m;
+
+	sys_alarm(ms);
+	while ((int32_t)(sys_uptime_ms() - until) < 0)
+		ipc_receive(EP_CLOCK, &m);
+}
+
+int con_wait_foreground(uint32_t timeout_ms)
+{
+	uint32_t start = sys_uptime_ms();
+	endpoint_t now;
+	int r;
+
+	for (;;) {
+		r = con_foreground(&now);
+		if (r < 0)
+			return r;                     /* no console: nothing to wait for */
+		if (now == sys_self())
+			return 0;
+		if (sys_uptime_ms() - start >= timeout_ms)
+			return -ETIMEDOUT;
+		pause_ms(FG_POLL_MS);
+	}
 }

@@ -65,6 +65,21 @@ static int diag_write(const char *p, size_t len)
 	return (int)len;
 }
 
+/* The console writes CON_WRITE_MAX bytes a request at most: ask until all is out. */
+static int con_write_all(const char *p, size_t len)
+{
+	size_t done = 0;
+	int r = 0;
+
+	while (done < len) {
+		r = con_write(p + done, (uint32_t)(len - done < CON_WRITE_MAX ? len - done : CON_WRITE_MAX));
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+	}
+	return done ? (int)done : r < 0 ? r : -EIO;
+}
+
 int write(int fd, const void *buf, size_t len)
 {
 	struct fd *f = get_fd(fd);
@@ -76,7 +91,7 @@ int write(int fd, const void *buf, size_t len)
 		return fail(EBADF);           /* the boot file system is read-only */
 	if (kernel_console_only || len == 0)
 		return diag_write(buf, len);
-	r = con_write(buf, (uint32_t)len);
+	r = con_write_all(buf, len);
 	if (r < 0)                /* no console driver (yet, any more, or not ours to use) */
 		return diag_write(buf, len);
 	return r;

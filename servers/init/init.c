@@ -1,9 +1,15 @@
 /*
  * init: the first ordinary program. It waits for the system servers, runs
  * each line of /etc/rc as a command (starting the console and the drivers),
- * then runs the shell on the console, and a new one whenever it exits.
- * Given a program on its command line (the test boot configurations do),
- * init runs that instead of the shell.
+ * then runs the shell on the console, and a new one whenever it exits:
+ * after a pause that doubles while the shell keeps ending at once, and with
+ * the console driver started again if it is gone. Given a program on its
+ * command line (the test boot configurations do), init runs that instead of
+ * the shell; given "-shell PROGRAM", that program takes the shell's place.
+ *
+ * init names the program it runs on the console as the console's session
+ * owner (include/bulkhead/console.h): it publishes the data store key
+ * CON_SESSION_KEY before anything else runs, so no one else can.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +18,16 @@
 #include <unistd.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/policy.h>
 
 #define RC "/etc/rc"
 #define SHELL "/bin/sh"
+#define CONSOLE_DRIVER "/drivers/console"
 #define MAX_WORDS 32
+#define FG_WAIT_MS 1000          /* a console program waits this long to be named */
+#define SHELL_QUICK_MS 2000      /* a shell that ends sooner than this has failed */
+#define SHELL_RETRY_MIN_MS 200   /* the pause before starting a shell again ... */
+#define SHELL_RETRY_MAX_MS 10000 /* ... doubling while it keeps failing, up to this */
 
 static void pause_ms(uint32_t ms)
 {
@@ -63,6 +75,65 @@ static int run(char **argv)
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
 	return status;
+}
+
+/* Run argv as the console's session owner and wait for it; its wait status, or -1. */
+static int run_on_console(char **argv)
+{
+	char why[PM_WHY_MAX];
+	int argc = 0, pid, status = 0, r;
+
+	while (argv[argc])
+		argc++;
+	pid = fork();
+	if (pid < 0) {
+		printf("init: cannot fork for %s\n", argv[0]);
+		return -1;
+	}
+	if (pid == 0) {
+		con_wait_foreground(FG_WAIT_MS);
+		r = pm_exec(EP_SELF, argv[0], argc, argv, 0, why);
+		printf("init: cannot run %s: %s (%d)\n", argv[0], why[0] ? why : "error", r);
+		exit(127);
+	}
+	ds_publish(CON_SESSION_KEY, (uint32_t)pid);
+	r = waitpid(pid, &status, 0);
+	ds_publish(CON_SESSION_KEY, (uint32_t)EP_NONE);
+	return r < 0 ? -1 : status;
+}
+
+/* The shell needs the console: start the driver again if it is gone (say, `service down`). */
+static void ensure_console(void)
+{
+	struct dm_up_request req;
+	char err[POLICY_ERR_MAX];
+	uint32_t ep;
+
+	if (ds_lookup("console", &ep) == 0)
+		return;
+	printf("init: the console driver is not running; starting it again\n");
+	memset(&req, 0, sizeof req);
+	snprintf(req.binary, sizeof req.binary, "%s", CONSOLE_DRIVER);
+	if (dm_up(&req, err, sizeof err) < 0)
+		printf("init: cannot start %s: %s\n", CONSOLE_DRIVER, err[0] ? err : "error");
+}
+
+/* How long to wait before starting the shell again: doubling while it ends at once. */
+static uint32_t shell_retry_ms(const char *shell, uint32_t ran_ms)
+{
+	static uint32_t delay = SHELL_RETRY_MIN_MS, quick;
+
+	if (ran_ms >= SHELL_QUICK_MS) {
+		quick = 0;
+		delay = SHELL_RETRY_MIN_MS;
+		return delay;
+	}
+	if (++quick > 1) {
+		delay = delay * 2 < SHELL_RETRY_MAX_MS ? delay * 2 : SHELL_RETRY_MAX_MS;
+		printf("init: %s ended %u ms after it started, %u times in a row; starting it again in %u ms\n",
+		       shell, (unsigned)ran_ms, (unsigned)quick, (unsigned)delay);
+	}
+	return delay;
 }
 
 static void describe(const char *what, int status)
@@ -118,21 +189,28 @@ static void run_rc(void)
 int main(int argc, char **argv)
 {
 	char *shell[] = { SHELL, NULL };
+	uint32_t started;
 	int status;
 
 	posix_use_kernel_console();
 	wait_for_servers();
+	if (ds_publish(CON_SESSION_KEY, (uint32_t)EP_NONE) < 0)
+		printf("init: cannot claim '%s': the console has no session owner\n", CON_SESSION_KEY);
 	run_rc();
-	if (argc > 1) {
-		status = run(argv + 1);
+	if (argc > 2 && !strcmp(argv[1], "-shell")) {
+		shell[0] = argv[2];
+	} else if (argc > 1) {
+		status = run_on_console(argv + 1);
 		describe(argv[1], status);
 		printf("init: %s finished\n", argv[1]);
 		for (;;)
 			pause_ms(60000);
 	}
 	for (;;) {
-		status = run(shell);
-		describe(SHELL, status);
-		pause_ms(200);
+		ensure_console();
+		started = sys_uptime_ms();
+		status = run_on_console(shell);
+		describe(shell[0], status);
+		pause_ms(shell_retry_ms(shell[0], sys_uptime_ms() - started));
 	}
 }

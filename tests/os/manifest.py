@@ -10,6 +10,8 @@ status 0; one with a "stop" pattern runs until a console line matches it, and
 then the harness stops QEMU.
 """
 
+PROMPT_PATTERN = r"bulkhead# "
+
 BOOTS = [
     {
         "config": "test-ipc",
@@ -102,6 +104,38 @@ BOOTS = [
             "stdio_reads_files",
         ],
         "stop": r"\[test\] summary:",        # an unprivileged program cannot power off
+    },
+    {
+        "config": "test-console",
+        "proves": "console: only the foreground reads, only the session owner sets it, a long write "
+                  "is bounded and the driver keeps its heartbeat; KC_DIAG is escaped and rate-limited",
+        "cases": [
+            "console_background_read_refused", "console_setfg_owner_only",
+            "console_owner_sets_foreground", "console_lost_foreground_ends_read",
+            "console_foreground_returns_at_exit", "console_foreground_passed_on", "console_write_bounded", "console_keeps_heartbeat",
+            "console_write_writes_all",
+        ],
+        # Between the markers t_console prints 64 KiB of bytes 0-255 through KC_DIAG. The
+        # console must show only printable text (escaped as \xNN), at most DIAG_BURST (8192,
+        # kernel/calls/do_diag.c) plus slack for what refills meanwhile and \r added to \n,
+        # then one line saying how much was dropped.
+        "console": [
+            ("diag_binary_escaped", r"diag flood begins\r?\n\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\t\r?\n\\x0b"),
+            ("diag_rate_limited", r"diag flood begins\r?\n[ -~\t\r\n]{1,8800}?kernel: t_console \(ep \d+\): "
+                                  r"dropped \d+ bytes of diagnostic output\r?\nt_console: diag flood ends"),
+        ],
+        "stop": r"\[test\] summary:",
+    },
+    {
+        "config": "test-respawn",
+        "proves": "init restarts a shell that fails at once after a growing pause, and says why",
+        "cases": ["init_shell_backoff"],
+        "console": [
+            ("init_says_why", r"init: /tests/t_respawn exited with status 1"),
+            ("init_logs_backoff", r"init: /tests/t_respawn ended \d+ ms after it started, 5 times in a row; "
+                                  r"starting it again in 3200 ms"),
+        ],
+        "stop": r"\[test\] summary:",
     },
     {
         "config": "test-service",
@@ -211,6 +245,25 @@ BOOTS = [
             ("exit_status_shown", "ls /nothing", r"\[exit status 1\]"),
             ("bad_program_refused", "/tests/not-a-program", r"not an ELF file"),
             ("unknown_command", "frobnicate", r"frobnicate: command not found"),
+            # The console reads for the foreground program only (tests/os/t_tty.c).
+            ("foreground_program_reads", "/tests/t_tty read", r"t_tty: reading a line", "running"),
+            ("foreground_read_gets_line", "a typed line", r"t_tty: read 'a typed line'"),
+            ("background_program_started", "/tests/t_tty bgread &", r"\[\d+\]"),
+            ("shell_keeps_input_from_background", "cat /tests/hello.txt", r"Hello from the boot file system\."),
+            ("background_reads_refused", None, r"t_tty: [1-9]\d* background reads refused, 0 got a line"),
+            ("background_end_reported", "uptime", r"\[\d+ done\]"),
+            ("shell_in_shell", "sh", r"Bulkhead shell"),
+            ("shell_in_shell_program_reads", "/tests/t_tty read", r"t_tty: reading a line", "running"),
+            ("shell_in_shell_read_gets_line", "an inner line", r"t_tty: read 'an inner line'"),
+            ("shell_in_shell_exits", "exit", PROMPT_PATTERN),
+            ("ctrl_c_program_running", "/tests/t_tty spin", r"t_tty: spinning until interrupted", "running"),
+            ("ctrl_c_interrupts_foreground", "\x03", r"\^C\r?\n\[ended by signal 2\]"),
+            ("shell_works_after_ctrl_c", "cat /tests/hello.txt", r"Hello from the boot file system\."),
+            ("service_down_console_refused", "service down console",
+             r"service: console is essential: .*not stopped"),
+            ("console_down_brought_back", "/tests/t_tty down",
+             r"init: the console driver is not running; starting it again[\s\S]*Bulkhead shell"),
+            ("shell_works_after_console_back", "cat /tests/hello.txt", r"Hello from the boot file system\."),
         ],
     },
 ]
