@@ -17,6 +17,7 @@
 #define A_REL     0x040   /* the immediate is a relative branch target */
 #define A_MEMONLY 0x080   /* ModR/M must name memory (mod != 3) */
 #define A_REGONLY 0x100   /* mod is ignored: always a register (MOV CR/DR) */
+#define A_REGFORM 0x200   /* ModR/M must name a register (mod == 3) */
 
 /* Short names so that each table row reads like a row of the SDM map. */
 #define _  0
@@ -24,6 +25,8 @@
 #define MB (A_M | A_I8)
 #define MZ (A_M | A_IZ)
 #define MM (A_M | A_MEMONLY)
+#define MR (A_M | A_REGFORM)
+#define MRB (A_M | A_REGFORM | A_I8)
 #define RM (A_M | A_REGONLY)
 #define B  A_I8
 #define Z  A_IZ
@@ -58,25 +61,26 @@ static const uint16_t map_one[256] = {
 };
 
 /* The two-byte map (0F xx). 0F 38 and 0F 3A escape to three-byte maps;
- * 0F 0F (3DNow!) ends in an imm8 that selects the operation. */
+ * 0F 0F (3DNow!) ends in an imm8 that selects the operation; with 66 or F2,
+ * 0F 78 is SSE4a EXTRQ/INSERTQ with two imm8. */
 static const uint16_t map_0f[256] = {
 /*        0   1   2   3   4   5   6   7   8   9   A   B   C   D   E   F */
-/* 0 */   M,  M,  M,  M,  X,  _,  _,  _,  _,  _,  X,  _,  X,  M,  _, MB,
-/* 1 */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
-/* 2 */  RM, RM, RM, RM,  X,  X,  X,  X,  M,  M,  M,  M,  M,  M,  M,  M,
+/* 0 */   M,  M,  M,  M,  X,  _,  _,  _,  _,  _,  X,  _,  X, MM,  _, MS,
+/* 1 */   M,  M,  M, MM,  M,  M,  M, MM,  M,  M,  M,  M,  M,  M,  M,  M,
+/* 2 */  RM, RM, RM, RM,  X,  X,  X,  X,  M,  M,  M, MM,  M,  M,  M,  M,
 /* 3 */   _,  _,  _,  _,  _,  _,  X,  _,  X,  X,  X,  X,  X,  X,  X,  X,
 /* 4 */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
-/* 5 */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
+/* 5 */  MR,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
 /* 6 */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
-/* 7 */  MB, MB, MB, MB,  M,  M,  M,  _,  M,  M,  X,  X,  M,  M,  M,  M,
+/* 7 */  MB, MB, MB, MB,  M,  M,  M,  _, MS,  M,  X,  X,  M,  M,  M,  M,
 /* 8 */  JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ, JZ,
 /* 9 */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
 /* A */   _,  _,  _,  M, MB,  M,  X,  X,  _,  _,  _,  M, MB,  M,  M,  M,
 /* B */   M,  M, MM,  M, MM, MM,  M,  M,  M,  M, MB,  M,  M,  M,  M,  M,
-/* C */   M,  M, MB, MM, MB, MB, MB,  M,  _,  _,  _,  _,  _,  _,  _,  _,
-/* D */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
-/* E */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
-/* F */   M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,  M,
+/* C */   M,  M, MB, MM, MB,MRB, MB,  M,  _,  _,  _,  _,  _,  _,  _,  _,
+/* D */   M,  M,  M,  M,  M,  M,  M, MR,  M,  M,  M,  M,  M,  M,  M,  M,
+/* E */   M,  M,  M,  M,  M,  M,  M, MM,  M,  M,  M,  M,  M,  M,  M,  M,
+/* F */  MM,  M,  M,  M,  M,  M,  M, MR,  M,  M,  M,  M,  M,  M,  M,  M,
 };
 
 #undef _
@@ -84,6 +88,8 @@ static const uint16_t map_0f[256] = {
 #undef MB
 #undef MZ
 #undef MM
+#undef MR
+#undef MRB
 #undef RM
 #undef B
 #undef Z
@@ -94,28 +100,104 @@ static const uint16_t map_0f[256] = {
 #undef JB
 #undef JZ
 
-/* The defined opcodes of the three-byte maps (all have ModR/M; 0F3A also imm8). */
-struct range { uint8_t lo, hi; };
+/* The defined opcodes of the three-byte maps (all have ModR/M; 0F3A also an
+ * imm8) and the mandatory prefixes each allows: none, 66, F3, F2. */
+#define NP   0x1
+#define P66  0x2
+#define PF3  0x4
+#define PF2  0x8
+
+struct range { uint8_t lo, hi, prefixes; };
 
 static const struct range map_0f38_defined[] = {
-	{ 0x00, 0x0b }, { 0x10, 0x10 }, { 0x14, 0x15 }, { 0x17, 0x17 }, { 0x1c, 0x1e },
-	{ 0x20, 0x25 }, { 0x28, 0x2b }, { 0x30, 0x35 }, { 0x37, 0x41 }, { 0x80, 0x82 },
-	{ 0xc8, 0xcd }, { 0xcf, 0xcf }, { 0xdb, 0xdf }, { 0xf0, 0xf1 }, { 0xf5, 0xf6 },
-	{ 0xf8, 0xf9 },
+	{ 0x00, 0x0b, NP | P66 }, { 0x10, 0x10, P66 }, { 0x14, 0x15, P66 }, { 0x17, 0x17, P66 },
+	{ 0x1c, 0x1e, NP | P66 }, { 0x20, 0x25, P66 }, { 0x28, 0x2b, P66 }, { 0x30, 0x35, P66 },
+	{ 0x37, 0x41, P66 }, { 0x80, 0x82, P66 }, { 0xc8, 0xcd, NP }, { 0xcf, 0xcf, P66 },
+	{ 0xdb, 0xdf, P66 }, { 0xf0, 0xf1, NP | P66 | PF2 }, { 0xf5, 0xf5, P66 },
+	{ 0xf6, 0xf6, NP | P66 | PF3 }, { 0xf8, 0xf8, P66 | PF3 | PF2 }, { 0xf9, 0xf9, NP },
 };
 
 static const struct range map_0f3a_defined[] = {
-	{ 0x08, 0x0f }, { 0x14, 0x17 }, { 0x20, 0x22 }, { 0x40, 0x42 }, { 0x44, 0x44 },
-	{ 0x60, 0x63 }, { 0xcc, 0xcc }, { 0xce, 0xcf }, { 0xdf, 0xdf },
+	{ 0x08, 0x0e, P66 }, { 0x0f, 0x0f, NP | P66 }, { 0x14, 0x17, P66 }, { 0x20, 0x22, P66 },
+	{ 0x40, 0x42, P66 }, { 0x44, 0x44, P66 }, { 0x60, 0x63, P66 }, { 0xcc, 0xcc, NP },
+	{ 0xce, 0xcf, P66 }, { 0xdf, 0xdf, P66 },
 };
+
+/* Two-byte opcodes that exist only with some mandatory prefixes. */
+static const struct range map_0f_prefixed[] = {
+	{ 0x6c, 0x6d, P66 }, { 0x7c, 0x7d, P66 | PF2 }, { 0xb8, 0xb8, PF3 },
+	{ 0xd0, 0xd0, P66 | PF2 }, { 0xd6, 0xd6, P66 | PF3 | PF2 }, { 0xe6, 0xe6, P66 | PF3 | PF2 },
+	{ 0xf0, 0xf0, PF2 },
+};
+
+/* The imm8 suffixes that select a 3DNow! operation (0F 0F /r ib). */
+static const uint8_t amd3dnow_ops[] = {
+	0x0c, 0x0d, 0x1c, 0x1d, 0x8a, 0x8e, 0x90, 0x94, 0x96, 0x97, 0x9a, 0x9e,
+	0xa0, 0xa4, 0xa6, 0xa7, 0xaa, 0xae, 0xb0, 0xb4, 0xb6, 0xb7, 0xbb, 0xbf,
+};
+
+static int amd3dnow_defined(uint8_t op)
+{
+	for (size_t i = 0; i < sizeof amd3dnow_ops; i++)
+		if (amd3dnow_ops[i] == op)
+			return 1;
+	return 0;
+}
 
 #define NRANGES(a) (sizeof(a) / sizeof((a)[0]))
 
-static int in_ranges(const struct range *r, size_t n, uint8_t op)
+/* Reserved x87 encodings (SDM vol. 2, A.4): ModR/M bytes of the register
+ * forms, and the ModR/M.reg of the memory forms. DB E0-E5 (8087/287 FENI,
+ * FDISI, FSETPM, FRSTPM) and DF C0-C7 (FFREEP) execute, so they are kept. */
+struct x87_reserved { uint8_t op, lo, hi; };
+
+static const struct x87_reserved x87_reserved_reg[] = {
+	{ 0xd9, 0xd1, 0xdf }, { 0xd9, 0xe2, 0xe3 }, { 0xd9, 0xe6, 0xe7 }, { 0xd9, 0xef, 0xef },
+	{ 0xda, 0xe0, 0xe8 }, { 0xda, 0xea, 0xff }, { 0xdb, 0xe6, 0xe7 }, { 0xdb, 0xf8, 0xff },
+	{ 0xdc, 0xd0, 0xdf }, { 0xdd, 0xc8, 0xcf }, { 0xdd, 0xf0, 0xff }, { 0xde, 0xd0, 0xd8 },
+	{ 0xde, 0xda, 0xdf }, { 0xdf, 0xc8, 0xdf }, { 0xdf, 0xe1, 0xe7 }, { 0xdf, 0xf8, 0xff },
+};
+
+static const struct x87_reserved x87_reserved_mem[] = {
+	{ 0xd9, 1, 1 }, { 0xdb, 4, 4 }, { 0xdb, 6, 6 }, { 0xdd, 5, 5 },
+};
+
+static int x87_defined(uint8_t op, uint8_t mod, uint8_t reg, uint8_t rm)
+{
+	const struct x87_reserved *t = mod == 3 ? x87_reserved_reg : x87_reserved_mem;
+	size_t n = mod == 3 ? NRANGES(x87_reserved_reg) : NRANGES(x87_reserved_mem);
+	uint8_t v = mod == 3 ? (uint8_t)(0xc0 | reg << 3 | rm) : reg;
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].op == op && v >= t[i].lo && v <= t[i].hi)
+			return 0;
+	return 1;
+}
+
+/* The mandatory prefix: the last F2/F3 if any, else 66, else none. */
+static uint8_t mandatory_prefix(const struct x86_insn *in)
+{
+	uint8_t mp = (in->flags & X86_F_OPSIZE) ? P66 : NP;
+
+	for (unsigned i = 0; i < in->nprefix; i++)
+		if (in->prefix[i] == 0xf3 || in->prefix[i] == 0xf2)
+			mp = in->prefix[i] == 0xf3 ? PF3 : PF2;
+	return mp;
+}
+
+static int in_any_range(const struct range *r, size_t n, uint8_t op)
 {
 	for (size_t i = 0; i < n; i++)
 		if (op >= r[i].lo && op <= r[i].hi)
 			return 1;
+	return 0;
+}
+
+static int in_ranges(const struct range *r, size_t n, uint8_t op, uint8_t mp)
+{
+	for (size_t i = 0; i < n; i++)
+		if (op >= r[i].lo && op <= r[i].hi)
+			return (r[i].prefixes & mp) != 0;
 	return 0;
 }
 
@@ -223,12 +305,17 @@ static int decode_opcode(struct cur *c, struct x86_insn *in, uint16_t *attr)
 		break;
 	case X86_MAP_0F:
 		*attr = map_0f[b];
+		if (in_any_range(map_0f_prefixed, NRANGES(map_0f_prefixed), b) &&
+		    !in_ranges(map_0f_prefixed, NRANGES(map_0f_prefixed), b, mandatory_prefix(in)))
+			*attr = A_BAD;
 		break;
 	case X86_MAP_0F38:
-		*attr = in_ranges(map_0f38_defined, NRANGES(map_0f38_defined), b) ? A_M : A_BAD;
+		*attr = in_ranges(map_0f38_defined, NRANGES(map_0f38_defined), b, mandatory_prefix(in)) ?
+			A_M : A_BAD;
 		break;
 	default:
-		*attr = in_ranges(map_0f3a_defined, NRANGES(map_0f3a_defined), b) ? A_M | A_I8 : A_BAD;
+		*attr = in_ranges(map_0f3a_defined, NRANGES(map_0f3a_defined), b, mandatory_prefix(in)) ?
+			A_M | A_I8 : A_BAD;
 		break;
 	}
 	return (*attr & A_BAD) ? -ENOEXEC : 0;
@@ -306,6 +393,8 @@ static int decode_modrm(struct cur *c, struct x86_insn *in, uint16_t attr)
 		return 0;
 	if (in->mod == 3)
 		return (attr & A_MEMONLY) ? -ENOEXEC : 0;
+	if (attr & A_REGFORM)
+		return -ENOEXEC;
 	in->has_mem = 1;
 	return (in->flags & X86_F_ADSIZE) ? decode_mem16(c, in) : decode_mem32(c, in);
 }
@@ -322,13 +411,15 @@ static int group_defined(const struct x86_insn *in)
 			return r == 0 || (reg_form && r == 7 && in->rm == 0);   /* XABORT, XBEGIN */
 		case 0xfe: return r <= 1;
 		case 0xff: return r != 7 && !(reg_form && (r == 3 || r == 5));
-		default: return 1;
+		default:
+			return in->opcode < 0xd8 || x87_defined(in->opcode, in->mod, r, in->rm);
 		}
 	}
 	if (in->map != X86_MAP_0F)
 		return 1;
 	switch (in->opcode) {
 	case 0x00: return r < 6;
+	case 0xae: return !reg_form || r >= 5;                     /* LFENCE MFENCE SFENCE */
 	case 0xba: return r >= 4;
 	case 0xc7: return reg_form ? r >= 6 : (r == 1 || r >= 3);  /* RDRAND/RDSEED, memory forms */
 	case 0x71: case 0x72: return reg_form && (r == 2 || r == 4 || r == 6);
@@ -347,6 +438,14 @@ static int special_operands(struct cur *c, struct x86_insn *in, unsigned *imm)
 {
 	uint8_t op = in->opcode;
 
+	if (in->map == X86_MAP_0F && op == 0x0f) {           /* 3DNow!: imm8 selects */
+		*imm = 1;
+		return 0;
+	}
+	if (in->map == X86_MAP_0F) {                         /* 78: VMREAD; EXTRQ/INSERTQ ib, ib */
+		*imm = mandatory_prefix(in) & (P66 | PF2) ? 2 : 0;
+		return 0;
+	}
 	switch (op) {
 	case 0x9a: case 0xea:                         /* far pointer: offset, selector */
 		in->flags |= X86_F_FARPTR;
@@ -570,7 +669,11 @@ static int decode_operands(struct cur *c, struct x86_insn *in, uint16_t attr)
 		in->flags |= X86_F_REL;
 	in->imm_off = (uint8_t)c->pos;
 	in->imm_size = (uint8_t)imm;
-	return skip(c, imm);
+	rc = skip(c, imm);
+	if (!rc && in->map == X86_MAP_0F && in->opcode == 0x0f &&
+	    !amd3dnow_defined(c->code[in->imm_off]))
+		rc = -ENOEXEC;
+	return rc;
 }
 
 int x86_decode(const uint8_t *code, size_t max, struct x86_insn *out)

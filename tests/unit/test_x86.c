@@ -234,6 +234,13 @@ static const struct known known[] = {
 	{ "d9c9", 2, X86_MAP_ONE, 0xd9, 0, 0, 0, 0 },                    /* fxch */
 	{ "df e0", 2, X86_MAP_ONE, 0xdf, 0, 0, 0, 0 },                   /* fnstsw ax */
 	{ "c7f8 00000000", 6, X86_MAP_ONE, 0xc7, 0, 0, 4, 0 },           /* xbegin */
+	{ "660f78c00102", 6, X86_MAP_0F, 0x78, 1, 0, 2, 0 },             /* extrq xmm0,1,2 */
+	{ "0f78c1", 3, X86_MAP_0F, 0x78, 0, 0, 0, 0 },                   /* vmread ecx,eax */
+	{ "f30fb8c1", 4, X86_MAP_0F, 0xb8, 1, 0, 0, 0 },                 /* popcnt */
+	{ "0faef0", 3, X86_MAP_0F, 0xae, 0, 0, 0, 0 },                   /* mfence */
+	{ "0f3800c1", 4, X86_MAP_0F38, 0x00, 0, 0, 0, 0 },               /* pshufb mm0,mm1 */
+	{ "dbe3", 2, X86_MAP_ONE, 0xdb, 0, 0, 0, 0 },                    /* fninit */
+	{ "9b", 1, X86_MAP_ONE, 0x9b, 0, 0, 0, 0 },                      /* fwait: its own instruction */
 };
 
 /* Cases the decoder must refuse with -ENOEXEC. */
@@ -255,6 +262,15 @@ static const char *const undefined[] = {
 	"0fbac000",       /* 0F BA /0 */
 	"0fc7c8",         /* cmpxchg8b with a register */
 	"0f7110 02",      /* psrlw imm form with memory */
+	"d9d1", "dae0", "dfc8",   /* reserved x87 register forms */
+	"d908", "dd28",   /* reserved x87 memory forms (D9 /1, DD /5) */
+	"0f0fc100",       /* 3DNow! with an undefined suffix */
+	"0f3810c1",       /* pblendvb needs 66 */
+	"0f6cc1",         /* punpcklqdq needs 66 */
+	"0fb8c1",         /* popcnt needs F3 (JMPE otherwise) */
+	"0f5000",         /* movmskps with memory */
+	"0f2bc1",         /* movntps with a register */
+	"0faec0",         /* 0F AE /0 with a register: 64-bit only */
 };
 
 static size_t hex_bytes(const char *s, uint8_t *out, size_t max)
