@@ -20,9 +20,18 @@ IMM     i<hex> the immediate as printed, r<decimal> a relative branch's
 
 The first line is a comment with the counts. Lines objdump cannot decode
 ("(bad)") are left out and counted.
+
+Then, lines "R WINDOW LEN": random byte strings (seeded, some starting with
+prefixes and the 0F, 0F38, 0F3A escapes) that objdump decodes as one
+instruction of LEN bytes; strings objdump calls (bad) are left out, and so
+are those starting with FWAIT (9B), which objdump joins to the x87
+instruction after it.
 """
 import argparse
+import os
+import random
 import re
+import tempfile
 import struct
 import subprocess
 import sys
@@ -125,18 +134,66 @@ def vectors(path, seen, counts):
             seen[key] = "%s %d %s %s %s" % (text[at:at + WINDOW].hex(), len(code), *fields)
 
 
+RANDOM_LEN = 16
+RECORD = 32           # random bytes, then NOPs: each record starts on an instruction boundary
+PREFIXES = [0x66, 0x67, 0xf2, 0xf3, 0x2e, 0xf0, 0x64]
+ESCAPES = [b"", b"", b"\x0f", b"\x0f", b"\x0f\x38", b"\x0f\x3a"]
+
+
+def random_records(count, seed):
+    rng = random.Random(seed)
+    records = []
+    for i in range(count):
+        head = b""
+        if i % 2:
+            head = bytes(rng.choice(PREFIXES) for _ in range(rng.choice([0, 0, 1, 2]))) + rng.choice(ESCAPES)
+        body = (head + bytes(rng.getrandbits(8) for _ in range(RANDOM_LEN)))[:RANDOM_LEN]
+        records.append(body + b"\x90" * (RECORD - RANDOM_LEN))
+    return records
+
+
+def random_vectors(count, seed):
+    """Lines "R WINDOW LEN" for the random records objdump decodes."""
+    records = random_records(count, seed)
+    with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as f:
+        f.write(b"".join(records))
+    try:
+        out = subprocess.run([OBJDUMP, "-D", "-b", "binary", "-m", "i386", "-M", "intel", "-w",
+                              "--insn-width=%d" % WINDOW, f.name], capture_output=True, text=True,
+                             check=True).stdout
+    finally:
+        os.unlink(f.name)
+    lines = []
+    for line in out.splitlines():
+        m = LINE.match(line)
+        if not m or int(m.group(1), 16) % RECORD:
+            continue
+        rec = records[int(m.group(1), 16) // RECORD]
+        length, asm = len(m.group(2).split()), m.group(3)
+        first = next(b for b in rec if b not in PREFIXES)
+        if "(bad)" in asm or asm.startswith(".byte") or first == 0x9b:
+            continue
+        lines.append("R %s %d" % (rec[:WINDOW].hex(), length))
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-o", dest="out", required=True)
+    ap.add_argument("--random", type=int, default=100000, help="random byte strings to compare")
     ap.add_argument("elf", nargs="+")
     args = ap.parse_args()
     seen, counts = {}, {"total": 0, "bad": 0}
     for path in args.elf:
         vectors(path, seen, counts)
+    rand = random_vectors(args.random, 1)
     with open(args.out, "w") as f:
-        f.write("# %d instructions in %d files, %d distinct, %d objdump could not decode\n"
-                % (counts["total"], len(args.elf), len(seen), counts["bad"]))
+        f.write("# %d instructions in %d files, %d distinct, %d objdump could not decode; "
+                "%d of %d random byte strings objdump decodes\n"
+                % (counts["total"], len(args.elf), len(seen), counts["bad"], len(rand), args.random))
         for line in seen.values():
+            f.write(line + "\n")
+        for line in rand:
             f.write(line + "\n")
 
 

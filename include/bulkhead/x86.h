@@ -11,6 +11,13 @@
  *             form the opcode does not allow (e.g. LEA with a register), a
  *             VEX/EVEX/XOP encoding (not supported), or over 15 bytes.
  *
+ * Not checked, because real code never needs it and lengths do not depend
+ * on it: every mandatory-prefix combination of the 0F map (an SSE opcode
+ * with a prefix it does not define decodes like its defined forms), and the
+ * MPX forms of 0F 1A/1B (hint NOPs without MPX). FWAIT (9B) is an
+ * instruction of its own, as the CPU executes it (objdump joins it to a
+ * following x87 instruction, e.g. "fstcw").
+ *
  * Fault types (x86_fault_apply): each takes the text, the offset of one
  * decoded instruction in it and a seeded PRNG, and describes the change in a
  * struct x86_patch: bytes of the same length as the instruction, covering only

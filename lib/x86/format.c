@@ -54,39 +54,56 @@ static const char *const cc[16] = { "o", "no", "b", "ae", "e", "ne", "be", "a",
 static const char *const grp5[8] = { "inc", "dec", "call", "callf", "jmp", "jmpf", "push", "?" };
 static const char *const opnd_names[] = { "none", "reg", "rm", "opreg", "imm", "acc", "moffs" };
 
+/* Jcc, CMOVcc and SETcc: the name and its condition suffix. */
+static const char *conditional(const char *name, uint8_t op, const char **suffix)
+{
+	*suffix = cc[op & 15];
+	return name;
+}
+
+static const char *mnemonic_0f(uint8_t op, const char **suffix)
+{
+	if (op >= 0x80 && op <= 0x8f)
+		return conditional("j", op, suffix);
+	if (op >= 0x40 && op <= 0x4f)
+		return conditional("cmov", op, suffix);
+	if (op >= 0x90 && op <= 0x9f)
+		return conditional("set", op, suffix);
+	switch (op) {
+	case 0xb6: case 0xb7: return "movzx";
+	case 0xbe: case 0xbf: return "movsx";
+	case 0xaf: return "imul";
+	default: return NULL;
+	}
+}
+
 /* A mnemonic for the common opcodes, or NULL. */
 static const char *mnemonic(const struct x86_insn *in, const char **suffix)
 {
 	uint8_t op = in->opcode;
 
 	*suffix = "";
-	if (in->map == X86_MAP_0F) {
-		if (op >= 0x80 && op <= 0x8f)
-			return *suffix = cc[op & 15], "j";
-		if (op >= 0x40 && op <= 0x4f)
-			return *suffix = cc[op & 15], "cmov";
-		if (op >= 0x90 && op <= 0x9f)
-			return *suffix = cc[op & 15], "set";
-		return op == 0xb6 || op == 0xb7 ? "movzx" : op == 0xbe || op == 0xbf ? "movsx" :
-		       op == 0xaf ? "imul" : NULL;
-	}
+	if (in->map == X86_MAP_0F)
+		return mnemonic_0f(op, suffix);
 	if (in->map != X86_MAP_ONE)
 		return NULL;
 	if (op < 0x40 && (op & 7) < 6)
 		return alu[op >> 3];
 	if (op >= 0x70 && op <= 0x7f)
-		return *suffix = cc[op & 15], "j";
+		return conditional("j", op, suffix);
 	if (op >= 0x80 && op <= 0x83)
 		return alu[in->reg];
 	if (op == 0xff)
 		return grp5[in->reg];
-	switch (op) {
-	case 0x50: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57:
-	case 0x68: case 0x6a:
+	if (op >= 0x50 && op <= 0x57)
 		return "push";
-	case 0x58: case 0x59: case 0x5a: case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f:
-	case 0x8f:
+	if (op >= 0x58 && op <= 0x5f)
 		return "pop";
+	if (op >= 0xb0 && op <= 0xbf)
+		return "mov";
+	switch (op) {
+	case 0x68: case 0x6a: return "push";
+	case 0x8f: return "pop";
 	case 0x88: case 0x89: case 0x8a: case 0x8b: case 0xa0: case 0xa1: case 0xa2: case 0xa3:
 	case 0xc6: case 0xc7:
 		return "mov";
@@ -103,8 +120,7 @@ static const char *mnemonic(const struct x86_insn *in, const char **suffix)
 	case 0xe1: return "loope";
 	case 0xe2: return "loop";
 	case 0xe3: return "jecxz";
-	default:
-		return op >= 0xb0 && op <= 0xbf ? "mov" : NULL;
+	default: return NULL;
 	}
 }
 
