@@ -125,6 +125,12 @@ int  x86_fault_eligible(enum x86_fault type, const struct x86_insn *in);
 int  x86_fault_apply(enum x86_fault type, const uint8_t *text, size_t len, size_t off,
 		     struct x86_rng *rng, struct x86_patch *patch);
 
+/* RANDOM becomes one of the seven types, uniformly; other types stay. A
+ * campaign resolves RANDOM this way before x86_fault_pick() so that every
+ * type is equally likely (x86_fault_apply(RANDOM) on one instruction picks
+ * among the types that instruction allows). */
+enum x86_fault x86_fault_choose(enum x86_fault type, struct x86_rng *rng);
+
 /* Choose, uniformly with the PRNG, one instruction of text[0..len) eligible
  * for `type` (RANDOM: eligible for at least one type) and store its offset.
  * Walks decoded instructions from offset 0; where a byte does not decode it

@@ -333,6 +333,11 @@ int x86_fault_apply(enum x86_fault type, const uint8_t *text, size_t len, size_t
 	return 0;
 }
 
+enum x86_fault x86_fault_choose(enum x86_fault type, struct x86_rng *rng)
+{
+	return type == X86_FAULT_RANDOM ? (enum x86_fault)x86_rng_below(rng, X86_FAULT_RANDOM) : type;
+}
+
 int x86_fault_pick(enum x86_fault type, const uint8_t *text, size_t len,
 		   struct x86_rng *rng, size_t *off)
 {

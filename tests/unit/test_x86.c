@@ -707,6 +707,13 @@ static void test_fault_pick(void **state)
 	assert_int_equal(x86_fault_pick(X86_FAULT_LOOP, (const uint8_t *)"\xd6\x74\x00", 3, &r1, &off), 0);
 	assert_int_equal(off, 1);
 	assert_int_equal(x86_fault_pick(X86_FAULT_LOOP, (const uint8_t *)"\x90\x90", 2, &r1, &off), -ENOENT);
+	memset(hits, 0, sizeof hits);                  /* RANDOM resolves to each of the seven */
+	for (unsigned k = 0; k < 7000; k++)
+		hits[x86_fault_choose(X86_FAULT_RANDOM, &r1)]++;
+	for (int t = 0; t < X86_FAULT_RANDOM; t++)
+		assert_true(hits[t] > 800 && hits[t] < 1200);
+	assert_int_equal(hits[X86_FAULT_RANDOM], 0);
+	assert_int_equal(x86_fault_choose(X86_FAULT_LOOP, &r1), X86_FAULT_LOOP);
 	assert_int_equal(x86_fault_from_name("pointer"), X86_FAULT_POINTER);
 	assert_int_equal(x86_fault_from_name("bogus"), -EINVAL);
 	assert_string_equal(x86_fault_name(X86_FAULT_DEST), "destination");
