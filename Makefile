@@ -87,7 +87,7 @@ kernel: $(KERNEL)
 
 # --- user-space libraries -------------------------------------------------------
 
-LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c) lib/elf/elf.c
+LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c lib/x86/*.c) lib/elf/elf.c
 LIBBH     := $(B)/lib/libbulkhead.a
 TESTLIB_C := $(wildcard tests/os/lib/*.c)
 TESTLIB   := $(B)/lib/libtest.a
@@ -212,6 +212,7 @@ UNIT_SRC_test_format  := kernel/format.c
 UNIT_SRC_test_message :=
 UNIT_SRC_test_policy  := $(POLICY_SRC)
 UNIT_SRC_test_archive := lib/bootfs/archive.c
+UNIT_SRC_test_x86     := lib/x86/decode.c lib/x86/faults.c lib/x86/format.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -219,6 +220,16 @@ $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -iquote kernel -o $@ $^ -lcmocka
 
 unit: $(UNIT_TESTS:%=$(B)/unit/%)
+
+# test_x86 holds the x86 decoder against objdump on every instruction of
+# every program and the kernel: the vectors are made from the build.
+X86_VECTORS := $(B)/x86/vectors.txt
+$(X86_VECTORS): tools/x86vectors.py $(PROGRAMS) $(KERNEL)
+	@mkdir -p $(@D)
+	$(say) VECTORS $@
+	$(Q)python3 tools/x86vectors.py -o $@ $(PROGRAMS) $(KERNEL)
+$(B)/unit/test_x86: HOST_CFLAGS += -DX86_VECTORS='"$(abspath $(X86_VECTORS))"'
+unit: $(X86_VECTORS)
 
 # --- host tools and fuzz targets ---------------------------------------------------
 
@@ -262,7 +273,7 @@ count:
 	@cloc --quiet kernel
 
 clean:
-	rm -rf $(B)/kobj $(B)/uobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/tools $(B)/fuzz $(FSROOT) $(BOOTFS_IMG) \
+	rm -rf $(B)/kobj $(B)/uobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/x86 $(B)/tools $(B)/fuzz $(FSROOT) $(BOOTFS_IMG) \
 		$(ISO_ROOT) $(ISO) $(KERNEL)
 
 distclean:
