@@ -6,7 +6,8 @@
  * Proves (issue 8's authority, table and limit items): an ordinary user
  * cannot start, stop or restart drivers, borrow a policy, take a label,
  * kill what is not its own, spawn empty processes, publish keys, or hold
- * more than its share of subscriptions and processes; a memory hog cannot
+ * more than its share of subscriptions and processes; garbage requests to
+ * every public server are refused and change nothing; a memory hog cannot
  * stop a driver's recovery; zombies, death reports, data-store keys and
  * subscriptions go with their holder; the driver table recycles stopped
  * drivers and keeps a driver's history across down/up; init and the
@@ -27,6 +28,7 @@
 
 #define USER 1000
 #define HOG_CHUNK (64 * 1024)
+#define FUZZ_REQUESTS 20000
 
 static endpoint_t endpoint_of(const char *label)
 {
@@ -208,6 +210,68 @@ static void user_runas(void)
 	pm_wait(pid, &status, 0);
 	t_check("user_cannot_runas_root", pid > 0 && status == 1 << 8, "runas 0 as user %u: status %d",
 	        USER, status >> 8);
+}
+
+/*
+ * Garbage to every public server: random payloads, request types in and
+ * just past each protocol's range (and some anywhere). PM_FORK is left out
+ * (each child would fuzz too; the process limit is tested above).
+ */
+static void user_fuzz_servers(void)
+{
+	static const struct { const char *label; int first, count; } servers[] = {
+		{ "pm", PM_FORK, PM_TABLES - PM_FORK + 1 }, { "ds", DS_PUBLISH, DS_TABLES - DS_PUBLISH + 1 },
+		{ "bootfs", FS_LOOKUP, 3 }, { "dm", DM_UP, DM_RESTART - DM_UP + 1 },
+		{ "console", CON_WRITE, CON_GETFG - CON_WRITE + 1 },
+	};
+	uint32_t seed = 20261127, i, k, answered = 0, refused = 0;
+	struct procinfo info;
+	endpoint_t eps[5];
+	message m;
+
+	for (k = 0; k < 5; k++)
+		eps[k] = server_endpoint(servers[k].label, EP_NONE);
+	for (i = 0; i < FUZZ_REQUESTS; i++) {
+		k = t_rand(&seed) % 5;
+		for (size_t b = 0; b < sizeof m; b += 4)
+			*(uint32_t *)((uint8_t *)&m + b) = t_rand(&seed);
+		m.m_type = t_rand(&seed) % 16 == 0 ? (int32_t)t_rand(&seed) :
+		           servers[k].first + (int32_t)(t_rand(&seed) % (uint32_t)(servers[k].count + 2));
+		if (m.m_type == PM_FORK && k == 0)
+			m.m_type = PM_TABLES + 1;
+		if (ipc_sendrec(eps[k], &m) < 0)
+			continue;
+		answered++;
+		refused += m.m_type < 0;
+	}
+	for (k = 0; k < 5; k++)
+		if (eps[k] == EP_NONE || sys_procinfo(-1, eps[k], &info) < 0 || info.state == PSTATE_ZOMBIE)
+			break;                            /* the one we fuzzed died */
+	t_check("user_garbage_to_servers", k == 5 && answered == FUZZ_REQUESTS,
+	        "%u random requests to pm, ds, bootfs, dm and the console: %u answered, %u refused; "
+	        "every server kept its endpoint", FUZZ_REQUESTS, answered, refused);
+}
+
+/* Run user_fuzz_servers as USER, bounded: a server that never answers fails it. */
+static int fuzz_bounded(void)
+{
+	int pid = pm_fork(), status = -1, r = 0;
+	uint32_t until = sys_uptime_ms() + 120000;
+
+	if (pid == 0) {
+		pm_setuid(USER);
+		user_fuzz_servers();
+		exit(t_failures());
+	}
+	while (pid > 0 && (r = pm_wait(pid, &status, PM_WNOHANG)) == 0 && (int32_t)(sys_uptime_ms() - until) < 0)
+		t_sleep(50);
+	if (r == 0) {
+		t_fail("user_garbage_to_servers", "a server never answered within 120 s");
+		pm_kill(pid, SIGKILL);
+		pm_wait(pid, &status, 0);
+		return 1;
+	}
+	return (status >> 8) & 0xff;
 }
 
 /* --- as the administrator ------------------------------------------------------ */
@@ -446,7 +510,7 @@ int main(int argc, char **argv)
 	}
 	t_check("starts_as_admin", my_uid() == 0, "uid %u", my_uid());
 	t_check("user_attacks_done", as_user(USER, user_management) == 0 && as_user(USER, user_data_store) == 0 &&
-	        as_user(USER, user_processes) == 0 && as_user(USER, user_runas) == 0,
+	        as_user(USER, user_processes) == 0 && as_user(USER, user_runas) == 0 && fuzz_bounded() == 0,
 	        "every attack by uid %d refused", USER);
 	test_runas();
 	test_hog();
