@@ -9,8 +9,9 @@
  * ends up sharing the lowest queue round-robin with the other spinners: it
  * cannot starve anyone. Each process also counts the ticks it has run since
  * it last blocked (the driver manager reads them to end a spinning driver).
- * When nothing is runnable the kernel halts until the next interrupt. The x87 state is switched lazily: the first FPU instruction
- * after a switch traps (CR0.TS) and loads the right state.
+ * When nothing is runnable the kernel halts until the next interrupt. The
+ * x87 state is switched lazily: the first FPU instruction after a switch
+ * traps (CR0.TS) and loads the right state.
  */
 #include "proc.h"
 #include "cpu.h"
