@@ -46,16 +46,6 @@ int con_foreground(endpoint_t *pid)
 	return r;
 }
 
-static void pause_ms(uint32_t ms)
-{
-	uint32_t until = sys_uptime_ms() + ms;
-	message m;
-
-	sys_alarm(ms);
-	while ((int32_t)(sys_uptime_ms() - until) < 0)
-		ipc_receive(EP_CLOCK, &m);
-}
-
 int con_wait_foreground(uint32_t timeout_ms)
 {
 	uint32_t start = sys_uptime_ms();
@@ -70,6 +60,6 @@ int con_wait_foreground(uint32_t timeout_ms)
 			return 0;
 		if (sys_uptime_ms() - start >= timeout_ms)
 			return -ETIMEDOUT;
-		pause_ms(FG_POLL_MS);
+		sys_sleep_ms(FG_POLL_MS);
 	}
 }

@@ -64,6 +64,16 @@ int sys_alarm(uint32_t ms)
 	return kernel_call(KC_ALARM, &m);
 }
 
+void sys_sleep_ms(uint32_t ms)
+{
+	uint32_t until = sys_uptime_ms() + ms;
+	message m;
+
+	sys_alarm(ms);
+	while ((int32_t)(sys_uptime_ms() - until) < 0)
+		ipc_receive(EP_CLOCK, &m);
+}
+
 int sys_getdeath(struct kc_getdeath *out)
 {
 	message m;

@@ -29,16 +29,6 @@
 #define SHELL_RETRY_MIN_MS 200   /* the pause before starting a shell again ... */
 #define SHELL_RETRY_MAX_MS 10000 /* ... doubling while it keeps failing, up to this */
 
-static void pause_ms(uint32_t ms)
-{
-	uint32_t until = sys_uptime_ms() + ms;
-	message m;
-
-	sys_alarm(ms);
-	while ((int32_t)(sys_uptime_ms() - until) < 0)
-		ipc_receive(EP_CLOCK, &m);
-}
-
 static void wait_for_servers(void)
 {
 	static const char *const labels[] = { "pm", "bootfs", "dm" };
@@ -49,30 +39,37 @@ static void wait_for_servers(void)
 		while (ds_lookup(labels[i], &value) < 0) {
 			if ((waited += 10) % 2000 == 0)
 				printf("init: still waiting for '%s'\n", labels[i]);
-			pause_ms(10);
+			sys_sleep_ms(10);
 		}
 	}
+}
+
+/* Fork a child that runs argv (after being named the console's owner, if on_console); its pid, or -1. */
+static int start_child(char **argv, int on_console)
+{
+	char why[PM_WHY_MAX];
+	int argc = 0, pid, r;
+
+	while (argv[argc])
+		argc++;
+	pid = fork();
+	if (pid < 0)
+		printf("init: cannot fork for %s\n", argv[0]);
+	if (pid != 0)
+		return pid < 0 ? -1 : pid;
+	if (on_console)
+		con_wait_foreground(FG_WAIT_MS);
+	r = pm_exec(EP_SELF, argv[0], argc, argv, 0, why);
+	printf("init: cannot run %s: %s (%d)\n", argv[0], why[0] ? why : "error", r);
+	exit(127);
 }
 
 /* Run argv as a child and wait for it; its wait status, or -1. */
 static int run(char **argv)
 {
-	char why[PM_WHY_MAX];
-	int argc = 0, pid, status = 0, r;
+	int pid = start_child(argv, 0), status = 0;
 
-	while (argv[argc])
-		argc++;
-	pid = fork();
-	if (pid < 0) {
-		printf("init: cannot fork for %s\n", argv[0]);
-		return -1;
-	}
-	if (pid == 0) {
-		r = pm_exec(EP_SELF, argv[0], argc, argv, 0, why);
-		printf("init: cannot run %s: %s (%d)\n", argv[0], why[0] ? why : "error", r);
-		exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return -1;
 	return status;
 }
@@ -80,22 +77,10 @@ static int run(char **argv)
 /* Run argv as the console's session owner and wait for it; its wait status, or -1. */
 static int run_on_console(char **argv)
 {
-	char why[PM_WHY_MAX];
-	int argc = 0, pid, status = 0, r;
+	int pid = start_child(argv, 1), status = 0, r;
 
-	while (argv[argc])
-		argc++;
-	pid = fork();
-	if (pid < 0) {
-		printf("init: cannot fork for %s\n", argv[0]);
+	if (pid < 0)
 		return -1;
-	}
-	if (pid == 0) {
-		con_wait_foreground(FG_WAIT_MS);
-		r = pm_exec(EP_SELF, argv[0], argc, argv, 0, why);
-		printf("init: cannot run %s: %s (%d)\n", argv[0], why[0] ? why : "error", r);
-		exit(127);
-	}
 	ds_publish(CON_SESSION_KEY, (uint32_t)pid);
 	r = waitpid(pid, &status, 0);
 	ds_publish(CON_SESSION_KEY, (uint32_t)EP_NONE);
@@ -204,13 +189,13 @@ int main(int argc, char **argv)
 		describe(argv[1], status);
 		printf("init: %s finished\n", argv[1]);
 		for (;;)
-			pause_ms(60000);
+			sys_sleep_ms(60000);
 	}
 	for (;;) {
 		ensure_console();
 		started = sys_uptime_ms();
 		status = run_on_console(shell);
 		describe(shell[0], status);
-		pause_ms(shell_retry_ms(shell[0], sys_uptime_ms() - started));
+		sys_sleep_ms(shell_retry_ms(shell[0], sys_uptime_ms() - started));
 	}
 }

@@ -53,19 +53,6 @@ static uint32_t my_uid(void)
 	return sys_procinfo(-1, sys_self(), &info) == 0 ? info.uid : 0xffffffffu;
 }
 
-/* Wait until label runs an incarnation after old; 0 or -ETIMEDOUT. */
-static int wait_running(const char *label, uint32_t old, struct dm_driver_info *info, uint32_t timeout_ms)
-{
-	uint32_t until = sys_uptime_ms() + timeout_ms;
-
-	do {
-		if (dm_info(label, 0, info) == 0 && info->incarnation > old && info->state == DRV_RUNNING)
-			return 0;
-		t_sleep(2);
-	} while ((int32_t)(sys_uptime_ms() - until) < 0);
-	return -ETIMEDOUT;
-}
-
 /* Run fn in a child process as user uid; the child's failures, or -1. */
 static int as_user(uint32_t uid, void (*fn)(void))
 {
@@ -309,7 +296,7 @@ static void test_hog(void)
 	sys_sysinfo(&s);
 	dm_info("demo", 0, &before);
 	pm_kill(endpoint_of("demo"), SIGKILL);
-	status = wait_running("demo", before.incarnation, &after, 5000);
+	status = t_wait_driver("demo", before.incarnation, &after, 5000);
 	t_check("hog_cannot_stop_recovery", status == 0,
 	        "with %u pages free after the hog took its fill, demo restarted (incarnation %u -> %u)",
 	        s.free_pages, before.incarnation, after.incarnation);
@@ -422,7 +409,7 @@ static void test_zombies(void)
 	pm_tables(&full);
 	dm_info("demo", 0, &d0);
 	pm_kill(endpoint_of("demo"), SIGKILL);
-	ok = wait_running("demo", d0.incarnation, &d1, 5000) == 0;
+	ok = t_wait_driver("demo", d0.incarnation, &d1, 5000) == 0;
 	t_check("driver_restarts_with_zombie_table_full", ok && full.zombies > 0,
 	        "%u zombies (table %u), %u processes; demo restarted: incarnation %u -> %u", full.zombies,
 	        full.zombies_max, full.procs, d0.incarnation, d1.incarnation);
@@ -452,8 +439,8 @@ static void test_driver_table(void)
 	}
 	t_check("driver_table_recycles_stopped", ok, "24 distinct drivers started and stopped (table holds %d)", 16);
 	ok = up("/drivers/demo", "/etc/drivers/demo.conf", "demo_h", err, sizeof err) == 0 &&
-	     wait_running("demo_h", 0, &info, 5000) == 0;
-	ok &= pm_kill(info.endpoint, SIGKILL) == 0 && wait_running("demo_h", info.incarnation, &info, 5000) == 0;
+	     t_wait_driver("demo_h", 0, &info, 5000) == 0;
+	ok &= pm_kill(info.endpoint, SIGKILL) == 0 && t_wait_driver("demo_h", info.incarnation, &info, 5000) == 0;
 	ok &= dm_down("demo_h") == 0;
 	t_sleep(100);
 	ok &= up("/drivers/demo", "/etc/drivers/demo.conf", "demo_h", err, sizeof err) == 0;
@@ -493,7 +480,7 @@ static void test_still_works(void)
 	ok &= listed == running;
 	ok &= up("/drivers/demo", "/etc/drivers/demo.conf", "demo_new", err, sizeof err) == 0;
 	dm_info("demo", 0, &info);
-	ok &= pm_kill(info.endpoint, SIGKILL) == 0 && wait_running("demo", info.incarnation, &after, 5000) == 0;
+	ok &= pm_kill(info.endpoint, SIGKILL) == 0 && t_wait_driver("demo", info.incarnation, &after, 5000) == 0;
 	t_check("system_still_works", ok, "fork+wait, bootfs, data store, %u drivers all running or stopped, "
 	        "a new driver started, a killed one came back", listed);
 }
@@ -504,7 +491,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--uid"))
 		return (int)(my_uid() & 0xff);
-	if (wait_running("demo", 0, &info, 5000) < 0) {
+	if (t_wait_driver("demo", 0, &info, 5000) < 0) {
 		t_fail("driver_started", "the demo driver is not running");
 		t_finish();
 	}

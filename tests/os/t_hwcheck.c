@@ -26,19 +26,6 @@
 #define CMD_MASTER 0x4
 #define WAIT_MS    10000
 
-/* Wait until `label` runs an incarnation after `old`; 0 or -ETIMEDOUT. */
-static int wait_running(const char *label, uint32_t old, struct dm_driver_info *info)
-{
-	uint32_t until = sys_uptime_ms() + WAIT_MS;
-
-	do {
-		if (dm_info(label, 0, info) == 0 && info->incarnation > old && info->state == DRV_RUNNING)
-			return 0;
-		t_sleep(5);
-	} while ((int32_t)(sys_uptime_ms() - until) < 0);
-	return -ETIMEDOUT;
-}
-
 static int find_nic(struct pci_device *d)
 {
 	uint32_t i;
@@ -100,7 +87,7 @@ static void test_pci_restart(void)
 	if (r == 0)
 		r = pm_kill(pci.endpoint, SIGKILL);
 	if (r == 0)
-		r = wait_running("pci", pci.incarnation, &pci2);
+		r = t_wait_driver("pci", pci.incarnation, &pci2, WAIT_MS);
 	if (r == 0)
 		r = find_nic(&d);
 	t_check("pci_restart_keeps_holder", r == 0 && d.owner == nic.endpoint && !strcmp(d.owner_label, "rtl8139"),
@@ -132,7 +119,7 @@ static void test_holder_reclaims(void)
 	dm_info("rtl8139", 0, &before);
 	r = pm_kill(before.endpoint, SIGKILL);
 	if (r == 0)
-		r = wait_running("rtl8139", before.incarnation, &after);
+		r = t_wait_driver("rtl8139", before.incarnation, &after, WAIT_MS);
 	if (r == 0)
 		r = find_nic(&d);
 	if (r == 0)

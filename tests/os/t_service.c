@@ -62,19 +62,6 @@ static int crash(const char *label, uint32_t mode)
 	return ipc_send(endpoint_of(label), &m);
 }
 
-/* Wait until `label` runs an incarnation after `old`; 0 or -ETIMEDOUT. */
-static int wait_restart(const char *label, uint32_t old, struct dm_driver_info *info, uint32_t timeout_ms)
-{
-	uint32_t until = sys_uptime_ms() + timeout_ms;
-
-	do {
-		if (dm_info(label, 0, info) == 0 && info->incarnation > old && info->state == DRV_RUNNING)
-			return 0;
-		t_sleep(2);
-	} while ((int32_t)(sys_uptime_ms() - until) < 0);
-	return -ETIMEDOUT;
-}
-
 static void test_privileges(void)
 {
 	endpoint_t demo = endpoint_of("demo");
@@ -133,7 +120,7 @@ static void test_crash(const char *name, uint32_t mode, uint32_t cause, int32_t 
 	dm_info("demo", 0, &before);
 	r = crash("demo", mode);
 	if (r == 0)
-		r = wait_restart("demo", before.incarnation, &after, 5000);
+		r = t_wait_driver("demo", before.incarnation, &after, 5000);
 	if (r == 0)
 		r = dm_history("demo", 0, &f);
 	announced = announced_endpoint();
@@ -157,7 +144,7 @@ static void test_hang(void)
 	sent = sys_uptime_ms();
 	r = crash("demo", DEMO_HANG);
 	if (r == 0)
-		r = wait_restart("demo", before.incarnation, &after, 5000);
+		r = t_wait_driver("demo", before.incarnation, &after, 5000);
 	if (r == 0)
 		r = dm_history("demo", 0, &f);
 	announced_endpoint();
@@ -198,7 +185,7 @@ static void test_refresh(void)
 	dm_info("demo", 0, &before);
 	r = dm_refresh("demo");
 	if (r == 0)
-		r = wait_restart("demo", before.incarnation, &after, 5000);
+		r = t_wait_driver("demo", before.incarnation, &after, 5000);
 	if (r == 0)
 		r = dm_history("demo", 0, &f);
 	announced_endpoint();
@@ -269,7 +256,7 @@ static void test_hardware_rules(void)
 	        "/tests/overlap.conf:11: IRQ 4 is also console's, and not both say 'shared'");
 	r = up("demo_shared", "/tests/overlap.conf", err, sizeof err);
 	if (r == 0)
-		r = wait_restart("demo_shared", 0, &info, 5000);
+		r = t_wait_driver("demo_shared", 0, &info, 5000);
 	t_check("shared_ports_allowed", r == 0 && demo_call("demo_shared", DEMO_GET, 0, NULL) == 0 &&
 	        demo_call("demo", DEMO_GET, 0, NULL) == 0, "a second driver on demo's ports and IRQ, "
 	        "both policies saying 'shared': %d '%s'", r, err);
@@ -286,9 +273,9 @@ static void test_backoff_and_down(void)
 	int ok;
 
 	ok = up("demo_b", "/etc/drivers/demo.conf", err, sizeof err) == 0 &&
-	     wait_restart("demo_b", 0, &info, 5000) == 0;
+	     t_wait_driver("demo_b", 0, &info, 5000) == 0;
 	for (i = 0; ok && i < n; i++) {
-		ok = crash("demo_b", DEMO_EXIT) == 0 && wait_restart("demo_b", info.incarnation, &info, 5000) == 0;
+		ok = crash("demo_b", DEMO_EXIT) == 0 && t_wait_driver("demo_b", info.incarnation, &info, 5000) == 0;
 	}
 	for (i = 0; ok && i < n; i++) {
 		dm_history("demo_b", n - 1 - i, &f);
@@ -313,12 +300,12 @@ static void test_restart_limit(void)
 	uint32_t inc = 0;
 	int i, ok;
 
-	ok = up("demo_l", "/tests/limited.conf", err, sizeof err) == 0 && wait_restart("demo_l", 0, &info, 5000) == 0;
+	ok = up("demo_l", "/tests/limited.conf", err, sizeof err) == 0 && t_wait_driver("demo_l", 0, &info, 5000) == 0;
 	for (i = 0; ok && i < 4; i++) {
 		inc = info.incarnation;
 		ok = crash("demo_l", DEMO_EXIT) == 0;
 		if (i < 3)
-			ok &= wait_restart("demo_l", inc, &info, 5000) == 0;
+			ok &= t_wait_driver("demo_l", inc, &info, 5000) == 0;
 	}
 	t_sleep(300);
 	dm_info("demo_l", 0, &info);
@@ -347,7 +334,7 @@ static void test_restart_loop(void)
 	uint32_t i, inc, t0 = 0, t1;
 	int ok;
 
-	ok = up("demo_f", "/tests/fast.conf", err, sizeof err) == 0 && wait_restart("demo_f", 0, &start, 5000) == 0;
+	ok = up("demo_f", "/tests/fast.conf", err, sizeof err) == 0 && t_wait_driver("demo_f", 0, &start, 5000) == 0;
 	for (i = 0; ok && i < 10 + CYCLES; i++) {
 		if (i == 10) {                        /* warmed up: every server has seen this before */
 			dm_info("demo_f", 0, &start);
@@ -358,7 +345,7 @@ static void test_restart_loop(void)
 		}
 		inc = start.incarnation + i - 10;
 		ok = crash("demo_f", DEMO_SEGFAULT) == 0;
-		ok &= wait_restart("demo_f", i < 10 ? i + 1 : inc, &end, 5000) == 0;
+		ok &= t_wait_driver("demo_f", i < 10 ? i + 1 : inc, &end, 5000) == 0;
 	}
 	t1 = sys_uptime_ms();
 	sys_sysinfo(&after);
@@ -386,7 +373,7 @@ int main(void)
 {
 	struct dm_driver_info info;
 
-	if (wait_restart("demo", 0, &info, 5000) < 0) {
+	if (t_wait_driver("demo", 0, &info, 5000) < 0) {
 		t_fail("driver_started", "the demo driver is not running");
 		t_finish();
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/clients.h>
 #include "testlib.h"
 
 #define STASH_SIZE 32
@@ -255,4 +256,16 @@ uint32_t t_rand(uint32_t *state)
 {
 	*state = *state * 1664525u + 1013904223u;
 	return *state;
+}
+
+int t_wait_driver(const char *label, uint32_t old, struct dm_driver_info *info, uint32_t timeout_ms)
+{
+	uint32_t until = sys_uptime_ms() + timeout_ms;
+
+	do {
+		if (dm_info(label, 0, info) == 0 && info->incarnation > old && info->state == DRV_RUNNING)
+			return 0;
+		t_sleep(2);
+	} while ((int32_t)(sys_uptime_ms() - until) < 0);
+	return -ETIMEDOUT;
 }

@@ -14,6 +14,7 @@
 #define TESTLIB_H
 
 #include <bulkhead/syslib.h>
+#include <bulkhead/dm.h>
 
 void t_pass(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void t_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -47,5 +48,7 @@ endpoint_t t_manager(void);
 endpoint_t t_find(const char *name);        /* a live process by name, or EP_NONE */
 void t_wait_death(endpoint_t who, struct kc_getdeath *d, uint32_t timeout_ms);
 uint32_t t_rand(uint32_t *state);
+/* Wait until the driver `label` runs an incarnation after `old`; 0 or -ETIMEDOUT. */
+int  t_wait_driver(const char *label, uint32_t old, struct dm_driver_info *info, uint32_t timeout_ms);
 
 #endif
