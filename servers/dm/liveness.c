@@ -23,6 +23,7 @@
 #include "dm.h"
 
 #define LIVENESS_CHECK_MS 100
+#define REFUSALS_LOGGED   5        /* refused restart requests said per second; the rest counted */
 
 /* The new incarnation said it is serving: take its progress grant, if any. */
 void liveness_serving(struct driver *d, const message *m)
@@ -100,6 +101,28 @@ static const char *client_label(const struct driver *d, endpoint_t who)
 	return NULL;
 }
 
+/*
+ * Say that a restart was refused, at most REFUSALS_LOGGED times a second,
+ * so that a program asking again and again cannot flood the log.
+ */
+static void log_refusal(const struct driver *d, endpoint_t who)
+{
+	static uint32_t second, logged, quiet;
+	uint32_t now = now_ms() / 1000;
+
+	if (now != second) {
+		if (quiet)
+			printf("dm: %u more restart requests refused in the last second\n", quiet);
+		second = now;
+		logged = quiet = 0;
+	}
+	if (logged++ < REFUSALS_LOGGED)
+		printf("dm: restart of %s asked by endpoint %d refused: not a client its policy names\n",
+		       d->label, (int)who);
+	else if (quiet++ == 0)
+		printf("dm: more restart requests refused this second; counting them, not showing them\n");
+}
+
 int do_restart(message *m)
 {
 	struct driver *d = driver_by_label(m->dm_req.label);
@@ -110,8 +133,7 @@ int do_restart(message *m)
 		return -ENOENT;
 	client = client_label(d, m->m_source);
 	if (!client) {
-		printf("dm: restart of %s asked by endpoint %d refused: not a client its policy names\n",
-		       d->label, (int)m->m_source);
+		log_refusal(d, m->m_source);
 		return -EPERM;
 	}
 	if (d->ep == EP_NONE || d->state == DRV_DOWN)

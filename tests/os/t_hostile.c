@@ -29,6 +29,7 @@
 #define USER 1000
 #define HOG_CHUNK (64 * 1024)
 #define FUZZ_REQUESTS 20000
+#define RESTART_FLOOD 2000
 
 static endpoint_t endpoint_of(const char *label)
 {
@@ -104,6 +105,12 @@ static void user_management(void)
 	t_check("user_cannot_stop_driver", r1 == -EPERM && r2 == -EPERM && after.state == DRV_RUNNING &&
 	        after.incarnation == before.incarnation, "down %d, refresh %d; demo incarnation %u -> %u",
 	        r1, r2, before.incarnation, after.incarnation);
+	for (r2 = 0, r1 = 0; r1 < RESTART_FLOOD; r1++)
+		r2 += dm_restart("demo") == -EPERM;
+	dm_info("demo", 0, &after);
+	t_check("user_cannot_restart_driver", r2 == RESTART_FLOOD && after.incarnation == before.incarnation,
+	        "%d of %d restart requests refused; demo incarnation %u -> %u (the log says only a few)",
+	        r2, RESTART_FLOOD, before.incarnation, after.incarnation);
 	r1 = pm_spawn();
 	t_check("user_cannot_spawn", r1 == -EPERM, "empty process: %d", r1);
 	r1 = pm_kill(demo, SIGKILL);
