@@ -340,12 +340,18 @@ static void stream_through_failure(const char *name, int crash)
 	        after.incarnation, back_at - failed_at);
 }
 
+/* The drivers whose policies say dma (bus-master NICs). */
+static int uses_dma(const char *nic)
+{
+	return !strcmp(nic, "rtl8139") || !strcmp(nic, "e100") || !strcmp(nic, "e1000");
+}
+
 /* Bus mastering is on for a device only if its driver's policy says dma. */
 static void check_bus_master(void)
 {
 	struct pci_device d;
 	uint32_t i;
-	int want = !strcmp(label, "rtl8139");
+	int want = uses_dma(label);
 
 	for (i = 0; pci_list(i, &d) == 0; i++) {
 		if (d.owner != driver)
@@ -426,7 +432,7 @@ static int inject_no_transmit(void)
 	m.m_type = TEST_INJECT;
 	m.test_inject.target = driver;
 	m.test_inject.fault = FAULT_RETURN_ZERO;
-	strcpy(m.test_inject.binary, strcmp(label, "rtl8139") ? "ne2000" : "rtl8139");
+	strcpy(m.test_inject.binary, strcmp(label, "ne2000_isa") ? label : "ne2000");   /* its binary */
 	strcpy(m.test_inject.function, "nic_send");
 	r = ipc_sendrec(find_boot_server("inject"), &m);
 	return r < 0 ? r : m.m_type;
