@@ -530,7 +530,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 	(void)argc; (void)argv;
 	r = pci_claim(0, 0, 0, &dev);
 	if (r < 0 || !is_8255x(&dev))
-		driver_panic("no Intel 8255x (PRO/100) for us on the PCI bus (%d)", r);
+		driver_panic("no Intel 8255x on the PCI bus for us (%d)", r);
 	r = pci_io_bar(&dev, &io);
 	if (r < 0)
 		driver_panic("the Intel 8255x at %02x:%02x.%u has no I/O registers or no IRQ", dev.bus, dev.dev, dev.func);

@@ -430,7 +430,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 	(void)argc; (void)argv;
 	r = pci_claim(0, INTEL_VENDOR, E1000_82540EM, &dev);
 	if (r < 0)
-		driver_panic("no Intel 82540EM (PRO/1000, e1000) for us on the PCI bus (%d)", r);
+		driver_panic("no Intel 82540EM on the PCI bus for us (%d)", r);
 	r = map_registers(&dev);
 	if (r < 0)
 		driver_panic("the 82540EM at %02x:%02x.%u: no register memory or no IRQ (%d)", dev.bus, dev.dev,

@@ -301,6 +301,17 @@ for _nic, _device in NET_NICS:
         "stop": r"\[test\] summary:",
     })
 
+# The e100 driver on the 8255x variants other than the 82557B: same tests, other device ids.
+for _variant in ("i82559er", "i82801"):
+    BOOTS.append({
+        "config": f"test-net-e100-{_variant}",
+        "proves": f"the e100 driver on QEMU's {_variant}: every raw-Ethernet test of the 82557B",
+        "nic": f"{_variant},romfile=",
+        "cases": NET_CASES,
+        "peer_cases": NET_PEER_CASES,
+        "stop": r"\[test\] summary:",
+    })
+
 # Hostile frames from the wire through each NIC's driver (tests/netpeer.py run_wire).
 WIRE_CASES = [
     "absent_device_refused", "attached", "peer_answers", "wire_stream_ended",

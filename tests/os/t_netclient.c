@@ -56,6 +56,7 @@ static endpoint_t driver = EP_NONE;
 static uint8_t my_mac[6], peer_mac[6];
 static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static uint32_t reattached;
+static endpoint_t stale = EP_NONE;    /* an incarnation whose NET_INIT failed */
 
 static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
 static uint16_t be16(uint16_t v) { return __builtin_bswap16(v); }
@@ -85,14 +86,20 @@ static int attach(void)
 {
 	uint32_t value, until = sys_uptime_ms() + 10000;
 	message m;
+	int r;
 
 	do {
-		if (ds_lookup(label, &value) == 0 && (endpoint_t)value != driver) {
+		if (ds_lookup(label, &value) == 0 && ((endpoint_t)value != driver || stale == driver)) {
 			driver = (endpoint_t)value;
-			if (net_call(NET_INIT, NULL, 0, 0, &m) == 0) {
+			r = net_call(NET_INIT, NULL, 0, 0, &m);
+			if (r == 0) {
 				memcpy(my_mac, m.net_init_reply.mac, 6);
+				stale = EP_NONE;
 				return 0;
 			}
+			if (stale != driver)             /* say so once; try it again */
+				printf("t_netclient: NET_INIT to %s (endpoint %d): %d\n", label, (int)driver, r);
+			stale = driver;
 		}
 		t_sleep(5);
 	} while ((int32_t)(sys_uptime_ms() - until) < 0);
