@@ -21,6 +21,9 @@
  * stream of frames costs one interrupt per ITR interval, not one each; the
  * packet timers (RDTR/RADV, TIDV/TADV) stay 0, since the throttle already
  * batches and they would only add latency.
+ * (QEMU's model holds received frames back for one second after any RCTL
+ * write, so a restarted e1000 hears the wire again about 1 s after it
+ * started; the frames wait in QEMU's queue, none is lost.)
  */
 #include <stdio.h>
 #include <string.h>
