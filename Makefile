@@ -249,10 +249,17 @@ host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy
 
 # --- running --------------------------------------------------------------------
 
-# An RTL8139 on QEMU's user networking, restricted: nothing leaves the host.
-QEMU_RUN := $(QEMU) -machine pc -m 128M -cdrom $(ISO) -display none -serial mon:stdio -no-reboot \
+# A NIC (make run NIC=rtl8139|e1000|e100; /etc/rc starts whichever
+# driver finds its device) on QEMU's user networking, restricted: nothing
+# leaves the host.
+NIC ?= rtl8139
+NIC_DEVICE_rtl8139 := rtl8139
+NIC_DEVICE_e1000   := e1000
+NIC_DEVICE_e100    := i82557b
+NIC_DEVICE = $(or $(NIC_DEVICE_$(NIC)),$(error NIC=$(NIC): choose rtl8139, e1000 or e100))
+QEMU_RUN = $(QEMU) -machine pc -m 128M -cdrom $(ISO) -display none -serial mon:stdio -no-reboot \
 	-smbios type=1,family=default \
-	-netdev user,id=n0,restrict=on -device rtl8139,netdev=n0,romfile=
+	-netdev user,id=n0,restrict=on -device $(NIC_DEVICE),netdev=n0,romfile=
 
 run: $(ISO)
 	@echo "Booting Bulkhead in QEMU (TCG). Quit with Ctrl-A then X."

@@ -73,7 +73,8 @@ def recovery_run(extra_args):
 
 
 NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
-        ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9"))
+        ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9"), ("e100", "i82557b,romfile="),
+        ("e1000", "e1000,romfile="))
 
 
 def net_run(nic, device):

@@ -272,6 +272,12 @@ BOOTS = [
     },
 ]
 
+# Every NIC with a driver, and the QEMU device that gives it (the e100 boots
+# use the 82557B; the 82559ER and the 82801 are the same driver, other ids).
+NET_NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
+            ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9"), ("e100", "i82557b,romfile="),
+            ("e1000", "e1000,romfile="))
+
 # Raw Ethernet through each NIC's driver, against the host peer (tests/netpeer.py).
 NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
@@ -284,8 +290,7 @@ NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",
     "garbage_then_probe", "resumes_after_kill", "resumes_after_crash", "resumes_after_stall",
 ]
-for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
-                      ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
+for _nic, _device in NET_NICS:
     BOOTS.append({
         "config": f"test-net-{_nic}",
         "proves": f"raw Ethernet through the {_nic} driver: every size both ways byte-exact, "
@@ -299,14 +304,24 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "stop": r"\[test\] summary:",
     })
 
+# The e100 driver on the 8255x variants other than the 82557B: same tests, other device ids.
+for _variant in ("i82559er", "i82801"):
+    BOOTS.append({
+        "config": f"test-net-e100-{_variant}",
+        "proves": f"the e100 driver on QEMU's {_variant}: every raw-Ethernet test of the 82557B",
+        "nic": f"{_variant},romfile=",
+        "cases": NET_CASES,
+        "peer_cases": NET_PEER_CASES,
+        "stop": r"\[test\] summary:",
+    })
+
 # Hostile frames from the wire through each NIC's driver (tests/netpeer.py run_wire).
 WIRE_CASES = [
     "absent_device_refused", "attached", "peer_answers", "wire_stream_ended",
     "wire_driver_not_restarted", "bystander_intact",
 ]
 WIRE_PEER_CASES = ["hello_from_guest", "wire_every_probe_answered"]
-for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
-                      ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
+for _nic, _device in NET_NICS:
     BOOTS.append({
         "config": f"test-wire-{_nic}",
         "proves": f"the {_nic} driver against a seeded stream of hostile frames (every boundary "

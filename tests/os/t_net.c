@@ -5,7 +5,7 @@
  * starts the NIC's driver with its test policy (and --test; stopping it first
  * if /etc/rc started it under its usual policy), then the test
  * client t_netclient under its own policy; the client and the host peer
- * (tests/netpeer.py) do the rest. NIC is rtl8139, ne2000 or ne2000_isa.
+ * (tests/netpeer.py) do the rest. NIC is rtl8139, ne2000, ne2000_isa, e100 or e1000.
  *
  * With "wire" it first starts a NIC driver where its device is absent (it
  * must refuse, saying why, and leave nothing running), and right after the
@@ -21,15 +21,20 @@ struct setup {
 	const char *nic, *binary, *config, *args;
 	const char *probe;           /* for the client: ports and a PCI id that are not the driver's */
 	const char *absent_label, *absent_binary, *absent_args, *absent_reason;   /* a device this boot lacks */
+	const char *client_config;   /* the test client's policy; NULL: /tests/netclient.conf */
 };
 
 static const struct setup setups[] = {
 	{ "rtl8139",    "/drivers/rtl8139", "/tests/net-rtl8139.conf",    "--test",          "300 cf8 10ec 8029",
-	  "nocard_ne2000", "/drivers/ne2000", "", "no RTL8029" },
+	  "nocard_ne2000", "/drivers/ne2000", "", "no RTL8029", NULL },
 	{ "ne2000",     "/drivers/ne2000",  "/tests/net-ne2000.conf",     "--test",          "300 cf8 10ec 8139",
-	  "nocard_rtl8139", "/drivers/rtl8139", "", "no RTL8139" },
+	  "nocard_rtl8139", "/drivers/rtl8139", "", "no RTL8139", NULL },
 	{ "ne2000_isa", "/drivers/ne2000",  "/tests/net-ne2000_isa.conf", "isa 300 9 --test", "c000 cf8 10ec 8139",
-	  "nocard_isa", "/drivers/ne2000", "isa 320 10", "no NE2000 card at ports 320" },
+	  "nocard_isa", "/drivers/ne2000", "isa 320 10", "no NE2000 card at ports 320", NULL },
+	{ "e100",       "/drivers/e100",    "/tests/net-e100.conf",       "--test",          "300 cf8 10ec 8139",
+	  "nocard_e1000", "/drivers/e1000", "", "no Intel 82540EM", "/tests/netclient-intel.conf" },
+	{ "e1000",      "/drivers/e1000",   "/tests/net-e1000.conf",      "--test",          "300 cf8 10ec 8139",
+	  "nocard_e100", "/drivers/e100", "", "no Intel 8255x", "/tests/netclient-intel.conf" },
 };
 
 /* Put words (separated by spaces) into req's argument block. */
@@ -110,7 +115,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], setups[i].nic))
 			s = &setups[i];
 	if (!s) {
-		printf("usage: t_net rtl8139|ne2000|ne2000_isa\n");
+		printf("usage: t_net rtl8139|ne2000|ne2000_isa|e100|e1000\n");
 		return 2;
 	}
 	stop_running(s->nic);
@@ -121,7 +126,8 @@ int main(int argc, char **argv)
 		strcat(strcat(probe, " "), argv[2]);
 	if (up(s->binary, s->config, s->nic, s->args, "") < 0 ||
 	    (wire && up("/tests/t_bystander", "/tests/bystander.conf", "bystander", "", "") < 0) ||
-	    up("/tests/t_netclient", "/tests/netclient.conf", "netclient", s->nic, probe) < 0)
+	    up("/tests/t_netclient", s->client_config ? s->client_config : "/tests/netclient.conf", "netclient",
+	       s->nic, probe) < 0)
 		return 1;
 	printf("t_net: %s and its test client are running\n", s->nic);
 	return 0;

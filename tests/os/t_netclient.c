@@ -56,6 +56,7 @@ static endpoint_t driver = EP_NONE;
 static uint8_t my_mac[6], peer_mac[6];
 static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static uint32_t reattached;
+static endpoint_t stale = EP_NONE;    /* an incarnation whose NET_INIT failed */
 
 static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
 static uint16_t be16(uint16_t v) { return __builtin_bswap16(v); }
@@ -85,14 +86,20 @@ static int attach(void)
 {
 	uint32_t value, until = sys_uptime_ms() + 10000;
 	message m;
+	int r;
 
 	do {
-		if (ds_lookup(label, &value) == 0 && (endpoint_t)value != driver) {
+		if (ds_lookup(label, &value) == 0 && ((endpoint_t)value != driver || stale == driver)) {
 			driver = (endpoint_t)value;
-			if (net_call(NET_INIT, NULL, 0, 0, &m) == 0) {
+			r = net_call(NET_INIT, NULL, 0, 0, &m);
+			if (r == 0) {
 				memcpy(my_mac, m.net_init_reply.mac, 6);
+				stale = EP_NONE;
 				return 0;
 			}
+			if (stale != driver)             /* say so once; try it again */
+				printf("t_netclient: NET_INIT to %s (endpoint %d): %d\n", label, (int)driver, r);
+			stale = driver;
 		}
 		t_sleep(5);
 	} while ((int32_t)(sys_uptime_ms() - until) < 0);
@@ -340,12 +347,18 @@ static void stream_through_failure(const char *name, int crash)
 	        after.incarnation, back_at - failed_at);
 }
 
+/* The drivers whose policies say dma (bus-master NICs). */
+static int uses_dma(const char *nic)
+{
+	return !strcmp(nic, "rtl8139") || !strcmp(nic, "e100") || !strcmp(nic, "e1000");
+}
+
 /* Bus mastering is on for a device only if its driver's policy says dma. */
 static void check_bus_master(void)
 {
 	struct pci_device d;
 	uint32_t i;
-	int want = !strcmp(label, "rtl8139");
+	int want = uses_dma(label);
 
 	for (i = 0; pci_list(i, &d) == 0; i++) {
 		if (d.owner != driver)
@@ -426,7 +439,7 @@ static int inject_no_transmit(void)
 	m.m_type = TEST_INJECT;
 	m.test_inject.target = driver;
 	m.test_inject.fault = FAULT_RETURN_ZERO;
-	strcpy(m.test_inject.binary, strcmp(label, "rtl8139") ? "ne2000" : "rtl8139");
+	strcpy(m.test_inject.binary, strcmp(label, "ne2000_isa") ? label : "ne2000");   /* its binary */
 	strcpy(m.test_inject.function, "nic_send");
 	r = ipc_sendrec(find_boot_server("inject"), &m);
 	return r < 0 ? r : m.m_type;
