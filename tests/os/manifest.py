@@ -316,3 +316,9 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "peer_cases": WIRE_PEER_CASES,
         "stop": r"\[test\] summary:",
     })
+
+# The same system on QEMU's q35 machine (ICH9: PCI Express host bridge, the ISA devices behind
+# the LPC bridge), where the IOMMU (Intel VT-d) lives: the shell session and the rtl8139 tests.
+Q35 = {"machine": "q35"}
+for _config in ("default", "test-net-rtl8139"):
+    BOOTS.append(dict(next(b for b in BOOTS if b["config"] == _config), name=f"q35-{_config}", **Q35))
