@@ -25,7 +25,7 @@ enum {
 };
 
 #define IOMMU_LABEL "iommu"
-#define IOMMU_FAULTS_RESTART 16
+#define IOMMU_FAULTS_RESTART 10   /* faults recorded (QEMU records about one per poll) */
 
 struct iommu_req {
 	endpoint_t driver;
