@@ -6,7 +6,7 @@
 
 #include <bulkhead/types.h>
 
-#define DMA_MAX_BUFFERS 16        /* DMA buffers one process may hold */
+#define DMA_MAX_BUFFERS 64        /* DMA buffers one process may hold */
 #define DMA_GUARD_PAGES 16        /* DMA_GUARD_BYTES = 64 KiB after each buffer */
 
 struct dma_buffer {

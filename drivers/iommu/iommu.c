@@ -90,7 +90,7 @@ struct domain {
 	endpoint_t owner;
 	char label[16];
 	uint64_t *top;                        /* level-3 table */
-	struct { phys_bytes pa; uint32_t pages; } runs[16];
+	struct { phys_bytes pa; uint32_t pages; } runs[64];   /* the kernel's DMA_MAX_BUFFERS */
 	uint32_t n_runs;
 	uint32_t faults;
 	int restart_asked;
