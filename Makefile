@@ -251,14 +251,15 @@ host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy
 
 # A NIC (make run NIC=rtl8139|e1000|e100; /etc/rc starts whichever
 # driver finds its device) on QEMU's user networking, restricted: nothing
-# leaves the host.
+# leaves the host. q35 with its IOMMU (VT-d; before the NIC), so DMA is
+# confined (README, "DMA and the IOMMU").
 NIC ?= rtl8139
 NIC_DEVICE_rtl8139 := rtl8139
 NIC_DEVICE_e1000   := e1000
 NIC_DEVICE_e100    := i82557b
 NIC_DEVICE = $(or $(NIC_DEVICE_$(NIC)),$(error NIC=$(NIC): choose rtl8139, e1000 or e100))
-QEMU_RUN = $(QEMU) -machine pc -m 128M -cdrom $(ISO) -display none -serial mon:stdio -no-reboot \
-	-smbios type=1,family=default \
+QEMU_RUN = $(QEMU) -machine q35 -m 128M -cdrom $(ISO) -display none -serial mon:stdio -no-reboot \
+	-smbios type=1,family=default -device intel-iommu,intremap=off \
 	-netdev user,id=n0,restrict=on -device $(NIC_DEVICE),netdev=n0,romfile=
 
 run: $(ISO)

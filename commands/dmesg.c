@@ -7,7 +7,7 @@
 #include <bulkhead/syslib.h>
 
 static const char *const kinds[NR_DENY_KINDS] = {
-	"ipc", "kernel call", "port I/O", "grant", "memory", "irq", "trace", "privileges",
+	"ipc", "kernel call", "port I/O", "grant", "memory", "irq", "trace", "privileges", "dma",
 };
 
 static void entry(const struct klog_entry *e)

@@ -131,6 +131,9 @@ static int status(const char *label)
 	       info.restarts, info.failures_in_row);
 	printf("binary %s, heartbeat %u ms, next restart after %u ms\n", info.binary,
 	       info.heartbeat_ms, info.next_delay_ms);
+	if (info.dma != DMA_NONE)
+		printf("DMA: %s\n", info.dma == DMA_CONFINED ? "confined by the IOMMU to its own DMA buffers" :
+		       "unconfined (no IOMMU): its device can reach all of memory");
 	printf("restarted after %u ms of CPU without blocking%s", info.cpu_ms, info.cpu_ms ? "" : " (no limit)");
 	if (info.reports_progress)
 		printf(", or %u ms with work pending and none done; so far %u done, %u pending, %u received\n",

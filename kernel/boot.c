@@ -65,9 +65,25 @@ static struct boot_module modules[MAX_MODULES];
 static int nr_modules;
 static uint32_t total_pages;
 
+/* The RAM the memory map lists: whatever else lies below 4 GiB is firmware's or devices'. */
+#define BOOT_RAM_RANGES 16
+static struct { uint64_t base, len; } ram[BOOT_RAM_RANGES];
+static int nr_ram;
+
 extern char kernel_start[], kernel_end[];
 
 static int add_arg(struct boot_options *o, const char *word);
+
+int boot_is_firmware(phys_bytes base, uint32_t len)
+{
+	uint64_t end = (uint64_t)base + len;
+	int i;
+
+	for (i = 0; i < nr_ram; i++)
+		if (base < ram[i].base + ram[i].len && ram[i].base < end)
+			return 0;
+	return end <= 0x100000000ull;
+}
 
 static void copy_string(char *dst, phys_bytes src, size_t size)
 {
@@ -131,8 +147,13 @@ void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
 	end = p + mbi->mmap_length;
 	for (; p < end; p += ((const struct multiboot_mmap *)p)->size + 4) {
 		const struct multiboot_mmap *m = (const void *)p;
-		if (m->type == MB_MMAP_RAM)
-			pmem_mark_free(m->base, m->len);
+		if (m->type != MB_MMAP_RAM)
+			continue;
+		pmem_mark_free(m->base, m->len);
+		if (nr_ram < BOOT_RAM_RANGES)
+			ram[nr_ram].base = m->base, ram[nr_ram++].len = m->len;
+		else                     /* unrecorded RAM: from here on nothing counts as firmware's */
+			ram[BOOT_RAM_RANGES - 1].len = ~0ull - ram[BOOT_RAM_RANGES - 1].base;
 	}
 	pmem_mark_used(0, 0x100000);   /* BIOS area and boot loader data */
 	total_pages = pmem_free_pages();

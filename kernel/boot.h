@@ -2,10 +2,12 @@
 #ifndef KERNEL_BOOT_H
 #define KERNEL_BOOT_H
 
+#include <bulkhead/types.h>
 #include "multiboot.h"
 
 void boot_read_info(uint32_t magic, const struct multiboot_info *mbi);
 void boot_start_processes(void);
 uint32_t boot_total_pages(void);
+int boot_is_firmware(phys_bytes base, uint32_t len);   /* below 4 GiB, and no part of it RAM? */
 
 #endif

@@ -103,6 +103,7 @@ void proc_replace_image(struct proc *p, struct vmspace *vm, uint32_t entry, uint
 	ipc_cancel(p);
 	p->state = PSTATE_STOPPED;
 	sched_rested(p);
+	dma_release_all(p);
 	vm_destroy(&p->vm);
 	p->vm = *vm;
 	proc_set_user_regs(p, entry, esp);
@@ -111,7 +112,6 @@ void proc_replace_image(struct proc *p, struct vmspace *vm, uint32_t entry, uint
 	p->alarm_at = 0;
 	p->grant_table = 0;
 	p->grant_count = 0;
-	p->dma_pages = 0;
 	p->irq_pending = 0;
 	strlcpy(p->name, name, sizeof p->name);
 }
@@ -190,6 +190,7 @@ void proc_end(struct proc *p, const struct kc_getdeath *how)
 	ipc_cleanup(p);
 	irq_release_all(p);
 	p->state = PSTATE_ZOMBIE;
+	dma_release_all(p);
 	vm_destroy(&p->vm);
 	p->alarm_at = 0;
 

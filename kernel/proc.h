@@ -15,6 +15,7 @@
 #include <bulkhead/procinfo.h>
 #include "trap.h"
 #include "vm.h"
+#include "dma.h"
 
 #define NR_PRIORITIES 8
 #define QUANTUM_MS    10
@@ -64,7 +65,9 @@ struct proc {
 
 	vir_bytes grant_table;        /* the process's struct grant array, or 0 */
 	uint32_t grant_count;
-	uint32_t dma_pages;           /* DMA buffers it holds, in pages */
+	uint32_t dma_pages;           /* DMA buffers it holds, in pages, guards included */
+	uint32_t n_dma;
+	struct dma_buffer dma[DMA_MAX_BUFFERS];   /* where they are (dma.c) */
 
 	uint32_t alarm_at;            /* uptime in ms; 0: no alarm */
 	struct kc_getdeath death;     /* ZOMBIE: how it ended */

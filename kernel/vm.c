@@ -133,7 +133,8 @@ int vm_map(struct vmspace *vm, vir_bytes va, phys_bytes pa, uint32_t flags)
 	return 0;
 }
 
-void vm_release(struct vmspace *vm, vir_bytes va, size_t len)
+/* Unmap [va, va+len); free the owned pages if `free`, else they are the caller's to keep. */
+static void unmap(struct vmspace *vm, vir_bytes va, size_t len, int free)
 {
 	vir_bytes end = va + len;
 	uint32_t *pte;
@@ -143,7 +144,8 @@ void vm_release(struct vmspace *vm, vir_bytes va, size_t len)
 		if (!pte || !(*pte & PTE_P))
 			continue;
 		if (!(*pte & PTE_DEVICE)) {
-			pmem_free(FRAME(*pte));
+			if (free)
+				pmem_free(FRAME(*pte));
 			vm->pages--;
 		}
 		*pte = 0;
@@ -151,6 +153,9 @@ void vm_release(struct vmspace *vm, vir_bytes va, size_t len)
 			invlpg(va);
 	}
 }
+
+void vm_release(struct vmspace *vm, vir_bytes va, size_t len) { unmap(vm, va, len, 1); }
+void vm_unmap_keep(struct vmspace *vm, vir_bytes va, size_t len) { unmap(vm, va, len, 0); }
 
 /* Zeroed pages for [va, va+len); all or nothing. */
 int vm_alloc(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags)

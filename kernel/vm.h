@@ -45,6 +45,7 @@ void vm_switch(const struct vmspace *vm);
 int  vm_alloc(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags);
 int  vm_map(struct vmspace *vm, vir_bytes va, phys_bytes pa, uint32_t flags);
 void vm_release(struct vmspace *vm, vir_bytes va, size_t len);
+void vm_unmap_keep(struct vmspace *vm, vir_bytes va, size_t len);   /* unmap, free nothing */
 int  vm_protect(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags);
 
 int  vm_check(const struct vmspace *vm, vir_bytes va, size_t len, int write);

@@ -18,10 +18,10 @@ DEBUG_EXIT_OK = 1            # isa-debug-exit exit code for status 0: (0 << 1) |
 
 
 class Machine:
-    def __init__(self, config, extra_args=()):
+    def __init__(self, config, extra_args=(), machine="pc"):
         self.config = config
         self.cmd = [
-            "qemu-system-i386", "-machine", "pc", "-m", "128M", "-cdrom", ISO,
+            "qemu-system-i386", "-machine", machine, "-m", "128M", "-cdrom", ISO,
             "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
             "-nic", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-smbios", f"type=1,family={config}", *extra_args,

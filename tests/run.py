@@ -80,7 +80,10 @@ def boot(spec):
     own checks join the session results; "peer_script": "wire" runs its wire test."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     peer = netpeer.Peer() if spec.get("nic") else None
-    machine = Machine(spec["config"], (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", []))
+    devices_first = spec.get("devices_first", [])       # say an IOMMU: QEMU wants it before the NICs
+    machine = Machine(spec["config"], devices_first + (peer.qemu_args(spec["nic"]) if peer else []) +
+                      spec.get("qemu_args", []),
+                      machine=spec.get("machine", "pc"))
     script = peer and (peer.run_wire if spec.get("peer_script") == "wire" else peer.run_script)
     worker = threading.Thread(target=script, daemon=True) if peer else None
     session, code = {}, None
@@ -106,7 +109,7 @@ def boot(spec):
 
 
 def judge_boot(spec, text, code, timed_out, session, results):
-    config = spec["config"]
+    config = boot_name(spec)
     log = os.path.join(LOGS, f"{config}.log")
     reported = {}
     for m in re.finditer(r"^\[test\] (PASS|FAIL) (\S+): (.*?)\r?$", text, re.M):
@@ -135,10 +138,16 @@ def judge_boot(spec, text, code, timed_out, session, results):
     results.add(f"{config}/boot", not problems, "; ".join(problems) + (f" (see {log})" if problems else ""))
 
 
+def boot_name(spec):
+    """A boot's name in results and logs: its config, or "name" when one config boots twice
+    (say on another machine type)."""
+    return spec.get("name", spec["config"])
+
+
 def run_boot(spec):
     text, code, timed_out, session = boot(spec)
     os.makedirs(LOGS, exist_ok=True)
-    with open(os.path.join(LOGS, f"{spec['config']}.log"), "w") as f:
+    with open(os.path.join(LOGS, f"{boot_name(spec)}.log"), "w") as f:
         f.write(text)
     return spec, text, code, timed_out, session
 
@@ -236,7 +245,7 @@ def main():
     run_unit_tests(results, args.only)
     run_policy_tools(results, args.only)
     check_kernel_size(results, args.only)
-    boots = [b for b in BOOTS if not args.only or args.only in b["config"] or
+    boots = [b for b in BOOTS if not args.only or args.only in boot_name(b) or
              any(args.only in c for c in b.get("cases", []))]
     if boots and not os.path.exists(ISO):
         results.add("boot_image", False, f"{ISO} is missing: run make first")

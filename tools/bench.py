@@ -77,9 +77,9 @@ NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
         ("e1000", "e1000,romfile="))
 
 
-def net_run(nic, device):
+def net_run(nic, device, machine="pc", first=()):
     peer = netpeer.Peer()
-    m = Machine(f"bench-net-{nic}", peer.qemu_args(device))
+    m = Machine(f"bench-net-{nic}", list(first) + peer.qemu_args(device), machine=machine)
     try:
         out = peer.run_bench()
         m.wait_for(r"\[netbench\] done", 60)
@@ -89,6 +89,16 @@ def net_run(nic, device):
     if not out:
         sys.exit(f"bench: no answer from the {nic} benchmark client; console:\n{m.text[-2000:]}")
     return out
+
+
+def print_net(nic, r):
+    rtt = r["rtt_us"]
+    print(f"  {nic:10s} guest->host {r['guest_to_host_fps']:7.0f} frames/s {r['guest_to_host_fps'] * 1514 / 1e6:5.2f} MB/s"
+          f" ({r['guest_to_host_frames']} of 2000 arrived);"
+          f" host->guest {r['host_to_guest_fps']:7.0f} frames/s {r['host_to_guest_fps'] * 1514 / 1e6:5.2f} MB/s"
+          f" ({r['host_to_guest_resent']} resent);"
+          f" 64-byte round trip median {statistics.median(rtt) * 1e6:.0f} us (worst {max(rtt) * 1e6:.0f} us,"
+          f" {len(rtt)} of 500); kill -> frames flowing again {r['recovery_s'] * 1000:.0f} ms")
 
 
 def main():
@@ -109,14 +119,10 @@ def main():
               f"(kernel uptime then: median {statistics.median(up):.0f} ms)")
     print("\nNetwork drivers, TCG (frames of 1514 bytes; MB/s counts frame bytes):")
     for nic, device in NICS:
-        r = net_run(nic, device)
-        rtt = r["rtt_us"]
-        print(f"  {nic:10s} guest->host {r['guest_to_host_fps']:7.0f} frames/s {r['guest_to_host_fps'] * 1514 / 1e6:5.2f} MB/s"
-              f" ({r['guest_to_host_frames']} of 2000 arrived);"
-              f" host->guest {r['host_to_guest_fps']:7.0f} frames/s {r['host_to_guest_fps'] * 1514 / 1e6:5.2f} MB/s"
-              f" ({r['host_to_guest_resent']} resent);"
-              f" 64-byte round trip median {statistics.median(rtt) * 1e6:.0f} us (worst {max(rtt) * 1e6:.0f} us,"
-              f" {len(rtt)} of 500); kill -> frames flowing again {r['recovery_s'] * 1000:.0f} ms")
+        print_net(nic, net_run(nic, device))
+    print("\nThe RTL8139 on q35, without and with the IOMMU (VT-d; the NIC in its own DMA domain):")
+    for label, first in (("q35", ()), ("q35+iommu", ("-device", "intel-iommu,intremap=off"))):
+        print_net(label, net_run("rtl8139", "rtl8139,romfile=", "q35", first))
     for label, extra in (("TCG", []), ("TCG -icount shift=0", ["-icount", "shift=0"])):
         r = recovery_run(extra)
         print(f"\nDriver recovery, {label} (120 each; failure detected -> serving again):")

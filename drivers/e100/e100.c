@@ -540,7 +540,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 	if (r < 0)
 		driver_panic("the Intel 8255x at ports %x: no valid EEPROM (%d)", io, r);
 	memcpy(our_mac, mac, 6);
-	r = sys_dmaalloc(DMA_BYTES, (void **)&dma, &dma_phys);
+	r = driver_dmaalloc(DMA_BYTES, (void **)&dma, &dma_phys);
 	if (r == 0)
 		r = start_chip(mac);
 	if (r == 0)

@@ -446,7 +446,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 	if (r < 0)
 		driver_panic("the 82540EM has no valid MAC address (EEPROM or receive address 0)");
 	memcpy(our_mac, mac, 6);
-	r = sys_dmaalloc(DMA_BYTES, (void **)&dma, &dma_phys);
+	r = driver_dmaalloc(DMA_BYTES, (void **)&dma, &dma_phys);
 	if (r < 0)
 		return r;
 	rxd = (struct rx_desc *)(dma + RX_RING_OFFSET);

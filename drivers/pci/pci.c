@@ -19,6 +19,7 @@
 #include <bulkhead/errno.h>
 #include <bulkhead/driver.h>
 #include <bulkhead/pci.h>
+#include <bulkhead/iommu.h>
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA    0xcfc
@@ -168,6 +169,38 @@ static int grant_resources(endpoint_t driver, const struct pci_device *d)
 	return ask_dm(DM_PCI_GRANT, 0, &g, sizeof g, GRANT_READ);
 }
 
+/*
+ * A device whose driver may use DMA gets its own IOMMU domain (mapping only
+ * that driver's DMA buffers) before it may master the bus. With no IOMMU
+ * driver published the device is let on the bus unconfined, as the message
+ * says; with one that is down or refuses, it stays off the bus.
+ */
+static int confine_dma(const struct pci_device *d, endpoint_t driver, const char *label, const char **how)
+{
+	uint32_t ep;
+	message m;
+	int r;
+
+	*how = " (DMA unconfined: no IOMMU)";
+	if (ds_lookup(IOMMU_LABEL, &ep) < 0)
+		return 0;
+	memset(&m, 0, sizeof m);
+	m.m_type = IOMMU_DOMAIN;
+	m.iommu_req.driver = driver;
+	m.iommu_req.bus = d->bus;
+	m.iommu_req.dev = d->dev;
+	m.iommu_req.func = d->func;
+	strncpy(m.iommu_req.label, label, sizeof m.iommu_req.label - 1);
+	r = ipc_sendrec((endpoint_t)ep, &m);
+	if (r == 0)
+		r = m.m_type;
+	if (r < 0)
+		printf("pci: %02x:%02x.%u: the IOMMU gave %s no DMA domain (%d): bus mastering stays off\n",
+		       d->bus, d->dev, d->func, label, r);
+	*how = " (DMA confined by the IOMMU)";
+	return r;
+}
+
 static int wanted(const message *m, const struct pci_device *d)
 {
 	return !m->pci_req.vendor || (d->vendor == m->pci_req.vendor && d->device == m->pci_req.device);
@@ -191,6 +224,7 @@ static int claim(message *m)
 	struct dm_pci_acl acl;
 	struct pci_device *d, *found = NULL;
 	uint32_t n = m->pci_req.index, cmd, k;
+	const char *how = "";
 	int i, r;
 
 	r = ask_dm(DM_PCI_ACL, (uint32_t)m->m_source, &acl, sizeof acl, GRANT_WRITE);
@@ -213,6 +247,8 @@ static int claim(message *m)
 		return -ENODEV;
 	}
 	r = grant_resources(m->m_source, found);
+	if (r == 0 && acl.dma)
+		r = confine_dma(found, m->m_source, acl.label, &how);
 	if (r < 0)
 		return r;
 	cmd = config_read(found->bus, found->dev, found->func, 0x04) & ~(uint32_t)CMD_MASTER;
@@ -220,9 +256,9 @@ static int claim(message *m)
 	config_write(found->bus, found->dev, found->func, 0x04, cmd);
 	found->owner = m->m_source;
 	strncpy(found->owner_label, acl.label, sizeof found->owner_label - 1);
-	printf("pci: %02x:%02x.%u %04x:%04x given to %s (endpoint %d)%s\n", found->bus, found->dev,
+	printf("pci: %02x:%02x.%u %04x:%04x given to %s (endpoint %d)%s%s\n", found->bus, found->dev,
 	       found->func, found->vendor, found->device, acl.label, (int)m->m_source,
-	       acl.dma ? ", bus mastering on" : "");
+	       acl.dma ? ", bus mastering on" : "", how);
 	return sys_safecopy(m->m_source, m->pci_req.grant, 0, found, m->pci_req.len < sizeof *found ?
 	                    m->pci_req.len : sizeof *found, SAFECOPY_TO);
 }

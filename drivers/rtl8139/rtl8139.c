@@ -228,11 +228,11 @@ static int alloc_dma(void)
 	phys_bytes phys;
 	int r, i;
 
-	r = sys_dmaalloc(RX_BYTES, &addr, &rx_phys);
+	r = driver_dmaalloc(RX_BYTES, &addr, &rx_phys);
 	if (r < 0)
 		return r;
 	rx = addr;
-	r = sys_dmaalloc(TX_DESCS * TX_BYTES, &addr, &phys);
+	r = driver_dmaalloc(TX_DESCS * TX_BYTES, &addr, &phys);
 	if (r < 0)
 		return r;
 	for (i = 0; i < TX_DESCS; i++) {

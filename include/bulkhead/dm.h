@@ -126,6 +126,13 @@ struct dm_driver_info {
 	uint32_t   liveness_ms;
 	uint32_t   reports_progress;       /* progress below is what it last reported */
 	struct dm_progress progress;
+	uint32_t   dma;                    /* enum dm_dma */
+};
+
+enum dm_dma {
+	DMA_NONE,                          /* its policy does not say dma */
+	DMA_UNCONFINED,                    /* dma, and no IOMMU running: its device reaches all memory */
+	DMA_CONFINED,                      /* dma, behind the IOMMU: only its own DMA buffers */
 };
 
 struct dm_failure {

@@ -22,7 +22,7 @@ struct driver_ops {
 	void (*request)(message *m);             /* from a client; answer with driver_reply() */
 	void (*interrupt)(uint32_t irqs);        /* bit n: IRQ line n fired */
 	void (*alarm)(void);                     /* its KC_ALARM went off */
-	void (*notify)(endpoint_t from);         /* a notification from another process */
+	void (*notify)(endpoint_t from);         /* a notification from another process, or a kernel notice (EP_KERNEL) */
 };
 
 #define DRIVER_PANIC_STATUS 99
@@ -31,6 +31,9 @@ int  driver_main(const struct driver_ops *ops, int argc, char **argv) __attribut
 void driver_reply(const message *request, message *m, int result);
 void driver_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 endpoint_t driver_manager(void);
+/* A DMA buffer (sys_dmaalloc), then mapped by the IOMMU for the devices the driver holds, if there
+   is one: call it rather than sys_dmaalloc, so the device may reach the buffer at once. */
+int driver_dmaalloc(uint32_t len, void **addr, phys_bytes *phys);
 void driver_report_progress(const struct dm_progress *p);
 
 #endif

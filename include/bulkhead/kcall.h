@@ -36,6 +36,7 @@ enum kcall_nr {
 	KC_FORK,        /* manager: copy a process, or make an empty stopped one */
 	KC_EXEC,        /* manager: replace a process's program with an ELF image */
 	KC_SETUID,      /* manager: set the user id of a process it manages */
+	KC_DMACTL,      /* the IOMMU driver: DMA buffers, their quarantine, DMA refusals */
 	NR_KCALLS
 };
 
@@ -55,7 +56,8 @@ struct kc_procinfo  { int32_t slot; endpoint_t target; vir_bytes buf; };  /* slo
 struct kc_getlog    { uint32_t from_seq; vir_bytes buf; uint32_t max;     /* in */
                       uint32_t count; uint32_t next_seq; };                /* out */
 struct kc_shutdown  { int32_t status; };
-struct kc_sysinfo   { uint32_t free_pages, total_pages, procs, uptime_ms; };
+struct kc_sysinfo   { uint32_t free_pages, total_pages, procs, uptime_ms;
+                      phys_bytes text_start; uint32_t text_len, text_sum; };   /* the kernel's code, a checksum */
 
 #define PRIVCTL_SET    0x1     /* replace the record (basic calls are always kept) */
 #define PRIVCTL_EXTEND 0x2     /* add the record's rights to the current ones */
@@ -79,6 +81,22 @@ struct kc_irqctl    { uint32_t op; uint32_t irq; };
 struct kc_mapmem    { phys_bytes base; uint32_t len; vir_bytes addr; };         /* addr: out */
 struct kc_dmaalloc  { uint32_t len; vir_bytes addr; phys_bytes phys; };         /* addr, phys: out */
 struct kc_umap      { vir_bytes addr; uint32_t len; phys_bytes phys; uint32_t contig; };
+
+/*
+ * KC_DMACTL, for the IOMMU driver only (its policy alone may name DMACTL,
+ * lib/policy/rules.c). Once it has said DMACTL_GUARD (translation is on),
+ * the DMA buffers of a process that ends or execs are not freed but
+ * quarantined: kept out of use, and the guard notified (from EP_KERNEL),
+ * until it has removed their mappings, invalidated the IOTLB, and said
+ * DMACTL_RELEASE. Without a guard they are freed at once, as before.
+ */
+#define DMACTL_BUFFER      1   /* target's index-th DMA buffer: phys, pages (the guard pages not counted) */
+#define DMACTL_QUARANTINED 2   /* the index-th quarantined run: phys, pages, target (its owner) */
+#define DMACTL_RELEASE     3   /* free the quarantined run at phys: nothing maps it any more */
+#define DMACTL_GUARD       4   /* quarantine from now on, and notify the caller */
+#define DMACTL_REFUSED     5   /* count and log a DMA refusal against target: phys, info */
+struct kc_dmactl    { uint32_t op; endpoint_t target; uint32_t index; phys_bytes phys;
+                      uint32_t pages; uint32_t info; };
 
 #define FORK_EMPTY 0x1         /* no copy: an empty, stopped process to exec into */
 struct kc_fork      { endpoint_t parent; uint32_t flags; endpoint_t child; };   /* child: out */
@@ -135,5 +153,6 @@ MSG_PAYLOAD(kc_trace);
 MSG_PAYLOAD(kc_fork);
 MSG_PAYLOAD(kc_exec);
 MSG_PAYLOAD(kc_setuid);
+MSG_PAYLOAD(kc_dmactl);
 
 #endif

@@ -20,6 +20,8 @@ enum deny_kind {
 	DENY_IRQ,     /* IRQ line the caller does not own */
 	DENY_TRACE,   /* trace of a process without trace rights */
 	DENY_PRIV,    /* privilege install by an unauthorised caller */
+	DENY_DMA,     /* a device's DMA outside its driver's buffers, blocked by the IOMMU:
+	                 target = address, detail = IOMMU_FAULT_INFO (iommu.h) */
 	NR_DENY_KINDS
 };
 

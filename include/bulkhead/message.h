@@ -17,6 +17,7 @@
 #include <bulkhead/dm.h>
 #include <bulkhead/demo.h>
 #include <bulkhead/pci.h>
+#include <bulkhead/iommu.h>
 #include <bulkhead/net.h>
 #include <bulkhead/testproto.h>
 
@@ -61,6 +62,7 @@ typedef struct message {
 		struct kc_fork     kc_fork;
 		struct kc_exec     kc_exec;
 		struct kc_setuid   kc_setuid;
+		struct kc_dmactl   kc_dmactl;
 
 		struct pm_exec     pm_exec;
 		struct pm_wait     pm_wait;
@@ -78,6 +80,7 @@ typedef struct message {
 		struct demo_req    demo_req;
 		struct demo_reply  demo_reply;
 		struct pci_req     pci_req;
+		struct iommu_req   iommu_req;
 		struct net_req     net_req;
 		struct net_init_reply net_init_reply;
 		struct net_probe_reply net_probe_reply;

@@ -19,6 +19,7 @@
  *       clients     inet;              # services that may ask for it to be restarted
  *       public;                        # ordinary programs may send to it
  *       dma;                           # its PCI devices may master the bus
+ *       dma iommu;                     #   only behind an IOMMU (else it is not started)
  *   };
  *
  * Shared by the driver manager and tools/policycheck. The parser checks
@@ -48,6 +49,8 @@
 
 #define POLICY_PUBLIC 0x1
 #define POLICY_DMA    0x2
+#define POLICY_DMA_IOMMU 0x4                /* 'dma iommu': never without an IOMMU */
+#define POLICY_IOMMU_DRIVER "/drivers/iommu" /* the one binary that may have DMACTL and the IOMMU's registers */
 
 struct pci_id { uint16_t vendor, device; };
 

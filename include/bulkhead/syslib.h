@@ -51,6 +51,7 @@ int sys_irqctl(uint32_t op, uint32_t irq);
 int sys_mapmem(phys_bytes base, uint32_t len, void **addr);
 int sys_dmaalloc(uint32_t len, void **addr, phys_bytes *phys);
 int sys_umap(const void *addr, uint32_t len, phys_bytes *phys, uint32_t *contig);
+int sys_dmactl(uint32_t op, endpoint_t target, uint32_t index, struct kc_dmactl *io);   /* IOMMU driver */
 int sys_trace(uint32_t op, endpoint_t target, vir_bytes addr, void *buf, uint32_t len);
 
 static inline int sys_inb(uint32_t port, uint32_t *v)  { return sys_devio(port, 1, DEVIO_IN, v); }

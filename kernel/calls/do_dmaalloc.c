@@ -12,6 +12,10 @@
  * copies through them): an overrun of up to DMA_GUARD_BYTES lands there,
  * not in someone else's page. The guard is freed with the buffer, when the
  * process ends; fork does not copy it.
+ *
+ * Each buffer is recorded (dma.c), so an IOMMU driver can learn which pages
+ * a process's device may reach, and so they are quarantined, not freed, when
+ * the process ends while an IOMMU guards them.
  */
 #include <bulkhead/errno.h>
 #include "../system.h"
@@ -19,7 +23,6 @@
 #include "../string.h"
 
 #define DMA_LIMIT_PAGES 2048      /* 8 MiB per process */
-#define DMA_GUARD_PAGES 16        /* DMA_GUARD_BYTES = 64 KiB after each buffer */
 
 /* Map pages [0, pages) for the caller, the guard after them for the kernel only. */
 static int map_buffer(struct vmspace *vm, phys_bytes pa, uint32_t pages)
@@ -49,7 +52,8 @@ int do_dmaalloc(struct proc *caller, message *m)
 
 	if (a->len == 0 || total > DMA_LIMIT_PAGES)
 		return -EINVAL;
-	if (caller->dma_pages + total > DMA_LIMIT_PAGES || USER_MAP_END - vm->map_next < total * PAGE_SIZE)
+	if (caller->dma_pages + total > DMA_LIMIT_PAGES || caller->n_dma == DMA_MAX_BUFFERS ||
+	    USER_MAP_END - vm->map_next < total * PAGE_SIZE)
 		return -ENOMEM;
 	pa = pmem_alloc_contig(total);
 	if (!pa)
@@ -60,6 +64,7 @@ int do_dmaalloc(struct proc *caller, message *m)
 		return r;
 	a->addr = vm->map_next;
 	a->phys = pa;
+	caller->dma[caller->n_dma++] = (struct dma_buffer){ vm->map_next, pa, pages };
 	vm->map_next += total * PAGE_SIZE;
 	caller->dma_pages += total;
 	return 0;

@@ -85,8 +85,22 @@ int driver_main(const struct driver_ops *ops, int argc, char **argv)
 		} else if (m.m_source == EP_CLOCK) {
 			if (ops->alarm)
 				ops->alarm();
-		} else if (m.m_source != EP_KERNEL && ops->notify) {
+		} else if (ops->notify) {
 			ops->notify(m.m_source);
 		}
 	}
+}
+
+int driver_dmaalloc(uint32_t len, void **addr, phys_bytes *phys)
+{
+	uint32_t ep;
+	message m;
+	int r = sys_dmaalloc(len, addr, phys);
+
+	if (r < 0 || ds_lookup(IOMMU_LABEL, &ep) < 0)
+		return r;                       /* no IOMMU: the device reaches everything anyway */
+	memset(&m, 0, sizeof m);
+	m.m_type = IOMMU_SYNC;
+	r = ipc_sendrec((endpoint_t)ep, &m);    /* no domain yet (device not claimed): mapped when it is */
+	return 0;
 }

@@ -39,6 +39,7 @@ static const struct { const char *name; int nr; } kcall_names[] = {
 	{ "TRACE", KC_TRACE }, { "GETLOG", KC_GETLOG },
 	{ "TIME", KC_TIME }, { "ALARM", KC_ALARM }, { "DIAG", KC_DIAG }, { "BRK", KC_BRK },
 	{ "EXIT", KC_EXIT }, { "PROCINFO", KC_PROCINFO }, { "SYSINFO", KC_SYSINFO },
+	{ "DMACTL", KC_DMACTL },     /* the IOMMU driver's alone (rules.c) */
 };
 
 int policy_kcall(const char *name)
@@ -321,9 +322,9 @@ static void st_public(struct parser *p, struct policy *pol, struct token *w, int
 
 static void st_dma(struct parser *p, struct policy *pol, struct token *w, int n)
 {
-	if (n)
-		fail(p, w[0].line, "'dma' takes no value, found '%s'", w[0].text);
-	pol->flags |= POLICY_DMA;
+	if (n > 1 || (n == 1 && strcmp(w[0].text, "iommu")))
+		fail(p, w[0].line, "expected 'dma;' or 'dma iommu;', found '%s'", w[0].text);
+	pol->flags |= POLICY_DMA | (n ? POLICY_DMA_IOMMU : 0);
 }
 
 static void st_binary(struct parser *p, struct policy *pol, struct token *w, int n)

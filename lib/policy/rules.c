@@ -8,7 +8,10 @@
  * controllers (they reach all of memory), the ports that reset or power off
  * the machine, and the PCI configuration ports cf8-cff (0xcf9 is also the
  * reset register), which only the PCI bus server's policy may name; IRQs 0
- * and 2; the I/O and local APICs' registers.
+ * and 2; the I/O and local APICs' registers; the IOMMU's registers (where
+ * QEMU's q35 puts them) and the kernel call DMACTL, which only the IOMMU
+ * driver's policy may name: with them a driver could open all of memory to
+ * every device.
  *
  * Device memory: a policy may name only the legacy device window a0000-fffff
  * and the top GiB c0000000-ffffffff (where PCI devices and the APICs live).
@@ -19,12 +22,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/policy.h>
+#include <bulkhead/kcall.h>
 
 #define LEGACY_DEVICE_START 0xa0000u      /* VGA, option ROMs, BIOS */
 #define LEGACY_DEVICE_END   0x100000u
 #define HIGH_DEVICE_START   0xc0000000u   /* the PCI hole and the APICs */
 #define IRQS_KERNEL         ((1u << 0) | (1u << 2))   /* the clock, the cascade */
 
+/* who_may: 1 the PCI bus server, 2 the IOMMU driver may name it; 0 nobody. */
 struct kernel_range { uint32_t base, len; const char *what; int pci_server_may; };
 
 static const struct kernel_range kernel_ports[] = {
@@ -45,6 +50,7 @@ static const struct kernel_range kernel_ports[] = {
 static const struct kernel_range kernel_memory[] = {
 	{ 0xfec00000u, 0x1000, "the I/O APIC (an interrupt controller)", 0 },
 	{ 0xfee00000u, 0x1000, "the local APIC (an interrupt controller)", 0 },
+	{ 0xfed90000u, 0x1000, "the IOMMU's registers (VT-d remapping unit)", 2 },
 };
 
 /* Labels a policy may name in `ipc` without a policy for them. */
@@ -60,7 +66,7 @@ static const char *find(const struct kernel_range *t, size_t n, uint32_t base, u
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (overlap(base, len, t[i].base, t[i].len) && !(pci_server && t[i].pci_server_may))
+		if (overlap(base, len, t[i].base, t[i].len) && !(pci_server && t[i].pci_server_may == pci_server))
 			return t[i].what;
 	return NULL;
 }
@@ -91,6 +97,7 @@ int policy_device_memory(uint32_t base, uint32_t len)
 int policy_check_hardware(const struct policy *pol, uint32_t *line, char *what, size_t len)
 {
 	int pci_server = !strcmp(pol->binary, POLICY_PCI_SERVER);
+	int iommu = !strcmp(pol->binary, POLICY_IOMMU_DRIVER);
 	const char *dev;
 	uint32_t i;
 
@@ -103,7 +110,8 @@ int policy_check_hardware(const struct policy *pol, uint32_t *line, char *what, 
 		}
 	}
 	for (i = 0; i < pol->n_mem; i++) {
-		dev = policy_kernel_memory(pol->mem[i].base, pol->mem[i].len);
+		dev = find(kernel_memory, sizeof kernel_memory / sizeof kernel_memory[0], pol->mem[i].base,
+		           pol->mem[i].len, iommu ? 2 : 0);
 		*line = pol->mem_line[i];
 		if (dev) {
 			snprintf(what, len, "memory %x:%x is the kernel's: %s", pol->mem[i].base, pol->mem[i].len, dev);
@@ -114,6 +122,11 @@ int policy_check_hardware(const struct policy *pol, uint32_t *line, char *what, 
 			         "or c0000000-ffffffff", pol->mem[i].base, pol->mem[i].len);
 			return -1;
 		}
+	}
+	if (bit_test(pol->kcalls, KC_DMACTL) && !iommu) {
+		*line = pol->line;
+		snprintf(what, len, "only %s may have the kernel call DMACTL", POLICY_IOMMU_DRIVER);
+		return -1;
 	}
 	for (i = 0; i < NR_IRQS; i++) {
 		if ((pol->irqs >> i & 1) && policy_kernel_irq(i)) {

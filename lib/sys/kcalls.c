@@ -303,3 +303,19 @@ int sys_trace(uint32_t op, endpoint_t target, vir_bytes addr, void *buf, uint32_
 	m.kc_trace.len = len;
 	return kernel_call(KC_TRACE, &m);
 }
+
+/* io: in, phys and info as the operation needs them; out, the whole answer. */
+int sys_dmactl(uint32_t op, endpoint_t target, uint32_t index, struct kc_dmactl *io)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.kc_dmactl = *io;
+	m.kc_dmactl.op = op;
+	m.kc_dmactl.target = target;
+	m.kc_dmactl.index = index;
+	r = kernel_call(KC_DMACTL, &m);
+	*io = m.kc_dmactl;
+	return r;
+}

@@ -284,6 +284,7 @@ static int do_info(message *m)
 	info.liveness_ms = d->pol.liveness_ms;
 	info.reports_progress = d->ep != EP_NONE && d->progress_grant != GRANT_INVALID;
 	info.progress = d->progress;
+	info.dma = hardware_dma(d);
 	return copy_out(m, &info, sizeof info);
 }
 

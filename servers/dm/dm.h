@@ -71,6 +71,8 @@ int  hardware_admit(struct driver *d, char *err, size_t errlen);   /* service up
 int  hardware_check_grant(const struct driver *d, const struct dm_pci_grant *g);
 void hardware_record(struct driver *d, const struct dm_pci_grant *g);
 int  hardware_held(uint32_t index, struct dm_pci_held *out);
+int  hardware_dma_check(const struct driver *d, char *why, size_t why_len);   /* before a start */
+enum dm_dma hardware_dma(const struct driver *d);
 /* liveness.c */
 void liveness_serving(struct driver *d, const message *m);
 void liveness_answer(struct driver *d);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/iommu.h>
 #include "dm.h"
 
 #define MAX_HOLDS (MAX_DRIVERS * POLICY_MAX_PCI)
@@ -190,4 +191,32 @@ int hardware_held(uint32_t index, struct dm_pci_held *out)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* Is the IOMMU driver (label "iommu", its binary) up, so DMA domains are being set up? */
+static int iommu_running(void)
+{
+	const struct driver *i = driver_by_label(IOMMU_LABEL);
+
+	return i && i->state == DRV_RUNNING && !strcmp(i->binary, POLICY_IOMMU_DRIVER);
+}
+
+enum dm_dma hardware_dma(const struct driver *d)
+{
+	if (!(d->pol.flags & POLICY_DMA))
+		return DMA_NONE;
+	return iommu_running() ? DMA_CONFINED : DMA_UNCONFINED;
+}
+
+/* A policy saying 'dma iommu' is not started without an IOMMU; plain 'dma' is, and we say so. */
+int hardware_dma_check(const struct driver *d, char *why, size_t why_len)
+{
+	if (hardware_dma(d) != DMA_UNCONFINED)
+		return 0;
+	if (d->pol.flags & POLICY_DMA_IOMMU) {
+		snprintf(why, why_len, "its policy says 'dma iommu' and no IOMMU is running");
+		return -ENODEV;
+	}
+	printf("dm: %s: DMA unconfined: no IOMMU, its device can reach all of memory\n", d->label);
+	return 0;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <signal.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/iommu.h>
 #include "dm.h"
 
 #define PANIC_DETAIL "panic: "
@@ -71,6 +72,8 @@ static void build_ipc(const struct policy *pol, struct priv *p)
 	bit_set(p->ipc_to, (unsigned)endpoint_slot(sys_self()));
 	for (i = 0; i < pol->n_ipc; i++)
 		allow_ipc(p, pol->ipc[i]);
+	if (pol->flags & POLICY_DMA)
+		allow_ipc(p, IOMMU_LABEL);        /* implicit: "map my new DMA buffers" (iommu.h) */
 }
 
 static void build_priv(const struct policy *pol, struct priv *p)
@@ -101,7 +104,7 @@ void driver_refresh_peers(const char *label)
 			continue;
 		for (i = 0; i < d->pol.n_ipc && strcmp(d->pol.ipc[i], label); i++)
 			;
-		if (i == d->pol.n_ipc)
+		if (i == d->pol.n_ipc && !((d->pol.flags & POLICY_DMA) && !strcmp(label, IOMMU_LABEL)))
 			continue;
 		build_ipc(&d->pol, &p);
 		sys_privctl(d->ep, PRIVCTL_SET_IPC, &p);
@@ -118,6 +121,9 @@ int driver_start(struct driver *d, char *why, size_t why_len)
 	int r, label_refused = 0;
 
 	exec_why[0] = '\0';
+	r = hardware_dma_check(d, why, why_len);
+	if (r < 0)
+		return r;
 	for (i = 0, off = 0; i < d->argc && i < 32; i++) {
 		argv[i] = d->args + off;
 		off += (uint32_t)strlen(d->args + off) + 1;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/iommu.h>
 #include "dm.h"
 
 #define LIVENESS_CHECK_MS 100
@@ -93,6 +94,9 @@ static const char *client_label(const struct driver *d, endpoint_t who)
 	const struct driver *c;
 	uint32_t i;
 
+	c = driver_by_label(IOMMU_LABEL);         /* the IOMMU restarts a driver whose device keeps faulting */
+	if ((d->pol.flags & POLICY_DMA) && c && c->ep == who && !strcmp(c->binary, POLICY_IOMMU_DRIVER))
+		return IOMMU_LABEL;
 	for (i = 0; i < d->pol.n_clients; i++) {
 		c = driver_by_label(d->pol.clients[i]);
 		if ((c && c->ep == who) || find_boot_server(d->pol.clients[i]) == who)
