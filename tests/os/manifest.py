@@ -344,7 +344,7 @@ for _config in ("default", "test-net-rtl8139"):
 # And on q35 with its IOMMU (Intel VT-d; QEMU wants it before the NICs, and interrupt
 # remapping off, which Bulkhead does not use): every device reaches only its driver's DMA buffers.
 Q35_IOMMU = {"machine": "q35", "devices_first": ["-device", "intel-iommu,intremap=off"]}
-for _config in ("default", "test-net-rtl8139"):
+for _config in ("default", "test-net-rtl8139", "test-net-e1000", "test-net-e100"):
     BOOTS.append(dict(next(b for b in BOOTS if b["config"] == _config), name=f"q35-iommu-{_config}", **Q35_IOMMU))
 
 # Hostile DMA against the IOMMU (tests/os/t_dma.c): only where there is one.
