@@ -87,7 +87,7 @@ kernel: $(KERNEL)
 
 # --- user-space libraries -------------------------------------------------------
 
-LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c lib/x86/*.c) lib/elf/elf.c
+LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c lib/x86/*.c lib/text/*.c) lib/elf/elf.c
 LIBBH     := $(B)/lib/libbulkhead.a
 TESTLIB_C := $(wildcard tests/os/lib/*.c)
 TESTLIB   := $(B)/lib/libtest.a
@@ -213,6 +213,7 @@ UNIT_SRC_test_message :=
 UNIT_SRC_test_policy  := $(POLICY_SRC)
 UNIT_SRC_test_archive := lib/bootfs/archive.c
 UNIT_SRC_test_x86     := lib/x86/decode.c lib/x86/faults.c lib/x86/format.c
+UNIT_SRC_test_text    := $(wildcard lib/text/*.c)
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

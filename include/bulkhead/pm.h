@@ -7,7 +7,10 @@
  *             manager), to install privileges for and exec into
  *   PM_EXEC   run the program at a path (read from the boot file system) in
  *             the caller (no reply on success) or in a stopped process the
- *             caller spawned; a bad program is refused with a reason
+ *             caller spawned; a bad program is refused with a reason. The
+ *             argument block is argc strings, optionally followed by the
+ *             environment (NAME=VALUE strings, then an empty string): all of
+ *             it is copied onto the new program's stack (lib/posix/start.c)
  *   PM_WAIT   collect an ended child (pid -1: any), blocking unless WNOHANG
  *   PM_KILL   end a process with a signal number (not system servers)
  *   PM_REAP   a supervisor collects how one of its processes ended
