@@ -146,7 +146,7 @@ programs: $(PROGRAMS)
 
 FSROOT      := $(B)/fsroot
 BOOTFS_IMG  := $(B)/bootfs.img
-SBIN        := service dmesg
+SBIN        := service dmesg shutdown reboot
 FS_ETC      := $(wildcard boot/fs/etc/*)
 POLICIES    := $(wildcard drivers/*/*.conf)
 TEST_FILES  := $(wildcard tests/os/fs/*)

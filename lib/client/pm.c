@@ -133,6 +133,15 @@ int pm_setuid(uint32_t uid)
 	return pm_call(PM_SETUID, &m);
 }
 
+int pm_shutdown(uint32_t how)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.pm_shutdown.how = how;
+	return pm_call(PM_SHUTDOWN, &m);
+}
+
 int pm_tables(struct pm_tables *out)
 {
 	message m;

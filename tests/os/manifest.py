@@ -163,6 +163,7 @@ BOOTS = [
         "cases": [
             "starts_as_admin", "user_cannot_start_driver", "user_cannot_take_label",
             "user_cannot_stop_driver", "user_cannot_spawn", "user_cannot_kill_others",
+            "user_cannot_shut_down",
             "user_cannot_publish", "user_subscriptions_capped", "user_process_limit",
             "user_limit_frees_on_wait", "user_may_kill_own", "user_cannot_runas_root", "user_garbage_to_servers",
             "user_attacks_done",
