@@ -46,7 +46,9 @@ USER_CFLAGS   = $(COMMON_CFLAGS) $(NOT_LINUX) -isystem $(NEWLIB)/include -isyste
 HOST_CFLAGS   := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-all: iso
+# `make` builds the boot image, the host unit tests and policycheck: everything
+# the README's commands use.
+all: iso unit host-tools
 
 # --- host packages and newlib -------------------------------------------------
 
@@ -260,9 +262,9 @@ run: $(ISO)
 	$(QEMU_RUN)
 
 debug: $(ISO)
-	@echo "QEMU is waiting for gdb on localhost:1234. In another terminal:"
+	@echo "QEMU is waiting for gdb on 127.0.0.1:1234 (this machine only). In another terminal:"
 	@echo "    gdb -x tools/gdbinit"
-	$(QEMU_RUN) -s -S
+	$(QEMU_RUN) -gdb tcp:127.0.0.1:1234 -S
 
 test: all unit host-tools
 	@python3 tests/run.py

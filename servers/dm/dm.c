@@ -164,8 +164,7 @@ static void reset_for_start(struct driver *d, const struct dm_up_request *req)
 
 static int up_refused(message *m, struct driver *d, const char *label, const char *err, int r)
 {
-	report_error(m, err);
-	printf("dm: service up %s refused: %s\n", label, err);
+	report_error(m, err);                 /* the requester prints it: said once */
 	if (d && !d->incarnation)
 		d->used = 0;                     /* never started: nothing to keep */
 	return r;
