@@ -163,6 +163,17 @@ BOOTS = [
         "stop": r"\[test\] summary:",        # an unprivileged program cannot power off
     },
     {
+        "config": "test-shutdown",
+        "proves": "shutdown stops every driver through the driver manager, newest first and the "
+                  "console last, then powers the machine off (QEMU exits with status 0)",
+        "console": [
+            ("drivers_stopped_in_order",
+             r"shutdown: stopping pci\r?\nshutdown: stopping demo\r?\nshutdown: stopping console"),
+            ("all_drivers_down", r"shutdown: powering off"),
+            ("powered_off_by_kernel", r"pm: power off asked by shutdown[\s\S]*kernel: shutdown by pm, status 0"),
+        ],
+    },
+    {
         "config": "test-console",
         "proves": "console: only the foreground reads, only the session owner sets it, a long write "
                   "is bounded and the driver keeps its heartbeat; KC_DIAG is escaped and rate-limited",
