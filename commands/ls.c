@@ -31,6 +31,11 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return list(".");
+	if (!strcmp(argv[1], "--help")) {
+		printf("usage: ls [PATH...]\nLists directories (sizes in bytes; / a directory, * a program);\n"
+		       "without a path, the current directory.\n");
+		return 0;
+	}
 	for (i = 1; i < argc; i++) {
 		if (argc > 2)
 			printf("%s:\n", argv[i]);

@@ -2,10 +2,14 @@
 #include <stdio.h>
 #include <bulkhead/syslib.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct kc_sysinfo s;
 
+	if (argc > 1) {
+		printf("usage: uptime\nHow long the system has been up, its processes and free memory.\n");
+		return 2;
+	}
 	if (sys_sysinfo(&s) < 0)
 		return 1;
 	printf("up %u.%03u s, %u processes, %u KiB free of %u KiB\n", s.uptime_ms / 1000,

@@ -236,10 +236,13 @@ README = os.path.join(ROOT, "README.md")
 
 
 def readme_blocks(heading):
-    """The fenced blocks of README.md's section `heading`, as lists of lines."""
+    """The untagged fenced blocks of README.md's section `heading`, as lists of lines."""
     text = open(README).read()
     section = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
-    return [block.split("\n")[1:-1] for block in re.findall(r"```[a-z]*\n.*?\n```", section, re.S)]
+    with tempfile.NamedTemporaryFile("w", suffix=".md") as f:
+        f.write(section)
+        f.flush()
+        return [block.split("\n")[:-1] for block in fenced(f.name)]
 
 
 def transcript_pattern(line):
@@ -271,6 +274,68 @@ def debug_port_local(results, only):
     results.add("make_debug_binds_localhost", ok, qemu[0] if qemu else p.stdout.strip()[-300:])
 
 
+DOCS = os.path.join(ROOT, "docs")
+
+
+def fenced(path, lang=""):
+    """The fenced blocks of a markdown file with that language tag (none: ""), as text."""
+    blocks, current, tag = [], None, None
+    for line in open(path).read().split("\n"):
+        if line.startswith("```") and current is None:
+            current, tag = [], line[3:].strip()
+        elif line.startswith("```"):
+            if tag == lang:
+                blocks.append("\n".join(current) + "\n")
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def check_docs(results, only):
+    """docs/ matches the code: a section for every policy keyword the parser
+    knows, the policy examples pass policycheck, the example driver compiles."""
+    if only and only not in "docs":
+        return
+    policy_md = os.path.join(DOCS, "policy.md")
+    parser = open(os.path.join(ROOT, "lib", "policy", "policy.c")).read()
+    table = re.search(r"statements\[\] = \{(.*?)\};", parser, re.S).group(1)
+    keywords = re.findall(r'\{ "(\w+)", st_', table)
+    text = open(policy_md).read()
+    missing = [k for k in keywords if not re.search(rf"^### `{k}\b", text, re.M)]
+    results.add("docs_policy_every_keyword", keywords and not missing,
+                f"{len(keywords)} keywords documented" if not missing else f"not in docs/policy.md: {missing}")
+
+    examples = [b for b in fenced(policy_md) if re.search(r"^driver \w+ \{", b, re.M)]
+    labels = ",".join(os.path.basename(f)[:-5] for f in glob.glob(os.path.join(ROOT, "drivers", "*", "*.conf")))
+    bad = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, block in enumerate(examples):
+            path = os.path.join(tmp, f"example{i}.conf")
+            with open(path, "w") as f:
+                f.write(block)
+            p = subprocess.run([os.path.join(BUILD, "tools", "policycheck"), "--labels", labels, path],
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                bad.append(p.stderr.strip())
+    results.add("docs_policy_examples_valid", examples and not bad,
+                f"{len(examples)} examples pass policycheck" if not bad else "; ".join(bad))
+
+    driver = [b for b in fenced(os.path.join(DOCS, "writing-a-driver.md"), "c") if "driver_main" in b]
+    gcc_inc = subprocess.run(["i686-linux-gnu-gcc", "-print-file-name=include"], capture_output=True,
+                             text=True).stdout.strip()
+    with tempfile.NamedTemporaryFile("w", suffix=".c") as f:
+        f.write("".join(driver))
+        f.flush()
+        p = subprocess.run(["i686-linux-gnu-gcc", "-fsyntax-only", "-std=gnu11", "-Wall", "-Wextra", "-Werror",
+                            "-Wno-unused-parameter", "-ffreestanding", "-nostdinc", "-U__linux__", "-U__linux",
+                            "-U__gnu_linux__", "-Ulinux", "-I", os.path.join(ROOT, "include"),
+                            "-isystem", os.path.join(BUILD, "newlib", "i686-elf", "include"),
+                            "-isystem", gcc_inc, f.name], capture_output=True, text=True)
+    results.add("docs_example_driver_compiles", len(driver) == 1 and p.returncode == 0,
+                "docs/writing-a-driver.md's driver compiles" if p.returncode == 0 else p.stderr.strip()[-400:])
+
+
 def refuses_unmatched_only(results, only):
     """`--only` that matches nothing is an error, not "0 passed"."""
     if only:
@@ -292,6 +357,7 @@ def main():
     run_policy_tools(results, args.only)
     check_kernel_size(results, args.only)
     refuses_unmatched_only(results, args.only)
+    check_docs(results, args.only)
     debug_port_local(results, args.only)
     boots = [b for b in BOOTS if not args.only or args.only in b["config"] or
              any(args.only in c for c in b.get("cases", []))]
