@@ -105,7 +105,7 @@ static int up(int argc, char **argv)
 {
 	struct dm_up_request req;
 	char err[POLICY_ERR_MAX];
-	uint32_t off = 0, ino, size, mode = 0;
+	uint32_t off = 0;
 	int i, r;
 
 	memset(&req, 0, sizeof req);
@@ -125,11 +125,6 @@ static int up(int argc, char **argv)
 		} else {
 			return usage();
 		}
-	}
-	if (fs_lookup(req.binary, &ino, &size, &mode) < 0 || !(mode & FS_MODE_EXEC)) {
-		printf("service: cannot start %s: %s\n", req.binary, mode & FS_MODE_DIR ? "a directory" :
-		       "no such program");
-		return 1;
 	}
 	r = dm_up(&req, err, sizeof err);
 	if (r < 0) {

@@ -27,6 +27,7 @@
 #define STATUS_USAGE 2         /* $? after a line the shell refused */
 #define STATUS_SIGNAL 128      /* $? is this plus the signal for a command a signal ended */
 #define HELP_COLUMNS 6
+#define HELP_WIDTH   12        /* a column of help's command list */
 
 static const char *const command_dirs[] = { "/bin", "/sbin" };
 
@@ -101,6 +102,7 @@ static void list_commands(const char *dir)
 {
 	uint32_t ino, size, mode, i, shown = 0;
 	char name[64];
+	int last = 0;
 
 	if (fs_lookup(dir, &ino, &size, &mode) < 0)
 		return;
@@ -108,7 +110,13 @@ static void list_commands(const char *dir)
 	for (i = 0; fs_list(ino, i, name, sizeof name, &size, &size, &mode) == 0; i++) {
 		if (!(mode & FS_MODE_EXEC) || (mode & FS_MODE_DIR))
 			continue;
-		printf("  %-11s%s", name, ++shown % HELP_COLUMNS ? "" : "\n");
+		if (shown % HELP_COLUMNS == 0)
+			printf("  %s", name);
+		else
+			printf("%*s%s", last < HELP_WIDTH ? HELP_WIDTH - last : 1, "", name);
+		last = (int)strlen(name);
+		if (++shown % HELP_COLUMNS == 0)
+			printf("\n");
 	}
 	if (shown % HELP_COLUMNS)
 		printf("\n");

@@ -336,6 +336,17 @@ def check_docs(results, only):
                 "docs/writing-a-driver.md's driver compiles" if p.returncode == 0 else p.stderr.strip()[-400:])
 
 
+def make_builds_everything(results, only):
+    """A plain `make` builds what the README's commands use: policycheck and the unit tests."""
+    if only and only not in "make_builds":
+        return
+    p = subprocess.run(["make", "-n", "-W", "tools/policycheck.c", "-W", "tests/unit/test_text.c"], cwd=ROOT,
+                       capture_output=True, text=True)
+    ok = "build/tools/policycheck" in p.stdout and "build/unit/test_text" in p.stdout
+    results.add("make_builds_tools_and_unit_tests", ok, "plain make rebuilds policycheck and the unit tests"
+                if ok else p.stdout.strip()[-300:] + p.stderr.strip()[-300:])
+
+
 def refuses_unmatched_only(results, only):
     """`--only` that matches nothing is an error, not "0 passed"."""
     if only:
@@ -359,6 +370,7 @@ def main():
     refuses_unmatched_only(results, args.only)
     check_docs(results, args.only)
     debug_port_local(results, args.only)
+    make_builds_everything(results, args.only)
     boots = [b for b in BOOTS if not args.only or args.only in b["config"] or
              any(args.only in c for c in b.get("cases", []))]
     if boots and not os.path.exists(ISO):

@@ -15,6 +15,7 @@ LEFT, UP = "\x1b[D", "\x1b[A"      # the arrow keys as a serial terminal sends t
 
 # The shell and the tools as a person uses them (appended to the default boot's session).
 SHELL_SESSION = [
+    ("ctrl_c_at_prompt_prompts_again", "\x03", r"\^C\r?\n" + PROMPT_PATTERN),
     ("history_first_line", "echo first-line", r"\nfirst-line\r?\n"),
     ("history_up_arrow_repeats", UP, r"echo first-line\r?\nfirst-line\r?\n"),
     ("edit_left_arrow_inserts", "ech edited" + LEFT * 7 + "o", r"\nedited\r?\n"),
@@ -170,6 +171,8 @@ BOOTS = [
             ("drivers_stopped_in_order",
              r"shutdown: stopping pci\r?\nshutdown: stopping demo\r?\nshutdown: stopping console"),
             ("all_drivers_down", r"shutdown: powering off"),
+            ("start_failure_said_once", r"\A(?![\s\S]*dm: rtl8139 failed to start)[\s\S]*"
+             r"service: cannot start /drivers/rtl8139: failed to start: panic: no RTL8139"),
             ("powered_off_by_kernel", r"pm: power off asked by shutdown[\s\S]*kernel: shutdown by pm, status 0"),
         ],
     },
