@@ -165,12 +165,19 @@ static int set_kind(struct filter *f, const char *kind)
 {
 	unsigned i;
 
-	for (i = 1; i < NR_EVENT_KINDS; i++)
-		if (!strcmp(kind, event_kinds[i]))
-			return f->event = (int)i, 0;
-	for (i = 0; i < NR_DENY_KINDS; i++)
-		if (!strcmp(kind, deny_kinds[i]))
-			return f->event = KLOG_DENIED, f->deny = (int)i, 0;
+	for (i = 1; i < NR_EVENT_KINDS; i++) {
+		if (!strcmp(kind, event_kinds[i])) {
+			f->event = (int)i;
+			return 0;
+		}
+	}
+	for (i = 0; i < NR_DENY_KINDS; i++) {
+		if (!strcmp(kind, deny_kinds[i])) {
+			f->event = KLOG_DENIED;
+			f->deny = (int)i;
+			return 0;
+		}
+	}
 	return -1;
 }
 

@@ -301,15 +301,16 @@ int fork(void)
 
 int execve(const char *path, char *const argv[], char *const envp[])
 {
-	char abs[FS_PATH_MAX];
+	char abs[FS_PATH_MAX], **kept = environ;
 	int argc = 0, r;
 
 	while (argv[argc])
 		argc++;
-	environ = (char **)envp;
+	environ = (char **)envp;              /* pm_exec passes environ on */
 	r = posix_path(path, abs);
 	if (r == 0)
 		r = pm_exec(EP_SELF, abs, argc, argv, 0, NULL);
+	environ = kept;
 	return fail(r < 0 ? -r : ENOEXEC);
 }
 
