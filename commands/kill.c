@@ -25,15 +25,20 @@ static const struct { int nr; const char *name; } signals[] = {
 };
 #define NR_SIGNALS (sizeof signals / sizeof signals[0])
 #define SIG_MAX 31               /* the process manager takes 1 to this */
+#define SIGNALS_PER_LINE 8
+#define SIGNAL_NAME_WIDTH 5
 
 static void list_signals(void)
 {
 	unsigned i;
 
-	for (i = 0; i < NR_SIGNALS; i++)
-		printf("%2d %-5s%s", signals[i].nr, signals[i].name, (i + 1) % 8 ? " " : "\n");
+	for (i = 0; i < NR_SIGNALS; i++) {
+		if (i % SIGNALS_PER_LINE)
+			printf("%*s", SIGNAL_NAME_WIDTH + 1 - (int)strlen(signals[i - 1].name), "");
+		printf("%2d %s%s", signals[i].nr, signals[i].name, (i + 1) % SIGNALS_PER_LINE ? "" : "\n");
+	}
 	printf("%sAny number from 1 to %d may be given; every signal ends the process.\n",
-	       NR_SIGNALS % 8 ? "\n" : "", SIG_MAX);
+	       NR_SIGNALS % SIGNALS_PER_LINE ? "\n" : "", SIG_MAX);
 }
 
 /* "-15", "-TERM", "-SIGTERM", "-0": the number, or -1. */

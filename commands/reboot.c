@@ -1,5 +1,6 @@
 /* reboot: `shutdown -r` (stop every driver, then reset the machine). */
 #include <stdio.h>
+#include <string.h>
 #include <bulkhead/clients.h>
 
 int main(int argc, char **argv)
@@ -9,7 +10,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1) {
 		printf("usage: reboot\nStops every driver, then resets the machine (shutdown -r).\n");
-		return 2;
+		return strcmp(argv[1], "--help") ? 2 : 0;
 	}
 	pm_exec(EP_SELF, "/sbin/shutdown", 2, args, 0, why);
 	printf("reboot: cannot run /sbin/shutdown: %s\n", why[0] ? why : "error");

@@ -269,11 +269,15 @@ static int read_line(char *line, size_t len)
 	return 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static char line[LINE_BUF + 1];
 	int r;
 
+	if (argc > 1) {
+		printf("usage: sh\nReads commands from the console (type 'help' there); it takes no arguments.\n");
+		return strcmp(argv[1], "--help") ? STATUS_USAGE : 0;
+	}
 	printf("Bulkhead shell; type 'help' for help.\n");
 	for (;;) {
 		reap_background();

@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 
 	if (argc > 2 || (argc == 2 && !reset)) {
 		printf("usage: shutdown [-r]\nStops every driver, then powers the machine off (-r: resets it).\n");
-		return 2;
+		return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 2;
 	}
 	if (sys_procinfo(-1, getpid(), &me) < 0 || me.uid != 0) {
 		printf("shutdown: only uid 0 may stop the machine\n");

@@ -1,5 +1,6 @@
 /* uptime: how long the system has been up, processes and free memory. */
 #include <stdio.h>
+#include <string.h>
 #include <bulkhead/syslib.h>
 
 int main(int argc, char **argv)
@@ -8,7 +9,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1) {
 		printf("usage: uptime\nHow long the system has been up, its processes and free memory.\n");
-		return 2;
+		return strcmp(argv[1], "--help") ? 2 : 0;
 	}
 	if (sys_sysinfo(&s) < 0)
 		return 1;
