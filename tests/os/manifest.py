@@ -57,6 +57,8 @@ SHELL_SESSION = [
     ("service_refresh_stopped", "service refresh demo", r"service: demo: the driver is stopped"),
     ("service_up_again", "service up /drivers/demo", PROMPT_PATTERN),
     ("dmesg_no_ordinary_exits", "dmesg -p ls", r"\(no events match\)"),
+    ("refused_ipc_made", "/tests/t_tty deny", r"t_tty: notified init \(endpoint 260\): -1"),
+    ("dmesg_endpoints_decimal", "dmesg -k ipc -p t_tty", r"t_tty\s+\d+ denied ipc: endpoint 260, error -1\r?\n"),
     ("dmesg_kind_filter", "dmesg -k killed", r"demo\s+\d+ killed by \d+ \(signal 15\)"),
     ("dmesg_unknown_kind", "dmesg -k nosuch", r"dmesg: -k nosuch: no such kind"),
     ("dmesg_follow_running", "dmesg -f -k killed &", r"demo\s+\d+ killed by", "running"),
