@@ -46,7 +46,9 @@ USER_CFLAGS   = $(COMMON_CFLAGS) $(NOT_LINUX) -isystem $(NEWLIB)/include -isyste
 HOST_CFLAGS   := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-all: iso
+# `make` builds the boot image, the host unit tests and policycheck: everything
+# the README's commands use.
+all: iso unit host-tools
 
 # --- host packages and newlib -------------------------------------------------
 
@@ -87,7 +89,7 @@ kernel: $(KERNEL)
 
 # --- user-space libraries -------------------------------------------------------
 
-LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c lib/x86/*.c) lib/elf/elf.c
+LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c lib/x86/*.c lib/text/*.c) lib/elf/elf.c
 LIBBH     := $(B)/lib/libbulkhead.a
 TESTLIB_C := $(wildcard tests/os/lib/*.c)
 TESTLIB   := $(B)/lib/libtest.a
@@ -146,7 +148,7 @@ programs: $(PROGRAMS)
 
 FSROOT      := $(B)/fsroot
 BOOTFS_IMG  := $(B)/bootfs.img
-SBIN        := service dmesg
+SBIN        := service dmesg shutdown reboot
 FS_ETC      := $(wildcard boot/fs/etc/*)
 POLICIES    := $(wildcard drivers/*/*.conf)
 TEST_FILES  := $(wildcard tests/os/fs/*)
@@ -213,6 +215,7 @@ UNIT_SRC_test_message :=
 UNIT_SRC_test_policy  := $(POLICY_SRC)
 UNIT_SRC_test_archive := lib/bootfs/archive.c
 UNIT_SRC_test_x86     := lib/x86/decode.c lib/x86/faults.c lib/x86/format.c
+UNIT_SRC_test_text    := $(wildcard lib/text/*.c)
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -267,9 +270,9 @@ run: $(ISO)
 	$(QEMU_RUN)
 
 debug: $(ISO)
-	@echo "QEMU is waiting for gdb on localhost:1234. In another terminal:"
+	@echo "QEMU is waiting for gdb on 127.0.0.1:1234 (this machine only). In another terminal:"
 	@echo "    gdb -x tools/gdbinit"
-	$(QEMU_RUN) -s -S
+	$(QEMU_RUN) -gdb tcp:127.0.0.1:1234 -S
 
 test: all unit host-tools
 	@python3 tests/run.py

@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/policy.h>
@@ -43,10 +44,32 @@ static int usage(void)
 	return 2;
 }
 
+static int stopped(uint32_t state)
+{
+	return state == DRV_DOWN || state == DRV_GAVE_UP;
+}
+
+/* "-" for a driver with no process (stopped, or between restarts). */
+static const char *endpoint_text(const struct dm_driver_info *info, char *buf, size_t len)
+{
+	if (info->endpoint < 0 || info->endpoint == EP_NONE)
+		return "-";
+	snprintf(buf, len, "%d", (int)info->endpoint);
+	return buf;
+}
+
 static int fail(const char *what, int r)
 {
-	printf("service: %s: %s (%d)\n", what, r == -ENOENT ? "no such driver" : r == -ESRCH ?
-	       "driver manager not running" : r == -EEXIST ? "already running" : "failed", r);
+	struct dm_driver_info info;
+	const char *why = r == -ENOENT ? "no such driver" : r == -EEXIST ? "already running" :
+	                  r == -EPERM ? "not allowed (uid 0 only)" : strerror(-r);
+
+	if (r == -ESRCH && dm_info(what, 0, &info) == 0)
+		why = stopped(info.state) ? "the driver is stopped (service up starts it)" :
+		      "the driver is between restarts (try again)";
+	else if (r == -ESRCH && server_endpoint("dm", EP_NONE) == EP_NONE)
+		why = "the driver manager is not running";
+	printf("service: %s: %s\n", what, why);
 	return 1;
 }
 
@@ -65,6 +88,17 @@ static int refuse_essential(const char *label)
 		}
 	}
 	return 0;
+}
+
+/* The driver manager's reason, without a "cannot start BINARY: " we print ourselves. */
+static const char *error_text(const char *err, const char *binary, int r)
+{
+	char prefix[DM_PATH_MAX + 16];
+	size_t n = (size_t)snprintf(prefix, sizeof prefix, "cannot start %s: ", binary);
+
+	if (!err[0])
+		return strerror(-r);
+	return strncmp(err, prefix, n) ? err : err + n;
 }
 
 static int up(int argc, char **argv)
@@ -94,23 +128,48 @@ static int up(int argc, char **argv)
 	}
 	r = dm_up(&req, err, sizeof err);
 	if (r < 0) {
-		printf("service: cannot start %s: %s\n", req.binary, err[0] ? err : "error");
+		printf("service: cannot start %s: %s\n", req.binary, error_text(err, req.binary, r));
 		return 1;
 	}
 	return 0;
 }
 
+static const char *const deny_words[NR_DENY_KINDS] = {
+	"ipc", "kernel call", "port I/O", "grant", "memory", "irq", "trace", "privileges",
+};
+
+/* The driver's process now: CPU time in ms and refusals by kind ("-" if none), into out. */
+static const char *process_figures(endpoint_t ep, char *cpu, size_t cpu_len, char *out, size_t len)
+{
+	struct procinfo p;
+	size_t at = 0;
+	unsigned k;
+
+	strcpy(cpu, "-");
+	strcpy(out, "-");
+	if (ep < 0 || ep == EP_NONE || sys_procinfo(-1, ep, &p) < 0)
+		return out;
+	snprintf(cpu, cpu_len, "%u", p.cpu_ticks);
+	for (k = 0; k < NR_DENY_KINDS && at < len; k++)
+		if (p.denied[k])
+			at += (size_t)snprintf(out + at, len - at, "%s%s %u", at ? ", " : "", deny_words[k], p.denied[k]);
+	return out;
+}
+
 static int list(void)
 {
 	struct dm_driver_info info;
+	char ep[12], cpu[12], denied[128];
 	uint32_t i;
 
-	printf("%-12s %6s %-10s %5s %8s %-10s %s\n", "LABEL", "EP", "STATE", "INC", "RESTARTS",
-	       "LAST FAIL", "RECOVERY");
-	for (i = 0; dm_info("", i, &info) == 0; i++)
-		printf("%-12s %6d %-10s %5u %8u %-10s %u ms\n", info.label, (int)info.endpoint,
-		       state_name(info.state), info.incarnation, info.restarts,
-		       cause_name(info.last_cause), info.last_recovery_ms);
+	printf("%-12s %6s %-10s %5s %8s %-10s %8s %7s %s\n", "LABEL", "EP", "STATE", "INC", "RESTARTS",
+	       "LAST FAIL", "RECOVERY", "CPU ms", "REFUSED");
+	for (i = 0; dm_info("", i, &info) == 0; i++) {
+		process_figures(info.endpoint, cpu, sizeof cpu, denied, sizeof denied);
+		printf("%-12s %6s %-10s %5u %8u %-10s %5u ms %7s %s\n", info.label,
+		       endpoint_text(&info, ep, sizeof ep), state_name(info.state), info.incarnation,
+		       info.restarts, cause_name(info.last_cause), info.last_recovery_ms, cpu, denied);
+	}
 	if (i == 0)
 		printf("(no drivers)\n");
 	return 0;
@@ -120,15 +179,17 @@ static int status(const char *label)
 {
 	struct dm_driver_info info;
 	struct dm_failure f;
-	char policy[2048];
+	char policy[2048], ep[12], cpu[12], denied[128];
 	uint32_t i;
 	int r = dm_info(label, 0, &info);
 
 	if (r < 0)
 		return fail(label, r);
-	printf("%s: %s, endpoint %d, incarnation %u, %u restarts, %u failures in a row\n",
-	       info.label, state_name(info.state), (int)info.endpoint, info.incarnation,
+	printf("%s: %s, endpoint %s, incarnation %u, %u restarts, %u failures in a row\n",
+	       info.label, state_name(info.state), endpoint_text(&info, ep, sizeof ep), info.incarnation,
 	       info.restarts, info.failures_in_row);
+	process_figures(info.endpoint, cpu, sizeof cpu, denied, sizeof denied);
+	printf("this incarnation: %s ms of CPU; refused attempts: %s\n", cpu, denied);
 	printf("binary %s, heartbeat %u ms, next restart after %u ms\n", info.binary,
 	       info.heartbeat_ms, info.next_delay_ms);
 	if (info.dma != DMA_NONE)

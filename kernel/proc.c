@@ -160,7 +160,8 @@ static void log_end(const struct proc *p, const struct kc_getdeath *how)
 		klog_add(p, KLOG_KILLED, 0, (uint32_t)how->killer, (uint32_t)how->status);
 		break;
 	default:
-		klog_add(p, KLOG_EXIT, 0, 0, (uint32_t)how->status);
+		if (!(p->priv.flags & PRIV_USER))     /* an ordinary program's exit is no event */
+			klog_add(p, KLOG_EXIT, 0, 0, (uint32_t)how->status);
 		break;
 	}
 }

@@ -156,6 +156,9 @@ def run_unit_tests(results, only):
     unit_dir = os.path.join(BUILD, "unit")
     env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP",
                BULKHEAD_SAMPLE_ELF=os.path.join(BUILD, "bin", "t_hello.elf"))
+    if not os.path.isdir(unit_dir):
+        results.add("unit", False, f"{unit_dir} is missing: run make first")
+        return
     for name in sorted(os.listdir(unit_dir)):
         if only and only not in f"unit/{name}":
             continue
@@ -188,6 +191,9 @@ def run_policy_tools(results, only):
     p = subprocess.run([check] + good, capture_output=True, text=True)
     results.add("policycheck_shipped_policies", p.returncode == 0,
                 f"{len(good)} files checked" if p.returncode == 0 else p.stderr.strip())
+    demo = re.search(r"demo\.conf: driver demo .*", p.stdout)
+    results.add("policycheck_prints_irq_lines", demo is not None and "IRQ lines 3," in demo.group(0),
+                demo.group(0) if demo else p.stdout.strip())
     bad = os.path.join(ROOT, "tests", "os", "fs", "bad.conf")
     p = subprocess.run([check, bad], capture_output=True, text=True)
     results.add("policycheck_reports_bad_line", p.returncode == 1 and "bad.conf:4: expected an IRQ line" in p.stderr,
@@ -235,6 +241,131 @@ def check_kernel_size(results, only):
                 f"cloc counts {code} lines of code in kernel/ (limit {KERNEL_LOC_LIMIT})")
 
 
+README = os.path.join(ROOT, "README.md")
+
+
+def readme_blocks(heading):
+    """The untagged fenced blocks of README.md's section `heading`, as lists of lines."""
+    text = open(README).read()
+    section = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    with tempfile.NamedTemporaryFile("w", suffix=".md") as f:
+        f.write(section)
+        f.flush()
+        return [block.split("\n")[:-1] for block in fenced(f.name)]
+
+
+def transcript_pattern(line):
+    """A README transcript line as a pattern: figures that vary from boot to boot
+    (memory, clock, sizes, times, endpoints of restarted drivers) match any number,
+    runs of blanks any blanks."""
+    parts = re.split(r"(\d+|\s+)", line.strip())
+    return "".join(r"\d+" if p.isdigit() else r"\s+" if p.isspace() else re.escape(p) for p in parts if p)
+
+
+def check_readme(results, text, log):
+    """Every line of the README's boot transcript and short session (but for
+    "...") appears on the default boot's console."""
+    blocks = readme_blocks("## What you see when it boots")
+    lines = [l for block in blocks[:2] for l in block if l.strip() and l.strip() != "..."]
+    missing = [l for l in lines if not re.search(transcript_pattern(l), text)]
+    results.add("default/readme_transcript_matches", len(blocks) >= 2 and not missing,
+                f"{len(lines)} README lines found on the console" if lines and not missing else
+                f"README lines not on the console: {missing[:3]} (see {log})")
+
+
+def debug_port_local(results, only):
+    """`make debug` opens QEMU's gdb port on 127.0.0.1 only."""
+    if only and only not in "make_debug":
+        return
+    p = subprocess.run(["make", "-n", "debug"], cwd=ROOT, capture_output=True, text=True)
+    qemu = [l for l in p.stdout.splitlines() if l.startswith("qemu-system")]
+    ok = len(qemu) == 1 and "-gdb tcp:127.0.0.1:1234" in qemu[0] and " -s " not in qemu[0] + " "
+    results.add("make_debug_binds_localhost", ok, qemu[0] if qemu else p.stdout.strip()[-300:])
+
+
+DOCS = os.path.join(ROOT, "docs")
+
+
+def fenced(path, lang=""):
+    """The fenced blocks of a markdown file with that language tag (none: ""), as text."""
+    blocks, current, tag = [], None, None
+    for line in open(path).read().split("\n"):
+        if line.startswith("```") and current is None:
+            current, tag = [], line[3:].strip()
+        elif line.startswith("```"):
+            if tag == lang:
+                blocks.append("\n".join(current) + "\n")
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def check_docs(results, only):
+    """docs/ matches the code: a section for every policy keyword the parser
+    knows, the policy examples pass policycheck, the example driver compiles."""
+    if only and only not in "docs":
+        return
+    policy_md = os.path.join(DOCS, "policy.md")
+    parser = open(os.path.join(ROOT, "lib", "policy", "policy.c")).read()
+    table = re.search(r"statements\[\] = \{(.*?)\};", parser, re.S).group(1)
+    keywords = re.findall(r'\{ "(\w+)", st_', table)
+    text = open(policy_md).read()
+    missing = [k for k in keywords if not re.search(rf"^### `{k}\b", text, re.M)]
+    results.add("docs_policy_every_keyword", keywords and not missing,
+                f"{len(keywords)} keywords documented" if not missing else f"not in docs/policy.md: {missing}")
+
+    examples = [b for b in fenced(policy_md) if re.search(r"^driver \w+ \{", b, re.M)]
+    labels = ",".join(os.path.basename(f)[:-5] for f in glob.glob(os.path.join(ROOT, "drivers", "*", "*.conf")))
+    bad = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, block in enumerate(examples):
+            path = os.path.join(tmp, f"example{i}.conf")
+            with open(path, "w") as f:
+                f.write(block)
+            p = subprocess.run([os.path.join(BUILD, "tools", "policycheck"), "--labels", labels, path],
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                bad.append(p.stderr.strip())
+    results.add("docs_policy_examples_valid", examples and not bad,
+                f"{len(examples)} examples pass policycheck" if not bad else "; ".join(bad))
+
+    driver = [b for b in fenced(os.path.join(DOCS, "writing-a-driver.md"), "c") if "driver_main" in b]
+    gcc_inc = subprocess.run(["i686-linux-gnu-gcc", "-print-file-name=include"], capture_output=True,
+                             text=True).stdout.strip()
+    with tempfile.NamedTemporaryFile("w", suffix=".c") as f:
+        f.write("".join(driver))
+        f.flush()
+        p = subprocess.run(["i686-linux-gnu-gcc", "-fsyntax-only", "-std=gnu11", "-Wall", "-Wextra", "-Werror",
+                            "-Wno-unused-parameter", "-ffreestanding", "-nostdinc", "-U__linux__", "-U__linux",
+                            "-U__gnu_linux__", "-Ulinux", "-I", os.path.join(ROOT, "include"),
+                            "-isystem", os.path.join(BUILD, "newlib", "i686-elf", "include"),
+                            "-isystem", gcc_inc, f.name], capture_output=True, text=True)
+    results.add("docs_example_driver_compiles", len(driver) == 1 and p.returncode == 0,
+                "docs/writing-a-driver.md's driver compiles" if p.returncode == 0 else p.stderr.strip()[-400:])
+
+
+def make_builds_everything(results, only):
+    """A plain `make` builds what the README's commands use: policycheck and the unit tests."""
+    if only and only not in "make_builds":
+        return
+    p = subprocess.run(["make", "-n", "-W", "tools/policycheck.c", "-W", "tests/unit/test_text.c"], cwd=ROOT,
+                       capture_output=True, text=True)
+    ok = "build/tools/policycheck" in p.stdout and "build/unit/test_text" in p.stdout
+    results.add("make_builds_tools_and_unit_tests", ok, "plain make rebuilds policycheck and the unit tests"
+                if ok else p.stdout.strip()[-300:] + p.stderr.strip()[-300:])
+
+
+def refuses_unmatched_only(results, only):
+    """`--only` that matches nothing is an error, not "0 passed"."""
+    if only:
+        return
+    p = subprocess.run([sys.executable, __file__, "--only", "no-test-is-called-this"],
+                       capture_output=True, text=True, timeout=60)
+    results.add("runner_refuses_unmatched_only", p.returncode == 2 and "matches no test" in p.stderr,
+                f"exit {p.returncode}: {p.stderr.strip()}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", help="run only tests whose name contains this")
@@ -245,6 +376,10 @@ def main():
     run_unit_tests(results, args.only)
     run_policy_tools(results, args.only)
     check_kernel_size(results, args.only)
+    refuses_unmatched_only(results, args.only)
+    check_docs(results, args.only)
+    debug_port_local(results, args.only)
+    make_builds_everything(results, args.only)
     boots = [b for b in BOOTS if not args.only or args.only in boot_name(b) or
              any(args.only in c for c in b.get("cases", []))]
     if boots and not os.path.exists(ISO):
@@ -253,6 +388,12 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for spec, text, code, timed_out, session in pool.map(run_boot, boots):
             judge_boot(spec, text, code, timed_out, session, results)
+            if spec["config"] == "default":
+                check_readme(results, text, os.path.join(LOGS, "default.log"))
+
+    if results.passed + results.failed == 0:
+        print(f"run.py: --only {args.only!r} matches no test", file=sys.stderr)
+        return 2
 
     print(f"{results.passed} passed, {results.failed} failed")
     return 1 if results.failed else 0

@@ -22,8 +22,20 @@ static const char *file_of[MAX_DRIVERS];
 static int n_pols;
 static char extra_labels[MAX_LABELS_TEXT];
 
+/* "3, 11" for bits 3 and 11; "none" for no bit. */
+static void irq_lines(uint32_t irqs, char *out, size_t len)
+{
+	size_t at = 0;
+	unsigned line;
+
+	strcpy(out, "none");
+	for (line = 0; line < 32 && at < len; line++)
+		if (irqs & (1u << line))
+			at += (size_t)snprintf(out + at, len - at, "%s%u", at ? ", " : "", line);
+}
 static int parse_file(const char *path)
 {
+	char irqs[32 * 4];
 	static char text[MAX_TEXT];
 	char err[POLICY_ERR_MAX];
 	size_t len;
@@ -47,9 +59,10 @@ static int parse_file(const char *path)
 	}
 	for (i = n_pols; i < n_pols + n; i++) {
 		file_of[i] = path;
-		printf("%s: driver %s for %s: %u port ranges, %u memory ranges, IRQs %x, %u ipc targets, "
+		irq_lines(pols[i].irqs, irqs, sizeof irqs);
+		printf("%s: driver %s for %s: %u port ranges, %u memory ranges, IRQ lines %s, %u ipc targets, "
 		       "%u PCI ids, heartbeat %u ms\n", path, pols[i].name, pols[i].binary, pols[i].n_io,
-		       pols[i].n_mem, pols[i].irqs, pols[i].n_ipc, pols[i].n_pci, pols[i].heartbeat_ms);
+		       pols[i].n_mem, irqs, pols[i].n_ipc, pols[i].n_pci, pols[i].heartbeat_ms);
 	}
 	n_pols += n;
 	return 0;

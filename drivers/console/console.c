@@ -6,17 +6,19 @@
  * Output is copied from the client through its grant and written to the
  * UART's FIFO sixteen bytes at a time, at most CON_WRITE_MAX bytes a
  * request, so a long write never keeps the driver from its heartbeats or
- * its other clients. Input arrives by interrupt and goes through a small
- * line discipline: echo, backspace, Ctrl-C (drop what was typed and
- * interrupt the foreground program), Ctrl-D on an empty line (end of
- * input). Only the foreground process reads; it waits until a whole line
- * is there. (The kernel also prints on this port, directly.)
+ * its other clients. Input arrives by interrupt and goes through the line
+ * editor (lib/text/lineedit.c: echo, cursor keys, history, beeps for what
+ * it does not insert, an over-long line refused with a message), then
+ * Ctrl-C (drop what was typed and interrupt the foreground program) and
+ * Ctrl-D on an empty line (end of input). Only the foreground process
+ * reads; it waits until a whole line is there. (The kernel also prints on this port, directly.)
  */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/driver.h>
+#include <bulkhead/text.h>
 
 #define COM1  0x3f8
 #define IRQ   4
@@ -28,12 +30,11 @@
 #define LSR_DATA  0x01
 #define LSR_EMPTY 0x20
 #define FIFO  16
-#define LINE_MAX 256
 #define QUEUE_MAX 1024
 #define FG_DEPTH  8            /* foreground hand-overs in a row (a shell in a shell ...) */
+#define TYPED_AHEAD_MSG "console: too much typed ahead; line not sent\n"
 
-static char edit[LINE_MAX];          /* the line being typed */
-static uint32_t edit_len;
+static struct lineedit editor;       /* the line being typed, and the history */
 static char queue[QUEUE_MAX];        /* finished lines not yet read */
 static uint32_t queue_len;
 static uint32_t eofs;                /* Ctrl-D presses not yet read */
@@ -248,49 +249,61 @@ static void request(message *m)
 	}
 }
 
+/* A finished line goes to the queue (typing far ahead: a line that does not fit is refused). */
+static void finish_line(const char *text, uint32_t len)
+{
+	if (queue_len + len + 1 > QUEUE_MAX) {
+		put_text(TYPED_AHEAD_MSG, sizeof TYPED_AHEAD_MSG - 1);
+		return;
+	}
+	memcpy(queue + queue_len, text, len);
+	queue_len += len;
+	queue[queue_len++] = '\n';
+}
+
 /* Ctrl-C: what was typed is dropped, and a foreground program is interrupted. */
 static void interrupt_foreground(void)
 {
 	endpoint_t now = foreground();
 	int r;
 
-	edit_len = queue_len = eofs = 0;
-	if (nholders < 2)
-		return;                       /* the owner (the shell) just loses its line */
+	le_clear(&editor);
+	queue_len = eofs = 0;
+	if (nholders < 2) {
+		finish_line("", 0);             /* the owner (the shell) gets an empty line: a new prompt */
+		return;
+	}
 	r = pm_kill(now, SIGINT);
 	if (r < 0)
 		printf("console: cannot interrupt %d: %d\n", (int)now, r);
 }
 
-static void finish_line(void)
+static void too_long(void)
 {
-	if (queue_len + edit_len + 1 > QUEUE_MAX)
-		edit_len = QUEUE_MAX - queue_len - 1;        /* typing far ahead: the tail is lost */
-	memcpy(queue + queue_len, edit, edit_len);
-	queue_len += edit_len;
-	queue[queue_len++] = '\n';
-	edit_len = 0;
+	char msg[80];
+	int n = snprintf(msg, sizeof msg, "console: line too long (at most %d characters); not sent\n",
+	                 LE_LINE_MAX - 1);
+
+	put_text(msg, (uint32_t)n);
 }
 
 static void typed(char c)
 {
-	if (c == '\r' || c == '\n') {
-		put_raw("\r\n", 2);
-		finish_line();
-	} else if (c == 0x7f || c == 0x08) {
-		if (edit_len) {
-			edit_len--;
-			put_raw("\b \b", 3);
-		}
-	} else if (c == 0x03) {
+	char echo[LE_ECHO_MAX];
+	uint32_t n;
+	enum le_result r = le_key(&editor, (unsigned char)c, echo, &n);
+
+	put_raw(echo, n);
+	if (r == LE_DONE) {
+		finish_line(editor.done, editor.done_len);
+	} else if (r == LE_TOO_LONG) {
+		too_long();
+		finish_line("", 0);                  /* the reader asks again (a shell prompts) */
+	} else if (r == LE_INTERRUPT) {
 		put_raw("^C\r\n", 4);
 		interrupt_foreground();
-	} else if (c == 0x04) {
-		if (edit_len == 0)
-			eofs++;
-	} else if (c >= 0x20 && c < 0x7f && edit_len < LINE_MAX - 1) {
-		edit[edit_len++] = c;
-		put_raw(&c, 1);
+	} else if (r == LE_EOF) {
+		eofs++;
 	}
 }
 

@@ -50,6 +50,7 @@ int pm_kill(endpoint_t pid, int sig);
 int pm_reap(struct kc_getdeath *out);
 int pm_setuid(uint32_t uid);
 int pm_tables(struct pm_tables *out);
+int pm_shutdown(uint32_t how);        /* returns only if refused */
 
 int con_write(const void *buf, uint32_t len);
 int con_read(void *buf, uint32_t len);

@@ -55,7 +55,8 @@ struct kc_kill      { endpoint_t target; int32_t status; };
 struct kc_procinfo  { int32_t slot; endpoint_t target; vir_bytes buf; };  /* slot < 0: by target */
 struct kc_getlog    { uint32_t from_seq; vir_bytes buf; uint32_t max;     /* in */
                       uint32_t count; uint32_t next_seq; };                /* out */
-struct kc_shutdown  { int32_t status; };
+#define SHUTDOWN_RESET 0x1    /* kc_shutdown.how: reset the machine instead of powering off */
+struct kc_shutdown  { int32_t status; uint32_t how; };
 struct kc_sysinfo   { uint32_t free_pages, total_pages, procs, uptime_ms;
                       phys_bytes text_start; uint32_t text_len, text_sum; };   /* the kernel's code, a checksum */
 

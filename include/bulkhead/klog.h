@@ -28,7 +28,8 @@ enum deny_kind {
 enum klog_kind {
 	KLOG_DENIED = 1,   /* code = deny_kind, target, detail as below */
 	KLOG_FAULT,        /* code = CPU vector, target = fault address, detail = eip */
-	KLOG_EXIT,         /* code = 0, detail = exit status */
+	KLOG_EXIT,         /* code = 0, detail = exit status; only drivers and servers
+	                      (an ordinary program's exit would push failures out) */
 	KLOG_KILLED,       /* target = killer's endpoint */
 };
 

@@ -70,6 +70,7 @@ typedef struct message {
 		struct pm_reply    pm_reply;
 		struct pm_setuid   pm_setuid;
 		struct pm_tables   pm_tables;
+		struct pm_shutdown pm_shutdown;
 		struct ds_req      ds_req;
 		struct ds_owner    ds_owner;
 		struct ds_tables   ds_tables;

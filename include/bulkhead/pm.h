@@ -7,13 +7,20 @@
  *             manager), to install privileges for and exec into
  *   PM_EXEC   run the program at a path (read from the boot file system) in
  *             the caller (no reply on success) or in a stopped process the
- *             caller spawned; a bad program is refused with a reason
+ *             caller spawned; a bad program is refused with a reason. The
+ *             argument block is argc strings, optionally followed by the
+ *             environment (NAME=VALUE strings, then an empty string): all of
+ *             it is copied onto the new program's stack (lib/posix/start.c)
  *   PM_WAIT   collect an ended child (pid -1: any), blocking unless WNOHANG
  *   PM_KILL   end a process with a signal number (not system servers)
  *   PM_REAP   a supervisor collects how one of its processes ended
  *   PM_SETUID run the caller as another user from now on (uid 0 may pick
  *             any; others only their own)
  *   PM_TABLES how full the manager's tables are (struct pm_tables)
+ *   PM_SHUTDOWN power the machine off, or reset it (how: PM_SHUTDOWN_RESET);
+ *             no reply on success. Only an ordinary program running as
+ *             uid 0 may (not a driver): `shutdown` and `reboot` stop the
+ *             drivers through the driver manager first
  * Pids are endpoints.
  *
  * Who may: PM_SPAWN only an installer (the driver manager); PM_KILL needs
@@ -36,6 +43,7 @@ enum {
 	PM_REAP,
 	PM_SETUID,
 	PM_TABLES,
+	PM_SHUTDOWN,
 };
 
 #define PM_EXEC_START 0x1      /* PM_EXEC into a spawned process: start it */
@@ -58,6 +66,8 @@ struct pm_wait  { endpoint_t pid; uint32_t options; };
 struct pm_kill  { endpoint_t pid; int32_t sig; };
 struct pm_reply { endpoint_t pid; int32_t status; char why[PM_WHY_MAX]; };
 struct pm_setuid { uint32_t uid; };
+#define PM_SHUTDOWN_RESET 0x1
+struct pm_shutdown { uint32_t how; };
 struct pm_tables {
 	uint32_t procs, procs_max;       /* processes it manages */
 	uint32_t zombies, zombies_max;   /* ended children not yet waited for */
@@ -71,5 +81,6 @@ MSG_PAYLOAD(pm_kill);
 MSG_PAYLOAD(pm_reply);
 MSG_PAYLOAD(pm_setuid);
 MSG_PAYLOAD(pm_tables);
+MSG_PAYLOAD(pm_shutdown);
 
 #endif

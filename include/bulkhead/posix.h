@@ -8,4 +8,19 @@
  */
 void posix_use_kernel_console(void);
 
+/*
+ * The current directory: every process has one (chdir, getcwd), "/" to
+ * begin with, inherited by fork and kept across exec through the
+ * environment (PWD). open, stat and exec take paths relative to it;
+ * posix_path gives the absolute path (0 or -errno, out holds FS_PATH_MAX).
+ */
+int posix_path(const char *path, char *out);
+
+/*
+ * The environment travels with exec: the argument block handed to PM_EXEC
+ * holds argc strings, then NAME=VALUE strings, then an empty string
+ * (include/bulkhead/pm.h); the start code makes `environ` from them.
+ */
+#define POSIX_ENV_MAX 16        /* environment strings a program starts with */
+
 #endif

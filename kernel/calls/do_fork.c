@@ -13,6 +13,8 @@
 
 #define EMPTY_PRIORITY 2        /* drivers: below the servers, above programs */
 
+#define UNSTARTED_NAME "(unstarted)"   /* an empty process until a program is exec'd into it */
+
 int do_fork(struct proc *caller, message *m)
 {
 	struct kc_fork *a = &m->kc_fork;
@@ -30,7 +32,7 @@ int do_fork(struct proc *caller, message *m)
 		if (!pmem_may_take(parent->uid, parent->vm.pages))
 			return -ENOMEM;
 	}
-	child = proc_alloc(parent ? parent->name : "(empty)", caller->endpoint,
+	child = proc_alloc(parent ? parent->name : UNSTARTED_NAME, caller->endpoint,
 	                   parent ? parent->base_priority : EMPTY_PRIORITY);
 	if (!child)
 		return -EAGAIN;

@@ -2,6 +2,9 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/clients.h>
+#include <bulkhead/posix.h>
+
+extern char **environ;
 
 static int pm_call(int type, message *m)
 {
@@ -48,6 +51,15 @@ int pm_exec(endpoint_t target, const char *path, int argc, char *const argv[],
 		memcpy(args + len, argv[i], n);
 		len += n;
 	}
+	for (i = 0; environ && environ[i] && i < POSIX_ENV_MAX; i++) {
+		n = strlen(environ[i]) + 1;
+		if (len + n + 1 > sizeof args)
+			return -E2BIG;
+		memcpy(args + len, environ[i], n);
+		len += n;
+	}
+	if (i > 0)
+		args[len++] = '\0';           /* the environment ends with an empty string */
 	gpath = grant_direct(pm, path, (uint32_t)strlen(path), GRANT_READ);
 	gargs = grant_direct(pm, args, (uint32_t)len, GRANT_READ);
 	if (gpath < 0 || gargs < 0) {
@@ -119,6 +131,15 @@ int pm_setuid(uint32_t uid)
 	memset(&m, 0, sizeof m);
 	m.pm_setuid.uid = uid;
 	return pm_call(PM_SETUID, &m);
+}
+
+int pm_shutdown(uint32_t how)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.pm_shutdown.how = how;
+	return pm_call(PM_SHUTDOWN, &m);
 }
 
 int pm_tables(struct pm_tables *out)

@@ -1,13 +1,33 @@
 /* start: from the entry code (lib/crt/crt0.asm) to main() and exit(). */
 #include <stdlib.h>
+#include <string.h>
+#include <bulkhead/layout.h>
+#include <bulkhead/posix.h>
 
 int main(int argc, char **argv);
 void bh_start(int argc, char **argv);
 
-static char *empty_environment[1];
-char **environ = empty_environment;
+static char *start_environment[POSIX_ENV_MAX + 1];
+char **environ = start_environment;
+
+/* The NAME=VALUE strings after the last argument, up to an empty one (or the stack's top). */
+static void take_environment(int argc, char **argv)
+{
+	const char *top = (const char *)USER_STACK_TOP;
+	char *s = argv[argc - 1];
+	int n = 0;
+
+	s += strlen(s) + 1;
+	while (s < top && *s && n < POSIX_ENV_MAX) {
+		if (strchr(s, '='))
+			start_environment[n++] = s;
+		s += strnlen(s, (size_t)(top - s)) + 1;
+	}
+}
 
 void bh_start(int argc, char **argv)
 {
+	if (argc > 0)
+		take_environment(argc, argv);
 	exit(main(argc, argv));
 }

@@ -4,8 +4,10 @@
  *
  * Descriptors 0-2 are the console (the console driver; the kernel console
  * for boot servers and before the driver is up); open() gives read-only
- * files from the boot file system. fork, execve, wait and kill go to the
- * process manager; exit and the heap are kernel calls.
+ * files from the boot file system. Paths are taken relative to the current
+ * directory (chdir), which the environment's PWD carries across exec.
+ * fork, execve, wait and kill go to the process manager; exit and the heap
+ * are kernel calls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,9 +15,11 @@
 #include <sys/stat.h>
 #include <sys/times.h>
 #include <sys/time.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/text.h>
 
 #define NR_FDS 16
 #define DIAG_CHUNK 4096
@@ -31,6 +35,7 @@ static struct fd fds[NR_FDS] = {
 	[0] = { FD_CONSOLE, 0, 0, 0 }, [1] = { FD_CONSOLE, 0, 0, 0 }, [2] = { FD_CONSOLE, 0, 0, 0 },
 };
 static int kernel_console_only;
+static char cwd[FS_PATH_MAX];            /* empty until first asked: then PWD, or "/" */
 
 void posix_use_kernel_console(void)
 {
@@ -121,6 +126,62 @@ int read(int fd, void *buf, size_t len)
 	return r;
 }
 
+static const char *current_dir(void)
+{
+	const char *pwd;
+
+	if (!cwd[0]) {
+		pwd = getenv("PWD");
+		if (!pwd || path_resolve("/", pwd, cwd, sizeof cwd) < 0 || pwd[0] != '/')
+			strcpy(cwd, "/");
+	}
+	return cwd;
+}
+
+int posix_path(const char *path, char *out)
+{
+	return path_resolve(current_dir(), path, out, FS_PATH_MAX);
+}
+
+/* fs_lookup of a path relative to the current directory. */
+static int lookup(const char *path, uint32_t *ino, uint32_t *size, uint32_t *mode)
+{
+	char abs[FS_PATH_MAX];
+	int r = posix_path(path, abs);
+
+	return r < 0 ? r : fs_lookup(abs, ino, size, mode);
+}
+
+char *getcwd(char *buf, size_t len)
+{
+	const char *dir = current_dir();
+
+	if (!buf || len <= strlen(dir)) {
+		errno = buf ? ERANGE : EINVAL;
+		return NULL;
+	}
+	strcpy(buf, dir);
+	return buf;
+}
+
+int chdir(const char *path)
+{
+	char abs[FS_PATH_MAX];
+	uint32_t ino, size, mode;
+	int r = posix_path(path, abs);
+
+	if (r == 0)
+		r = fs_lookup(abs, &ino, &size, &mode);
+	if (r < 0)
+		return fail(-r);
+	if (!(mode & FS_MODE_DIR))
+		return fail(ENOTDIR);
+	if (setenv("PWD", abs, 1) < 0)
+		return -1;
+	strcpy(cwd, abs);
+	return 0;
+}
+
 int open(const char *path, int flags, ...)
 {
 	uint32_t ino, size, mode;
@@ -128,7 +189,7 @@ int open(const char *path, int flags, ...)
 
 	if ((flags & O_ACCMODE) != O_RDONLY)
 		return fail(EROFS);
-	r = fs_lookup(path, &ino, &size, &mode);
+	r = lookup(path, &ino, &size, &mode);
 	if (r < 0)
 		return fail(-r);
 	if (mode & FS_MODE_DIR)
@@ -185,7 +246,7 @@ int fstat(int fd, struct stat *st)
 int stat(const char *path, struct stat *st)
 {
 	uint32_t ino, size, mode;
-	int r = fs_lookup(path, &ino, &size, &mode);
+	int r = lookup(path, &ino, &size, &mode);
 
 	if (r < 0)
 		return fail(-r);
@@ -240,12 +301,16 @@ int fork(void)
 
 int execve(const char *path, char *const argv[], char *const envp[])
 {
+	char abs[FS_PATH_MAX], **kept = environ;
 	int argc = 0, r;
 
-	(void)envp;
 	while (argv[argc])
 		argc++;
-	r = pm_exec(EP_SELF, path, argc, argv, 0, NULL);
+	environ = (char **)envp;              /* pm_exec passes environ on */
+	r = posix_path(path, abs);
+	if (r == 0)
+		r = pm_exec(EP_SELF, abs, argc, argv, 0, NULL);
+	environ = kept;
 	return fail(r < 0 ? -r : ENOEXEC);
 }
 

@@ -162,10 +162,20 @@ static void reset_for_start(struct driver *d, const struct dm_up_request *req)
 	d->next_delay_ms = 0;
 }
 
+/* The binary exists and is a program: said before anything about its policy. */
+static int binary_exists(const char *binary, char *err, size_t errlen)
+{
+	uint32_t ino, size, mode;
+
+	if (fs_lookup(binary, &ino, &size, &mode) == 0 && (mode & FS_MODE_EXEC) && !(mode & FS_MODE_DIR))
+		return 0;
+	snprintf(err, errlen, "no such program");
+	return -ENOENT;
+}
+
 static int up_refused(message *m, struct driver *d, const char *label, const char *err, int r)
 {
-	report_error(m, err);
-	printf("dm: service up %s refused: %s\n", label, err);
+	report_error(m, err);                 /* the requester prints it: said once */
 	if (d && !d->incarnation)
 		d->used = 0;                     /* never started: nothing to keep */
 	return r;
@@ -193,6 +203,8 @@ static int do_up(message *m)
 		snprintf(err, sizeof err, "the label '%s' belongs to a system process", req.label);
 		return up_refused(m, NULL, req.label, err, -EPERM);
 	}
+	if (binary_exists(req.binary, err, sizeof err) < 0)
+		return up_refused(m, NULL, req.label, err, -ENOENT);
 	d = driver_by_label(req.label);
 	if (d && d->state != DRV_DOWN && d->state != DRV_GAVE_UP) {
 		snprintf(err, sizeof err, "a driver labelled '%s' is already running", req.label);

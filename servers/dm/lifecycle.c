@@ -258,7 +258,6 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 		describe(death, &first);
 		if (d->pending_cause == CAUSE_PANIC)
 			strcpy(first.detail, d->pending_detail);
-		printf("dm: %s failed to start: %s\n", d->label, first.detail);
 		snprintf(why, sizeof why, "failed to start: %s", first.detail);
 		d->state = DRV_GAVE_UP;
 		d->stopped_ms = now;

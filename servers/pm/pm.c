@@ -456,6 +456,21 @@ static int do_tables(message *m)
 	return 0;
 }
 
+/* Power off or reset, for an ordinary program running as uid 0 (drivers may not). */
+static int do_shutdown(message *m)
+{
+	struct procinfo info;
+	int reset = (m->pm_shutdown.how & PM_SHUTDOWN_RESET) != 0;
+	message k;
+
+	if (sys_procinfo(-1, m->m_source, &info) < 0 || info.uid != 0 || !(info.priv_flags & PRIV_USER))
+		return -EPERM;
+	printf("pm: %s asked by %s (endpoint %d)\n", reset ? "reset" : "power off", info.name, (int)m->m_source);
+	memset(&k, 0, sizeof k);
+	k.kc_shutdown.how = reset ? SHUTDOWN_RESET : 0;
+	return kernel_call(KC_SHUTDOWN, &k);
+}
+
 static int do_reap(message *m)
 {
 	int i;
@@ -481,6 +496,7 @@ static const handler handlers[] = {
 	[PM_REAP - PM_FORK]  = do_reap,
 	[PM_SETUID - PM_FORK] = do_setuid,
 	[PM_TABLES - PM_FORK] = do_tables,
+	[PM_SHUTDOWN - PM_FORK] = do_shutdown,
 };
 
 /* The boot processes were running before us: they are ours too. */

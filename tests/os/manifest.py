@@ -11,6 +11,66 @@ then the harness stops QEMU.
 """
 
 PROMPT_PATTERN = r"bulkhead# "
+LEFT, UP = "\x1b[D", "\x1b[A"      # the arrow keys as a serial terminal sends them
+
+# The shell and the tools as a person uses them (appended to the default boot's session).
+SHELL_SESSION = [
+    ("ctrl_c_at_prompt_prompts_again", "\x03", r"\^C\r?\n" + PROMPT_PATTERN),
+    ("history_first_line", "echo first-line", r"\nfirst-line\r?\n"),
+    ("history_up_arrow_repeats", UP, r"echo first-line\r?\nfirst-line\r?\n"),
+    ("edit_left_arrow_inserts", "ech edited" + LEFT * 7 + "o", r"\nedited\r?\n"),
+    ("tab_beeps_not_inserted", "echo a\tb", r"\a[\s\S]*\nab\r?\n"),
+    ("non_ascii_beeps", "echo caf\u00e9!", r"\a[\s\S]*\ncaf!\r?\n"),
+    ("long_line_refused", "echo " + "x" * 300, r"console: line too long \(at most 255 characters\); not sent"),
+    ("many_words_refused", "echo" + " w" * 40, r"sh: too many words \(at most 31\); nothing run"),
+    ("unclosed_quote_refused", 'echo "abc', r'sh: unclosed " quote; nothing run'),
+    ("empty_command_named", '""', r"sh: the command name is empty"),
+    ("quotes_group_words", "echo \"a  b\" 'c$?' d\\ e", r"\na  b c\$\? d e\r?\n"),
+    ("status_of_last_command", "ls /nothing", r"\[exit status 1\]"),
+    ("dollar_question_expands", "echo status $?", r"\nstatus 1\r?\n"),
+    ("cd_with_dot_dot", "cd /tests/../etc/./drivers", PROMPT_PATTERN),
+    ("pwd_shows_directory", "pwd", r"\n/etc/drivers\r?\n"),
+    ("relative_path_across_exec", "cat demo.conf", r"driver demo \{"),
+    ("cd_dot_dot_up", "cd ..", PROMPT_PATTERN),
+    ("ls_relative_parent", "ls ../tests", r"hello\.txt"),
+    ("cd_refuses_file", "cd /tests/hello.txt", r"sh: cd: /tests/hello\.txt: not a directory"),
+    ("cd_home", "cd", PROMPT_PATTERN),
+    ("pwd_back_at_root", "pwd", r"\n/\r?\n"),
+    ("help_lists_real_commands", "help", r"In /bin:\s*\n\s+cat\s+kill\s+ls\s+lspci[\s\S]*In /sbin:[\s\S]*reboot"),
+    ("exit_status_inner_shell", "sh", r"Bulkhead shell"),
+    ("exit_with_status", "exit 7", r"\[exit status 7\]"),
+    ("exit_refuses_non_number", "exit abc", r"sh: exit: abc: give one status from 0 to 255"),
+    ("kill_unknown_signal", "kill -abc demo", r"kill: -abc: unknown signal"),
+    ("kill_lists_signals", "kill -l", r"15 TERM"),
+    ("kill_zero_exists", "kill -0 demo", PROMPT_PATTERN),
+    ("kill_zero_status", "echo $?", r"\n0\r?\n"),
+    ("kill_no_such_process", "kill -0 nosuch", r"kill: nosuch: no such process"),
+    ("kill_double_dash", "kill -- nosuch", r"kill: nosuch: no such process"),
+    ("kill_system_server_refused", "kill -KILL pm", r"kill: pm: not allowed: a system server"),
+    ("kill_other_user_refused", "runas 1000 /bin/kill demo", r"kill: demo: not allowed: another user's process"),
+    ("service_status_cpu_refusals", "service status demo", r"this incarnation: \d+ ms of CPU; refused attempts: "),
+    ("service_up_missing_binary", "service up /drivers/nosuch", r"service: cannot start /drivers/nosuch: no such program"),
+    ("service_error_said_once", "service up /drivers/demo -config /tests/bad.conf -label demo2",
+     r"\A(?![\s\S]*bad\.conf:4[\s\S]*bad\.conf:4)[\s\S]*service: cannot start /drivers/demo: /tests/bad\.conf:4: "),
+    ("service_down_demo", "service down demo", PROMPT_PATTERN),
+    ("service_list_dash_endpoint", "service list", r"demo\s+- down"),
+    ("service_refresh_stopped", "service refresh demo", r"service: demo: the driver is stopped"),
+    ("service_up_again", "service up /drivers/demo", PROMPT_PATTERN),
+    ("dmesg_no_ordinary_exits", "dmesg -p ls", r"\(no events match\)"),
+    ("refused_ipc_made", "/tests/t_tty deny", r"t_tty: notified init \(endpoint 260\): -1"),
+    ("dmesg_endpoints_decimal", "dmesg -k ipc -p t_tty", r"t_tty\s+\d+ denied ipc: endpoint 260, error -1\r?\n"),
+    ("dmesg_kind_filter", "dmesg -k killed", r"demo\s+\d+ killed by \d+ \(signal 15\)"),
+    ("dmesg_unknown_kind", "dmesg -k nosuch", r"dmesg: -k nosuch: no such kind"),
+    ("dmesg_follow_running", "dmesg -f -k killed &", r"demo\s+\d+ killed by", "running"),
+    ("dmesg_follow_shows_new", "kill demo", r"demo\s+\d+ killed by \d+ \(signal 15\)"),
+    ("dmesg_follow_ended", "kill dmesg", r"\[\d+ done\]\r?\n\[ended by signal 15\]"),
+    ("foreground_follow_running", "dmesg -f -k fault", r"\(no events match\)", "running"),
+    ("foreground_follow_interrupted", "\x03", r"\[ended by signal 2\]"),
+    ("shutdown_needs_root", "runas 1000 /sbin/shutdown", r"shutdown: only uid 0 may stop the machine"),
+    ("reboot_stops_drivers_then_resets", "reboot",
+     r"shutdown: stopping rtl8139[\s\S]*shutdown: stopping demo[\s\S]*shutdown: stopping console"
+     r"[\s\S]*kernel: reset by pm", "running"),
+]
 
 BOOTS = [
     {
@@ -106,6 +166,19 @@ BOOTS = [
         "stop": r"\[test\] summary:",        # an unprivileged program cannot power off
     },
     {
+        "config": "test-shutdown",
+        "proves": "shutdown stops every driver through the driver manager, newest first and the "
+                  "console last, then powers the machine off (QEMU exits with status 0)",
+        "console": [
+            ("drivers_stopped_in_order",
+             r"shutdown: stopping pci\r?\nshutdown: stopping demo\r?\nshutdown: stopping console"),
+            ("all_drivers_down", r"shutdown: powering off"),
+            ("start_failure_said_once", r"\A(?![\s\S]*dm: rtl8139 failed to start)[\s\S]*"
+             r"service: cannot start /drivers/rtl8139: failed to start: panic: no RTL8139"),
+            ("powered_off_by_kernel", r"pm: power off asked by shutdown[\s\S]*kernel: shutdown by pm, status 0"),
+        ],
+    },
+    {
         "config": "test-console",
         "proves": "console: only the foreground reads, only the session owner sets it, a long write "
                   "is bounded and the driver keeps its heartbeat; KC_DIAG is escaped and rate-limited",
@@ -165,7 +238,8 @@ BOOTS = [
                   "exhaust tables, memory or processes; every table empties when its holder dies",
         "cases": [
             "starts_as_admin", "user_cannot_start_driver", "user_cannot_take_label",
-            "user_cannot_stop_driver", "user_cannot_restart_driver", "user_cannot_spawn", "user_cannot_kill_others",
+            "user_cannot_stop_driver", "user_cannot_restart_driver", "user_cannot_spawn",
+            "user_cannot_kill_others", "user_cannot_shut_down",
             "user_cannot_publish", "user_subscriptions_capped", "user_process_limit",
             "user_limit_frees_on_wait", "user_may_kill_own", "user_cannot_runas_root", "user_garbage_to_servers",
             "user_attacks_done",
@@ -237,7 +311,7 @@ BOOTS = [
              r"console\s+\d+ running\s+1\s+0 .*\n.*demo\s+\d+ running\s+1\s+0"),
             ("rtl8139_running", "service list", r"rtl8139\s+\d+ running\s+1\s+0"),
             ("lspci_shows_owner", "lspci", r"10ec:8139 network\s+irq \d+\s+io [0-9a-f]+\+100 mem [0-9a-f]+\+100\s+\[rtl8139, endpoint \d+\]"),
-            ("ps_shows_drivers_unprivileged", "ps", r"\d+ recv\s+any\s+2 .* P\s+11\s+2\s+1\s+1\s+0\s+0 demo"),
+            ("ps_shows_drivers_unprivileged", "ps", r"\d+ recv\s+any\s+2 .* P\s+11\s+2\s+1\s+1\s+0\s+0\s+0 demo"),
             ("kill_demo_detected", "kill demo", r"dm: demo \(incarnation 1\) failed: killed, status 15"),
             ("demo_restarted", "service list", r"demo\s+\d+ running\s+2\s+1 killed\s+\d+ ms"),
             ("status_records_cause", "service status demo",
@@ -268,7 +342,7 @@ BOOTS = [
             ("console_down_brought_back", "/tests/t_tty down",
              r"init: the console driver is not running; starting it again[\s\S]*Bulkhead shell"),
             ("shell_works_after_console_back", "cat /tests/hello.txt", r"Hello from the boot file system\."),
-        ],
+        ] + SHELL_SESSION,
     },
 ]
 

@@ -117,6 +117,9 @@ static void user_management(void)
 	r2 = pm_kill(t_find("init"), SIGKILL);
 	t_check("user_cannot_kill_others", r1 == -EPERM && r2 == -EPERM && endpoint_of("demo") == demo,
 	        "kill demo %d, kill init %d", r1, r2);
+	r1 = pm_shutdown(0);
+	r2 = pm_shutdown(PM_SHUTDOWN_RESET);
+	t_check("user_cannot_shut_down", r1 == -EPERM && r2 == -EPERM, "power off %d, reset %d", r1, r2);
 }
 
 static void user_data_store(void)

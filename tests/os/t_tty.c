@@ -10,6 +10,8 @@
  *   t_tty down     stop the console through the driver manager directly,
  *                  as `service down console` is refused: init must bring
  *                  the console and the shell back
+ *   t_tty deny     notify init, which an ordinary program may not: the
+ *                  kernel refuses and logs it (for dmesg's filters)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -80,6 +82,11 @@ int main(int argc, char **argv)
 		printf("t_tty: stopped the console through the driver manager: %d\n", r);
 		return r < 0;
 	}
-	printf("usage: t_tty read|bgread|spin|down\n");
+	if (!strcmp(mode, "deny")) {
+		r = ipc_notify(t_find("init"));
+		printf("t_tty: notified init (endpoint %d): %d\n", (int)t_find("init"), r);
+		return r != -EPERM;
+	}
+	printf("usage: t_tty read|bgread|spin|down|deny\n");
 	return 2;
 }
