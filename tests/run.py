@@ -256,10 +256,11 @@ def readme_blocks(heading):
 
 def transcript_pattern(line):
     """A README transcript line as a pattern: figures that vary from boot to boot
-    (memory, clock, sizes, times, endpoints of restarted drivers) match any number,
-    runs of blanks any blanks."""
-    parts = re.split(r"(\d+|\s+)", line.strip())
-    return "".join(r"\d+" if p.isdigit() else r"\s+" if p.isspace() else re.escape(p) for p in parts if p)
+    (memory, clock, sizes, times, endpoints of restarted drivers, physical
+    addresses in hexadecimal) match any such figure, runs of blanks any blanks."""
+    parts = re.split(r"([0-9a-f]*\d[0-9a-f]*|\s+)", line.strip())
+    return "".join(r"[0-9a-f]+" if re.fullmatch(r"[0-9a-f]*\d[0-9a-f]*", p) else r"\s+" if p.isspace()
+                   else re.escape(p) for p in parts if p)
 
 
 def check_readme(results, text, log):
