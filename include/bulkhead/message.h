@@ -18,6 +18,7 @@
 #include <bulkhead/demo.h>
 #include <bulkhead/pci.h>
 #include <bulkhead/net.h>
+#include <bulkhead/inet.h>
 #include <bulkhead/testproto.h>
 
 /* m_type of a notification delivered by receive(). */
@@ -81,6 +82,7 @@ typedef struct message {
 		struct net_req     net_req;
 		struct net_init_reply net_init_reply;
 		struct net_probe_reply net_probe_reply;
+		struct inet_req    inet_req;
 
 		struct test_ping   test_ping;
 		struct test_hello  test_hello;

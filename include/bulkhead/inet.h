@@ -1,0 +1,46 @@
+/*
+ * The network server's protocol (servers/inet), version 1: for now only
+ * what an administrator or a test asks about interfaces. Requests are
+ * sendrec; the reply's m_type is the result.
+ *
+ *   INET_IFINFO  interface number `index` (0, 1, ...) as a struct
+ *                inet_ifinfo into the grant (len bytes at most are copied);
+ *                -ENOENT past the last interface
+ */
+#ifndef BULKHEAD_INET_H
+#define BULKHEAD_INET_H
+
+#include <bulkhead/types.h>
+
+enum {
+	INET_IFINFO = 0xb00,
+};
+
+#define INET_IFNAME_MAX 8
+#define INET_LABEL_MAX  16
+
+struct inet_req {
+	uint32_t   index;
+	grant_id_t grant;
+	uint32_t   len;
+};
+
+struct inet_ifinfo {
+	char       name[INET_IFNAME_MAX];      /* eth0, eth1, ... */
+	char       label[INET_LABEL_MAX];      /* its driver's data-store label */
+	endpoint_t driver;                     /* EP_NONE while it restarts */
+	uint32_t   attaches;                   /* NET_INITs answered: 1 + restarts seen */
+	uint8_t    mac[6];
+	uint8_t    link;                       /* as the driver last reported it */
+	uint8_t    configured;                 /* 1: it has an address */
+	uint32_t   addr, netmask, gateway;     /* network byte order */
+	uint32_t   rx_frames, rx_bytes, tx_frames, tx_bytes;
+	uint32_t   rx_dropped;                 /* no buffer in inet for a received frame */
+	uint32_t   tx_queued;                  /* frames the driver could not take at once */
+	uint32_t   tx_resent;                  /* ... sent later, some to a new incarnation */
+	uint32_t   tx_dropped;                 /* the queue was full, or the driver refused */
+};
+
+MSG_PAYLOAD(inet_req);
+
+#endif
