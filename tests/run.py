@@ -19,6 +19,7 @@ import tempfile
 
 import threading
 
+import ippeer
 import netpeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
 
@@ -43,6 +44,9 @@ class Results:
         print(f"{'PASS' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""), flush=True)
 
 
+# Host peers a boot with a NIC can have: raw Ethernet frames, or ARP/IPv4/ICMP.
+PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer}
+
 PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30
 
@@ -66,10 +70,10 @@ def run_session(machine, steps):
 
 def boot(spec):
     """Boot one configuration; return (console text, exit code, timed out, session results).
-    A spec with "nic" gets that NIC wired to a host peer (tests/netpeer.py) whose
-    own checks join the session results."""
+    A spec with "nic" gets that NIC wired to a host peer (tests/netpeer.py, or
+    with "peer": "ip" tests/ippeer.py) whose own checks join the session results."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
-    peer = netpeer.Peer() if spec.get("nic") else None
+    peer = PEERS[spec.get("peer", "raw")]() if spec.get("nic") else None
     machine = Machine(spec["config"], (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", []))
     worker = threading.Thread(target=peer.run_script, daemon=True) if peer else None
     session, code = {}, None
@@ -164,6 +168,7 @@ def run_policy_tools(results, only):
         return
     check = os.path.join(BUILD, "tools", "policycheck")
     good = sorted(glob.glob(os.path.join(ROOT, "drivers", "*", "*.conf")) +
+                  glob.glob(os.path.join(ROOT, "servers", "*", "*.conf")) +
                   [os.path.join(ROOT, "tests", "os", "fs", f) for f in ("fast.conf", "limited.conf")])
     p = subprocess.run([check] + good, capture_output=True, text=True)
     results.add("policycheck_shipped_policies", p.returncode == 0,

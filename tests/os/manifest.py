@@ -209,3 +209,25 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "peer_cases": NET_PEER_CASES,
         "stop": r"\[test\] summary:",
     })
+
+# The network server inet on a NIC driver, against a host peer speaking ARP, IPv4
+# and ICMP (tests/ippeer.py); the guest kills the driver in the middle of a ping stream.
+INET_CASES = [
+    "inet_started", "inet_attached", "pings_reach_inet", "driver_killed_mid_ping",
+    "inet_reattached", "answers_after_restart",
+]
+INET_PEER_CASES = [
+    "arp_resolved", "echo_all_sizes", "bad_echo_ignored", "echo_through_driver_restart", "ping_rtt",
+]
+for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile=")):
+    BOOTS.append({
+        "config": f"test-inet-{_nic}",
+        "proves": f"inet on lwIP over the {_nic} driver: ARP, ICMP echo of every size (fragments "
+                  "too), bad echoes ignored, and pings answered again after the driver is killed "
+                  "mid-stream (inet re-attaches by itself)",
+        "nic": _device,
+        "peer": "ip",
+        "cases": INET_CASES,
+        "peer_cases": INET_PEER_CASES,
+        "stop": r"\[test\] summary:",
+    })
