@@ -33,6 +33,8 @@ struct inet_ifinfo {
 	uint8_t    mac[6];
 	uint8_t    link;                       /* as the driver last reported it */
 	uint8_t    configured;                 /* 1: it has an address */
+	uint8_t    dhcp;                       /* 1: the address came from a DHCP server */
+	uint8_t    pad[3];
 	uint32_t   addr, netmask, gateway;     /* network byte order */
 	uint32_t   rx_frames, rx_bytes, tx_frames, tx_bytes;
 	uint32_t   rx_dropped;                 /* no buffer in inet for a received frame */

@@ -368,6 +368,7 @@ int eth_info(uint32_t n, struct inet_ifinfo *out)
 	memcpy(out->label, i->label, sizeof out->label);
 	out->driver = i->driver;
 	out->configured = !ip4_addr_isany_val(*netif_ip4_addr(&i->netif));
+	out->dhcp = dhcp_supplied_address(&i->netif);
 	out->addr = ip4_addr_get_u32(netif_ip4_addr(&i->netif));
 	out->netmask = ip4_addr_get_u32(netif_ip4_netmask(&i->netif));
 	out->gateway = ip4_addr_get_u32(netif_ip4_gw(&i->netif));

@@ -231,3 +231,10 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "peer_cases": INET_PEER_CASES,
         "stop": r"\[test\] summary:",
     })
+BOOTS.append({
+    "config": "test-inet-dhcp",
+    "proves": "inet's DHCP client: eth0 configured from QEMU's (restricted) user network",
+    "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
+    "cases": ["inet_started", "inet_attached", "dhcp_configured"],
+    "stop": r"\[test\] summary:",
+})

@@ -7,6 +7,10 @@
  * steady stream, during which this program kills the driver. inet must
  * re-attach to the next incarnation by itself, and pings must be answered
  * again (the peer counts them; here, the frames inet sends afterwards).
+ *
+ * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
+ * QEMU's user network instead, which must give it 10.0.2.15/24 (and, with
+ * restrict=on, no gateway: QEMU then offers no router).
  */
 #include <stdio.h>
 #include <string.h>
@@ -123,16 +127,17 @@ int main(int argc, char **argv)
 	struct inet_ifinfo info;
 	char args[DM_ARGS_MAX];
 	unsigned k;
-	int r;
+	int r, dhcp;
 
 	for (k = 0; argc > 1 && k < sizeof setups / sizeof setups[0]; k++)
 		if (!strcmp(argv[1], setups[k].nic))
 			s = &setups[k];
 	if (!s) {
-		printf("usage: t_inet rtl8139|ne2000\n");
+		printf("usage: t_inet rtl8139|ne2000 [dhcp]\n");
 		return 2;
 	}
-	snprintf(args, sizeof args, "drivers=%s eth0=10.0.2.15/24,10.0.2.2", s->nic);
+	dhcp = argc > 2 && !strcmp(argv[2], "dhcp");
+	snprintf(args, sizeof args, "drivers=%s eth0=%s", s->nic, dhcp ? "dhcp" : "10.0.2.15/24,10.0.2.2");
 	r = up(s->binary, s->nic, s->args);
 	if (r == 0)
 		r = up("/servers/inet", "inet", args);
@@ -142,7 +147,12 @@ int main(int argc, char **argv)
 	        "%s on %s (endpoint %d), MAC %02x:%02x:%02x:%02x:%02x:%02x, address %08x, link %u",
 	        info.name, info.label, (int)info.driver, info.mac[0], info.mac[1], info.mac[2], info.mac[3],
 	        info.mac[4], info.mac[5], __builtin_bswap32(info.addr), info.link);
-	if (r == 0)
+	if (dhcp)                  /* restricted, QEMU's DHCP server names no router */
+		t_check("dhcp_configured", r == 0 && info.dhcp && info.addr == 0x0f02000a &&
+		        info.netmask == 0x00ffffff && info.gateway == 0,
+		        "address %08x netmask %08x gateway %08x, from DHCP: %u", __builtin_bswap32(info.addr),
+		        __builtin_bswap32(info.netmask), __builtin_bswap32(info.gateway), info.dhcp);
+	else if (r == 0)
 		kill_mid_ping(s->nic);
 	t_summary();
 	for (;;)                   /* the harness stops the machine once the peer is done */
