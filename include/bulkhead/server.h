@@ -4,7 +4,8 @@
  * dispatched by m_type from a const table of handlers and answered with the
  * handler's result in m_type (a non-blocking reply: a client that does not
  * wait for its answer loses it). A handler that answers later (or never)
- * returns SERVER_SUSPEND. An m_type outside the table is answered -ENOSYS.
+ * returns SERVER_SUSPEND; any other result, counts included, is sent. An
+ * m_type outside the table is answered -ENOSYS.
  *
  * Optional hooks: `clean` makes a request safe before any handler sees it
  * (terminate strings); `before_receive` runs before every receive and
@@ -17,7 +18,8 @@
 
 #include <bulkhead/syslib.h>
 
-#define SERVER_SUSPEND 1            /* a handler's result: no reply now */
+/* A handler's result: no reply now. Not a count, not -errno: handlers return those. */
+#define SERVER_SUSPEND INT32_MIN
 
 typedef int (*server_handler)(message *m);
 

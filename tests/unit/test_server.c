@@ -116,6 +116,21 @@ static void test_suspend_sends_nothing(void **state)
 	assert_int_equal(reply_to[0], 301);
 }
 
+/* Handlers return counts: small ones (1 byte read, socket 1) are answered too. */
+static void test_small_counts_answered(void **state)
+{
+	struct server s = { FIRST, SERVER_TABLE(table), NULL, NULL, NULL };
+
+	add(300, FIRST, 0);
+	add(301, FIRST, 1);
+	add(302, FIRST, 255);
+	run(&s);
+	assert_int_equal(nreplies, 3);
+	assert_int_equal(replies[0].m_type, 1);
+	assert_int_equal(replies[1].m_type, 2);
+	assert_int_equal(replies[2].m_type, 256);
+}
+
 static void test_clean_before_handler(void **state)
 {
 	struct server s = { FIRST, SERVER_TABLE(table), NULL, clean, NULL };
@@ -160,6 +175,7 @@ int main(void)
 		cmocka_unit_test_setup(test_dispatch_and_reply, setup),
 		cmocka_unit_test_setup(test_outside_table_enosys, setup),
 		cmocka_unit_test_setup(test_suspend_sends_nothing, setup),
+		cmocka_unit_test_setup(test_small_counts_answered, setup),
 		cmocka_unit_test_setup(test_clean_before_handler, setup),
 		cmocka_unit_test_setup(test_notifications_to_callback, setup),
 		cmocka_unit_test_setup(test_alarm_before_every_receive, setup),
