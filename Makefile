@@ -42,7 +42,7 @@ COMMON_CFLAGS = -march=i686 -ffreestanding -fno-pie -fno-stack-protector \
 	-MMD -MP -Iinclude -nostdinc
 KERNEL_CFLAGS = $(COMMON_CFLAGS) -isystem $(GCC_INC) -mgeneral-regs-only
 NOT_LINUX     := -U__linux__ -U__linux -U__gnu_linux__ -Ulinux
-USER_CFLAGS   = $(COMMON_CFLAGS) $(NOT_LINUX) -isystem $(NEWLIB)/include -isystem $(GCC_INC)
+USER_CFLAGS   = $(COMMON_CFLAGS) $(NOT_LINUX) -isystem lib/posix/include -isystem $(NEWLIB)/include -isystem $(GCC_INC)
 HOST_CFLAGS   := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 

@@ -29,6 +29,7 @@
 #define ENOTDIR 20
 #define EISDIR  21
 #define EINVAL  22
+#define ENFILE  23
 #define EMFILE  24
 #define ENOSPC  28
 #define ESPIPE  29
@@ -38,6 +39,17 @@
 #define ENOSYS  88   /* no such call */
 #define ENAMETOOLONG 91
 #define ELOOP   92   /* grant chain deeper than GRANT_MAX_DEPTH, or a cycle */
+#define EOPNOTSUPP 95
+#define ECONNRESET 104
+#define ENOBUFS 105
+#define EAFNOSUPPORT 106
+#define ENOTSOCK 108
+#define EADDRINUSE 112
+#define ENETUNREACH 114
 #define ETIMEDOUT 116
+#define EDESTADDRREQ 121
+#define EMSGSIZE 122
+#define EPROTONOSUPPORT 123
+#define EADDRNOTAVAIL 125
 
 #endif

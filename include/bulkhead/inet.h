@@ -6,6 +6,16 @@
  *   INET_IFINFO  interface number `index` (0, 1, ...) as a struct
  *                inet_ifinfo into the grant (len bytes at most are copied);
  *                -ENOENT past the last interface
+ *
+ * Sockets (struct inet_sock; addresses and ports in network byte order).
+ * A socket belongs to the process that made it; others get -EBADF.
+ *   INET_SOCKET    make one of `type` (INET_UDP); its number
+ *   INET_BIND      to addr:port (0: any address / a free port)
+ *   INET_SENDTO    len bytes from the grant to addr:port; the count sent
+ *   INET_RECVFROM  the next datagram into the grant (cut to len); its
+ *                  length, and its sender in addr:port. Waits for one
+ *                  unless flags has INET_NONBLOCK (then -EAGAIN)
+ *   INET_CLOSE     the socket is gone; a waiting INET_RECVFROM gets -EBADF
  */
 #ifndef BULKHEAD_INET_H
 #define BULKHEAD_INET_H
@@ -14,7 +24,15 @@
 
 enum {
 	INET_IFINFO = 0xb00,
+	INET_SOCKET,
+	INET_BIND,
+	INET_SENDTO,
+	INET_RECVFROM,
+	INET_CLOSE,
 };
+
+#define INET_UDP      2           /* = SOCK_DGRAM */
+#define INET_NONBLOCK 0x1
 
 #define INET_IFNAME_MAX 8
 #define INET_LABEL_MAX  16
@@ -43,6 +61,17 @@ struct inet_ifinfo {
 	uint32_t   tx_dropped;                 /* the queue was full, or the driver refused */
 };
 
+struct inet_sock {
+	int32_t    sock;
+	uint32_t   type;                       /* INET_SOCKET */
+	uint32_t   addr;
+	uint16_t   port;
+	uint16_t   flags;
+	grant_id_t grant;
+	uint32_t   len;
+};
+
 MSG_PAYLOAD(inet_req);
+MSG_PAYLOAD(inet_sock);
 
 #endif

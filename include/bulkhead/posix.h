@@ -8,4 +8,9 @@
  */
 void posix_use_kernel_console(void);
 
+/* Between the descriptor table (syscalls.c) and sockets (socket.c). */
+int  posix_fd_socket_new(int sock);
+int  posix_fd_socket(int fd);
+void posix_socket_close(int sock);
+
 #endif

@@ -4,7 +4,8 @@
  * with no threads: lwIP is called only from the request loop below, and its
  * timers run before each receive. The Ethernet interfaces and their drivers
  * are in eth.c. inet is an ordinary unprivileged process, started by the
- * driver manager under its policy (servers/inet/inet.conf).
+ * driver manager under its policy (servers/inet/inet.conf). Programs use
+ * UDP sockets through it (sock.c; lib/posix makes them BSD sockets).
  *
  * Command line (words, in any order):
  *   drivers=LABEL,LABEL,...       driver labels to watch (default: every NIC
@@ -119,7 +120,12 @@ static int do_ifinfo(message *m)
 }
 
 static const server_handler handlers[] = {
-	[INET_IFINFO - INET_IFINFO] = do_ifinfo,
+	[INET_IFINFO - INET_IFINFO]   = do_ifinfo,
+	[INET_SOCKET - INET_IFINFO]   = sock_do_socket,
+	[INET_BIND - INET_IFINFO]     = sock_do_bind,
+	[INET_SENDTO - INET_IFINFO]   = sock_do_sendto,
+	[INET_RECVFROM - INET_IFINFO] = sock_do_recvfrom,
+	[INET_CLOSE - INET_IFINFO]    = sock_do_close,
 };
 
 static void notified(const message *m)
@@ -163,6 +169,7 @@ int main(int argc, char **argv)
 		return 2;
 	ds = server_endpoint("ds", EP_NONE);
 	lwip_init();
+	sock_init();
 	tell_dm_ready();
 	r = eth_watch(labels, n_labels);
 	if (r < 0) {

@@ -32,4 +32,12 @@ int  eth_notified(endpoint_t who);
 /* Interface n's state, for INET_IFINFO; -ENOENT past the last. */
 int  eth_info(uint32_t n, struct inet_ifinfo *out);
 
+/* Sockets for programs (sock.c): the INET_SOCKET..INET_CLOSE handlers. */
+void sock_init(void);
+int  sock_do_socket(message *m);
+int  sock_do_bind(message *m);
+int  sock_do_sendto(message *m);
+int  sock_do_recvfrom(message *m);
+int  sock_do_close(message *m);
+
 #endif

@@ -1,0 +1,240 @@
+/*
+ * sock: inet's sockets for programs (protocol in include/bulkhead/inet.h),
+ * UDP for now, on lwIP's raw UDP API. Data moves between a program and inet
+ * only through the program's grants, copied straight into or out of lwIP's
+ * packet buffers.
+ *
+ * Each socket belongs to the process that made it; another process naming
+ * it gets EBADF. Received datagrams wait in the socket's queue (a full queue
+ * drops new ones, as a kernel's socket buffer would); a program waiting in
+ * INET_RECVFROM is answered when one arrives. The sockets of a process that
+ * has died are reclaimed when the table runs short.
+ */
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/server.h>
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/udp.h"
+#include "inet.h"
+
+#define MAX_SOCKETS 32
+#define RX_QUEUE    32            /* datagrams waiting per socket */
+#define MAX_UDP     65507         /* the largest UDP payload IPv4 can carry */
+
+struct dgram {
+	struct pbuf *p;
+	ip_addr_t from;
+	u16_t port;
+};
+
+struct sock {
+	endpoint_t owner;             /* EP_NONE: free */
+	struct udp_pcb *pcb;
+	struct dgram queue[RX_QUEUE];
+	uint32_t head, count, dropped;
+	int waiting;                  /* `pending` is a suspended INET_RECVFROM */
+	message pending;
+};
+
+static struct sock socks[MAX_SOCKETS];
+
+void sock_init(void)
+{
+	int k;
+
+	for (k = 0; k < MAX_SOCKETS; k++)
+		socks[k].owner = EP_NONE;
+}
+
+static int from_err(err_t e)
+{
+	switch (e) {
+	case ERR_OK:  return 0;
+	case ERR_MEM: return -ENOBUFS;
+	case ERR_BUF: return -ENOBUFS;
+	case ERR_RTE: return -ENETUNREACH;
+	case ERR_USE: return -EADDRINUSE;
+	case ERR_VAL: return -EINVAL;
+	default:      return -EIO;
+	}
+}
+
+/* The caller's socket named in m, or NULL. */
+static struct sock *sock_of(const message *m)
+{
+	uint32_t k = (uint32_t)m->inet_sock.sock;
+
+	if (k >= MAX_SOCKETS || socks[k].owner == EP_NONE || socks[k].owner != m->m_source)
+		return NULL;
+	return &socks[k];
+}
+
+static void release(struct sock *s)
+{
+	while (s->count) {
+		pbuf_free(s->queue[s->head].p);
+		s->head = (s->head + 1) % RX_QUEUE;
+		s->count--;
+	}
+	udp_remove(s->pcb);
+	s->pcb = NULL;
+	s->waiting = 0;
+	s->owner = EP_NONE;
+}
+
+/* Free the sockets of processes that no longer exist. */
+static void reclaim(void)
+{
+	struct procinfo info;
+	int k;
+
+	for (k = 0; k < MAX_SOCKETS; k++)
+		if (socks[k].owner != EP_NONE && sys_procinfo(-1, socks[k].owner, &info) < 0)
+			release(&socks[k]);
+}
+
+/* The oldest datagram into m's grant (cut to its length); the bytes copied. */
+static int deliver(struct sock *s, message *m)
+{
+	struct dgram *d = &s->queue[s->head];
+	uint32_t len = m->inet_sock.len, off = 0, n;
+	struct pbuf *q;
+	int r = 0;
+
+	for (q = d->p; q && off < len && r >= 0; q = q->next, off += n) {
+		n = q->len < len - off ? q->len : len - off;
+		r = sys_safecopy(m->m_source, m->inet_sock.grant, off, q->payload, n, SAFECOPY_TO);
+	}
+	m->inet_sock.addr = ip4_addr_get_u32(ip_2_ip4(&d->from));
+	m->inet_sock.port = lwip_htons(d->port);
+	pbuf_free(d->p);
+	s->head = (s->head + 1) % RX_QUEUE;
+	s->count--;
+	return r < 0 ? r : (int)off;
+}
+
+static void received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
+{
+	struct sock *s = arg;
+	struct dgram *d;
+	message m;
+
+	if (s->count == RX_QUEUE) {
+		s->dropped++;
+		pbuf_free(p);
+		return;
+	}
+	d = &s->queue[(s->head + s->count++) % RX_QUEUE];
+	d->p = p;
+	ip_addr_copy(d->from, *addr);
+	d->port = port;
+	if (s->waiting) {
+		s->waiting = 0;
+		m = s->pending;
+		server_reply(m.m_source, &m, deliver(s, &m));
+	}
+}
+
+int sock_do_socket(message *m)
+{
+	struct sock *s = NULL;
+	int k, pass;
+
+	if (m->inet_sock.type != INET_UDP)
+		return -EPROTONOSUPPORT;
+	for (pass = 0; pass < 2 && !s; pass++) {
+		if (pass)
+			reclaim();
+		for (k = 0; k < MAX_SOCKETS && !s; k++)
+			if (socks[k].owner == EP_NONE)
+				s = &socks[k];
+	}
+	if (!s)
+		return -ENFILE;
+	s->pcb = udp_new();
+	if (!s->pcb)
+		return -ENOMEM;
+	udp_recv(s->pcb, received, s);
+	s->owner = m->m_source;
+	s->head = s->count = s->dropped = 0;
+	s->waiting = 0;
+	return (int)(s - socks);
+}
+
+/* addr (network order) is any address, or one of our interfaces'. */
+static int local_address(uint32_t addr)
+{
+	struct netif *n;
+
+	if (addr == 0)
+		return 1;
+	NETIF_FOREACH(n)
+		if (ip4_addr_get_u32(netif_ip4_addr(n)) == addr)
+			return 1;
+	return 0;
+}
+
+int sock_do_bind(message *m)
+{
+	struct sock *s = sock_of(m);
+	ip_addr_t a;
+
+	if (!s)
+		return -EBADF;
+	if (!local_address(m->inet_sock.addr))
+		return -EADDRNOTAVAIL;
+	ip_addr_set_ip4_u32(&a, m->inet_sock.addr);
+	return from_err(udp_bind(s->pcb, &a, lwip_ntohs(m->inet_sock.port)));
+}
+
+int sock_do_sendto(message *m)
+{
+	struct sock *s = sock_of(m);
+	uint32_t len = m->inet_sock.len;
+	struct pbuf *p;
+	ip_addr_t to;
+	int r;
+
+	if (!s)
+		return -EBADF;
+	if (len > MAX_UDP)
+		return -EMSGSIZE;
+	if (m->inet_sock.addr == 0 || m->inet_sock.port == 0)
+		return -EDESTADDRREQ;
+	p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+	if (!p)
+		return -ENOBUFS;
+	r = len ? sys_safecopy(m->m_source, m->inet_sock.grant, 0, p->payload, len, SAFECOPY_FROM) : 0;
+	if (r == 0) {
+		ip_addr_set_ip4_u32(&to, m->inet_sock.addr);
+		r = from_err(udp_sendto(s->pcb, p, &to, lwip_ntohs(m->inet_sock.port)));
+	}
+	pbuf_free(p);
+	return r < 0 ? r : (int)len;
+}
+
+int sock_do_recvfrom(message *m)
+{
+	struct sock *s = sock_of(m);
+
+	if (!s)
+		return -EBADF;
+	if (s->count)
+		return deliver(s, m);
+	if (m->inet_sock.flags & INET_NONBLOCK)
+		return -EAGAIN;
+	s->waiting = 1;
+	s->pending = *m;
+	return SERVER_SUSPEND;
+}
+
+int sock_do_close(message *m)
+{
+	struct sock *s = sock_of(m);
+
+	if (!s)
+		return -EBADF;
+	release(s);
+	return 0;
+}
