@@ -11,9 +11,13 @@ The script follows tests/os/t_inet.c:
      peer above one frame, each answered byte-exact (reassembled here);
   3. a bad-checksum echo and one for another address get no answer, and a
      good one afterwards still does;
-  4. a steady stream of STREAM echoes, during which the guest kills its NIC
-     driver: the answers must resume and the tail must be complete;
-  5. RTT_PINGS back-to-back 56-byte echoes: round-trip figures.
+  4. UDP: a datagram of every size in SWEEP_SIZES to the guest's echod
+     (port 7), each sent back byte-exact;
+  5. a steady stream of STREAM ICMP and UDP echoes; early in it the peer asks
+     the guest (a datagram "kill" to UDP port 9) to kill its NIC driver: the
+     answers must resume and the tail must be complete;
+  6. RTT_PINGS back-to-back echoes (ICMP 56 bytes, UDP 64 and 1400 bytes):
+     round-trip figures.
 """
 import os
 import socket
@@ -28,7 +32,9 @@ GUEST_IP = bytes([10, 0, 2, 15])
 OTHER_IP = bytes([10, 0, 2, 99])
 BROADCAST = b"\xff" * 6
 ETH_ARP, ETH_IP = 0x0806, 0x0800
-PROTO_ICMP = 1
+PROTO_ICMP, PROTO_UDP = 1, 17
+ECHO_PORT, SIGNAL_PORT, PEER_PORT = 7, 9, 40007
+KILL_AT = 100                # the stream echo at which the peer asks for the kill
 MTU = 1500
 MAX_ECHO_IN_ONE_FRAME = MTU - 20 - 8
 SWEEP_SIZES = list(range(0, MAX_ECHO_IN_ONE_FRAME + 1, 7)) + [MAX_ECHO_IN_ONE_FRAME, MAX_ECHO_IN_ONE_FRAME + 1,
@@ -125,8 +131,14 @@ class Peer(netpeer.Peer):
         del self.fragments[(src, ident)]
         return src, proto, whole
 
-    def receive(self, timeout):
-        """The next ICMP message for us: (src, icmp bytes), or None. ARP is handled on the way."""
+    def send_udp(self, dst_port, payload, src_port=PEER_PORT):
+        pseudo = PEER_IP + GUEST_IP + struct.pack("!BBH", 0, PROTO_UDP, 8 + len(payload))
+        head = struct.pack("!HHHH", src_port, dst_port, 8 + len(payload), 0)
+        csum = checksum(pseudo + head + payload) or 0xFFFF
+        self.send_ip(GUEST_IP, PROTO_UDP, head[:6] + struct.pack("!H", csum) + payload)
+
+    def receive(self, timeout, proto=PROTO_ICMP):
+        """The next message of proto for us: (src, its bytes), or None. ARP is handled on the way."""
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
@@ -144,7 +156,7 @@ class Peer(netpeer.Peer):
                 self.handle_arp(frame[14:])
             elif ethertype == ETH_IP:
                 got = self.handle_ip(frame[14:])
-                if got and got[1] == PROTO_ICMP:
+                if got and got[1] == proto:
                     return got[0], got[2]
 
     # --- ICMP echo -------------------------------------------------------------------
@@ -170,6 +182,28 @@ class Peer(netpeer.Peer):
             if ident != ECHO_ID or rseq != seq & 0xFFFF:
                 continue                     # a late answer to an earlier echo
             ok = src == GUEST_IP and icmp[1] == 0 and checksum(icmp) == 0 and icmp[8:] == data
+            return time.monotonic() - start if ok else False
+
+    def udp_echo(self, seq, size, timeout=1.0):
+        """One datagram to echod; its round trip if it came back byte-exact, False if
+        wrong, None if it did not come back."""
+        data = struct.pack("!I", seq) + payload_for(seq, max(0, size - 4)) if size >= 4 else bytes(size)
+        start = time.monotonic()
+        self.send_udp(ECHO_PORT, data)
+        deadline = start + timeout
+        while True:
+            got = self.receive(deadline - time.monotonic(), PROTO_UDP)
+            if not got:
+                return None
+            src, udp = got
+            if len(udp) < 8:
+                continue
+            sport, dport, length, csum = struct.unpack("!HHHH", udp[:8])
+            body = udp[8:length]
+            if sport != ECHO_PORT or dport != PEER_PORT or (size >= 4 and body[:4] != data[:4]):
+                continue                     # not ours, or a late one
+            pseudo = GUEST_IP + PEER_IP + struct.pack("!BBH", 0, PROTO_UDP, length)
+            ok = src == GUEST_IP and (csum == 0 or checksum(pseudo + udp[:length]) == 0) and body == data
             return time.monotonic() - start if ok else False
 
     # --- the script -----------------------------------------------------------------
@@ -206,12 +240,32 @@ class Peer(netpeer.Peer):
                     f"bad checksum answered: {wrong_sum is not None}; for 10.0.2.99 answered: "
                     f"{elsewhere is not None}; a good echo afterwards answered: {bool(after)}")
 
+    def udp_sweep(self):
+        bad, lost = [], []
+        for seq, size in enumerate(SWEEP_SIZES):
+            for _ in range(3):
+                r = self.udp_echo(seq, size)
+                if r is not None:
+                    break
+            if r is None:
+                lost.append(size)
+            elif r is False:
+                bad.append(size)
+        self.result("udp_echo_all_sizes", not bad and not lost,
+                    f"{len(SWEEP_SIZES)} datagram sizes 0..8000 bytes through echod (UDP port 7): "
+                    f"wrong {bad[:5]}, lost {lost[:5]}")
+
     def stream(self):
         answered, lost, wrong = [], 0, 0
-        gap_start, longest_gap = None, 0.0
+        longest_gap = 0.0
         last_ok = time.monotonic()
         for seq in range(STREAM):
-            r = self.echo(60000 + seq, 56, timeout=0.2)
+            if KILL_AT <= seq < KILL_AT + 3:
+                self.send_udp(SIGNAL_PORT, b"kill")
+            if seq % 2:
+                r = self.udp_echo(60000 + seq, 64, timeout=0.2)
+            else:
+                r = self.echo(60000 + seq, 56, timeout=0.2)
             now = time.monotonic()
             answered.append(bool(r))
             lost += r is None
@@ -224,22 +278,22 @@ class Peer(netpeer.Peer):
         missing = [seq for seq, ok in enumerate(answered) if not ok]
         self.result("echo_through_driver_restart",
                     lost <= STREAM_MAX_LOST and wrong == 0 and all(tail),
-                    f"{STREAM} echoes while the guest killed its driver: {lost} lost, {wrong} wrong, "
+                    f"{STREAM} ICMP and UDP echoes while the guest killed its driver: {lost} lost, {wrong} wrong, "
                     f"the last {STREAM_TAIL} all answered: {all(tail)}; longest silence "
                     f"{longest_gap * 1000:.0f} ms; unanswered: {missing[:12]}")
 
-    def rtt(self):
+    def rtt(self, case, what, echo):
         times = []
         for seq in range(RTT_PINGS):
-            r = self.echo(seq, 56, timeout=0.5)
+            r = echo(seq)
             if r:
                 times.append(r * 1000)
         times.sort()
         ok = len(times) >= RTT_PINGS * 0.99
-        detail = (f"{len(times)} of {RTT_PINGS} 56-byte echoes answered; RTT min {times[0]:.3f} "
+        detail = (f"{len(times)} of {RTT_PINGS} {what} answered; RTT min {times[0]:.3f} "
                   f"median {times[len(times) // 2]:.3f} p99 {times[int(len(times) * 0.99) - 1]:.3f} "
                   f"max {times[-1]:.3f} ms" if times else "none answered")
-        self.result("ping_rtt", ok, detail)
+        self.result(case, ok, detail)
         if os.environ.get("BULKHEAD_VERBOSE"):
             print(f"[ippeer] {detail}", flush=True)
 
@@ -249,7 +303,10 @@ class Peer(netpeer.Peer):
                 return
             self.sweep()
             self.bad_input()
+            self.udp_sweep()
             self.stream()
-            self.rtt()
+            self.rtt("ping_rtt", "56-byte ICMP echoes", lambda seq: self.echo(seq, 56, timeout=0.5))
+            self.rtt("udp_rtt_64", "64-byte UDP echoes", lambda seq: self.udp_echo(seq, 64, timeout=0.5))
+            self.rtt("udp_rtt_1400", "1400-byte UDP echoes", lambda seq: self.udp_echo(seq, 1400, timeout=0.5))
         except OSError as e:
             self.result("peer_socket", False, str(e))

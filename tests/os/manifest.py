@@ -213,18 +213,21 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
 # The network server inet on a NIC driver, against a host peer speaking ARP, IPv4
 # and ICMP (tests/ippeer.py); the guest kills the driver in the middle of a ping stream.
 INET_CASES = [
-    "inet_started", "inet_attached", "pings_reach_inet", "driver_killed_mid_ping",
+    "inet_started", "inet_attached", "socket_bad_input_refused", "socket_of_another_process",
+    "socket_bad_grant", "socket_close", "echod_started", "peer_signals_kill", "driver_killed_mid_ping",
     "inet_reattached", "answers_after_restart",
 ]
 INET_PEER_CASES = [
-    "arp_resolved", "echo_all_sizes", "bad_echo_ignored", "echo_through_driver_restart", "ping_rtt",
+    "arp_resolved", "echo_all_sizes", "bad_echo_ignored", "udp_echo_all_sizes",
+    "echo_through_driver_restart", "ping_rtt", "udp_rtt_64", "udp_rtt_1400",
 ]
 for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile=")):
     BOOTS.append({
         "config": f"test-inet-{_nic}",
-        "proves": f"inet on lwIP over the {_nic} driver: ARP, ICMP echo of every size (fragments "
-                  "too), bad echoes ignored, and pings answered again after the driver is killed "
-                  "mid-stream (inet re-attaches by itself)",
+        "proves": f"inet on lwIP over the {_nic} driver: ARP, ICMP echo and UDP echo (echod, BSD "
+                  "sockets) of every size (fragments too), bad echoes and bad socket calls refused, "
+                  "and pings and datagrams answered again after the driver is killed mid-stream "
+                  "(inet re-attaches by itself)",
         "nic": _device,
         "peer": "ip",
         "cases": INET_CASES,

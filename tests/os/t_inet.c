@@ -8,21 +8,31 @@
  * re-attach to the next incarnation by itself, and pings must be answered
  * again (the peer counts them; here, the frames inet sends afterwards).
  *
+ * Sockets: the UDP socket calls refuse bad input with POSIX's errors; the
+ * peer exchanges datagrams with echod (started here) and, on UDP port
+ * SIGNAL_PORT, tells this program when to kill the driver.
+ *
  * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
  * QEMU's user network instead, which must give it 10.0.2.15/24 (and, with
  * restrict=on, no gateway: QEMU then offers no router).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/inet.h>
 #include <bulkhead/policy.h>
+#include <bulkhead/posix.h>
 #include "lib/testlib.h"
 
-#define SWEEP_PINGS   230           /* the peer's sweep (tests/ippeer.py), at least */
-#define KILL_AFTER    150           /* frames of the steady stream seen before the kill */
 #define AFTER_KILL    200           /* frames inet must send after the restart */
 #define WAIT_MS       60000
+#define SIGNAL_PORT   9             /* the peer says "kill" here (tests/ippeer.py) */
+#define BUSY_PORT     5555
 
 struct setup { const char *nic, *binary, *args; };
 
@@ -82,8 +92,117 @@ static int wait_until(int (*cond)(const struct inet_ifinfo *, uint32_t), uint32_
 	return -ETIMEDOUT;
 }
 
+/* A UDP socket bound to port (any address); its descriptor or -1. */
+static int udp_socket(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int start_echod(void)
+{
+	char *argv[] = { "/bin/echod", NULL };
+	int pid = fork();
+
+	if (pid == 0) {
+		execve(argv[0], argv, NULL);
+		_exit(127);
+	}
+	return pid > 0 ? 0 : -1;
+}
+
+/* The result of a call that must fail: 0 if it did with errno want. */
+static int refused(long r, int want, const char *what, char *log, size_t *at)
+{
+	int ok = r == -1 && errno == want;
+
+	*at += (size_t)snprintf(log + *at, *at < 400 ? 400 - *at : 0, "%s%s: %s", *at ? "; " : "", what,
+	                        r == -1 ? strerror(errno) : "succeeded");
+	return ok;
+}
+
+/* Another process naming our socket (a forked child's copy of the descriptor) is refused. */
+static int foreign_socket_refused(int fd)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7), .sin_addr = { htonl(0x0a000202) } };
+	int pid, status = -1;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof to) == -1 && errno == EBADF ? 0 : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A raw request with a grant that is not one: refused, and inet still answers. */
+static int bad_grant_refused(int fd)
+{
+	struct inet_ifinfo info;
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = INET_SENDTO;
+	m.inet_sock.sock = posix_fd_socket(fd);
+	m.inet_sock.addr = htonl(0x0a000202);
+	m.inet_sock.port = htons(7);
+	m.inet_sock.grant = 0x1234567;
+	m.inet_sock.len = 100;
+	r = server_call("inet", &m);
+	return r < 0 && r != -ESRCH && ifinfo(&info) == 0;
+}
+
+/* Bad input to the socket calls: each refused with POSIX's error, nothing else changed. */
+static void socket_errors(void)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(BUSY_PORT) };
+	struct sockaddr_in foreign = { .sin_family = AF_INET, .sin_port = htons(1), .sin_addr = { htonl(0x0a000263) } };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7), .sin_addr = { htonl(0x0a000202) } };
+	struct sockaddr bad_family = { .sa_family = 99 };
+	static char big[70000];
+	char log[400], buf[16];
+	size_t at = 0;
+	int a, b, ok = 1;
+
+	a = udp_socket(BUSY_PORT);
+	b = socket(AF_INET, SOCK_DGRAM, 0);
+	ok &= refused(socket(AF_UNSPEC, SOCK_DGRAM, 0), EAFNOSUPPORT, "AF_UNSPEC", log, &at);
+	ok &= refused(socket(AF_INET, 99, 0), EPROTONOSUPPORT, "type 99", log, &at);
+	ok &= refused(socket(AF_INET, SOCK_DGRAM, 99), EPROTONOSUPPORT, "protocol 99", log, &at);
+	ok &= refused(bind(99, (struct sockaddr *)&any, sizeof any), EBADF, "bind fd 99", log, &at);
+	ok &= refused(bind(-1, (struct sockaddr *)&any, sizeof any), EBADF, "bind fd -1", log, &at);
+	ok &= refused(bind(1, (struct sockaddr *)&any, sizeof any), ENOTSOCK, "bind stdout", log, &at);
+	ok &= refused(bind(b, (struct sockaddr *)&any, sizeof any), EADDRINUSE, "port in use", log, &at);
+	ok &= refused(bind(b, (struct sockaddr *)&foreign, sizeof foreign), EADDRNOTAVAIL, "10.0.2.99", log, &at);
+	ok &= refused(bind(b, NULL, sizeof any), EINVAL, "no address", log, &at);
+	ok &= refused(bind(b, (struct sockaddr *)&any, 3), EINVAL, "short address", log, &at);
+	ok &= refused(bind(b, &bad_family, sizeof any), EAFNOSUPPORT, "family 99", log, &at);
+	ok &= refused(sendto(b, "x", 1, 0, NULL, 0), EDESTADDRREQ, "no destination", log, &at);
+	ok &= refused(write(b, "x", 1), EDESTADDRREQ, "write", log, &at);
+	ok &= refused(sendto(b, big, sizeof big, 0, (struct sockaddr *)&to, sizeof to), EMSGSIZE, "70000 bytes",
+	              log, &at);
+	ok &= refused(recv(b, buf, sizeof buf, MSG_DONTWAIT), EAGAIN, "nothing to receive", log, &at);
+	ok &= refused(sendto(b, (void *)0x10, 8, 0, (struct sockaddr *)&to, sizeof to), EFAULT, "bad buffer",
+	              log, &at);
+	t_check("socket_bad_input_refused", ok && a >= 0 && b >= 0, "%s", log);
+	t_check("socket_of_another_process", foreign_socket_refused(b), "a forked child using our socket gets EBADF");
+	t_check("socket_bad_grant", bad_grant_refused(b), "INET_SENDTO with a made-up grant refused; inet still answers");
+	close(a);
+	a = udp_socket(BUSY_PORT);
+	at = 0;
+	ok = a >= 0 && close(b) == 0;
+	ok &= refused(close(b), EBADF, "closed twice", log, &at);
+	ok &= refused(recv(b, buf, sizeof buf, MSG_DONTWAIT), EBADF, "closed", log, &at);
+	t_check("socket_close", ok, "port %d free again after close; %s", BUSY_PORT, log);
+	close(a);
+}
+
 static int configured(const struct inet_ifinfo *i, uint32_t arg) { return i->driver != EP_NONE && i->configured; }
-static int received(const struct inet_ifinfo *i, uint32_t n) { return i->rx_frames >= n; }
 static int reattached(const struct inet_ifinfo *i, uint32_t n) { return i->attaches >= n && i->driver != EP_NONE; }
 static int sent(const struct inet_ifinfo *i, uint32_t n) { return i->tx_frames >= n; }
 
@@ -95,16 +214,35 @@ static void report(const struct inet_ifinfo *i)
 	       i->rx_dropped, i->tx_queued, i->tx_resent, i->tx_dropped);
 }
 
-static void kill_mid_ping(const char *nic)
+/* The peer's datagram "kill" on the signal socket, within WAIT_MS. */
+static int wait_for_signal(int fd)
+{
+	uint32_t until = sys_uptime_ms() + 2 * WAIT_MS;
+	char buf[8];
+	ssize_t n;
+
+	do {
+		n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n == 4 && !memcmp(buf, "kill", 4))
+			return 0;
+		if (n < 0 && errno != EAGAIN)
+			return -errno;
+		t_sleep(5);
+	} while ((int32_t)(sys_uptime_ms() - until) < 0);
+	return -ETIMEDOUT;
+}
+
+static void kill_mid_ping(const char *nic, int signal_fd)
 {
 	struct inet_ifinfo before, after;
 	struct dm_driver_info d;
 	uint32_t killed_at;
 	int r;
 
-	r = wait_until(received, SWEEP_PINGS + KILL_AFTER, &before, WAIT_MS);
-	if (!t_check("pings_reach_inet", r == 0, "%u frames received by inet (want %u: the sweep and the stream)",
-	             before.rx_frames, SWEEP_PINGS + KILL_AFTER))
+	r = wait_for_signal(signal_fd);
+	ifinfo(&before);
+	if (!t_check("peer_signals_kill", r == 0, "the peer asked for the kill on UDP port %d (%u frames received "
+	             "by inet so far)", SIGNAL_PORT, before.rx_frames))
 		return;
 	dm_info(nic, 0, &d);
 	killed_at = sys_uptime_ms();
@@ -127,7 +265,7 @@ int main(int argc, char **argv)
 	struct inet_ifinfo info;
 	char args[DM_ARGS_MAX];
 	unsigned k;
-	int r, dhcp;
+	int r, dhcp, signal_fd;
 
 	for (k = 0; argc > 1 && k < sizeof setups / sizeof setups[0]; k++)
 		if (!strcmp(argv[1], setups[k].nic))
@@ -152,8 +290,13 @@ int main(int argc, char **argv)
 		        info.netmask == 0x00ffffff && info.gateway == 0,
 		        "address %08x netmask %08x gateway %08x, from DHCP: %u", __builtin_bswap32(info.addr),
 		        __builtin_bswap32(info.netmask), __builtin_bswap32(info.gateway), info.dhcp);
-	else if (r == 0)
-		kill_mid_ping(s->nic);
+	else if (r == 0) {
+		socket_errors();
+		signal_fd = udp_socket(SIGNAL_PORT);
+		t_check("echod_started", start_echod() == 0 && signal_fd >= 0, "echod on UDP port 7, "
+		        "and our signal socket on port %d", SIGNAL_PORT);
+		kill_mid_ping(s->nic, signal_fd);
+	}
 	t_summary();
 	for (;;)                   /* the harness stops the machine once the peer is done */
 		t_sleep(60000);
