@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -13,6 +14,15 @@
 #define MAX_DATAGRAM 65507
 
 static char buf[MAX_DATAGRAM];
+
+/* One line on standard error in one write, so that it is not cut by other output. */
+static void say_error(const char *fmt, const char *what)
+{
+	char line[128];
+	int n = snprintf(line, sizeof line, fmt, what);
+
+	write(2, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
+}
 
 int main(int argc, char **argv)
 {
@@ -39,7 +49,7 @@ int main(int argc, char **argv)
 		peer_len = sizeof peer;
 		n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &peer_len);
 		if (n < 0) {
-			fprintf(stderr, "echod: %s\n", strerror(errno));
+			say_error("echod: %s (the network server was restarted?)\n", strerror(errno));
 			return 1;
 		}
 		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer, peer_len);

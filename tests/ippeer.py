@@ -17,7 +17,8 @@ The script follows tests/os/t_inet.c:
      the guest (a datagram "kill" to UDP port 9) to kill its NIC driver: the
      answers must resume and the tail must be complete;
   6. RTT_PINGS back-to-back echoes (ICMP 56 bytes, UDP 64 and 1400 bytes):
-     round-trip figures.
+     round-trip figures; then "done" to UDP port 9 (the guest goes on to
+     kill inet itself).
 """
 import os
 import socket
@@ -308,5 +309,7 @@ class Peer(netpeer.Peer):
             self.rtt("ping_rtt", "56-byte ICMP echoes", lambda seq: self.echo(seq, 56, timeout=0.5))
             self.rtt("udp_rtt_64", "64-byte UDP echoes", lambda seq: self.udp_echo(seq, 64, timeout=0.5))
             self.rtt("udp_rtt_1400", "1400-byte UDP echoes", lambda seq: self.udp_echo(seq, 1400, timeout=0.5))
+            for _ in range(3):
+                self.send_udp(SIGNAL_PORT, b"done")
         except OSError as e:
             self.result("peer_socket", False, str(e))

@@ -5,7 +5,9 @@
  * packet buffers.
  *
  * Each socket belongs to the process that made it; another process naming
- * it gets EBADF. Received datagrams wait in the socket's queue (a full queue
+ * it gets EBADF. A socket's number is its slot and a serial number that
+ * starts from the clock when inet starts, so a number from before a restart
+ * of inet (or a closed socket's) does not name a new socket by accident. Received datagrams wait in the socket's queue (a full queue
  * drops new ones, as a kernel's socket buffer would); a program waiting in
  * INET_RECVFROM is answered when one arrives. The sockets of a process that
  * has died are reclaimed when the table runs short.
@@ -21,6 +23,7 @@
 #define MAX_SOCKETS 32
 #define RX_QUEUE    32            /* datagrams waiting per socket */
 #define MAX_UDP     65507         /* the largest UDP payload IPv4 can carry */
+#define SLOT_BITS   5             /* MAX_SOCKETS = 1 << SLOT_BITS */
 
 struct dgram {
 	struct pbuf *p;
@@ -30,6 +33,7 @@ struct dgram {
 
 struct sock {
 	endpoint_t owner;             /* EP_NONE: free */
+	int32_t number;               /* what its owner calls it */
 	struct udp_pcb *pcb;
 	struct dgram queue[RX_QUEUE];
 	uint32_t head, count, dropped;
@@ -38,6 +42,9 @@ struct sock {
 };
 
 static struct sock socks[MAX_SOCKETS];
+static uint32_t serial;
+
+BH_STATIC_ASSERT(MAX_SOCKETS == 1 << SLOT_BITS, "a socket number's slot bits hold every slot");
 
 void sock_init(void)
 {
@@ -45,6 +52,7 @@ void sock_init(void)
 
 	for (k = 0; k < MAX_SOCKETS; k++)
 		socks[k].owner = EP_NONE;
+	serial = sys_uptime_ms();
 }
 
 static int from_err(err_t e)
@@ -63,9 +71,10 @@ static int from_err(err_t e)
 /* The caller's socket named in m, or NULL. */
 static struct sock *sock_of(const message *m)
 {
-	uint32_t k = (uint32_t)m->inet_sock.sock;
+	uint32_t k = (uint32_t)m->inet_sock.sock & (MAX_SOCKETS - 1);
 
-	if (k >= MAX_SOCKETS || socks[k].owner == EP_NONE || socks[k].owner != m->m_source)
+	if (m->inet_sock.sock < 0 || socks[k].owner == EP_NONE || socks[k].owner != m->m_source ||
+	    socks[k].number != m->inet_sock.sock)
 		return NULL;
 	return &socks[k];
 }
@@ -159,7 +168,8 @@ int sock_do_socket(message *m)
 	s->owner = m->m_source;
 	s->head = s->count = s->dropped = 0;
 	s->waiting = 0;
-	return (int)(s - socks);
+	s->number = (int32_t)((++serial << SLOT_BITS | (uint32_t)(s - socks)) & INT32_MAX);
+	return s->number;
 }
 
 /* addr (network order) is any address, or one of our interfaces'. */

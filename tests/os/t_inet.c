@@ -33,6 +33,7 @@
 #define WAIT_MS       60000
 #define SIGNAL_PORT   9             /* the peer says "kill" here (tests/ippeer.py) */
 #define BUSY_PORT     5555
+#define RESTART_PORT  11
 
 struct setup { const char *nic, *binary, *args; };
 
@@ -157,6 +158,20 @@ static int bad_grant_refused(int fd)
 	return r < 0 && r != -ESRCH && ifinfo(&info) == 0;
 }
 
+/* INET_RECVFROM, not waiting, on socket `number` as inet knows it: the result. */
+static int raw_recv(int number)
+{
+	char buf[16];
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = INET_RECVFROM;
+	m.inet_sock.sock = number;
+	m.inet_sock.flags = INET_NONBLOCK;
+	m.inet_sock.len = sizeof buf;
+	return server_call_granted("inet", &m, &m.inet_sock.grant, buf, sizeof buf, GRANT_WRITE);
+}
+
 /* Bad input to the socket calls: each refused with POSIX's error, nothing else changed. */
 static void socket_errors(void)
 {
@@ -167,7 +182,7 @@ static void socket_errors(void)
 	static char big[70000];
 	char log[400], buf[16];
 	size_t at = 0;
-	int a, b, ok = 1;
+	int a, b, ok = 1, number;
 
 	a = udp_socket(BUSY_PORT);
 	b = socket(AF_INET, SOCK_DGRAM, 0);
@@ -195,11 +210,16 @@ static void socket_errors(void)
 	close(a);
 	a = udp_socket(BUSY_PORT);
 	at = 0;
+	number = posix_fd_socket(b);
 	ok = a >= 0 && close(b) == 0;
 	ok &= refused(close(b), EBADF, "closed twice", log, &at);
 	ok &= refused(recv(b, buf, sizeof buf, MSG_DONTWAIT), EBADF, "closed", log, &at);
-	t_check("socket_close", ok, "port %d free again after close; %s", BUSY_PORT, log);
+	b = socket(AF_INET, SOCK_DGRAM, 0);              /* takes the closed one's place in inet */
+	ok &= raw_recv(number) == -EBADF && raw_recv(posix_fd_socket(b)) == -EAGAIN;
+	t_check("socket_close", ok, "port %d free again after close; %s; the closed socket's number (%d) does "
+	        "not name the next socket (%d)", BUSY_PORT, log, number, posix_fd_socket(b));
 	close(a);
+	close(b);
 }
 
 static int configured(const struct inet_ifinfo *i, uint32_t arg) { return i->driver != EP_NONE && i->configured; }
@@ -214,8 +234,8 @@ static void report(const struct inet_ifinfo *i)
 	       i->rx_dropped, i->tx_queued, i->tx_resent, i->tx_dropped);
 }
 
-/* The peer's datagram "kill" on the signal socket, within WAIT_MS. */
-static int wait_for_signal(int fd)
+/* The peer's datagram `word` on the signal socket, within 2 * WAIT_MS. */
+static int wait_for_signal(int fd, const char *word)
 {
 	uint32_t until = sys_uptime_ms() + 2 * WAIT_MS;
 	char buf[8];
@@ -223,7 +243,7 @@ static int wait_for_signal(int fd)
 
 	do {
 		n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n == 4 && !memcmp(buf, "kill", 4))
+		if (n == (ssize_t)strlen(word) && !memcmp(buf, word, (size_t)n))
 			return 0;
 		if (n < 0 && errno != EAGAIN)
 			return -errno;
@@ -239,7 +259,7 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 	uint32_t killed_at;
 	int r;
 
-	r = wait_for_signal(signal_fd);
+	r = wait_for_signal(signal_fd, "kill");
 	ifinfo(&before);
 	if (!t_check("peer_signals_kill", r == 0, "the peer asked for the kill on UDP port %d (%u frames received "
 	             "by inet so far)", SIGNAL_PORT, before.rx_frames))
@@ -257,6 +277,48 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 	t_check("answers_after_restart", r == 0, "inet sent %u more frames through the new incarnation",
 	        after.tx_frames - before.tx_frames);
 	report(&after);
+}
+
+/* Kill inet in a while (in a child: we are waiting in recv then). */
+static int kill_inet_later(void)
+{
+	struct dm_driver_info d;
+	int pid = fork();
+
+	if (pid == 0) {
+		t_sleep(300);
+		_exit(dm_info("inet", 0, &d) == 0 && pm_kill(d.endpoint, 9) == 0 ? 0 : 1);
+	}
+	return pid;
+}
+
+/*
+ * inet itself is killed while we wait in recv on one of its sockets: the
+ * call fails (it does not hang), the driver manager restarts inet, which
+ * attaches to the driver again, and a new socket works at once.
+ */
+static void restart_inet(void)
+{
+	struct inet_ifinfo info;
+	int fd = udp_socket(RESTART_PORT), pid, status = -1, again, ok;
+	char buf[16];
+	ssize_t n;
+
+	pid = kill_inet_later();
+	n = recv(fd, buf, sizeof buf, 0);
+	t_check("inet_killed_call_fails", fd >= 0 && n == -1 && (errno == EBADF || errno == ENETDOWN) && pid > 0 &&
+	        waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	        "recv on a socket of the killed inet: %d (%s)", (int)n, n < 0 ? strerror(errno) : "data");
+	again = udp_socket(RESTART_PORT);
+	memset(&info, 0, sizeof info);
+	ok = again >= 0 && wait_until(configured, 0, &info, WAIT_MS) == 0 && info.attaches == 1;
+	t_check("inet_restarted", ok,
+	        "a new socket on UDP port %d: descriptor %d; the new inet on %s (endpoint %d) configured",
+	        RESTART_PORT, again, info.label, (int)info.driver);
+	t_check("old_socket_stays_dead", recv(fd, buf, sizeof buf, MSG_DONTWAIT) == -1 && errno == EBADF,
+	        "the socket from before the restart, after a new one was made: %s", strerror(errno));
+	close(fd);
+	close(again);
 }
 
 int main(int argc, char **argv)
@@ -296,6 +358,8 @@ int main(int argc, char **argv)
 		t_check("echod_started", start_echod() == 0 && signal_fd >= 0, "echod on UDP port 7, "
 		        "and our signal socket on port %d", SIGNAL_PORT);
 		kill_mid_ping(s->nic, signal_fd);
+		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script"))
+			restart_inet();
 	}
 	t_summary();
 	for (;;)                   /* the harness stops the machine once the peer is done */
