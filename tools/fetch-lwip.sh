@@ -41,8 +41,10 @@ mkdir -p "$apt/parts"
 mv "$apt/deb-src.sources" "$apt/parts/deb-src.sources"
 
 echo "lwip: reading Debian's source index (log: $apt/update.log)"
-$APT update > "$apt/update.log" 2>&1 \
-	|| { tail -5 "$apt/update.log"; fail "cannot reach the Debian archive named in $sources_dir"; }
+# apt-get update succeeds even when no archive answered: look for an index.
+$APT update > "$apt/update.log" 2>&1 && ls "$apt/state/lists/"*_Sources* > /dev/null 2>&1 \
+	|| { grep -E '^(W|E|Err):' "$apt/update.log" | head -5 >&2
+	     fail "cannot reach the Debian archive named in $sources_dir (no source index fetched)"; }
 echo "lwip: downloading the source package"
 (cd "$apt/src" && $APT source --download-only lwip > "$apt/source.log" 2>&1) \
 	|| { tail -5 "$apt/source.log"; fail "cannot download the lwip source package"; }
