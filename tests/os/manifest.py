@@ -222,7 +222,8 @@ INET_PEER_CASES = [
     "arp_resolved", "echo_all_sizes", "bad_echo_ignored", "udp_echo_all_sizes",
     "echo_through_driver_restart", "ping_rtt", "udp_rtt_64", "udp_rtt_1400",
 ]
-for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile=")):
+for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
+                      ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
     BOOTS.append({
         "config": f"test-inet-{_nic}",
         "proves": f"inet on lwIP over the {_nic} driver: ARP, ICMP echo and UDP echo (echod, BSD "

@@ -40,6 +40,7 @@ struct setup { const char *nic, *binary, *args; };
 static const struct setup setups[] = {
 	{ "rtl8139", "/drivers/rtl8139", "" },
 	{ "ne2000",  "/drivers/ne2000",  "" },
+	{ "ne2000_isa", "/drivers/ne2000", "isa 300 9" },
 };
 
 /* Start binary under label with its usual policy, unless /etc/rc already did. */
@@ -333,7 +334,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], setups[k].nic))
 			s = &setups[k];
 	if (!s) {
-		printf("usage: t_inet rtl8139|ne2000 [dhcp]\n");
+		printf("usage: t_inet rtl8139|ne2000|ne2000_isa [dhcp]\n");
 		return 2;
 	}
 	dhcp = argc > 2 && !strcmp(argv[2], "dhcp");
