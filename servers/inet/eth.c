@@ -75,9 +75,13 @@ static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t
 	return r < 0 ? r : m->m_type;
 }
 
-/* The driver is gone: wait for the data store to name its successor. */
+/* The driver is gone: what waits goes to its successor, once the data store names it. */
 static void lost(struct iface *i)
 {
+	uint32_t k;
+
+	for (k = 0; k < i->count; k++)
+		i->queue[(i->head + k) % TX_QUEUE].restart = 1;
 	if (i->driver != EP_NONE)
 		printf("inet: %s: driver %s (endpoint %d) is gone; waiting for its next incarnation\n",
 		       i->name, i->label, (int)i->driver);
