@@ -9,13 +9,23 @@
  *
  * Sockets (struct inet_sock; addresses and ports in network byte order).
  * A socket belongs to the process that made it; others get -EBADF.
- *   INET_SOCKET    make one of `type` (INET_UDP); its number
+ *   INET_SOCKET    make one of `type` (INET_UDP, INET_TCP); its number
  *   INET_BIND      to addr:port (0: any address / a free port)
- *   INET_SENDTO    len bytes from the grant to addr:port; the count sent
- *   INET_RECVFROM  the next datagram into the grant (cut to len); its
- *                  length, and its sender in addr:port. Waits for one
- *                  unless flags has INET_NONBLOCK (then -EAGAIN)
- *   INET_CLOSE     the socket is gone; a waiting INET_RECVFROM gets -EBADF
+ *   INET_SENDTO    len bytes from the grant to addr:port (TCP: to the
+ *                  peer, and perhaps only the first part); the count taken
+ *   INET_RECVFROM  UDP: the next datagram into the grant (cut to len);
+ *                  TCP: what has arrived, at most len bytes (0: the peer
+ *                  has finished); the count, and the sender in addr:port
+ *   INET_LISTEN    TCP: accept connections, len of them waiting at most
+ *   INET_ACCEPT    TCP: the next connection's socket number, its peer in
+ *                  addr:port
+ *   INET_CONNECT   TCP: connect to addr:port
+ *   INET_SHUTDOWN  TCP: stop receiving (flags INET_SHUT_RD), sending
+ *                  (INET_SHUT_WR: the peer reads the end), or both
+ *   INET_CLOSE     the socket is gone
+ * A call that has to wait for the network (receive, accept, connect, send
+ * into a full buffer) is answered when it can be, unless flags has
+ * INET_NONBLOCK: then -EAGAIN (connect: -EINPROGRESS).
  */
 #ifndef BULKHEAD_INET_H
 #define BULKHEAD_INET_H
@@ -29,10 +39,17 @@ enum {
 	INET_SENDTO,
 	INET_RECVFROM,
 	INET_CLOSE,
+	INET_LISTEN,
+	INET_ACCEPT,
+	INET_CONNECT,
+	INET_SHUTDOWN,
 };
 
+#define INET_TCP      1           /* = SOCK_STREAM */
 #define INET_UDP      2           /* = SOCK_DGRAM */
 #define INET_NONBLOCK 0x1
+#define INET_SHUT_RD  0x2
+#define INET_SHUT_WR  0x4
 
 #define INET_IFNAME_MAX 8
 #define INET_LABEL_MAX  16

@@ -2,8 +2,10 @@
  * socket: BSD sockets for newlib programs, through the network server inet
  * (protocol in include/bulkhead/inet.h). A socket is a descriptor in the
  * table of syscalls.c; data moves only through grants made for one call.
- * For now: UDP over IPv4 (socket, bind, sendto, recvfrom, recv, read,
- * close), and IPv4 addresses as text. Errors are POSIX's, in errno; if inet
+ * UDP and TCP over IPv4: socket, bind, listen, accept, connect, send,
+ * sendto, recv, recvfrom, shutdown, and read, write and close on socket
+ * descriptors; and IPv4 addresses as text. A blocking send returns when all
+ * of it has been taken (inet takes it piece by piece as there is room). Errors are POSIX's, in errno; if inet
  * is not running (or was restarted and has forgotten the socket), calls fail
  * with ENETDOWN or EBADF, never hang.
  */
@@ -59,10 +61,11 @@ int socket(int domain, int type, int protocol)
 
 	if (domain != AF_INET)
 		return fail(EAFNOSUPPORT);
-	if (type != SOCK_DGRAM || (protocol != 0 && protocol != IPPROTO_UDP))
+	if ((type != SOCK_DGRAM && type != SOCK_STREAM) ||
+	    (protocol != 0 && protocol != (type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP)))
 		return fail(EPROTONOSUPPORT);
 	request(&m, INET_SOCKET, 0);
-	m.inet_sock.type = INET_UDP;
+	m.inet_sock.type = type == SOCK_DGRAM ? INET_UDP : INET_TCP;
 	r = call(&m, NULL, 0, 0);
 	if (r < 0)
 		return fail(-r);
@@ -87,27 +90,125 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	return r < 0 ? fail(-r) : 0;
 }
 
-ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+/* One INET_SENDTO of buf: the count inet took, or -errno. */
+static int send_once(int sock, const char *buf, size_t len, int flags, const struct sockaddr_in *to)
 {
-	const struct sockaddr_in *in = (const struct sockaddr_in *)to;
-	int sock = posix_fd_socket(fd), r;
 	message m;
 
-	if (sock < 0 || check_addr(to, tolen, EDESTADDRREQ) < 0)
+	request(&m, INET_SENDTO, sock);
+	if (to) {
+		m.inet_sock.addr = to->sin_addr.s_addr;
+		m.inet_sock.port = to->sin_port;
+	}
+	m.inet_sock.len = (uint32_t)len;
+	m.inet_sock.flags = flags & MSG_DONTWAIT ? INET_NONBLOCK : 0;
+	return call(&m, (void *)buf, (uint32_t)len, GRANT_READ);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	int sock = posix_fd_socket(fd), r;
+	size_t done = 0;
+
+	if (sock < 0 || (to && check_addr(to, tolen, EDESTADDRREQ) < 0))
 		return -1;
 	if (len > INT32_MAX)
 		return fail(EMSGSIZE);
-	request(&m, INET_SENDTO, sock);
-	m.inet_sock.addr = in->sin_addr.s_addr;
-	m.inet_sock.port = in->sin_port;
-	m.inet_sock.len = (uint32_t)len;
-	r = call(&m, (void *)buf, (uint32_t)len, GRANT_READ);
-	return r < 0 ? fail(-r) : r;
+	do {                                 /* TCP takes it piece by piece; UDP at once */
+		r = send_once(sock, (const char *)buf + done, len - done, flags, (const struct sockaddr_in *)to);
+		if (r > 0)
+			done += (size_t)r;
+	} while (r > 0 && done < len && !(flags & MSG_DONTWAIT));
+	if (r < 0 && done == 0)
+		return fail(-r);
+	return (ssize_t)(done ? done : (size_t)r);
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	return sendto(fd, buf, len, flags, NULL, 0);
+}
+
+/* A request with no data: 0 or -1 with errno. */
+static int simple(int fd, int type, uint32_t addr, uint16_t port, uint32_t flags, uint32_t len)
+{
+	int sock = posix_fd_socket(fd), r;
+	message m;
+
+	if (sock < 0)
+		return -1;
+	request(&m, type, sock);
+	m.inet_sock.addr = addr;
+	m.inet_sock.port = port;
+	m.inet_sock.flags = (uint16_t)flags;
+	m.inet_sock.len = len;
+	r = call(&m, NULL, 0, 0);
+	return r < 0 ? fail(-r) : 0;
+}
+
+int listen(int fd, int backlog)
+{
+	return simple(fd, INET_LISTEN, 0, 0, 0, backlog > 0 ? (uint32_t)backlog : 1);
+}
+
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+
+	if (check_addr(addr, len, EINVAL) < 0)
+		return -1;
+	return simple(fd, INET_CONNECT, in->sin_addr.s_addr, in->sin_port, 0, 0);
+}
+
+int shutdown(int fd, int how)
+{
+	static const uint32_t flags[] = {
+		[SHUT_RD] = INET_SHUT_RD, [SHUT_WR] = INET_SHUT_WR, [SHUT_RDWR] = INET_SHUT_RD | INET_SHUT_WR,
+	};
+
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return fail(EINVAL);
+	return simple(fd, INET_SHUTDOWN, 0, 0, flags[how], 0);
+}
+
+/* A peer's address into a caller's sockaddr, as POSIX says (cut to *len). */
+static void give_addr(struct sockaddr *to, socklen_t *len, uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in in;
+
+	memset(&in, 0, sizeof in);
+	in.sin_family = AF_INET;
+	in.sin_addr.s_addr = addr;
+	in.sin_port = port;
+	memcpy(to, &in, *len < sizeof in ? *len : sizeof in);
+	*len = sizeof in;
+}
+
+int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	int sock = posix_fd_socket(fd), r, nfd;
+	message m;
+
+	if (sock < 0)
+		return -1;
+	if (addr && !len)
+		return fail(EINVAL);
+	request(&m, INET_ACCEPT, sock);
+	r = call(&m, NULL, 0, 0);
+	if (r < 0)
+		return fail(-r);
+	nfd = posix_fd_socket_new(r);
+	if (nfd < 0) {
+		posix_socket_close(r);
+		return -1;
+	}
+	if (addr)
+		give_addr(addr, len, m.inet_sock.addr, m.inet_sock.port);
+	return nfd;
 }
 
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
 {
-	struct sockaddr_in in;
 	int sock = posix_fd_socket(fd), r;
 	message m;
 
@@ -123,14 +224,8 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
 	r = call(&m, buf, (uint32_t)len, GRANT_WRITE);
 	if (r < 0)
 		return fail(-r);
-	if (from) {
-		memset(&in, 0, sizeof in);
-		in.sin_family = AF_INET;
-		in.sin_addr.s_addr = m.inet_sock.addr;
-		in.sin_port = m.inet_sock.port;
-		memcpy(from, &in, *fromlen < sizeof in ? *fromlen : sizeof in);
-		*fromlen = sizeof in;
-	}
+	if (from)
+		give_addr(from, fromlen, m.inet_sock.addr, m.inet_sock.port);
 	return r;
 }
 

@@ -99,7 +99,7 @@ int write(int fd, const void *buf, size_t len)
 	if (!f)
 		return fail(EBADF);
 	if (f->kind == FD_SOCKET)
-		return fail(EDESTADDRREQ);    /* no connected sockets yet: sendto */
+		return send(fd, buf, len, 0);
 	if (f->kind != FD_CONSOLE)
 		return fail(EBADF);           /* the boot file system is read-only */
 	if (kernel_console_only || len == 0)

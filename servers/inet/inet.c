@@ -5,7 +5,8 @@
  * timers run before each receive. The Ethernet interfaces and their drivers
  * are in eth.c. inet is an ordinary unprivileged process, started by the
  * driver manager under its policy (servers/inet/inet.conf). Programs use
- * UDP sockets through it (sock.c; lib/posix makes them BSD sockets).
+ * UDP and TCP sockets through it (sock.c, tcp.c; lib/posix makes them BSD
+ * sockets).
  *
  * Command line (words, in any order):
  *   drivers=LABEL,LABEL,...       driver labels to watch (default: every NIC
@@ -126,6 +127,10 @@ static const server_handler handlers[] = {
 	[INET_SENDTO - INET_IFINFO]   = sock_do_sendto,
 	[INET_RECVFROM - INET_IFINFO] = sock_do_recvfrom,
 	[INET_CLOSE - INET_IFINFO]    = sock_do_close,
+	[INET_LISTEN - INET_IFINFO]   = sock_do_listen,
+	[INET_ACCEPT - INET_IFINFO]   = sock_do_accept,
+	[INET_CONNECT - INET_IFINFO]  = sock_do_connect,
+	[INET_SHUTDOWN - INET_IFINFO] = sock_do_shutdown,
 };
 
 static void notified(const message *m)

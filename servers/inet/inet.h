@@ -32,12 +32,16 @@ int  eth_notified(endpoint_t who);
 /* Interface n's state, for INET_IFINFO; -ENOENT past the last. */
 int  eth_info(uint32_t n, struct inet_ifinfo *out);
 
-/* Sockets for programs (sock.c): the INET_SOCKET..INET_CLOSE handlers. */
+/* Sockets for programs (sock.c): the INET_SOCKET..INET_SHUTDOWN handlers. */
 void sock_init(void);
 int  sock_do_socket(message *m);
 int  sock_do_bind(message *m);
 int  sock_do_sendto(message *m);
 int  sock_do_recvfrom(message *m);
 int  sock_do_close(message *m);
+int  sock_do_listen(message *m);
+int  sock_do_accept(message *m);
+int  sock_do_connect(message *m);
+int  sock_do_shutdown(message *m);
 
 #endif

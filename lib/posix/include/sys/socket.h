@@ -1,7 +1,7 @@
 /*
  * sys/socket.h: BSD sockets for Bulkhead programs (lib/posix/socket.c; the
  * network server inet does the work). Newlib has no socket headers of its
- * own; these follow POSIX. For now: UDP (SOCK_DGRAM) over IPv4.
+ * own; these follow POSIX. For now: UDP and TCP over IPv4.
  */
 #ifndef _SYS_SOCKET_H
 #define _SYS_SOCKET_H
@@ -32,10 +32,20 @@ struct sockaddr_storage {
 
 #define MSG_DONTWAIT 0x40
 
+#define SHUT_RD   0
+#define SHUT_WR   1
+#define SHUT_RDWR 2
+#define SOMAXCONN 8
+
 int     socket(int domain, int type, int protocol);
 int     bind(int fd, const struct sockaddr *addr, socklen_t len);
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen);
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen);
 ssize_t recv(int fd, void *buf, size_t len, int flags);
+ssize_t send(int fd, const void *buf, size_t len, int flags);
+int     listen(int fd, int backlog);
+int     accept(int fd, struct sockaddr *addr, socklen_t *len);
+int     connect(int fd, const struct sockaddr *addr, socklen_t len);
+int     shutdown(int fd, int how);
 
 #endif
