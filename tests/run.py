@@ -21,6 +21,7 @@ import threading
 
 import ippeer
 import netpeer
+import tcppeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
 
 LOGS = os.path.join(BUILD, "test-logs")
@@ -44,8 +45,9 @@ class Results:
         print(f"{'PASS' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""), flush=True)
 
 
-# Host peers a boot with a NIC can have: raw Ethernet frames, or ARP/IPv4/ICMP.
-PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer}
+# Host peers a boot with a NIC can have: raw Ethernet frames, ARP/IPv4/ICMP/UDP,
+# or TCP through QEMU's user network.
+PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer}
 
 PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30

@@ -214,7 +214,7 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
 # and ICMP (tests/ippeer.py); the guest kills the driver in the middle of a ping stream.
 INET_CASES = [
     "inet_started", "inet_attached", "socket_bad_input_refused", "socket_of_another_process",
-    "socket_bad_grant", "socket_close", "echod_started", "peer_signals_kill", "driver_killed_mid_ping",
+    "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill", "driver_killed_mid_ping",
     "inet_reattached", "answers_after_restart", "peer_done", "inet_killed_call_fails",
     "old_socket_stays_dead", "inet_restarted",
 ]
@@ -242,4 +242,16 @@ BOOTS.append({
     "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
     "cases": ["inet_started", "inet_attached", "dhcp_configured"],
     "stop": r"\[test\] summary:",
+})
+BOOTS.append({
+    "config": "test-inet-tcp",
+    "proves": "TCP through inet and BSD sockets: 20 MB each way between the host and bulkd, byte-exact "
+              "(CRC-32 at both ends), undisturbed and with the NIC driver killed every second",
+    "nic": "rtl8139,romfile=",
+    "peer": "tcp",
+    "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected", "driver_killed_every_second"],
+    "peer_cases": ["bulkd_reachable", "tcp_to_guest", "tcp_from_guest", "tcp_to_guest_driver_killed",
+                   "tcp_from_guest_driver_killed"],
+    "stop": r"\[test\] summary:",
+    "timeout": 400,
 })

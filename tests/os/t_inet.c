@@ -12,6 +12,12 @@
  * peer exchanges datagrams with echod (started here) and, on UDP port
  * SIGNAL_PORT, tells this program when to kill the driver.
  *
+ * t_inet NIC tcp (boot test-inet-tcp, QEMU's user network with ports
+ * forwarded from 127.0.0.1): starts bulkd (TCP ports 5001 and 5002) for the
+ * host peer (tests/tcppeer.py), and listens on TCP port CONTROL_PORT: when
+ * the peer says "kill", this program kills the NIC driver every second
+ * until it says "stop".
+ *
  * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
  * QEMU's user network instead, which must give it 10.0.2.15/24 (and, with
  * restrict=on, no gateway: QEMU then offers no router).
@@ -34,6 +40,9 @@
 #define SIGNAL_PORT   9             /* the peer says "kill" here (tests/ippeer.py) */
 #define BUSY_PORT     5555
 #define RESTART_PORT  11
+#define CONTROL_PORT  5003
+#define KILL_EVERY_MS 1000
+#define MIN_KILLS     3
 
 struct setup { const char *nic, *binary, *args; };
 
@@ -107,9 +116,22 @@ static int udp_socket(int port)
 	return fd;
 }
 
-static int start_echod(void)
+/* A TCP listener on port; its descriptor or -1. */
+static int tcp_listener(int port)
 {
-	char *argv[] = { "/bin/echod", NULL };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd >= 0 && (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1) < 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int start(char *path)
+{
+	char *argv[] = { path, NULL };
 	int pid = fork();
 
 	if (pid == 0) {
@@ -173,6 +195,28 @@ static int raw_recv(int number)
 	return server_call_granted("inet", &m, &m.inet_sock.grant, buf, sizeof buf, GRANT_WRITE);
 }
 
+/* TCP calls out of order: each refused with POSIX's error. udp is a UDP socket. */
+static void tcp_errors(int udp)
+{
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(1), .sin_addr = { htonl(0x0a000202) } };
+	int t = socket(AF_INET, SOCK_STREAM, 0), l = tcp_listener(BUSY_PORT + 1), ok = t >= 0 && l >= 0;
+	char log[400], buf[16];
+	size_t at = 0;
+
+	ok &= refused(listen(udp, 1), EOPNOTSUPP, "listen on UDP", log, &at);
+	ok &= refused(accept(udp, NULL, NULL), EOPNOTSUPP, "accept on UDP", log, &at);
+	ok &= refused(accept(t, NULL, NULL), EINVAL, "accept unlistening", log, &at);
+	ok &= refused(send(t, "x", 1, 0), ENOTCONN, "send unconnected", log, &at);
+	ok &= refused(recv(t, buf, sizeof buf, 0), ENOTCONN, "recv unconnected", log, &at);
+	ok &= refused(shutdown(t, SHUT_WR), ENOTCONN, "shutdown unconnected", log, &at);
+	ok &= refused(shutdown(t, 7), EINVAL, "shutdown how 7", log, &at);
+	ok &= refused(connect(l, (struct sockaddr *)&peer, sizeof peer), EOPNOTSUPP, "connect a listener", log, &at);
+	ok &= refused(connect(t, (struct sockaddr *)&peer, 3), EINVAL, "short address", log, &at);
+	t_check("tcp_bad_input_refused", ok, "%s", log);
+	close(t);
+	close(l);
+}
+
 /* Bad input to the socket calls: each refused with POSIX's error, nothing else changed. */
 static void socket_errors(void)
 {
@@ -206,6 +250,7 @@ static void socket_errors(void)
 	ok &= refused(sendto(b, (void *)0x10, 8, 0, (struct sockaddr *)&to, sizeof to), EFAULT, "bad buffer",
 	              log, &at);
 	t_check("socket_bad_input_refused", ok && a >= 0 && b >= 0, "%s", log);
+	tcp_errors(b);
 	t_check("socket_of_another_process", foreign_socket_refused(b), "a forked child using our socket gets EBADF");
 	t_check("socket_bad_grant", bad_grant_refused(b), "INET_SENDTO with a made-up grant refused; inet still answers");
 	close(a);
@@ -280,6 +325,58 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 	report(&after);
 }
 
+/* Follow the peer's commands on connection c: kill the driver every second
+   between "kill" and "stop". How many times it was killed. */
+static uint32_t kill_on_command(int c, const char *nic)
+{
+	uint32_t kills = 0, next = 0, killing = 0;
+	struct dm_driver_info d;
+	char line[16];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c, line, sizeof line - 1, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN))
+			return kills;
+		if (n > 0 && !strncmp(line, "stop", 4))
+			return kills;
+		if (n > 0 && !strncmp(line, "kill", 4) && !killing) {
+			killing = 1;
+			next = sys_uptime_ms() + KILL_EVERY_MS;
+		}
+		if (killing && (int32_t)(sys_uptime_ms() - next) >= 0) {
+			if (dm_info(nic, 0, &d) == 0 && d.endpoint != EP_NONE && pm_kill(d.endpoint, 9) == 0)
+				kills++;
+			next += KILL_EVERY_MS;
+		}
+		t_sleep(10);
+	}
+}
+
+/* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed on command. */
+static void tcp_control(const char *nic)
+{
+	struct inet_ifinfo info;
+	int l = tcp_listener(CONTROL_PORT), c;
+	uint32_t kills;
+
+	t_check("bulkd_started", start("/bin/bulkd") == 0 && l >= 0, "bulkd on TCP ports 5001 and 5002; "
+	        "our control port %d", CONTROL_PORT);
+	c = accept(l, NULL, NULL);
+	if (!t_check("peer_connected", c >= 0, "the host peer connected to TCP port %d: %s", CONTROL_PORT,
+	             c >= 0 ? "yes" : strerror(errno)))
+		return;
+	kills = kill_on_command(c, nic);
+	wait_until(reattached, kills + 1, &info, WAIT_MS);
+	t_check("driver_killed_every_second", kills >= MIN_KILLS && info.attaches == kills + 1,
+	        "%s killed %u times, once a second, during the peer's transfers; inet attached %u times",
+	        nic, kills, info.attaches);
+	report(&info);
+	send(c, "bye\n", 4, 0);
+	close(c);
+	close(l);
+}
+
 /* Kill inet in a while (in a child: we are waiting in recv then). */
 static int kill_inet_later(void)
 {
@@ -328,16 +425,17 @@ int main(int argc, char **argv)
 	struct inet_ifinfo info;
 	char args[DM_ARGS_MAX];
 	unsigned k;
-	int r, dhcp, signal_fd;
+	int r, dhcp, tcp, signal_fd;
 
 	for (k = 0; argc > 1 && k < sizeof setups / sizeof setups[0]; k++)
 		if (!strcmp(argv[1], setups[k].nic))
 			s = &setups[k];
 	if (!s) {
-		printf("usage: t_inet rtl8139|ne2000|ne2000_isa [dhcp]\n");
+		printf("usage: t_inet rtl8139|ne2000|ne2000_isa [dhcp|tcp]\n");
 		return 2;
 	}
 	dhcp = argc > 2 && !strcmp(argv[2], "dhcp");
+	tcp = argc > 2 && !strcmp(argv[2], "tcp");
 	snprintf(args, sizeof args, "drivers=%s eth0=%s", s->nic, dhcp ? "dhcp" : "10.0.2.15/24,10.0.2.2");
 	r = up(s->binary, s->nic, s->args);
 	if (r == 0)
@@ -348,7 +446,9 @@ int main(int argc, char **argv)
 	        "%s on %s (endpoint %d), MAC %02x:%02x:%02x:%02x:%02x:%02x, address %08x, link %u",
 	        info.name, info.label, (int)info.driver, info.mac[0], info.mac[1], info.mac[2], info.mac[3],
 	        info.mac[4], info.mac[5], __builtin_bswap32(info.addr), info.link);
-	if (dhcp)                  /* restricted, QEMU's DHCP server names no router */
+	if (tcp && r == 0)
+		tcp_control(s->nic);
+	else if (dhcp)             /* restricted, QEMU's DHCP server names no router */
 		t_check("dhcp_configured", r == 0 && info.dhcp && info.addr == 0x0f02000a &&
 		        info.netmask == 0x00ffffff && info.gateway == 0,
 		        "address %08x netmask %08x gateway %08x, from DHCP: %u", __builtin_bswap32(info.addr),
@@ -356,7 +456,7 @@ int main(int argc, char **argv)
 	else if (r == 0) {
 		socket_errors();
 		signal_fd = udp_socket(SIGNAL_PORT);
-		t_check("echod_started", start_echod() == 0 && signal_fd >= 0, "echod on UDP port 7, "
+		t_check("echod_started", start("/bin/echod") == 0 && signal_fd >= 0, "echod on UDP port 7, "
 		        "and our signal socket on port %d", SIGNAL_PORT);
 		kill_mid_ping(s->nic, signal_fd);
 		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script"))
