@@ -214,8 +214,8 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
 # and ICMP (tests/ippeer.py); the guest kills the driver in the middle of a ping stream.
 INET_CASES = [
     "inet_started", "inet_attached", "socket_bad_input_refused", "socket_of_another_process",
-    "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill", "driver_killed_mid_ping",
-    "inet_reattached", "answers_after_restart", "peer_done", "inet_killed_call_fails",
+    "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill",
+    "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "peer_done", "inet_killed_call_fails",
     "old_socket_stays_dead", "inet_restarted",
 ]
 INET_PEER_CASES = [
@@ -243,15 +243,20 @@ BOOTS.append({
     "cases": ["inet_started", "inet_attached", "dhcp_configured"],
     "stop": r"\[test\] summary:",
 })
-BOOTS.append({
-    "config": "test-inet-tcp",
-    "proves": "TCP through inet and BSD sockets: 20 MB each way between the host and bulkd, byte-exact "
-              "(CRC-32 at both ends), undisturbed and with the NIC driver killed every second",
-    "nic": "rtl8139,romfile=",
-    "peer": "tcp",
-    "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected", "driver_killed_every_second"],
-    "peer_cases": ["bulkd_reachable", "tcp_to_guest", "tcp_from_guest", "tcp_to_guest_driver_killed",
-                   "tcp_from_guest_driver_killed"],
-    "stop": r"\[test\] summary:",
-    "timeout": 400,
-})
+# Only the RTL8139 for now: the NE2000 (PCI and ISA) stops receiving for good after
+# a few kills in a row during a transfer (its driver's restart does not revive the card).
+for _nic, _device in (("rtl8139", "rtl8139,romfile="),):
+    BOOTS.append({
+        "config": f"test-inet-tcp-{_nic}",
+        "proves": f"TCP through inet on the {_nic} driver and BSD sockets: 20 MB each way between "
+                  "the host and bulkd, byte-exact (CRC-32 at both ends), undisturbed and with the "
+                  "driver killed every second",
+        "nic": _device,
+        "peer": "tcp",
+        "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
+                  "driver_killed_every_second"],
+        "peer_cases": ["bulkd_reachable", "tcp_to_guest", "tcp_from_guest", "tcp_to_guest_driver_killed",
+                       "tcp_from_guest_driver_killed"],
+        "stop": r"\[test\] summary:",
+        "timeout": 400,
+    })
