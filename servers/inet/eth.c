@@ -13,9 +13,14 @@
  * Transmission: a frame the driver cannot take at once (ring full, or the
  * driver dead or restarting) waits in the interface's queue and is sent, in
  * order, when the driver has room again or to the next incarnation. Version 1
- * of the driver protocol does not confirm transmission, so a frame the driver
- * accepted counts as sent; if the driver dies with it still in its ring,
- * TCP's retransmission (or the peer's) recovers it.
+ * of the driver protocol does not confirm transmission, so the frames the
+ * driver accepted in its last IN_FLIGHT_MS (at most RECENT of them: more
+ * than a NIC's transmit ring holds) may have died with it: they are sent
+ * again to the next incarnation. A duplicate is harmless to TCP and UDP and
+ * shows as such to ping; a loss would cost TCP a retransmission timeout.
+ * After a restart inet also acknowledges every TCP connection again (see
+ * sock_driver_restarted), so that senders resend what the dead driver had
+ * received but not delivered without waiting for their timeout.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,10 +36,13 @@
 
 #define TX_QUEUE 64               /* frames waiting for the driver, per interface */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
+#define RECENT   8                /* frames kept after the driver took them */
+#define IN_FLIGHT_MS 100          /* ... for this long: they may still be in its ring */
 
 struct frame {
 	uint32_t len;
 	int restart;                  /* it waited for the driver's next incarnation */
+	uint32_t sent_at;             /* in `recent`: when the driver took it */
 	uint8_t data[NET_MAX_FRAME];
 };
 
@@ -46,6 +54,9 @@ struct iface {
 	struct inet_ifinfo info;         /* counters and what the driver said */
 	struct frame queue[TX_QUEUE];
 	uint32_t head, count;
+	struct frame recent[RECENT];     /* the last frames the driver took, a ring */
+	uint32_t recent_next;
+	uint32_t lost_at;                /* when we saw the driver gone (0: we did not) */
 };
 
 static struct iface ifaces[MAX_IFACES];
@@ -82,10 +93,22 @@ static void lost(struct iface *i)
 
 	for (k = 0; k < i->count; k++)
 		i->queue[(i->head + k) % TX_QUEUE].restart = 1;
-	if (i->driver != EP_NONE)
+	if (i->driver != EP_NONE) {
 		printf("inet: %s: driver %s (endpoint %d) is gone; waiting for its next incarnation\n",
 		       i->name, i->label, (int)i->driver);
+		i->lost_at = sys_uptime_ms();
+	}
 	i->driver = EP_NONE;
+}
+
+/* Remember a frame the driver took, for a while (see resend_in_flight). */
+static void keep(struct iface *i, const struct frame *f)
+{
+	struct frame *r = &i->recent[i->recent_next++ % RECENT];
+
+	r->len = f->len;
+	r->sent_at = sys_uptime_ms();
+	memcpy(r->data, f->data, f->len);
 }
 
 /* Send one frame now: 0, -EAGAIN (no room: the driver notifies us), or another error. */
@@ -104,8 +127,27 @@ static int transmit(struct iface *i, struct frame *f)
 	if (r == 0) {
 		i->info.tx_frames++;
 		i->info.tx_bytes += f->len;
+		keep(i, f);
 	}
 	return r;
+}
+
+/* The frames the dead driver took in its last IN_FLIGHT_MS, once more, oldest first. */
+static void resend_in_flight(struct iface *i)
+{
+	uint32_t since = (i->lost_at ? i->lost_at : sys_uptime_ms()) - IN_FLIGHT_MS, k;
+	static struct frame again[RECENT];
+	uint32_t n = 0;
+
+	for (k = 0; k < RECENT; k++) {
+		struct frame *f = &i->recent[(i->recent_next + k) % RECENT];
+
+		if (f->len && (int32_t)(f->sent_at - since) >= 0)
+			again[n++] = *f;
+		f->len = 0;
+	}
+	for (k = 0; k < n && transmit(i, &again[k]) == 0; k++)
+		i->info.tx_resent++;
 }
 
 /* Send what waits, in order, while the driver takes it. */
@@ -264,7 +306,12 @@ static void attach(struct iface *i, endpoint_t ep)
 		netif_set_link_up(&i->netif);
 	else
 		netif_set_link_down(&i->netif);
+	if (!first)
+		resend_in_flight(i);
+	i->lost_at = 0;
 	flush(i);
+	if (!first)
+		sock_driver_restarted();
 	receive(i);
 }
 

@@ -43,5 +43,7 @@ int  sock_do_listen(message *m);
 int  sock_do_accept(message *m);
 int  sock_do_connect(message *m);
 int  sock_do_shutdown(message *m);
+/* A driver came back: acknowledge every TCP connection again (see tcp.c). */
+void sock_driver_restarted(void);
 
 #endif

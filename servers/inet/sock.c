@@ -297,6 +297,15 @@ int sock_do_shutdown(message *m)
 	return !s ? -EBADF : s->type != INET_TCP ? -EOPNOTSUPP : tcp_sock_shutdown(s, m);
 }
 
+void sock_driver_restarted(void)
+{
+	int k;
+
+	for (k = 0; k < MAX_SOCKETS; k++)
+		if (socks[k].owner != EP_NONE && socks[k].type == INET_TCP)
+			tcp_sock_nudge(&socks[k]);
+}
+
 int sock_do_close(message *m)
 {
 	struct sock *s = sock_of(m);

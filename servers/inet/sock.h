@@ -56,6 +56,7 @@ int tcp_sock_send(struct sock *s, message *m);
 int tcp_sock_recv(struct sock *s, message *m);
 int tcp_sock_shutdown(struct sock *s, message *m);
 void tcp_sock_close(struct sock *s);
+void tcp_sock_nudge(struct sock *s);
 int sock_from_err(err_t e);
 
 #endif

@@ -19,6 +19,7 @@
 
 #define SEND_CHUNK TCP_SND_BUF        /* bytes taken from a program per try */
 #define MAX_CHAIN  0xffff             /* pbuf_free_header and tcp_recved take 16 bits */
+#define DUP_ACKS   4                  /* 3 make a sender retransmit at once (RFC 5681); the first may count as a window update */
 
 static uint8_t bounce[SEND_CHUNK];
 
@@ -334,4 +335,24 @@ void tcp_sock_close(struct sock *s)
 		pbuf_free(s->rx);
 	s->rx = NULL;
 	s->tcp = NULL;
+}
+
+/*
+ * A driver restarted: frames it had received for this connection, or was
+ * sending, may have died with it. What we sent and is not acknowledged goes
+ * again now (the peer's acknowledgements may be what died), and
+ * acknowledging what we have DUP_ACKS times makes the peer retransmit the
+ * first missing segment at once (fast retransmit); neither waits for a
+ * retransmission timeout. If nothing was lost, the duplicates are ignored.
+ */
+void tcp_sock_nudge(struct sock *s)
+{
+	int k;
+
+	if (!s->tcp || !s->connected)
+		return;
+	for (k = 0; k < DUP_ACKS; k++) {
+		tcp_set_flags(s->tcp, TF_ACK_NOW);
+		tcp_output(s->tcp);
+	}
 }

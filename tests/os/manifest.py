@@ -215,7 +215,7 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
 INET_CASES = [
     "inet_started", "inet_attached", "socket_bad_input_refused", "socket_of_another_process",
     "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill",
-    "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "peer_done", "inet_killed_call_fails",
+    "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "in_flight_resent", "peer_done", "inet_killed_call_fails",
     "old_socket_stays_dead", "inet_restarted",
 ]
 INET_PEER_CASES = [

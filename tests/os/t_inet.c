@@ -322,6 +322,8 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 	r = wait_until(sent, after.tx_frames + AFTER_KILL, &after, WAIT_MS);
 	t_check("answers_after_restart", r == 0, "inet sent %u more frames through the new incarnation",
 	        after.tx_frames - before.tx_frames);
+	t_check("in_flight_resent", after.tx_resent > before.tx_resent, "%u frames the dead driver had taken "
+	        "shortly before were sent again to its successor", after.tx_resent - before.tx_resent);
 	report(&after);
 }
 
