@@ -42,7 +42,7 @@ COMMON_CFLAGS = -march=i686 -ffreestanding -fno-pie -fno-stack-protector \
 	-MMD -MP -Iinclude -nostdinc
 KERNEL_CFLAGS = $(COMMON_CFLAGS) -isystem $(GCC_INC) -mgeneral-regs-only
 NOT_LINUX     := -U__linux__ -U__linux -U__gnu_linux__ -Ulinux
-USER_CFLAGS   = $(COMMON_CFLAGS) $(NOT_LINUX) -isystem $(NEWLIB)/include -isystem $(GCC_INC)
+USER_CFLAGS   = $(COMMON_CFLAGS) $(NOT_LINUX) -isystem lib/posix/include -isystem $(NEWLIB)/include -isystem $(GCC_INC)
 HOST_CFLAGS   := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -89,7 +89,7 @@ kernel: $(KERNEL)
 
 # --- user-space libraries -------------------------------------------------------
 
-LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c lib/x86/*.c lib/text/*.c) lib/elf/elf.c
+LIBBH_C   := $(wildcard lib/sys/*.c lib/posix/*.c lib/client/*.c lib/policy/*.c lib/bootfs/*.c lib/driver/*.c lib/netdriver/*.c lib/x86/*.c lib/text/*.c lib/server/*.c) lib/elf/elf.c
 LIBBH     := $(B)/lib/libbulkhead.a
 TESTLIB_C := $(wildcard tests/os/lib/*.c)
 TESTLIB   := $(B)/lib/libtest.a
@@ -116,6 +116,41 @@ $(TESTLIB): $(TESTLIB_C:%.c=$(B)/uobj/%.o)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
+# --- lwIP, for the network server ------------------------------------------------
+#
+# Fetched from Debian's lwip source package once per clone (tools/fetch-lwip.sh)
+# into $(B)/lwip, and built freestanding like a user program, with inet's
+# lwipopts.h and port layer (servers/inet/port). Nothing from lwIP is committed.
+
+LWIP      := $(B)/lwip
+LWIP_OK   := $(LWIP)/.fetched
+LWIP_C    := $(addprefix core/,def.c inet_chksum.c init.c ip.c mem.c memp.c netif.c pbuf.c \
+	stats.c sys.c tcp.c tcp_in.c tcp_out.c timeouts.c udp.c) \
+	$(addprefix core/ipv4/,dhcp.c etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) netif/ethernet.c
+LWIP_LIB  := $(B)/lib/liblwip.a
+LWIP_INC   = -Iservers/inet/port -isystem $(LWIP)/src/include
+INET_OBJ  := $(patsubst %.c,$(B)/uobj/%.o,$(wildcard servers/inet/*.c))
+
+$(LWIP_OK): tools/fetch-lwip.sh | $(DEPS_OK)
+	@sh tools/fetch-lwip.sh $(LWIP)
+	@touch $@
+
+$(B)/lwipobj/%.o: $(LWIP_OK) | $(NEWLIB_OK)
+	@mkdir -p $(@D)
+	$(say) CC lwip/$*.c
+	$(Q)$(CC) $(USER_CFLAGS) $(LWIP_INC) -c $(LWIP)/src/$*.c -o $@
+
+$(LWIP_LIB): $(LWIP_C:%.c=$(B)/lwipobj/%.o)
+	@mkdir -p $(@D)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(INET_OBJ): USER_CFLAGS += $(LWIP_INC)
+$(INET_OBJ): | $(LWIP_OK)
+LINK_EXTRA_inet := $(LWIP_LIB)
+
+lwip: $(LWIP_LIB)
+
 # link-program NAME, OBJECTS: a user program in $(B)/bin/NAME.elf
 USER_LDLIBS = --start-group $(TESTLIB) $(LIBBH) $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 define link-program
@@ -132,7 +167,7 @@ SERVERS  := $(notdir $(wildcard servers/*))
 DRIVERS  := $(notdir $(wildcard drivers/*))
 COMMANDS := $(basename $(notdir $(wildcard commands/*.c)))
 OS_TESTS := $(basename $(notdir $(wildcard tests/os/*.c)))
-$(foreach s,$(SERVERS),$(eval $(call link-program,$(s),$(patsubst %.c,$(B)/uobj/%.o,$(wildcard servers/$(s)/*.c)))))
+$(foreach s,$(SERVERS),$(eval $(call link-program,$(s),$(patsubst %.c,$(B)/uobj/%.o,$(wildcard servers/$(s)/*.c)) $(LINK_EXTRA_$(s)))))
 $(foreach d,$(DRIVERS),$(eval $(call link-program,$(d),$(patsubst %.c,$(B)/uobj/%.o,$(wildcard drivers/$(d)/*.c)))))
 $(foreach c,$(COMMANDS),$(eval $(call link-program,$(c),$(B)/uobj/commands/$(c).o)))
 $(foreach t,$(OS_TESTS),$(eval $(call link-program,$(t),$(B)/uobj/tests/os/$(t).o)))
@@ -142,21 +177,24 @@ programs: $(PROGRAMS)
 # --- boot file system ------------------------------------------------------
 #
 # The tree the bootfs server serves: commands in /bin (administration in
-# /sbin), drivers in /drivers with their policies in /etc/drivers, /etc/rc,
+# /sbin), drivers in /drivers and the network server in /servers with their
+# policies in /etc/drivers, /etc/rc,
 # and the test programs and their files in /tests. Programs lose their debug
 # information there (build/bin keeps it, for gdb).
 
 FSROOT      := $(B)/fsroot
 BOOTFS_IMG  := $(B)/bootfs.img
 SBIN        := service dmesg shutdown reboot
+NET_SERVERS := inet
 FS_ETC      := $(wildcard boot/fs/etc/*)
-POLICIES    := $(wildcard drivers/*/*.conf)
+POLICIES    := $(wildcard drivers/*/*.conf servers/*/*.conf)
 TEST_FILES  := $(wildcard tests/os/fs/*)
 
 $(BOOTFS_IMG): $(PROGRAMS) $(FS_ETC) $(POLICIES) $(TEST_FILES) tools/mkbootfs.py
 	$(say) BOOTFS $@
 	$(Q)rm -rf $(FSROOT)
-	$(Q)mkdir -p $(FSROOT)/bin $(FSROOT)/sbin $(FSROOT)/drivers $(FSROOT)/etc/drivers $(FSROOT)/tests
+	$(Q)mkdir -p $(FSROOT)/bin $(FSROOT)/sbin $(FSROOT)/drivers $(FSROOT)/servers $(FSROOT)/etc/drivers $(FSROOT)/tests
+	$(Q)for s in $(NET_SERVERS); do $(STRIP) -o $(FSROOT)/servers/$$s $(B)/bin/$$s.elf; done
 	$(Q)for c in $(COMMANDS); do $(STRIP) -o $(FSROOT)/bin/$$c $(B)/bin/$$c.elf; done
 	$(Q)for c in $(SBIN); do mv $(FSROOT)/bin/$$c $(FSROOT)/sbin/$$c; done
 	$(Q)for d in $(DRIVERS); do $(STRIP) -o $(FSROOT)/drivers/$$d $(B)/bin/$$d.elf; done
@@ -216,6 +254,7 @@ UNIT_SRC_test_policy  := $(POLICY_SRC)
 UNIT_SRC_test_archive := lib/bootfs/archive.c
 UNIT_SRC_test_x86     := lib/x86/decode.c lib/x86/faults.c lib/x86/format.c
 UNIT_SRC_test_text    := $(wildcard lib/text/*.c)
+UNIT_SRC_test_server  := lib/server/server.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -284,12 +323,12 @@ count:
 	@cloc --quiet kernel
 
 clean:
-	rm -rf $(B)/kobj $(B)/uobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/x86 $(B)/tools $(B)/fuzz $(FSROOT) $(BOOTFS_IMG) \
+	rm -rf $(B)/kobj $(B)/uobj $(B)/lwipobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/x86 $(B)/tools $(B)/fuzz $(FSROOT) $(BOOTFS_IMG) \
 		$(ISO_ROOT) $(ISO) $(KERNEL)
 
 distclean:
 	rm -rf $(B)
 
-.PHONY: all deps newlib kernel programs iso unit host-tools run debug test bench count clean distclean
+.PHONY: all deps newlib lwip kernel programs iso unit host-tools run debug test bench count clean distclean
 
--include $(shell find $(B)/kobj $(B)/uobj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/kobj $(B)/uobj $(B)/lwipobj -name '*.d' 2>/dev/null)

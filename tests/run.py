@@ -19,7 +19,9 @@ import tempfile
 
 import threading
 
+import ippeer
 import netpeer
+import tcppeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
 
 LOGS = os.path.join(BUILD, "test-logs")
@@ -42,6 +44,10 @@ class Results:
             self.failed += 1
         print(f"{'PASS' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""), flush=True)
 
+
+# Host peers a boot with a NIC can have: raw Ethernet frames, ARP/IPv4/ICMP/UDP,
+# or TCP through QEMU's user network.
+PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer}
 
 PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30
@@ -76,10 +82,11 @@ def run_session(machine, steps):
 
 def boot(spec):
     """Boot one configuration; return (console text, exit code, timed out, session results).
-    A spec with "nic" gets that NIC wired to a host peer (tests/netpeer.py) whose
-    own checks join the session results; "peer_script": "wire" runs its wire test."""
+    A spec with "nic" gets that NIC wired to a host peer (tests/netpeer.py, or
+    with "peer": "ip" tests/ippeer.py) whose own checks join the session
+    results; "peer_script": "wire" runs the raw peer's wire test."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
-    peer = netpeer.Peer() if spec.get("nic") else None
+    peer = PEERS[spec.get("peer", "raw")]() if spec.get("nic") else None
     devices_first = spec.get("devices_first", [])       # say an IOMMU: QEMU wants it before the NICs
     machine = Machine(spec["config"], devices_first + (peer.qemu_args(spec["nic"]) if peer else []) +
                       spec.get("qemu_args", []),
@@ -187,6 +194,7 @@ def run_policy_tools(results, only):
         return
     check = os.path.join(BUILD, "tools", "policycheck")
     good = sorted(glob.glob(os.path.join(ROOT, "drivers", "*", "*.conf")) +
+                  glob.glob(os.path.join(ROOT, "servers", "*", "*.conf")) +
                   [os.path.join(ROOT, "tests", "os", "fs", f) for f in ("fast.conf", "limited.conf")])
     p = subprocess.run([check] + good, capture_output=True, text=True)
     results.add("policycheck_shipped_policies", p.returncode == 0,

@@ -29,15 +29,35 @@
 #define ENOTDIR 20
 #define EISDIR  21
 #define EINVAL  22
+#define ENFILE  23
 #define EMFILE  24
 #define ENOSPC  28
 #define ESPIPE  29
 #define EROFS   30
+#define EPIPE   32
 #define ERANGE  34
 #define EDEADLK 45   /* the operation would close a cycle of blocked processes */
 #define ENOSYS  88   /* no such call */
 #define ENAMETOOLONG 91
 #define ELOOP   92   /* grant chain deeper than GRANT_MAX_DEPTH, or a cycle */
+#define EOPNOTSUPP 95
+#define ECONNRESET 104
+#define ENOBUFS 105
+#define EAFNOSUPPORT 106
+#define ENOTSOCK 108
+#define ECONNREFUSED 111
+#define EADDRINUSE 112
+#define ECONNABORTED 113
+#define ENETUNREACH 114
+#define ENETDOWN 115
 #define ETIMEDOUT 116
+#define EINPROGRESS 119
+#define EALREADY 120
+#define EDESTADDRREQ 121
+#define EMSGSIZE 122
+#define EPROTONOSUPPORT 123
+#define EADDRNOTAVAIL 125
+#define EISCONN 127
+#define ENOTCONN 128
 
 #endif

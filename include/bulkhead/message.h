@@ -19,6 +19,7 @@
 #include <bulkhead/pci.h>
 #include <bulkhead/iommu.h>
 #include <bulkhead/net.h>
+#include <bulkhead/inet.h>
 #include <bulkhead/testproto.h>
 
 /* m_type of a notification delivered by receive(). */
@@ -85,6 +86,8 @@ typedef struct message {
 		struct net_req     net_req;
 		struct net_init_reply net_init_reply;
 		struct net_probe_reply net_probe_reply;
+		struct inet_req    inet_req;
+		struct inet_sock   inet_sock;
 
 		struct test_ping   test_ping;
 		struct test_hello  test_hello;

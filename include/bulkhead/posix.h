@@ -23,4 +23,9 @@ int posix_path(const char *path, char *out);
  */
 #define POSIX_ENV_MAX 16        /* environment strings a program starts with */
 
+/* Between the descriptor table (syscalls.c) and sockets (socket.c). */
+int  posix_fd_socket_new(int sock);
+int  posix_fd_socket(int fd);
+void posix_socket_close(int sock);
+
 #endif

@@ -4,10 +4,11 @@
  *
  * Descriptors 0-2 are the console (the console driver; the kernel console
  * for boot servers and before the driver is up); open() gives read-only
- * files from the boot file system. Paths are taken relative to the current
- * directory (chdir), which the environment's PWD carries across exec.
- * fork, execve, wait and kill go to the process manager; exit and the heap
- * are kernel calls.
+ * files from the boot file system; socket() gives sockets (socket.c, through
+ * the network server). Paths are taken relative to the current directory
+ * (chdir), which the environment's PWD carries across exec. fork, execve,
+ * wait and kill go to the process manager; exit and the heap are kernel
+ * calls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <sys/time.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/posix.h>
 #include <bulkhead/text.h>
@@ -24,11 +26,11 @@
 #define NR_FDS 16
 #define DIAG_CHUNK 4096
 
-enum fd_kind { FD_FREE, FD_CONSOLE, FD_FILE };
+enum fd_kind { FD_FREE, FD_CONSOLE, FD_FILE, FD_SOCKET };
 
 struct fd {
 	enum fd_kind kind;
-	uint32_t ino, size, pos;
+	uint32_t ino, size, pos;          /* FD_SOCKET: ino is inet's socket number */
 };
 
 static struct fd fds[NR_FDS] = {
@@ -51,6 +53,30 @@ static int fail(int err)
 static struct fd *get_fd(int fd)
 {
 	return fd >= 0 && fd < NR_FDS && fds[fd].kind != FD_FREE ? &fds[fd] : NULL;
+}
+
+/* A descriptor for inet's socket number sock; -1 (EMFILE) if none is free. */
+int posix_fd_socket_new(int sock)
+{
+	int fd;
+
+	for (fd = 3; fd < NR_FDS; fd++) {
+		if (fds[fd].kind == FD_FREE) {
+			fds[fd] = (struct fd){ FD_SOCKET, (uint32_t)sock, 0, 0 };
+			return fd;
+		}
+	}
+	return fail(EMFILE);
+}
+
+/* inet's socket number behind fd; -1 (EBADF, ENOTSOCK) if it is not a socket. */
+int posix_fd_socket(int fd)
+{
+	struct fd *f = get_fd(fd);
+
+	if (!f)
+		return fail(EBADF);
+	return f->kind == FD_SOCKET ? (int)f->ino : fail(ENOTSOCK);
 }
 
 void _exit(int status)
@@ -92,6 +118,8 @@ int write(int fd, const void *buf, size_t len)
 
 	if (!f)
 		return fail(EBADF);
+	if (f->kind == FD_SOCKET)
+		return send(fd, buf, len, 0);
 	if (f->kind != FD_CONSOLE)
 		return fail(EBADF);           /* the boot file system is read-only */
 	if (kernel_console_only || len == 0)
@@ -109,6 +137,8 @@ int read(int fd, void *buf, size_t len)
 
 	if (!f)
 		return fail(EBADF);
+	if (f->kind == FD_SOCKET)
+		return recv(fd, buf, len, 0);
 	if (f->kind == FD_CONSOLE) {
 		r = kernel_console_only ? 0 : con_read(buf, (uint32_t)len);
 		if (r == -ESRCH)
@@ -209,6 +239,8 @@ int close(int fd)
 
 	if (!f)
 		return fail(EBADF);
+	if (f->kind == FD_SOCKET)
+		posix_socket_close((int)f->ino);   /* gone here whatever inet says */
 	f->kind = FD_FREE;
 	return 0;
 }
@@ -237,7 +269,7 @@ int fstat(int fd, struct stat *st)
 	if (!f)
 		return fail(EBADF);
 	memset(st, 0, sizeof *st);
-	st->st_mode = f->kind == FD_CONSOLE ? S_IFCHR : S_IFREG | 0444;
+	st->st_mode = f->kind == FD_CONSOLE ? S_IFCHR : f->kind == FD_SOCKET ? S_IFSOCK | 0666 : S_IFREG | 0444;
 	st->st_size = f->kind == FD_FILE ? (off_t)f->size : 0;
 	st->st_ino = f->ino;
 	return 0;

@@ -12,6 +12,7 @@
 #include <bulkhead/clients.h>
 #include <bulkhead/bootfs.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/server.h>
 
 static const uint8_t *image;
 static const struct bootfs_header *hdr;
@@ -92,9 +93,7 @@ static int do_list(message *m)
 	return 0;
 }
 
-typedef int (*handler)(message *m);
-
-static const handler handlers[] = {
+static const server_handler handlers[] = {
 	[FS_LOOKUP - FS_LOOKUP] = do_lookup,
 	[FS_READ - FS_LOOKUP]   = do_read,
 	[FS_LIST - FS_LOOKUP]   = do_list,
@@ -125,25 +124,28 @@ static const uint8_t *find_image(int argc, char **argv)
 	return (const uint8_t *)addr;
 }
 
+/* Every request fails with EIO when there is no usable archive. */
+static int refuse(message *m)
+{
+	return -EIO;
+}
+
+static const server_handler refusals[] = {
+	[FS_LOOKUP - FS_LOOKUP] = refuse,
+	[FS_READ - FS_LOOKUP]   = refuse,
+	[FS_LIST - FS_LOOKUP]   = refuse,
+};
+
+static const struct server serving = { FS_LOOKUP, SERVER_TABLE(handlers), NULL, NULL, NULL };
+static const struct server refusing = { FS_LOOKUP, SERVER_TABLE(refusals), NULL, NULL, NULL };
+
 int main(int argc, char **argv)
 {
-	message m;
-	uint32_t index;
-
 	posix_use_kernel_console();
 	image = find_image(argc, argv);
 	hdr = (const struct bootfs_header *)image;
 	if (image)
 		printf("bootfs: serving %u files and directories (%u bytes)\n", hdr->count, hdr->size);
 	ds_publish("bootfs", (uint32_t)sys_self());
-	for (;;) {
-		if (ipc_receive(EP_ANY, &m) < 0 || m.m_type == NOTIFY_MESSAGE)
-			continue;
-		index = (uint32_t)(m.m_type - FS_LOOKUP);
-		if (!image)
-			m.m_type = -EIO;
-		else
-			m.m_type = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
-		ipc_sendnb(m.m_source, &m);
-	}
+	server_loop(image ? &serving : &refusing);
 }

@@ -17,6 +17,7 @@
 #include <bulkhead/errno.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/server.h>
 
 #define MAX_KEYS DS_MAX_KEYS
 #define MAX_SUBS DS_MAX_SUBS
@@ -234,9 +235,7 @@ static int do_tables(message *m)
 	return 0;
 }
 
-typedef int (*handler)(message *m);
-
-static const handler handlers[] = {
+static const server_handler handlers[] = {
 	[DS_PUBLISH - DS_PUBLISH]   = do_publish,
 	[DS_LOOKUP - DS_PUBLISH]    = do_lookup,
 	[DS_DELETE - DS_PUBLISH]    = do_delete,
@@ -246,22 +245,20 @@ static const handler handlers[] = {
 	[DS_TABLES - DS_PUBLISH]    = do_tables,
 };
 
+static void clean(message *m)
+{
+	m->ds_req.key[DS_KEY_MAX - 1] = '\0';
+}
+
+static const struct server ds = { DS_PUBLISH, SERVER_TABLE(handlers), NULL, clean, NULL };
+
 int main(void)
 {
-	message m;
-	uint32_t index;
 	int i;
 
 	posix_use_kernel_console();
 	for (i = 0; i < MAX_SUBS; i++)
 		subs[i].who = EP_NONE;
 	printf("ds: data store ready (endpoint %d)\n", (int)sys_self());
-	for (;;) {
-		if (ipc_receive(EP_ANY, &m) < 0 || m.m_type == NOTIFY_MESSAGE)
-			continue;
-		index = (uint32_t)(m.m_type - DS_PUBLISH);
-		m.ds_req.key[DS_KEY_MAX - 1] = '\0';
-		m.m_type = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
-		ipc_sendnb(m.m_source, &m);
-	}
+	server_loop(&ds);
 }

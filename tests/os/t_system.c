@@ -146,7 +146,7 @@ static void test_bootfs(void)
 		strcat(seen, name);
 		strcat(seen, " ");
 	}
-	t_check("fs_list_root", !strcmp(seen, "bin drivers etc sbin tests "), "/ holds: %s", seen);
+	t_check("fs_list_root", !strcmp(seen, "bin drivers etc sbin servers tests "), "/ holds: %s", seen);
 
 	f = fopen("/etc/drivers/demo.conf", "r");
 	r = f && fgets(buf, sizeof buf, f) && !strncmp(buf, "# The demo driver", 17);

@@ -1,0 +1,94 @@
+/*
+ * The network server's protocol (servers/inet), version 1: for now only
+ * what an administrator or a test asks about interfaces. Requests are
+ * sendrec; the reply's m_type is the result.
+ *
+ *   INET_IFINFO  interface number `index` (0, 1, ...) as a struct
+ *                inet_ifinfo into the grant (len bytes at most are copied);
+ *                -ENOENT past the last interface
+ *
+ * Sockets (struct inet_sock; addresses and ports in network byte order).
+ * A socket belongs to the process that made it; others get -EBADF.
+ *   INET_SOCKET    make one of `type` (INET_UDP, INET_TCP); its number
+ *   INET_BIND      to addr:port (0: any address / a free port)
+ *   INET_SENDTO    len bytes from the grant to addr:port (TCP: to the
+ *                  peer, and perhaps only the first part); the count taken
+ *   INET_RECVFROM  UDP: the next datagram into the grant (cut to len);
+ *                  TCP: what has arrived, at most len bytes (0: the peer
+ *                  has finished); the count, and the sender in addr:port
+ *   INET_LISTEN    TCP: accept connections, len of them waiting at most
+ *   INET_ACCEPT    TCP: the next connection's socket number, its peer in
+ *                  addr:port
+ *   INET_CONNECT   TCP: connect to addr:port
+ *   INET_SHUTDOWN  TCP: stop receiving (flags INET_SHUT_RD), sending
+ *                  (INET_SHUT_WR: the peer reads the end), or both
+ *   INET_CLOSE     the socket is gone
+ * A call that has to wait for the network (receive, accept, connect, send
+ * into a full buffer) is answered when it can be, unless flags has
+ * INET_NONBLOCK: then -EAGAIN (connect: -EINPROGRESS).
+ */
+#ifndef BULKHEAD_INET_H
+#define BULKHEAD_INET_H
+
+#include <bulkhead/types.h>
+
+enum {
+	INET_IFINFO = 0xb00,
+	INET_SOCKET,
+	INET_BIND,
+	INET_SENDTO,
+	INET_RECVFROM,
+	INET_CLOSE,
+	INET_LISTEN,
+	INET_ACCEPT,
+	INET_CONNECT,
+	INET_SHUTDOWN,
+};
+
+#define INET_TCP      1           /* = SOCK_STREAM */
+#define INET_UDP      2           /* = SOCK_DGRAM */
+#define INET_NONBLOCK 0x1
+#define INET_SHUT_RD  0x2
+#define INET_SHUT_WR  0x4
+
+#define INET_IFNAME_MAX 8
+#define INET_LABEL_MAX  16
+
+struct inet_req {
+	uint32_t   index;
+	grant_id_t grant;
+	uint32_t   len;
+};
+
+struct inet_ifinfo {
+	char       name[INET_IFNAME_MAX];      /* eth0, eth1, ... */
+	char       label[INET_LABEL_MAX];      /* its driver's data-store label */
+	endpoint_t driver;                     /* EP_NONE while it restarts */
+	uint32_t   attaches;                   /* NET_INITs answered: 1 + restarts seen */
+	uint8_t    mac[6];
+	uint8_t    link;                       /* as the driver last reported it */
+	uint8_t    configured;                 /* 1: it has an address */
+	uint8_t    dhcp;                       /* 1: the address came from a DHCP server */
+	uint8_t    pad[3];
+	uint32_t   addr, netmask, gateway;     /* network byte order */
+	uint32_t   rx_frames, rx_bytes, tx_frames, tx_bytes;
+	uint32_t   rx_dropped;                 /* no buffer in inet for a received frame */
+	uint32_t   tx_queued;                  /* frames the driver could not take at once */
+	uint32_t   tx_resent;                  /* ... sent later, some to a new incarnation */
+	uint32_t   tx_dropped;                 /* the queue was full, or the driver refused */
+};
+
+struct inet_sock {
+	int32_t    sock;
+	uint32_t   type;                       /* INET_SOCKET */
+	uint32_t   addr;
+	uint16_t   port;
+	uint16_t   flags;
+	grant_id_t grant;
+	uint32_t   len;
+};
+
+MSG_PAYLOAD(inet_req);
+MSG_PAYLOAD(inet_sock);
+
+#endif

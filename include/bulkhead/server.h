@@ -1,0 +1,44 @@
+/*
+ * server: the request loop every server runs (lib/server). Receive a
+ * message; a notification goes to the server's callback; a request is
+ * dispatched by m_type from a const table of handlers and answered with the
+ * handler's result in m_type (a non-blocking reply: a client that does not
+ * wait for its answer loses it). A handler that answers later (or never)
+ * returns SERVER_SUSPEND; any other result, counts included, is sent. An
+ * m_type outside the table is answered -ENOSYS.
+ *
+ * Optional hooks: `clean` makes a request safe before any handler sees it
+ * (terminate strings); `before_receive` runs before every receive and
+ * returns the milliseconds until the server next has work of its own (its
+ * timers), or 0 for none: the loop sets that alarm, and its expiry arrives
+ * as a notification from EP_CLOCK.
+ */
+#ifndef BULKHEAD_SERVER_H
+#define BULKHEAD_SERVER_H
+
+#include <bulkhead/syslib.h>
+
+/* A handler's result: no reply now. Not a count, not -errno: handlers return those. */
+#define SERVER_SUSPEND INT32_MIN
+
+typedef int (*server_handler)(message *m);
+
+struct server {
+	int32_t first;                               /* m_type of handlers[0] */
+	const server_handler *handlers;              /* NULL entries: -ENOSYS */
+	uint32_t count;
+	void (*notified)(const message *m);          /* NULL: notifications ignored */
+	void (*clean)(message *m);                   /* NULL: requests taken as they come */
+	uint32_t (*before_receive)(void);            /* NULL: no timers */
+};
+
+#define SERVER_TABLE(t) (t), (uint32_t)(sizeof(t) / sizeof((t)[0]))
+
+/* Run the loop for ever. */
+void server_loop(const struct server *s) __attribute__((noreturn));
+/* One request, as the loop handles it: the handler's result (not yet sent). */
+int server_dispatch(const struct server *s, message *m);
+/* Answer m's sender with `result` in m_type (for handlers that suspended). */
+void server_reply(endpoint_t to, message *m, int result);
+
+#endif

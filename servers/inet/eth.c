@@ -1,0 +1,427 @@
+/*
+ * eth: inet's Ethernet interfaces. Each is an lwIP netif whose frames go to
+ * and come from one NIC driver through the network driver protocol
+ * (include/bulkhead/net.h): frames only through grants, made for one call
+ * and revoked after it.
+ *
+ * Drivers are found by their data-store labels: inet subscribes to each
+ * label it is told to watch, and the first driver to appear becomes eth0,
+ * the next eth1, and so on. When a driver dies, its next incarnation is
+ * published under the same label: the interface re-attaches to it
+ * (NET_INIT again) and keeps its lwIP state, addresses and connections.
+ *
+ * Transmission: a frame the driver cannot take at once (ring full, or the
+ * driver dead or restarting) waits in the interface's queue and is sent, in
+ * order, when the driver has room again or to the next incarnation. Version 1
+ * of the driver protocol does not confirm transmission, so the frames the
+ * driver accepted in its last IN_FLIGHT_MS (at most RECENT of them: more
+ * than a NIC's transmit ring holds) may have died with it: they are sent
+ * again to the next incarnation. A duplicate is harmless to TCP and UDP and
+ * shows as such to ping; a loss would cost TCP a retransmission timeout.
+ * After a restart inet also acknowledges every TCP connection again (see
+ * sock_driver_restarted), so that senders resend what the dead driver had
+ * received but not delivered without waiting for their timeout.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/clients.h>
+#include "lwip/etharp.h"
+#include "lwip/dhcp.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/timeouts.h"
+#include "netif/ethernet.h"
+#include "inet.h"
+
+#define TX_QUEUE 64               /* frames waiting for the driver, per interface */
+#define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
+#define RECENT   8                /* frames kept after the driver took them */
+#define IN_FLIGHT_MS 100          /* ... for this long: they may still be in its ring */
+
+struct frame {
+	uint32_t len;
+	int restart;                  /* it waited for the driver's next incarnation */
+	uint32_t sent_at;             /* in `recent`: when the driver took it */
+	uint8_t data[NET_MAX_FRAME];
+};
+
+struct iface {
+	struct netif netif;
+	char name[INET_IFNAME_MAX];
+	char label[INET_LABEL_MAX];
+	endpoint_t driver;               /* EP_NONE: dead or restarting */
+	struct inet_ifinfo info;         /* counters and what the driver said */
+	struct frame queue[TX_QUEUE];
+	uint32_t head, count;
+	struct frame recent[RECENT];     /* the last frames the driver took, a ring */
+	uint32_t recent_next;
+	uint32_t lost_at;                /* when we saw the driver gone (0: we did not) */
+};
+
+static struct iface ifaces[MAX_IFACES];
+static int n_ifaces;
+static const char *watched[MAX_DRIVERS];
+static int n_watched;
+
+/* One protocol call with buf granted to the driver for its duration. */
+static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
+{
+	grant_id_t g = GRANT_INVALID;
+	int r;
+
+	if (buf) {
+		g = grant_direct(i->driver, buf, len, rights);
+		if (g < 0)
+			return g;
+	}
+	memset(m, 0, sizeof *m);
+	m->m_type = type;
+	m->net_req.version = NET_VERSION;
+	m->net_req.grant = g;
+	m->net_req.len = len;
+	r = ipc_sendrec(i->driver, m);
+	if (buf)
+		grant_revoke(g);
+	return r < 0 ? r : m->m_type;
+}
+
+/* The driver is gone: what waits goes to its successor, once the data store names it. */
+static void lost(struct iface *i)
+{
+	uint32_t k;
+
+	for (k = 0; k < i->count; k++)
+		i->queue[(i->head + k) % TX_QUEUE].restart = 1;
+	if (i->driver != EP_NONE) {
+		printf("inet: %s: driver %s (endpoint %d) is gone; waiting for its next incarnation\n",
+		       i->name, i->label, (int)i->driver);
+		i->lost_at = sys_uptime_ms();
+	}
+	i->driver = EP_NONE;
+}
+
+/* Remember a frame the driver took, for a while (see resend_in_flight). */
+static void keep(struct iface *i, const struct frame *f)
+{
+	struct frame *r = &i->recent[i->recent_next++ % RECENT];
+
+	r->len = f->len;
+	r->sent_at = sys_uptime_ms();
+	memcpy(r->data, f->data, f->len);
+}
+
+/* Send one frame now: 0, -EAGAIN (no room: the driver notifies us), or another error. */
+static int transmit(struct iface *i, struct frame *f)
+{
+	message m;
+	int r;
+
+	if (i->driver == EP_NONE)
+		return -EAGAIN;
+	r = net_call(i, NET_SEND, f->data, f->len, GRANT_READ, &m);
+	if (r == -ESRCH) {
+		lost(i);
+		return -EAGAIN;
+	}
+	if (r == 0) {
+		i->info.tx_frames++;
+		i->info.tx_bytes += f->len;
+		keep(i, f);
+	}
+	return r;
+}
+
+/* The frames the dead driver took in its last IN_FLIGHT_MS, once more, oldest first. */
+static void resend_in_flight(struct iface *i)
+{
+	uint32_t since = (i->lost_at ? i->lost_at : sys_uptime_ms()) - IN_FLIGHT_MS, k;
+	static struct frame again[RECENT];
+	uint32_t n = 0;
+
+	for (k = 0; k < RECENT; k++) {
+		struct frame *f = &i->recent[(i->recent_next + k) % RECENT];
+
+		if (f->len && (int32_t)(f->sent_at - since) >= 0)
+			again[n++] = *f;
+		f->len = 0;
+	}
+	for (k = 0; k < n && transmit(i, &again[k]) == 0; k++)
+		i->info.tx_resent++;
+}
+
+/* Send what waits, in order, while the driver takes it. */
+static void flush(struct iface *i)
+{
+	int r;
+
+	while (i->count) {
+		r = transmit(i, &i->queue[i->head]);
+		if (r == -EAGAIN)
+			return;
+		if (r < 0)
+			i->info.tx_dropped++;         /* the driver refused it: no point retrying */
+		else if (i->queue[i->head].restart)
+			i->info.tx_resent++;
+		i->head = (i->head + 1) % TX_QUEUE;
+		i->count--;
+	}
+}
+
+/* lwIP's output: one complete Ethernet frame in p. */
+static err_t link_output(struct netif *netif, struct pbuf *p)
+{
+	struct iface *i = netif->state;
+	struct frame *f;
+	int r;
+
+	if (p->tot_len > NET_MAX_FRAME) {
+		i->info.tx_dropped++;
+		return ERR_VAL;
+	}
+	if (i->count == TX_QUEUE) {
+		i->info.tx_dropped++;            /* TCP will send it again */
+		return ERR_OK;
+	}
+	f = &i->queue[(i->head + i->count) % TX_QUEUE];
+	f->len = pbuf_copy_partial(p, f->data, p->tot_len, 0);
+	r = i->count ? -EAGAIN : transmit(i, f);
+	if (r != -EAGAIN) {
+		i->info.tx_dropped += r < 0;     /* the driver refused it */
+		return ERR_OK;
+	}
+	f->restart = i->driver == EP_NONE;
+	i->count++;
+	i->info.tx_queued++;
+	return ERR_OK;
+}
+
+/* Hand one received frame to lwIP. */
+static void deliver(struct iface *i, const uint8_t *data, uint32_t len)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+
+	i->info.rx_frames++;
+	i->info.rx_bytes += len;
+	if (!p) {
+		i->info.rx_dropped++;
+		return;
+	}
+	pbuf_take(p, data, (u16_t)len);
+	if (i->netif.input(p, &i->netif) != ERR_OK)
+		pbuf_free(p);
+}
+
+/* Take every frame the driver holds for us; lwIP's timers run now and then. */
+static void receive(struct iface *i)
+{
+	static uint8_t buf[NET_MAX_FRAME];
+	message m;
+	int r, n;
+
+	for (n = 1; i->driver != EP_NONE; n++) {
+		r = net_call(i, NET_RECV, buf, sizeof buf, GRANT_WRITE, &m);
+		if (r == -ESRCH)
+			lost(i);
+		if (r <= 0)
+			return;
+		deliver(i, buf, (uint32_t)r);
+		if (n % RX_BURST == 0)
+			sys_check_timeouts();
+	}
+}
+
+static void status_changed(struct netif *netif)
+{
+	struct iface *i = netif->state;
+	char a[16], m[16], g[16];
+
+	if (!netif_is_up(netif) || ip4_addr_isany_val(*netif_ip4_addr(netif)))
+		return;
+	printf("inet: %s: address %s netmask %s gateway %s%s\n", i->name,
+	       ip4addr_ntoa_r(netif_ip4_addr(netif), a, sizeof a),
+	       ip4addr_ntoa_r(netif_ip4_netmask(netif), m, sizeof m),
+	       ip4addr_ntoa_r(netif_ip4_gw(netif), g, sizeof g),
+	       dhcp_supplied_address(netif) ? " (DHCP)" : "");
+}
+
+static err_t netif_setup(struct netif *netif)
+{
+	struct iface *i = netif->state;
+
+	netif->name[0] = 'e';
+	netif->name[1] = 't';
+	netif->output = etharp_output;
+	netif->linkoutput = link_output;
+	netif->mtu = 1500;
+	netif->hwaddr_len = ETH_HWADDR_LEN;
+	memcpy(netif->hwaddr, i->info.mac, ETH_HWADDR_LEN);
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	return ERR_OK;
+}
+
+/* First attach: the interface joins lwIP with its configuration. */
+static void bring_up(struct iface *i, int n)
+{
+	const struct if_config *c = inet_config(n);
+
+	netif_add(&i->netif, c->dhcp ? IP4_ADDR_ANY4 : &c->addr, c->dhcp ? IP4_ADDR_ANY4 : &c->netmask,
+	          c->dhcp ? IP4_ADDR_ANY4 : &c->gateway, i, netif_setup, ethernet_input);
+	netif_set_status_callback(&i->netif, status_changed);
+	if (n == 0)
+		netif_set_default(&i->netif);
+	netif_set_up(&i->netif);
+	if (c->dhcp)
+		dhcp_start(&i->netif);
+}
+
+/* NET_INIT to a (new) driver endpoint; then what waited goes out. */
+static void attach(struct iface *i, endpoint_t ep)
+{
+	int first = i->info.attaches == 0;
+	message m;
+	int r;
+
+	i->driver = ep;
+	r = net_call(i, NET_INIT, NULL, 0, 0, &m);
+	if (r < 0) {
+		printf("inet: %s: NET_INIT to %s (endpoint %d) failed: %d\n", i->name, i->label, (int)ep, r);
+		i->driver = EP_NONE;
+		return;
+	}
+	i->info.attaches++;
+	i->info.link = m.net_init_reply.link;
+	if (!first && memcmp(i->info.mac, m.net_init_reply.mac, 6)) {
+		memcpy(i->info.mac, m.net_init_reply.mac, 6);
+		memcpy(i->netif.hwaddr, i->info.mac, 6);
+		etharp_gratuitous(&i->netif);    /* tell the neighbours our new address */
+	}
+	memcpy(i->info.mac, m.net_init_reply.mac, 6);
+	printf("inet: %s %s %s (endpoint %d), MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", i->name,
+	       first ? "attached to" : "re-attached to", i->label, (int)ep, i->info.mac[0], i->info.mac[1],
+	       i->info.mac[2], i->info.mac[3], i->info.mac[4], i->info.mac[5], i->info.link ? "up" : "down");
+	if (first)
+		bring_up(i, (int)(i - ifaces));
+	if (i->info.link)
+		netif_set_link_up(&i->netif);
+	else
+		netif_set_link_down(&i->netif);
+	if (!first)
+		resend_in_flight(i);
+	i->lost_at = 0;
+	flush(i);
+	if (!first)
+		sock_driver_restarted();
+	receive(i);
+}
+
+static struct iface *by_label(const char *label)
+{
+	int n;
+
+	for (n = 0; n < n_ifaces; n++)
+		if (!strcmp(ifaces[n].label, label))
+			return &ifaces[n];
+	return NULL;
+}
+
+static int is_watched(const char *label)
+{
+	int n;
+
+	for (n = 0; n < n_watched; n++)
+		if (!strcmp(watched[n], label))
+			return 1;
+	return 0;
+}
+
+/* A new interface for a driver label seen for the first time, or NULL if all are taken. */
+static struct iface *new_iface(const char *label)
+{
+	struct iface *i;
+
+	if (n_ifaces == MAX_IFACES) {
+		printf("inet: no interface left for %s (at most %d)\n", label, MAX_IFACES);
+		return NULL;
+	}
+	i = &ifaces[n_ifaces];
+	snprintf(i->name, sizeof i->name, "eth%d", n_ifaces);
+	snprintf(i->label, sizeof i->label, "%s", label);
+	i->driver = EP_NONE;
+	n_ifaces++;
+	return i;
+}
+
+void eth_ds_news(void)
+{
+	char key[DS_KEY_MAX];
+	struct iface *i;
+	uint32_t value;
+	int deleted;
+
+	while (ds_check(key, &value, &deleted) == 0) {
+		if (!is_watched(key))
+			continue;
+		i = by_label(key);
+		if (deleted) {
+			if (i)
+				lost(i);
+			continue;
+		}
+		if (!i)
+			i = new_iface(key);
+		if (i && (endpoint_t)value != i->driver)
+			attach(i, (endpoint_t)value);
+	}
+}
+
+int eth_watch(const char *const labels[], int n)
+{
+	int k, r;
+
+	if (n > MAX_DRIVERS)
+		return -E2BIG;
+	for (k = 0; k < n; k++) {
+		if (strlen(labels[k]) >= INET_LABEL_MAX)
+			return -ENAMETOOLONG;
+		r = ds_subscribe(labels[k]);
+		if (r < 0)
+			return r;
+		watched[n_watched++] = labels[k];
+	}
+	eth_ds_news();                       /* drivers already running count as news */
+	return 0;
+}
+
+int eth_notified(endpoint_t who)
+{
+	int n;
+
+	for (n = 0; n < n_ifaces; n++) {
+		if (ifaces[n].driver == who) {
+			flush(&ifaces[n]);
+			receive(&ifaces[n]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int eth_info(uint32_t n, struct inet_ifinfo *out)
+{
+	struct iface *i;
+
+	if (n >= (uint32_t)n_ifaces)
+		return -ENOENT;
+	i = &ifaces[n];
+	*out = i->info;
+	memcpy(out->name, i->name, sizeof out->name);
+	memcpy(out->label, i->label, sizeof out->label);
+	out->driver = i->driver;
+	out->configured = !ip4_addr_isany_val(*netif_ip4_addr(&i->netif));
+	out->dhcp = dhcp_supplied_address(&i->netif);
+	out->addr = ip4_addr_get_u32(netif_ip4_addr(&i->netif));
+	out->netmask = ip4_addr_get_u32(netif_ip4_netmask(&i->netif));
+	out->gateway = ip4_addr_get_u32(netif_ip4_gw(&i->netif));
+	return 0;
+}

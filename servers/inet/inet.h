@@ -1,0 +1,49 @@
+/*
+ * inet's internals: its configuration (inet.c) and its Ethernet interfaces
+ * (eth.c), each attached to one NIC driver through the network driver
+ * protocol (include/bulkhead/net.h).
+ */
+#ifndef INET_INET_H
+#define INET_INET_H
+
+#include <bulkhead/syslib.h>
+#include <bulkhead/inet.h>
+#include <bulkhead/net.h>
+#include "lwip/ip4_addr.h"
+
+#define MAX_IFACES  4           /* Ethernet interfaces, eth0..eth3 */
+#define MAX_DRIVERS 8           /* driver labels watched */
+
+/* How an interface gets its address. */
+struct if_config {
+	int dhcp;
+	ip4_addr_t addr, netmask, gateway;
+};
+
+/* The configuration for interface ethN (DHCP if none was given). */
+const struct if_config *inet_config(int n);
+
+/* Watch these driver labels in the data store and attach to each that appears. */
+int  eth_watch(const char *const labels[], int n);
+/* The data store said something changed: attach, re-attach or forget. */
+void eth_ds_news(void);
+/* A notification from `who`: if it is one of our drivers, move frames. */
+int  eth_notified(endpoint_t who);
+/* Interface n's state, for INET_IFINFO; -ENOENT past the last. */
+int  eth_info(uint32_t n, struct inet_ifinfo *out);
+
+/* Sockets for programs (sock.c): the INET_SOCKET..INET_SHUTDOWN handlers. */
+void sock_init(void);
+int  sock_do_socket(message *m);
+int  sock_do_bind(message *m);
+int  sock_do_sendto(message *m);
+int  sock_do_recvfrom(message *m);
+int  sock_do_close(message *m);
+int  sock_do_listen(message *m);
+int  sock_do_accept(message *m);
+int  sock_do_connect(message *m);
+int  sock_do_shutdown(message *m);
+/* A driver came back: acknowledge every TCP connection again (see tcp.c). */
+void sock_driver_restarted(void);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * inet's sockets, shared by sock.c (the table, the calls, UDP) and tcp.c
+ * (TCP). A socket belongs to one process; that process is single-threaded,
+ * so at most one of its requests waits in inet at a time, in `pending`.
+ */
+#ifndef INET_SOCK_H
+#define INET_SOCK_H
+
+#include "lwip/pbuf.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "inet.h"
+
+#define MAX_SOCKETS  32
+#define RX_QUEUE     32           /* UDP: datagrams waiting per socket */
+#define ACCEPT_QUEUE 8            /* TCP: connections waiting for accept, per listener */
+
+struct dgram {
+	struct pbuf *p;
+	ip_addr_t from;
+	u16_t port;
+};
+
+struct sock {
+	endpoint_t owner;             /* EP_NONE: free */
+	int32_t number;               /* what its owner calls it */
+	uint32_t type;                /* INET_UDP, INET_TCP */
+	int waiting;                  /* `pending` is a request to answer later */
+	message pending;
+
+	struct udp_pcb *udp;
+	struct dgram queue[RX_QUEUE];
+	uint32_t head, count, dropped;
+
+	struct tcp_pcb *tcp;          /* NULL once lwIP has dropped the connection */
+	int listening, connecting, connected;
+	int shut_rd, shut_wr;
+	struct pbuf *rx;              /* received, not yet read */
+	int eof;                      /* the peer will send no more */
+	int error;                    /* -errno: the connection failed */
+	int32_t backlog[ACCEPT_QUEUE]; /* a listener's accepted sockets, oldest first */
+	uint32_t n_backlog;
+};
+
+struct sock *sock_new(endpoint_t owner, uint32_t type);
+void sock_free(struct sock *s);
+void sock_answer(struct sock *s, int result);   /* answer `pending` */
+struct sock *sock_by_number(int32_t number);
+
+int tcp_sock_open(struct sock *s);
+int tcp_sock_bind(struct sock *s, const ip_addr_t *a, u16_t port);
+int tcp_sock_listen(struct sock *s, message *m);
+int tcp_sock_accept(struct sock *s, message *m);
+int tcp_sock_connect(struct sock *s, message *m);
+int tcp_sock_send(struct sock *s, message *m);
+int tcp_sock_recv(struct sock *s, message *m);
+int tcp_sock_shutdown(struct sock *s, message *m);
+void tcp_sock_close(struct sock *s);
+void tcp_sock_nudge(struct sock *s);
+int sock_from_err(err_t e);
+
+#endif

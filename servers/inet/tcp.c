@@ -1,0 +1,358 @@
+/*
+ * tcp: inet's TCP sockets, on lwIP's raw (callback) API. A connection's
+ * received data waits in its pbuf chain until the program reads it, and the
+ * window lwIP advertises opens only as it does (tcp_recved), so a slow
+ * reader slows the sender instead of filling inet. Sending copies from the
+ * program's grant into lwIP's send buffer as far as it has room; a program
+ * whose data does not fit waits until acknowledgements make room.
+ *
+ * A connection that arrives on a listener gets its socket at once (owned by
+ * the listener's owner), so no data can arrive before it has somewhere to
+ * go; it waits in the listener's backlog until accepted. A connection lwIP
+ * drops (reset, aborted, timed out) keeps its socket: the next call on it
+ * gets the error.
+ */
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/server.h>
+#include "sock.h"
+
+#define SEND_CHUNK TCP_SND_BUF        /* bytes taken from a program per try */
+#define MAX_CHAIN  0xffff             /* pbuf_free_header and tcp_recved take 16 bits */
+#define DUP_ACKS   4                  /* 3 make a sender retransmit at once (RFC 5681); the first may count as a window update */
+
+static uint8_t bounce[SEND_CHUNK];
+
+static void fill_peer(struct sock *s, message *m)
+{
+	if (!s->tcp)
+		return;
+	m->inet_sock.addr = ip4_addr_get_u32(ip_2_ip4(&s->tcp->remote_ip));
+	m->inet_sock.port = lwip_htons(s->tcp->remote_port);
+}
+
+/* Up to len received bytes into m's grant: the count, 0 at the end, or -errno. */
+static int take(struct sock *s, message *m)
+{
+	uint32_t len = m->inet_sock.len < MAX_CHAIN ? m->inet_sock.len : MAX_CHAIN, off = 0, n;
+	struct pbuf *q;
+	int r = 0;
+
+	if (!s->rx)
+		return s->eof || s->shut_rd ? 0 : s->error;
+	for (q = s->rx; q && off < len && r >= 0; q = q->next, off += n) {
+		n = q->len < len - off ? q->len : len - off;
+		r = sys_safecopy(m->m_source, m->inet_sock.grant, off, q->payload, n, SAFECOPY_TO);
+	}
+	if (r < 0)
+		return r;
+	s->rx = pbuf_free_header(s->rx, (u16_t)off);
+	if (s->tcp)
+		tcp_recved(s->tcp, (u16_t)off);
+	fill_peer(s, m);
+	return (int)off;
+}
+
+/* Hand lwIP as much of m's data as it has room for: the count (0: no room), or -errno. */
+static int push(struct sock *s, message *m)
+{
+	uint32_t n = m->inet_sock.len;
+	err_t e;
+	int r;
+
+	if (n > tcp_sndbuf(s->tcp))
+		n = tcp_sndbuf(s->tcp);
+	if (n > SEND_CHUNK)
+		n = SEND_CHUNK;
+	if (n == 0 || tcp_sndqueuelen(s->tcp) >= TCP_SND_QUEUELEN)
+		return 0;
+	r = sys_safecopy(m->m_source, m->inet_sock.grant, 0, bounce, n, SAFECOPY_FROM);
+	if (r < 0)
+		return r;
+	e = tcp_write(s->tcp, bounce, (u16_t)n, TCP_WRITE_FLAG_COPY);
+	if (e == ERR_MEM)
+		return 0;
+	if (e != ERR_OK)
+		return sock_from_err(e);
+	tcp_output(s->tcp);
+	return (int)n;
+}
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	struct sock *s = arg;
+
+	if (p && s->shut_rd) {                   /* nobody will read it */
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	if (!p)
+		s->eof = 1;
+	else if (s->rx)
+		pbuf_cat(s->rx, p);
+	else
+		s->rx = p;
+	if (s->waiting && s->pending.m_type == INET_RECVFROM)
+		sock_answer(s, take(s, &s->pending));
+	return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	struct sock *s = arg;
+	int r;
+
+	if (s->waiting && s->pending.m_type == INET_SENDTO) {
+		r = push(s, &s->pending);
+		if (r != 0)
+			sock_answer(s, r);
+	}
+	return ERR_OK;
+}
+
+/* lwIP has freed the connection (reset, aborted, timed out). */
+static void on_err(void *arg, err_t err)
+{
+	struct sock *s = arg;
+
+	if (!s)
+		return;
+	s->tcp = NULL;
+	s->error = s->connecting && err == ERR_RST ? -ECONNREFUSED : sock_from_err(err);
+	s->connecting = s->connected = 0;
+	if (s->waiting)
+		sock_answer(s, s->error);
+}
+
+static void watch(struct sock *s, struct tcp_pcb *pcb)
+{
+	tcp_arg(pcb, s);
+	tcp_recv(pcb, on_recv);
+	tcp_sent(pcb, on_sent);
+	tcp_err(pcb, on_err);
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct sock *s = arg;
+
+	s->connecting = 0;
+	s->connected = 1;
+	if (s->waiting && s->pending.m_type == INET_CONNECT)
+		sock_answer(s, 0);
+	return ERR_OK;
+}
+
+/* The oldest waiting connection's socket number, its peer in m. */
+static int pop(struct sock *l, message *m)
+{
+	int32_t number = l->backlog[0];
+	struct sock *c = sock_by_number(number);
+
+	memmove(l->backlog, l->backlog + 1, --l->n_backlog * sizeof l->backlog[0]);
+	if (c)
+		fill_peer(c, m);
+	return number;
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct sock *l = arg, *c;
+
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	c = l->n_backlog < ACCEPT_QUEUE ? sock_new(l->owner, INET_TCP) : NULL;
+	if (!c) {
+		tcp_abort(pcb);                      /* no room: the peer gets a reset */
+		return ERR_ABRT;
+	}
+	c->tcp = pcb;
+	c->connected = 1;
+	watch(c, pcb);
+	l->backlog[l->n_backlog++] = c->number;
+	if (l->waiting && l->pending.m_type == INET_ACCEPT)
+		sock_answer(l, pop(l, &l->pending));
+	return ERR_OK;
+}
+
+int tcp_sock_open(struct sock *s)
+{
+	s->tcp = tcp_new();
+	if (!s->tcp)
+		return -ENOMEM;
+	watch(s, s->tcp);
+	return 0;
+}
+
+int tcp_sock_bind(struct sock *s, const ip_addr_t *a, u16_t port)
+{
+	if (!s->tcp || s->listening || s->connected || s->connecting)
+		return -EINVAL;
+	return sock_from_err(tcp_bind(s->tcp, a, port));
+}
+
+int tcp_sock_listen(struct sock *s, message *m)
+{
+	struct tcp_pcb *l;
+	err_t e = ERR_OK;
+
+	if (s->listening)
+		return 0;
+	if (!s->tcp || s->connected || s->connecting)
+		return -EINVAL;
+	l = tcp_listen_with_backlog_and_err(s->tcp, (u8_t)ACCEPT_QUEUE, &e);
+	if (!l)
+		return sock_from_err(e);
+	s->tcp = l;                              /* the unlistening pcb is freed */
+	s->listening = 1;
+	tcp_arg(l, s);
+	tcp_accept(l, on_accept);
+	return 0;
+}
+
+int tcp_sock_accept(struct sock *s, message *m)
+{
+	if (!s->listening)
+		return -EINVAL;
+	if (s->n_backlog)
+		return pop(s, m);
+	if (m->inet_sock.flags & INET_NONBLOCK)
+		return -EAGAIN;
+	s->waiting = 1;
+	s->pending = *m;
+	return SERVER_SUSPEND;
+}
+
+int tcp_sock_connect(struct sock *s, message *m)
+{
+	ip_addr_t a;
+	err_t e;
+
+	if (s->listening)
+		return -EOPNOTSUPP;
+	if (s->connected)
+		return -EISCONN;
+	if (s->connecting)
+		return -EALREADY;
+	if (!s->tcp)
+		return s->error ? s->error : -EINVAL;
+	if (m->inet_sock.addr == 0 || m->inet_sock.port == 0)
+		return -EINVAL;
+	ip_addr_set_ip4_u32(&a, m->inet_sock.addr);
+	e = tcp_connect(s->tcp, &a, lwip_ntohs(m->inet_sock.port), on_connected);
+	if (e != ERR_OK)
+		return sock_from_err(e);
+	s->connecting = 1;
+	if (m->inet_sock.flags & INET_NONBLOCK)
+		return -EINPROGRESS;
+	s->waiting = 1;
+	s->pending = *m;
+	return SERVER_SUSPEND;
+}
+
+int tcp_sock_send(struct sock *s, message *m)
+{
+	int r;
+
+	if (s->error)
+		return s->error;
+	if (!s->connected)
+		return -ENOTCONN;
+	if (s->shut_wr)
+		return -EPIPE;
+	if (m->inet_sock.len == 0)
+		return 0;
+	r = push(s, m);
+	if (r != 0)
+		return r;
+	if (m->inet_sock.flags & INET_NONBLOCK)
+		return -EAGAIN;
+	s->waiting = 1;
+	s->pending = *m;
+	return SERVER_SUSPEND;
+}
+
+int tcp_sock_recv(struct sock *s, message *m)
+{
+	if (s->listening || (!s->connected && !s->rx && !s->eof && !s->error))
+		return -ENOTCONN;
+	if (s->rx || s->eof || s->shut_rd || s->error)
+		return take(s, m);
+	if (m->inet_sock.flags & INET_NONBLOCK)
+		return -EAGAIN;
+	s->waiting = 1;
+	s->pending = *m;
+	return SERVER_SUSPEND;
+}
+
+int tcp_sock_shutdown(struct sock *s, message *m)
+{
+	uint32_t how = m->inet_sock.flags & (INET_SHUT_RD | INET_SHUT_WR);
+
+	if (!how)
+		return -EINVAL;
+	if (!s->connected || !s->tcp)
+		return -ENOTCONN;
+	if ((how & INET_SHUT_WR) && !s->shut_wr) {
+		s->shut_wr = 1;
+		tcp_shutdown(s->tcp, 0, 1);          /* our FIN; the pcb stays */
+	}
+	if ((how & INET_SHUT_RD) && !s->shut_rd) {
+		s->shut_rd = 1;
+		if (s->rx) {
+			tcp_recved(s->tcp, s->rx->tot_len);
+			pbuf_free(s->rx);
+			s->rx = NULL;
+		}
+	}
+	return 0;
+}
+
+void tcp_sock_close(struct sock *s)
+{
+	struct sock *c;
+	uint32_t k;
+
+	for (k = 0; k < s->n_backlog; k++)       /* connections never accepted */
+		if ((c = sock_by_number(s->backlog[k])))
+			sock_free(c);
+	s->n_backlog = 0;
+	if (s->tcp) {
+		tcp_arg(s->tcp, NULL);
+		if (s->listening) {
+			tcp_accept(s->tcp, NULL);
+			tcp_close(s->tcp);
+		} else {
+			tcp_recv(s->tcp, NULL);
+			tcp_sent(s->tcp, NULL);
+			tcp_err(s->tcp, NULL);
+			if (s->rx || tcp_close(s->tcp) != ERR_OK)
+				tcp_abort(s->tcp);   /* unread data, or no memory to close: reset */
+		}
+	}
+	if (s->rx)
+		pbuf_free(s->rx);
+	s->rx = NULL;
+	s->tcp = NULL;
+}
+
+/*
+ * A driver restarted: frames it had received for this connection, or was
+ * sending, may have died with it. What we sent and is not acknowledged goes
+ * again now (the peer's acknowledgements may be what died), and
+ * acknowledging what we have DUP_ACKS times makes the peer retransmit the
+ * first missing segment at once (fast retransmit); neither waits for a
+ * retransmission timeout. If nothing was lost, the duplicates are ignored.
+ */
+void tcp_sock_nudge(struct sock *s)
+{
+	int k;
+
+	if (!s->tcp || !s->connected)
+		return;
+	for (k = 0; k < DUP_ACKS; k++) {
+		tcp_set_flags(s->tcp, TF_ACK_NOW);
+		tcp_output(s->tcp);
+	}
+}

@@ -1,0 +1,470 @@
+/*
+ * t_inet NIC: the network server test (boot configurations test-inet-*).
+ * Starts the NIC's driver (unless /etc/rc already did) and inet under their
+ * usual policies, inet with eth0 at 10.0.2.15/24 (gateway 10.0.2.2), and
+ * watches inet through INET_IFINFO while the host peer (tests/ippeer.py)
+ * resolves the guest with ARP and pings it: first a sweep of sizes, then a
+ * steady stream, during which this program kills the driver. inet must
+ * re-attach to the next incarnation by itself, and pings must be answered
+ * again (the peer counts them; here, the frames inet sends afterwards).
+ *
+ * Sockets: the UDP socket calls refuse bad input with POSIX's errors; the
+ * peer exchanges datagrams with echod (started here) and, on UDP port
+ * SIGNAL_PORT, tells this program when to kill the driver.
+ *
+ * t_inet NIC tcp (boot test-inet-tcp, QEMU's user network with ports
+ * forwarded from 127.0.0.1): starts bulkd (TCP ports 5001 and 5002) for the
+ * host peer (tests/tcppeer.py), and listens on TCP port CONTROL_PORT: when
+ * the peer says "kill", this program kills the NIC driver every second
+ * until it says "stop".
+ *
+ * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
+ * QEMU's user network instead, which must give it 10.0.2.15/24 (and, with
+ * restrict=on, no gateway: QEMU then offers no router).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <bulkhead/clients.h>
+#include <bulkhead/inet.h>
+#include <bulkhead/policy.h>
+#include <bulkhead/posix.h>
+#include "lib/testlib.h"
+
+#define AFTER_KILL    200           /* frames inet must send after the restart */
+#define WAIT_MS       60000
+#define SIGNAL_PORT   9             /* the peer says "kill" here (tests/ippeer.py) */
+#define BUSY_PORT     5555
+#define RESTART_PORT  11
+#define CONTROL_PORT  5003
+#define KILL_EVERY_MS 1000
+#define MIN_KILLS     3
+
+struct setup { const char *nic, *binary, *args; };
+
+static const struct setup setups[] = {
+	{ "rtl8139", "/drivers/rtl8139", "" },
+	{ "ne2000",  "/drivers/ne2000",  "" },
+	{ "ne2000_isa", "/drivers/ne2000", "isa 300 9" },
+};
+
+/* Start binary under label with its usual policy, unless /etc/rc already did. */
+static int up(const char *binary, const char *label, const char *args)
+{
+	struct dm_up_request req;
+	struct dm_driver_info info;
+	char err[POLICY_ERR_MAX], text[DM_ARGS_MAX], *w;
+	uint32_t off = 0;
+	int r;
+
+	if (dm_info(label, 0, &info) == 0 && info.endpoint != EP_NONE)
+		return 0;
+	memset(&req, 0, sizeof req);
+	strcpy(req.binary, binary);
+	strcpy(req.label, label);
+	snprintf(text, sizeof text, "%s", args);
+	for (w = strtok(text, " "); w; w = strtok(NULL, " ")) {
+		strcpy(req.args + off, w);
+		off += (uint32_t)strlen(w) + 1;
+		req.argc++;
+	}
+	r = dm_up(&req, err, sizeof err);
+	if (r < 0)
+		printf("t_inet: cannot start %s: %s (%d)\n", label, err, r);
+	return r;
+}
+
+static int ifinfo(struct inet_ifinfo *out)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = INET_IFINFO;
+	m.inet_req.index = 0;
+	m.inet_req.len = sizeof *out;
+	return server_call_granted("inet", &m, &m.inet_req.grant, out, sizeof *out, GRANT_WRITE);
+}
+
+/* Poll inet until cond(info) holds or ms pass; 0 if it held. */
+static int wait_until(int (*cond)(const struct inet_ifinfo *, uint32_t), uint32_t arg,
+                      struct inet_ifinfo *info, uint32_t ms)
+{
+	uint32_t until = sys_uptime_ms() + ms;
+
+	do {
+		if (ifinfo(info) == 0 && cond(info, arg))
+			return 0;
+		t_sleep(20);
+	} while ((int32_t)(sys_uptime_ms() - until) < 0);
+	return -ETIMEDOUT;
+}
+
+/* A UDP socket bound to port (any address); its descriptor or -1. */
+static int udp_socket(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A TCP listener on port; its descriptor or -1. */
+static int tcp_listener(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd >= 0 && (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1) < 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int start(char *path)
+{
+	char *argv[] = { path, NULL };
+	int pid = fork();
+
+	if (pid == 0) {
+		execve(argv[0], argv, NULL);
+		_exit(127);
+	}
+	return pid > 0 ? 0 : -1;
+}
+
+/* The result of a call that must fail: 0 if it did with errno want. */
+static int refused(long r, int want, const char *what, char *log, size_t *at)
+{
+	int ok = r == -1 && errno == want;
+
+	*at += (size_t)snprintf(log + *at, *at < 400 ? 400 - *at : 0, "%s%s: %s", *at ? "; " : "", what,
+	                        r == -1 ? strerror(errno) : "succeeded");
+	return ok;
+}
+
+/* Another process naming our socket (a forked child's copy of the descriptor) is refused. */
+static int foreign_socket_refused(int fd)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7), .sin_addr = { htonl(0x0a000202) } };
+	int pid, status = -1;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof to) == -1 && errno == EBADF ? 0 : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A raw request with a grant that is not one: refused, and inet still answers. */
+static int bad_grant_refused(int fd)
+{
+	struct inet_ifinfo info;
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = INET_SENDTO;
+	m.inet_sock.sock = posix_fd_socket(fd);
+	m.inet_sock.addr = htonl(0x0a000202);
+	m.inet_sock.port = htons(7);
+	m.inet_sock.grant = 0x1234567;
+	m.inet_sock.len = 100;
+	r = server_call("inet", &m);
+	return r < 0 && r != -ESRCH && ifinfo(&info) == 0;
+}
+
+/* INET_RECVFROM, not waiting, on socket `number` as inet knows it: the result. */
+static int raw_recv(int number)
+{
+	char buf[16];
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = INET_RECVFROM;
+	m.inet_sock.sock = number;
+	m.inet_sock.flags = INET_NONBLOCK;
+	m.inet_sock.len = sizeof buf;
+	return server_call_granted("inet", &m, &m.inet_sock.grant, buf, sizeof buf, GRANT_WRITE);
+}
+
+/* TCP calls out of order: each refused with POSIX's error. udp is a UDP socket. */
+static void tcp_errors(int udp)
+{
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(1), .sin_addr = { htonl(0x0a000202) } };
+	int t = socket(AF_INET, SOCK_STREAM, 0), l = tcp_listener(BUSY_PORT + 1), ok = t >= 0 && l >= 0;
+	char log[400], buf[16];
+	size_t at = 0;
+
+	ok &= refused(listen(udp, 1), EOPNOTSUPP, "listen on UDP", log, &at);
+	ok &= refused(accept(udp, NULL, NULL), EOPNOTSUPP, "accept on UDP", log, &at);
+	ok &= refused(accept(t, NULL, NULL), EINVAL, "accept unlistening", log, &at);
+	ok &= refused(send(t, "x", 1, 0), ENOTCONN, "send unconnected", log, &at);
+	ok &= refused(recv(t, buf, sizeof buf, 0), ENOTCONN, "recv unconnected", log, &at);
+	ok &= refused(shutdown(t, SHUT_WR), ENOTCONN, "shutdown unconnected", log, &at);
+	ok &= refused(shutdown(t, 7), EINVAL, "shutdown how 7", log, &at);
+	ok &= refused(connect(l, (struct sockaddr *)&peer, sizeof peer), EOPNOTSUPP, "connect a listener", log, &at);
+	ok &= refused(connect(t, (struct sockaddr *)&peer, 3), EINVAL, "short address", log, &at);
+	t_check("tcp_bad_input_refused", ok, "%s", log);
+	close(t);
+	close(l);
+}
+
+/* Bad input to the socket calls: each refused with POSIX's error, nothing else changed. */
+static void socket_errors(void)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(BUSY_PORT) };
+	struct sockaddr_in foreign = { .sin_family = AF_INET, .sin_port = htons(1), .sin_addr = { htonl(0x0a000263) } };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7), .sin_addr = { htonl(0x0a000202) } };
+	struct sockaddr bad_family = { .sa_family = 99 };
+	static char big[70000];
+	char log[400], buf[16];
+	size_t at = 0;
+	int a, b, ok = 1, number;
+
+	a = udp_socket(BUSY_PORT);
+	b = socket(AF_INET, SOCK_DGRAM, 0);
+	ok &= refused(socket(AF_UNSPEC, SOCK_DGRAM, 0), EAFNOSUPPORT, "AF_UNSPEC", log, &at);
+	ok &= refused(socket(AF_INET, 99, 0), EPROTONOSUPPORT, "type 99", log, &at);
+	ok &= refused(socket(AF_INET, SOCK_DGRAM, 99), EPROTONOSUPPORT, "protocol 99", log, &at);
+	ok &= refused(bind(99, (struct sockaddr *)&any, sizeof any), EBADF, "bind fd 99", log, &at);
+	ok &= refused(bind(-1, (struct sockaddr *)&any, sizeof any), EBADF, "bind fd -1", log, &at);
+	ok &= refused(bind(1, (struct sockaddr *)&any, sizeof any), ENOTSOCK, "bind stdout", log, &at);
+	ok &= refused(bind(b, (struct sockaddr *)&any, sizeof any), EADDRINUSE, "port in use", log, &at);
+	ok &= refused(bind(b, (struct sockaddr *)&foreign, sizeof foreign), EADDRNOTAVAIL, "10.0.2.99", log, &at);
+	ok &= refused(bind(b, NULL, sizeof any), EINVAL, "no address", log, &at);
+	ok &= refused(bind(b, (struct sockaddr *)&any, 3), EINVAL, "short address", log, &at);
+	ok &= refused(bind(b, &bad_family, sizeof any), EAFNOSUPPORT, "family 99", log, &at);
+	ok &= refused(sendto(b, "x", 1, 0, NULL, 0), EDESTADDRREQ, "no destination", log, &at);
+	ok &= refused(write(b, "x", 1), EDESTADDRREQ, "write", log, &at);
+	ok &= refused(sendto(b, big, sizeof big, 0, (struct sockaddr *)&to, sizeof to), EMSGSIZE, "70000 bytes",
+	              log, &at);
+	ok &= refused(recv(b, buf, sizeof buf, MSG_DONTWAIT), EAGAIN, "nothing to receive", log, &at);
+	ok &= refused(sendto(b, (void *)0x10, 8, 0, (struct sockaddr *)&to, sizeof to), EFAULT, "bad buffer",
+	              log, &at);
+	t_check("socket_bad_input_refused", ok && a >= 0 && b >= 0, "%s", log);
+	tcp_errors(b);
+	t_check("socket_of_another_process", foreign_socket_refused(b), "a forked child using our socket gets EBADF");
+	t_check("socket_bad_grant", bad_grant_refused(b), "INET_SENDTO with a made-up grant refused; inet still answers");
+	close(a);
+	a = udp_socket(BUSY_PORT);
+	at = 0;
+	number = posix_fd_socket(b);
+	ok = a >= 0 && close(b) == 0;
+	ok &= refused(close(b), EBADF, "closed twice", log, &at);
+	ok &= refused(recv(b, buf, sizeof buf, MSG_DONTWAIT), EBADF, "closed", log, &at);
+	b = socket(AF_INET, SOCK_DGRAM, 0);              /* takes the closed one's place in inet */
+	ok &= raw_recv(number) == -EBADF && raw_recv(posix_fd_socket(b)) == -EAGAIN;
+	t_check("socket_close", ok, "port %d free again after close; %s; the closed socket's number (%d) does "
+	        "not name the next socket (%d)", BUSY_PORT, log, number, posix_fd_socket(b));
+	close(a);
+	close(b);
+}
+
+static int configured(const struct inet_ifinfo *i, uint32_t arg) { return i->driver != EP_NONE && i->configured; }
+static int reattached(const struct inet_ifinfo *i, uint32_t n) { return i->attaches >= n && i->driver != EP_NONE; }
+static int sent(const struct inet_ifinfo *i, uint32_t n) { return i->tx_frames >= n; }
+
+static void report(const struct inet_ifinfo *i)
+{
+	printf("[inet] %s (%s, endpoint %d, %u attaches): rx %u frames %u bytes, tx %u frames %u bytes, "
+	       "rx dropped %u, tx queued %u, resent after restart %u, dropped %u\n", i->name, i->label,
+	       (int)i->driver, i->attaches, i->rx_frames, i->rx_bytes, i->tx_frames, i->tx_bytes,
+	       i->rx_dropped, i->tx_queued, i->tx_resent, i->tx_dropped);
+}
+
+/* The peer's datagram `word` on the signal socket, within 2 * WAIT_MS. */
+static int wait_for_signal(int fd, const char *word)
+{
+	uint32_t until = sys_uptime_ms() + 2 * WAIT_MS;
+	char buf[8];
+	ssize_t n;
+
+	do {
+		n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n == (ssize_t)strlen(word) && !memcmp(buf, word, (size_t)n))
+			return 0;
+		if (n < 0 && errno != EAGAIN)
+			return -errno;
+		t_sleep(5);
+	} while ((int32_t)(sys_uptime_ms() - until) < 0);
+	return -ETIMEDOUT;
+}
+
+static void kill_mid_ping(const char *nic, int signal_fd)
+{
+	struct inet_ifinfo before, after;
+	struct dm_driver_info d;
+	uint32_t killed_at;
+	int r;
+
+	r = wait_for_signal(signal_fd, "kill");
+	ifinfo(&before);
+	if (!t_check("peer_signals_kill", r == 0, "the peer asked for the kill on UDP port %d (%u frames received "
+	             "by inet so far)", SIGNAL_PORT, before.rx_frames))
+		return;
+	dm_info(nic, 0, &d);
+	killed_at = sys_uptime_ms();
+	r = pm_kill(d.endpoint, 9);
+	t_check("driver_killed_mid_ping", r == 0, "killed %s (endpoint %d, incarnation %u) with %u frames received",
+	        nic, (int)d.endpoint, d.incarnation, before.rx_frames);
+	r = wait_until(reattached, before.attaches + 1, &after, WAIT_MS);
+	t_check("inet_reattached", r == 0 && after.driver != d.endpoint,
+	        "inet re-attached to %s at endpoint %d (was %d) %u ms after the kill", nic, (int)after.driver,
+	        (int)d.endpoint, sys_uptime_ms() - killed_at);
+	r = wait_until(sent, after.tx_frames + AFTER_KILL, &after, WAIT_MS);
+	t_check("answers_after_restart", r == 0, "inet sent %u more frames through the new incarnation",
+	        after.tx_frames - before.tx_frames);
+	t_check("in_flight_resent", after.tx_resent > before.tx_resent, "%u frames the dead driver had taken "
+	        "shortly before were sent again to its successor", after.tx_resent - before.tx_resent);
+	report(&after);
+}
+
+/* Follow the peer's commands on connection c: kill the driver every second
+   between "kill" and "stop". How many times it was killed. */
+static uint32_t kill_on_command(int c, const char *nic)
+{
+	uint32_t kills = 0, next = 0, killing = 0;
+	struct dm_driver_info d;
+	char line[16];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c, line, sizeof line - 1, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN))
+			return kills;
+		if (n > 0 && !strncmp(line, "stop", 4))
+			return kills;
+		if (n > 0 && !strncmp(line, "kill", 4) && !killing) {
+			killing = 1;
+			next = sys_uptime_ms() + KILL_EVERY_MS;
+		}
+		if (killing && (int32_t)(sys_uptime_ms() - next) >= 0) {
+			if (dm_info(nic, 0, &d) == 0 && d.endpoint != EP_NONE && pm_kill(d.endpoint, 9) == 0)
+				kills++;
+			next += KILL_EVERY_MS;
+		}
+		t_sleep(10);
+	}
+}
+
+/* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed on command. */
+static void tcp_control(const char *nic)
+{
+	struct inet_ifinfo info;
+	int l = tcp_listener(CONTROL_PORT), c;
+	uint32_t kills;
+
+	t_check("bulkd_started", start("/bin/bulkd") == 0 && l >= 0, "bulkd on TCP ports 5001 and 5002; "
+	        "our control port %d", CONTROL_PORT);
+	c = accept(l, NULL, NULL);
+	if (!t_check("peer_connected", c >= 0, "the host peer connected to TCP port %d: %s", CONTROL_PORT,
+	             c >= 0 ? "yes" : strerror(errno)))
+		return;
+	kills = kill_on_command(c, nic);
+	wait_until(reattached, kills + 1, &info, WAIT_MS);
+	t_check("driver_killed_every_second", kills >= MIN_KILLS && info.attaches == kills + 1,
+	        "%s killed %u times, once a second, during the peer's transfers; inet attached %u times",
+	        nic, kills, info.attaches);
+	report(&info);
+	send(c, "bye\n", 4, 0);
+	close(c);
+	close(l);
+}
+
+/* Kill inet in a while (in a child: we are waiting in recv then). */
+static int kill_inet_later(void)
+{
+	struct dm_driver_info d;
+	int pid = fork();
+
+	if (pid == 0) {
+		t_sleep(300);
+		_exit(dm_info("inet", 0, &d) == 0 && pm_kill(d.endpoint, 9) == 0 ? 0 : 1);
+	}
+	return pid;
+}
+
+/*
+ * inet itself is killed while we wait in recv on one of its sockets: the
+ * call fails (it does not hang), the driver manager restarts inet, which
+ * attaches to the driver again, and a new socket works at once.
+ */
+static void restart_inet(void)
+{
+	struct inet_ifinfo info;
+	int fd = udp_socket(RESTART_PORT), pid, status = -1, again, ok;
+	char buf[16];
+	ssize_t n;
+
+	pid = kill_inet_later();
+	n = recv(fd, buf, sizeof buf, 0);
+	t_check("inet_killed_call_fails", fd >= 0 && n == -1 && (errno == EBADF || errno == ENETDOWN) && pid > 0 &&
+	        waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	        "recv on a socket of the killed inet: %d (%s)", (int)n, n < 0 ? strerror(errno) : "data");
+	again = udp_socket(RESTART_PORT);
+	memset(&info, 0, sizeof info);
+	ok = again >= 0 && wait_until(configured, 0, &info, WAIT_MS) == 0 && info.attaches == 1;
+	t_check("inet_restarted", ok,
+	        "a new socket on UDP port %d: descriptor %d; the new inet on %s (endpoint %d) configured",
+	        RESTART_PORT, again, info.label, (int)info.driver);
+	t_check("old_socket_stays_dead", recv(fd, buf, sizeof buf, MSG_DONTWAIT) == -1 && errno == EBADF,
+	        "the socket from before the restart, after a new one was made: %s", strerror(errno));
+	close(fd);
+	close(again);
+}
+
+int main(int argc, char **argv)
+{
+	const struct setup *s = NULL;
+	struct inet_ifinfo info;
+	char args[DM_ARGS_MAX];
+	unsigned k;
+	int r, dhcp, tcp, signal_fd;
+
+	for (k = 0; argc > 1 && k < sizeof setups / sizeof setups[0]; k++)
+		if (!strcmp(argv[1], setups[k].nic))
+			s = &setups[k];
+	if (!s) {
+		printf("usage: t_inet rtl8139|ne2000|ne2000_isa [dhcp|tcp]\n");
+		return 2;
+	}
+	dhcp = argc > 2 && !strcmp(argv[2], "dhcp");
+	tcp = argc > 2 && !strcmp(argv[2], "tcp");
+	snprintf(args, sizeof args, "drivers=%s eth0=%s", s->nic, dhcp ? "dhcp" : "10.0.2.15/24,10.0.2.2");
+	r = up(s->binary, s->nic, s->args);
+	if (r == 0)
+		r = up("/servers/inet", "inet", args);
+	t_check("inet_started", r == 0, "%s and inet started by the driver manager", s->nic);
+	r = wait_until(configured, 0, &info, WAIT_MS);
+	t_check("inet_attached", r == 0 && !strcmp(info.name, "eth0") && !strcmp(info.label, s->nic),
+	        "%s on %s (endpoint %d), MAC %02x:%02x:%02x:%02x:%02x:%02x, address %08x, link %u",
+	        info.name, info.label, (int)info.driver, info.mac[0], info.mac[1], info.mac[2], info.mac[3],
+	        info.mac[4], info.mac[5], __builtin_bswap32(info.addr), info.link);
+	if (tcp && r == 0)
+		tcp_control(s->nic);
+	else if (dhcp)             /* restricted, QEMU's DHCP server names no router */
+		t_check("dhcp_configured", r == 0 && info.dhcp && info.addr == 0x0f02000a &&
+		        info.netmask == 0x00ffffff && info.gateway == 0,
+		        "address %08x netmask %08x gateway %08x, from DHCP: %u", __builtin_bswap32(info.addr),
+		        __builtin_bswap32(info.netmask), __builtin_bswap32(info.gateway), info.dhcp);
+	else if (r == 0) {
+		socket_errors();
+		signal_fd = udp_socket(SIGNAL_PORT);
+		t_check("echod_started", start("/bin/echod") == 0 && signal_fd >= 0, "echod on UDP port 7, "
+		        "and our signal socket on port %d", SIGNAL_PORT);
+		kill_mid_ping(s->nic, signal_fd);
+		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script"))
+			restart_inet();
+	}
+	t_summary();
+	for (;;)                   /* the harness stops the machine once the peer is done */
+		t_sleep(60000);
+}

@@ -1,0 +1,148 @@
+"""The host side of the TCP tests: a client of the guest's bulkd through
+QEMU's user network (`-netdev user,restrict=on` with ports forwarded from
+127.0.0.1 only; nothing leaves the host). Standard library only.
+
+bulkd (commands/bulkd.c): TCP port 5001 is a sink that answers
+"<count> <crc32>\\n" after the client half-closes; port 5002 is a source that
+sends N bytes (byte i = byte i%4 of the little-endian uint32 i//4) after
+reading "<N>\\n". The guest's t_inet listens on port 5003: "kill" makes it
+kill the NIC driver every second, "stop" ends that.
+
+The script: SIZE bytes to the guest and SIZE bytes from it, undisturbed;
+then the same while the driver is killed every second. Each transfer must
+be byte-exact (CRC-32 checked at both ends); throughput is reported.
+"""
+import array
+import socket
+import time
+import zlib
+
+SIZE = 20 * 1024 * 1024
+BLOCK = 1 << 20
+SINK, SOURCE, CONTROL = 5001, 5002, 5003
+TIMEOUT = 120            # seconds without progress before a transfer fails
+KILLED_ROUNDS = 2        # transfers each way while the driver is killed every second
+
+
+def free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def source_pattern(n):
+    """The bytes bulkd's source sends for n (a multiple of 4)."""
+    return array.array("I", range(n // 4)).tobytes()
+
+
+class Peer:
+    def __init__(self):
+        self.ports = {p: free_tcp_port() for p in (SINK, SOURCE, CONTROL)}
+        self.results = {}
+        block = bytearray(BLOCK)
+        x = 12345
+        for i in range(BLOCK):
+            x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+            block[i] = x >> 16 & 0xFF
+        self.block = bytes(block)
+
+    def qemu_args(self, device):
+        fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in self.ports.items())
+        return ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{device},netdev=n0,mac=52:54:00:12:34:56"]
+
+    def close(self):
+        pass
+
+    def result(self, case, ok, detail):
+        self.results[case] = (bool(ok), detail)
+
+    def connect(self, port):
+        s = socket.create_connection(("127.0.0.1", self.ports[port]), timeout=TIMEOUT)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        return s
+
+    def to_guest(self, size):
+        """size bytes to the sink: (ok, seconds, detail)."""
+        start = time.monotonic()
+        crc, sent = 0, 0
+        with self.connect(SINK) as s:
+            while sent < size:
+                chunk = self.block[:min(BLOCK, size - sent)]
+                s.sendall(chunk)
+                crc = zlib.crc32(chunk, crc)
+                sent += len(chunk)
+            s.shutdown(socket.SHUT_WR)
+            answer = b""
+            while not answer.endswith(b"\n"):
+                got = s.recv(64)
+                if not got:
+                    break
+                answer += got
+        took = time.monotonic() - start
+        want = f"{size} {crc:08x}".encode()
+        return answer.strip() == want, took, f"sent {size} bytes (crc {crc:08x}), bulkd says {answer.strip()!r}"
+
+    def from_guest(self, size):
+        """size bytes from the source: (ok, seconds, detail)."""
+        start = time.monotonic()
+        crc, got = 0, 0
+        with self.connect(SOURCE) as s:
+            s.sendall(f"{size}\n".encode())
+            while True:
+                data = s.recv(1 << 20)
+                if not data:
+                    break
+                crc = zlib.crc32(data, crc)
+                got += len(data)
+        took = time.monotonic() - start
+        want = zlib.crc32(source_pattern(size))
+        return got == size and crc == want, took, f"received {got} of {size} bytes, crc {crc:08x} (want {want:08x})"
+
+    def wait_for_bulkd(self, timeout=150):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.to_guest(1000)[0]:
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.5)
+        return False
+
+    def transfer(self, case, how, size, base=None):
+        """One transfer; a case run again keeps its first failure and lists every figure."""
+        try:
+            ok, took, detail = how(size)
+        except OSError as e:
+            ok, took, detail = False, 0, f"{e}"
+        rate = size / took / 1e6 if ok and took else 0
+        share = f", {rate / base * 100:.0f}% of undisturbed" if base and rate else ""
+        detail = f"{detail}; {took:.2f} s, {rate:.2f} MB/s{share}"
+        if case in self.results:
+            was_ok, was = self.results[case]
+            ok, detail = ok and was_ok, f"{was} | {detail}"
+        self.result(case, ok, detail)
+        return rate
+
+    def run_script(self):
+        if not self.wait_for_bulkd():
+            self.result("bulkd_reachable", False, "no answer from bulkd through the forwarded port")
+            return
+        self.result("bulkd_reachable", True, "bulkd answered through 127.0.0.1")
+        to_rate = self.transfer("tcp_to_guest", self.to_guest, SIZE)
+        from_rate = self.transfer("tcp_from_guest", self.from_guest, SIZE)
+        try:
+            control = self.connect(CONTROL)
+            control.sendall(b"kill\n")
+        except OSError as e:
+            self.result("tcp_to_guest_driver_killed", False, f"control connection: {e}")
+            return
+        for _ in range(KILLED_ROUNDS):       # long enough for several kills on a fast host too
+            self.transfer("tcp_to_guest_driver_killed", self.to_guest, SIZE, to_rate)
+            self.transfer("tcp_from_guest_driver_killed", self.from_guest, SIZE, from_rate)
+        try:
+            control.sendall(b"stop\n")
+            control.recv(16)
+            control.close()
+        except OSError:
+            pass
