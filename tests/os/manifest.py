@@ -36,7 +36,7 @@ SHELL_SESSION = [
     ("cd_refuses_file", "cd /tests/hello.txt", r"sh: cd: /tests/hello\.txt: not a directory"),
     ("cd_home", "cd", PROMPT_PATTERN),
     ("pwd_back_at_root", "pwd", r"\n/\r?\n"),
-    ("help_lists_real_commands", "help", r"In /bin:\s*\n\s+cat\s+kill\s+ls\s+lspci[\s\S]*In /sbin:[\s\S]*reboot"),
+    ("help_lists_real_commands", "help", r"In /bin:\s*\n[\s\S]*\bcat\b[\s\S]*\blspci\b[\s\S]*In /sbin:[\s\S]*\breboot\b"),
     ("exit_status_inner_shell", "sh", r"Bulkhead shell"),
     ("exit_with_status", "exit 7", r"\[exit status 7\]"),
     ("exit_refuses_non_number", "exit abc", r"sh: exit: abc: give one status from 0 to 255"),
