@@ -27,6 +27,7 @@
 #include "panic.h"
 #include "string.h"
 #include "format.h"
+#include "priv.h"
 
 #define MAX_MODULES 32
 #define CMDLINE_MAX 256
@@ -64,6 +65,7 @@ struct boot_options {
 static struct boot_module modules[MAX_MODULES];
 static int nr_modules;
 static uint32_t total_pages;
+static struct screen_info screen;
 
 extern char kernel_start[], kernel_end[];
 
@@ -116,6 +118,33 @@ static const char *give_image(struct proc *p, struct boot_options *o)
 	return add_arg(o, arg) < 0 ? "arguments too long" : NULL;
 }
 
+/*
+ * The screen GRUB set up, if it says; under UEFI there is no VGA text memory,
+ * so nothing is assumed. A screen that is not whole below 4 GiB, or whose
+ * memory is RAM the kernel manages, is ignored.
+ */
+static void read_screen(const struct multiboot_info *mbi)
+{
+	uint64_t size = (uint64_t)mbi->fb_pitch * mbi->fb_height;
+
+	if (!(mbi->flags & MB_INFO_FRAMEBUFFER) || size == 0 || mbi->fb_addr + size > 0x100000000ull ||
+	    (mbi->fb_type != MB_FB_RGB && mbi->fb_type != MB_FB_EGA_TEXT) ||
+	    !priv_device_memory((phys_bytes)mbi->fb_addr & ~(PAGE_SIZE - 1), PAGE_SIZE))
+		return;
+	screen = (struct screen_info){
+		.type = mbi->fb_type == MB_FB_RGB ? SCREEN_RGB : SCREEN_EGA_TEXT,
+		.addr = (phys_bytes)mbi->fb_addr, .pitch = mbi->fb_pitch,
+		.width = mbi->fb_width, .height = mbi->fb_height, .bpp = mbi->fb_bpp,
+		.red_pos = mbi->fb_red_pos, .red_size = mbi->fb_red_size,
+		.green_pos = mbi->fb_green_pos, .green_size = mbi->fb_green_size,
+		.blue_pos = mbi->fb_blue_pos, .blue_size = mbi->fb_blue_size,
+	};
+	kprintf("boot: screen %ux%u %s at %x\n", screen.width, screen.height,
+	        screen.type == SCREEN_RGB ? "pixels" : "text cells", screen.addr);
+}
+
+const struct screen_info *boot_screen(void) { return &screen; }
+
 void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *mod;
@@ -136,6 +165,7 @@ void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
 	}
 	pmem_mark_used(0, 0x100000);   /* BIOS area and boot loader data */
 	total_pages = pmem_free_pages();
+	read_screen(mbi);
 	pmem_mark_used((phys_bytes)kernel_start, (phys_bytes)(kernel_end - kernel_start));
 
 	if (!(mbi->flags & MB_INFO_MODS))

@@ -3,9 +3,11 @@
 #define KERNEL_BOOT_H
 
 #include "multiboot.h"
+#include <bulkhead/kcall.h>
 
 void boot_read_info(uint32_t magic, const struct multiboot_info *mbi);
 void boot_start_processes(void);
 uint32_t boot_total_pages(void);
+const struct screen_info *boot_screen(void);
 
 #endif

@@ -36,6 +36,7 @@ static const kcall_handler kcall_table[NR_KCALLS] = {
 	[KC_FORK]     = do_fork,
 	[KC_EXEC]     = do_exec,
 	[KC_SETUID]   = do_setuid,
+	[KC_SCREEN]   = do_screen,
 };
 
 int kcall_dispatch(struct proc *caller, message *m)

@@ -39,6 +39,7 @@ static const struct { const char *name; int nr; } kcall_names[] = {
 	{ "TRACE", KC_TRACE }, { "GETLOG", KC_GETLOG },
 	{ "TIME", KC_TIME }, { "ALARM", KC_ALARM }, { "DIAG", KC_DIAG }, { "BRK", KC_BRK },
 	{ "EXIT", KC_EXIT }, { "PROCINFO", KC_PROCINFO }, { "SYSINFO", KC_SYSINFO },
+	{ "SCREEN", KC_SCREEN },
 };
 
 int policy_kcall(const char *name)
