@@ -21,6 +21,7 @@ import threading
 
 import netpeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
+from screen import ImageMachine, run_screen_session
 
 LOGS = os.path.join(BUILD, "test-logs")
 KERNEL_LOC_LIMIT = 5000
@@ -80,7 +81,8 @@ def boot(spec):
     own checks join the session results; "peer_script": "wire" runs its wire test."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     peer = netpeer.Peer() if spec.get("nic") else None
-    machine = Machine(spec["config"], (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", []))
+    args = (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", [])
+    machine = ImageMachine(*spec["image"], args) if spec.get("image") else Machine(spec["config"], args)
     script = peer and (peer.run_wire if spec.get("peer_script") == "wire" else peer.run_script)
     worker = threading.Thread(target=script, daemon=True) if peer else None
     session, code = {}, None
@@ -90,6 +92,8 @@ def boot(spec):
         if spec.get("session"):
             session = run_session(machine, spec["session"])
             timed_out = False
+            if spec.get("screen_cases"):
+                session.update(screen_session(machine, spec["screen_cases"]))
         elif spec.get("stop"):
             timed_out = machine.wait_for(spec["stop"], timeout) is None
         else:
@@ -105,8 +109,22 @@ def boot(spec):
     return machine.text, code, timed_out, session
 
 
+def screen_session(machine, cases):
+    """The screen and keyboard session (tests/screen.py); every case in cases reports."""
+    try:
+        results = run_screen_session(machine)
+    except (OSError, ValueError, KeyError) as e:
+        results = {cases[0]: (False, f"the screen session broke off: {e!r}")}
+    return {case: results.get(case, (False, "never ran")) for case in cases}
+
+
+def boot_name(spec):
+    """Boots of one configuration in several ways are told apart by their name."""
+    return spec.get("name", spec["config"])
+
+
 def judge_boot(spec, text, code, timed_out, session, results):
-    config = spec["config"]
+    config = boot_name(spec)
     log = os.path.join(LOGS, f"{config}.log")
     reported = {}
     for m in re.finditer(r"^\[test\] (PASS|FAIL) (\S+): (.*?)\r?$", text, re.M):
@@ -138,7 +156,7 @@ def judge_boot(spec, text, code, timed_out, session, results):
 def run_boot(spec):
     text, code, timed_out, session = boot(spec)
     os.makedirs(LOGS, exist_ok=True)
-    with open(os.path.join(LOGS, f"{spec['config']}.log"), "w") as f:
+    with open(os.path.join(LOGS, f"{boot_name(spec)}.log"), "w") as f:
         f.write(text)
     return spec, text, code, timed_out, session
 
@@ -236,7 +254,7 @@ def main():
     run_unit_tests(results, args.only)
     run_policy_tools(results, args.only)
     check_kernel_size(results, args.only)
-    boots = [b for b in BOOTS if not args.only or args.only in b["config"] or
+    boots = [b for b in BOOTS if not args.only or args.only in boot_name(b) or
              any(args.only in c for c in b.get("cases", []))]
     if boots and not os.path.exists(ISO):
         results.add("boot_image", False, f"{ISO} is missing: run make first")

@@ -25,7 +25,9 @@ from qemu import ISO, ROOT, Machine
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import mkfont  # noqa: E402
 
-OVMF = "/usr/share/ovmf/OVMF.fd"
+OVMF = "/usr/share/ovmf/OVMF.fd"                       # Debian's ovmf: 64-bit UEFI
+OVMF32_CODE = "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd"  # ovmf-ia32: 32-bit UEFI (needs SMM)
+OVMF32_VARS = "/usr/share/OVMF/OVMF32_VARS_4M.fd"
 PROMPT = "bulkhead# "
 KEY_PAUSE = 0.03           # seconds between keys: a person types slower still
 STEP_TIMEOUT = 30
@@ -52,7 +54,8 @@ def key_name(ch):
 
 
 class ImageMachine(Machine):
-    """firmware: "bios" (SeaBIOS, pc) or "ovmf" (q35); media: "cd" or "usb"."""
+    """firmware: "bios" (SeaBIOS, pc), "ovmf" (64-bit UEFI, q35) or "ovmf32" (32-bit UEFI,
+    q35); media: "cd" or "usb"."""
 
     def __init__(self, firmware, media, extra_args=()):
         self.config = f"image-{firmware}-{media}"
@@ -69,6 +72,12 @@ class ImageMachine(Machine):
                      "-device", "usb-ehci,id=ehci", "-device", "usb-storage,bus=ehci.0,drive=stick,bootindex=1"]
         if firmware == "ovmf":
             machine = ["qemu-system-x86_64", "-machine", "q35", "-bios", OVMF]
+        elif firmware == "ovmf32":
+            shutil.copy(OVMF32_VARS, os.path.join(self.dir, "vars.fd"))
+            machine = ["qemu-system-i386", "-machine", "q35,smm=on",
+                       "-global", "driver=cfi.pflash01,property=secure,value=on",
+                       "-drive", f"if=pflash,format=raw,unit=0,file={OVMF32_CODE},readonly=on",
+                       "-drive", f"if=pflash,format=raw,unit=1,file={os.path.join(self.dir, 'vars.fd')}"]
         else:
             machine = ["qemu-system-i386", "-machine", "pc"]
         self.cmd = machine + [

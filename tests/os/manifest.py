@@ -316,3 +316,30 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "peer_cases": WIRE_PEER_CASES,
         "stop": r"\[test\] summary:",
     })
+
+# The hybrid image (`make image`) booted as a PC would: from firmware, with no
+# SMBIOS family (GRUB falls back to the default system), as a CD and as a USB
+# stick, on BIOS and UEFI. Each runs the default boot's shell session on the
+# serial line, then uses the screen and the PS/2 keyboard alone
+# (tests/screen.py), killing the keyboard and the screen drivers on the way.
+SCREEN_CASES = [
+    "screen_shows_prompt", "keyboard_runs_command", "screen_shows_drivers", "screen_shows_kernel_log",
+    "keyboard_ctrl_c", "keyboard_killed", "keyboard_works_after_restart", "screen_killed",
+    "screen_works_after_restart",
+]
+_default = next(b for b in BOOTS if b["config"] == "default")
+for _firmware, _media, _what in (("bios", "cd", "SeaBIOS, CD, VGA text"),
+                                 ("bios", "usb", "SeaBIOS, USB stick, VGA text"),
+                                 ("ovmf", "cd", "64-bit UEFI on q35, CD, framebuffer"),
+                                 ("ovmf", "usb", "64-bit UEFI on q35, USB stick, framebuffer"),
+                                 ("ovmf32", "cd", "32-bit UEFI on q35, CD, framebuffer")):
+    BOOTS.append({
+        "config": "default",
+        "name": f"image-{_firmware}-{_media}",
+        "proves": f"the image boots ({_what}) to the shell; the shell session works on the serial "
+                  "line, and on the screen and keyboard, which come back after their drivers are killed",
+        "image": (_firmware, _media),
+        "qemu_args": _default["qemu_args"],
+        "session": _default["session"],
+        "screen_cases": SCREEN_CASES,
+    })
