@@ -33,6 +33,7 @@ KEY_PAUSE = 0.03           # seconds between keys: a person types slower still
 STEP_TIMEOUT = 30
 RESTART_WAIT = 30          # seconds for a killed driver to be serving again
 GLYPHS = {tuple(mkfont.cell_rows(chr(c))): chr(c) for c in range(0x20, 0x7f)}
+GLYPHS.update({tuple(b ^ 0xff for b in cell): ch for cell, ch in list(GLYPHS.items())})   # the cursor's cell
 KEY_NAMES = {" ": "spc", "\r": "ret", "/": "slash", "-": "minus", ".": "dot", ",": "comma",
              "=": "equal", ";": "semicolon", "'": "apostrophe", "\\": "backslash",
              "[": "bracket_left", "]": "bracket_right", "`": "grave_accent", "\t": "tab",

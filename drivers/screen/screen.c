@@ -48,7 +48,7 @@ static void put_pixel(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void draw_cell(uint32_t row, uint32_t col, char c)
+static void draw_cell(uint32_t row, uint32_t col, char c, int inverse)
 {
 	const uint8_t *glyph = c >= FONT_FIRST && c < FONT_FIRST + FONT_CHARS ? font[c - FONT_FIRST] : font_unknown;
 	uint32_t y, x, bytes = info.bpp / 8;
@@ -61,16 +61,24 @@ static void draw_cell(uint32_t row, uint32_t col, char c)
 	for (y = 0; y < FONT_H; y++) {
 		line = vram + (row * FONT_H + y) * info.pitch + col * FONT_W * bytes;
 		for (x = 0; x < FONT_W; x++)
-			put_pixel(line + x * bytes, (glyph[y] >> (7 - x) & 1) ? fg_pixel : 0);
+			put_pixel(line + x * bytes, ((glyph[y] >> (7 - x) & 1) ^ inverse) ? fg_pixel : 0);
 	}
 }
 
+/* The cursor: VGA's own, or on a framebuffer the cell drawn inverted. */
 static void place_cursor(void)
 {
-	uint32_t at = term.row * info.width + (term.col < term.cols ? term.col : term.cols - 1);
+	static uint32_t drawn_row, drawn_col;
+	uint32_t col = term.col < term.cols ? term.col : term.cols - 1;
+	uint32_t at = term.row * info.width + col;
 
-	if (info.type != SCREEN_EGA_TEXT)
+	if (info.type != SCREEN_EGA_TEXT) {
+		draw_cell(drawn_row, drawn_col, term.cells[drawn_row][drawn_col], 0);
+		draw_cell(term.row, col, term.cells[term.row][col], 1);
+		drawn_row = term.row;
+		drawn_col = col;
 		return;
+	}
 	sys_outb(VGA_CRTC, CRTC_CURSOR_HIGH);
 	sys_outb(VGA_CRTC + 1, at >> 8);
 	sys_outb(VGA_CRTC, CRTC_CURSOR_LOW);
@@ -85,7 +93,7 @@ static void render(void)
 	for (r = 0; r < term.rows; r++)
 		for (c = 0; c < term.cols; c++)
 			if (shown[r][c] != term.cells[r][c]) {
-				draw_cell(r, c, term.cells[r][c]);
+				draw_cell(r, c, term.cells[r][c], 0);
 				shown[r][c] = term.cells[r][c];
 			}
 	place_cursor();
