@@ -27,6 +27,7 @@ struct multiboot_info {
 	uint64_t fb_addr;                      /* MB_INFO_FRAMEBUFFER: the screen GRUB left */
 	uint32_t fb_pitch, fb_width, fb_height;
 	uint8_t fb_bpp, fb_type;
+	uint8_t fb_align[2];                   /* GRUB's struct aligns the colour fields to 4 */
 	uint8_t fb_red_pos, fb_red_size, fb_green_pos, fb_green_size, fb_blue_pos, fb_blue_size;
 } __attribute__((packed));
 

@@ -160,6 +160,7 @@ class ImageMachine(Machine):
         width, height = int(m.group(1)), int(m.group(2))
         pixels = data[m.end():]
         lit = bytes(1 if max(pixels[i:i + 3]) > 0x40 else 0 for i in range(0, width * height * 3, 3))
+        self.colours = {pixels[i:i + 3] for i in range(0, width * height * 3, 3)}
         rows = []
         for cy in range(height // mkfont.CELL_H):
             row = []
@@ -227,6 +228,9 @@ def run_screen_session(machine):
 
     check("screen_shows_prompt", machine.wait_screen(re.escape(PROMPT.rstrip()) + r"\s*$", STEP_TIMEOUT),
           "the prompt on the screen")
+    grey = {b"\xaa\xaa\xaa", b"\0\0\0"}                 # the text's grey, and black
+    colours = grey if machine.firmware == "bios" else machine.colours
+    check("screen_text_grey", colours == grey, f"the framebuffer's colours: {sorted(c.hex() for c in colours)}")
     command("keyboard_runs_command", "cat /tests/hello.txt", r"Hello from the boot file system\.")
     command("screen_shows_drivers", "service list", r"screen\s+\d+ running[\s\S]*keyboard\s+\d+ running")
     command("screen_shows_kernel_log", "kill demo", r"dm: demo \(incarnation \d+\) failed: killed")

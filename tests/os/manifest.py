@@ -324,7 +324,7 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
 # serial line, then uses the screen and the PS/2 keyboard alone
 # (tests/screen.py), killing the keyboard and the screen drivers on the way.
 SCREEN_CASES = [
-    "screen_shows_prompt", "keyboard_runs_command", "screen_shows_drivers", "screen_shows_kernel_log",
+    "screen_shows_prompt", "screen_text_grey", "keyboard_runs_command", "screen_shows_drivers", "screen_shows_kernel_log",
     "keyboard_ctrl_c", "keyboard_killed", "keyboard_works_after_restart", "screen_killed",
     "screen_works_after_restart",
 ]
