@@ -139,9 +139,12 @@ static void read_screen(const struct multiboot_info *mbi)
 		.green_pos = mbi->fb_green_pos, .green_size = mbi->fb_green_size,
 		.blue_pos = mbi->fb_blue_pos, .blue_size = mbi->fb_blue_size,
 	};
-	kprintf("boot: screen %ux%u %s at %x, %u bits (red %u:%u green %u:%u blue %u:%u)\n", screen.width,
-	        screen.height, screen.type == SCREEN_RGB ? "pixels" : "text cells", screen.addr, screen.bpp,
-	        screen.red_pos, screen.red_size, screen.green_pos, screen.green_size, screen.blue_pos, screen.blue_size);
+	if (screen.type == SCREEN_EGA_TEXT)
+		kprintf("boot: screen %ux%u text cells at %x\n", screen.width, screen.height, screen.addr);
+	else
+		kprintf("boot: screen %ux%u pixels at %x, %u bits (red %u:%u green %u:%u blue %u:%u)\n",
+		        screen.width, screen.height, screen.addr, screen.bpp, screen.red_pos, screen.red_size,
+		        screen.green_pos, screen.green_size, screen.blue_pos, screen.blue_size);
 }
 
 const struct screen_info *boot_screen(void) { return &screen; }
