@@ -120,17 +120,25 @@ static const char *give_image(struct proc *p, struct boot_options *o)
 
 /*
  * The screen GRUB set up, if it says; under UEFI there is no VGA text memory,
- * so nothing is assumed. A screen that is not whole below 4 GiB, or whose
- * memory is RAM the kernel manages, is ignored.
+ * so nothing is assumed. A screen that is not whole below 4 GiB, whose rows
+ * are narrower than its width, or whose memory is RAM the kernel manages, is
+ * ignored (the screen driver then has no screen).
  */
 static void read_screen(const struct multiboot_info *mbi)
 {
 	uint64_t size = (uint64_t)mbi->fb_pitch * mbi->fb_height;
+	uint64_t base = mbi->fb_addr & ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t end = (mbi->fb_addr + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 
-	if (!(mbi->flags & MB_INFO_FRAMEBUFFER) || size == 0 || mbi->fb_addr + size > 0x100000000ull ||
-	    (mbi->fb_type != MB_FB_RGB && mbi->fb_type != MB_FB_EGA_TEXT) ||
-	    !priv_device_memory((phys_bytes)mbi->fb_addr & ~(PAGE_SIZE - 1), PAGE_SIZE))
+	if (!(mbi->flags & MB_INFO_FRAMEBUFFER))
 		return;
+	if (size == 0 || end > 0x100000000ull || (mbi->fb_type != MB_FB_RGB && mbi->fb_type != MB_FB_EGA_TEXT) ||
+	    mbi->fb_pitch < (uint64_t)mbi->fb_width * ((mbi->fb_bpp + 7u) / 8) ||
+	    !priv_device_memory((phys_bytes)base, (uint32_t)(end - base))) {
+		kprintf("boot: the boot loader's screen (type %u, %ux%u, %u bits) is not usable; no screen console\n",
+		        mbi->fb_type, mbi->fb_width, mbi->fb_height, mbi->fb_bpp);
+		return;
+	}
 	screen = (struct screen_info){
 		.type = mbi->fb_type == MB_FB_RGB ? SCREEN_RGB : SCREEN_EGA_TEXT,
 		.addr = (phys_bytes)mbi->fb_addr, .pitch = mbi->fb_pitch,
