@@ -227,6 +227,7 @@ UNIT_SRC_test_policy  := $(POLICY_SRC)
 UNIT_SRC_test_archive := lib/bootfs/archive.c
 UNIT_SRC_test_x86     := lib/x86/decode.c lib/x86/faults.c lib/x86/format.c
 UNIT_SRC_test_term    := drivers/screen/term.c
+UNIT_SRC_test_keymap  := drivers/keyboard/keymap.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -1,10 +1,8 @@
 /*
  * keyboard: the PS/2 keyboard behind the i8042 controller, as a user-level
  * driver (policy keyboard.conf: ports 60 and 64, IRQ 1). It turns scancodes
- * (set 1: the controller translates) into the bytes a terminal sends:
- * letters with shift, caps lock and ctrl, Enter as \r, Backspace as DEL,
- * the arrows as ESC [ A..D, Home, End and Delete as ESC [ H, ESC [ F and
- * ESC [ 3 ~. It hands them to the console driver (CON_KEYS), which treats
+ * (set 1: the controller translates) into the bytes a terminal sends
+ * (keymap.c) and hands them to the console driver (CON_KEYS), which treats
  * them as it treats the serial line; a key typed while the console driver
  * is away is lost. Nothing is kept across a restart but the controller's
  * state, which init sets again.
@@ -12,6 +10,7 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/driver.h>
+#include "keymap.h"
 
 #define DATA        0x60
 #define STATUS      0x64          /* read: status; write: a controller command */
@@ -29,27 +28,7 @@
 #define WAIT_SPINS  100000
 #define DRAIN_MAX   64            /* bytes read from the controller per interrupt */
 
-#define SC_RELEASE  0x80
-#define SC_EXTENDED 0xe0
-#define SC_LSHIFT   0x2a
-#define SC_RSHIFT   0x36
-#define SC_CTRL     0x1d
-#define SC_CAPS     0x3a
-#define SC_KEYS     0x3a          /* codes below this are in the tables */
-
-static const char plain[SC_KEYS] =
-	"\0\x1b" "1234567890-=\x7f\tqwertyuiop[]\r\0asdfghjkl;'`\0\\zxcvbnm,./\0*\0 ";
-static const char shifted[SC_KEYS] =
-	"\0\x1b" "!@#$%^&*()_+\x7f\tQWERTYUIOP{}\r\0ASDFGHJKL:\"~\0|ZXCVBNM<>?\0*\0 ";
-
-/* Extended (E0) keys and what they send. */
-static const struct { uint8_t code; const char *seq; } extended[] = {
-	{ 0x48, "\x1b[A" }, { 0x50, "\x1b[B" }, { 0x4d, "\x1b[C" }, { 0x4b, "\x1b[D" },
-	{ 0x47, "\x1b[H" }, { 0x4f, "\x1b[F" }, { 0x53, "\x1b[3~" }, { 0x1c, "\r" },
-	{ 0x35, "/" },
-};
-
-static int shift, ctrl, caps, prefix;
+static struct keymap keymap;
 static char out[CON_KEYS_MAX];
 static uint32_t out_len;
 static endpoint_t console = EP_NONE;
@@ -116,50 +95,9 @@ static void emit(const char *s)
 	}
 }
 
-static void key_pressed(uint8_t code)
-{
-	char c[2] = { 0, 0 };
-	int upper;
-
-	if (code >= SC_KEYS || !plain[code])
-		return;
-	upper = shift;
-	if (caps && plain[code] >= 'a' && plain[code] <= 'z')
-		upper = !upper;
-	c[0] = upper ? shifted[code] : plain[code];
-	if (ctrl && ((c[0] | 0x20) >= 'a' && (c[0] | 0x20) <= 'z'))
-		c[0] = (char)((c[0] | 0x20) & 0x1f);
-	emit(c);
-}
-
-static void scancode(uint8_t sc)
-{
-	uint8_t code = sc & ~SC_RELEASE;
-	int down = !(sc & SC_RELEASE), ext = prefix;
-	unsigned i;
-
-	prefix = 0;
-	if (sc == SC_EXTENDED) {
-		prefix = 1;
-	} else if (code == SC_LSHIFT || code == SC_RSHIFT) {
-		shift = ext ? shift : down;      /* E0 2A: a fake shift some keys send */
-	} else if (code == SC_CTRL) {
-		ctrl = down;
-	} else if (!down) {
-		return;
-	} else if (ext) {
-		for (i = 0; i < sizeof extended / sizeof extended[0]; i++)
-			if (extended[i].code == code)
-				emit(extended[i].seq);
-	} else if (code == SC_CAPS) {
-		caps = !caps;
-	} else {
-		key_pressed(code);
-	}
-}
-
 static void interrupt(uint32_t irqs)
 {
+	char seq[KEYMAP_SEQ_MAX];
 	uint32_t st, v;
 	int n;
 
@@ -167,8 +105,8 @@ static void interrupt(uint32_t irqs)
 	for (n = 0; n < DRAIN_MAX && ((st = status()) & ST_OUT_FULL); n++) {
 		v = 0;
 		sys_inb(DATA, &v);
-		if (!(st & ST_AUX))
-			scancode((uint8_t)v);
+		if (!(st & ST_AUX) && keymap_scancode(&keymap, (uint8_t)v, seq))
+			emit(seq);
 	}
 	flush();
 	sys_irqctl(IRQ_ENABLE, IRQ);
