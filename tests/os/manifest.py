@@ -335,7 +335,8 @@ for _firmware, _media, _what, _args in (("bios", "cd", "SeaBIOS, CD, VGA text", 
                                         ("ovmf", "cd", "64-bit UEFI on q35, CD, framebuffer", []),
                                         ("ovmf", "usb", "64-bit UEFI on q35, USB stick, framebuffer, a PC's model",
                                          _PC_MODEL),
-                                        ("ovmf32", "cd", "32-bit UEFI on q35, CD, framebuffer", [])):
+                                        ("ovmf32", "cd", "32-bit UEFI on q35, CD, framebuffer", []),
+                                        ("ovmf32", "usb", "32-bit UEFI on q35, USB stick, framebuffer", [])):
     BOOTS.append({
         "config": "default",
         "name": f"image-{_firmware}-{_media}",
