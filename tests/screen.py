@@ -220,11 +220,20 @@ def run_screen_session(machine):
         check(case, machine.wait_screen(expect, STEP_TIMEOUT, after=PROMPT + typed), f"typed {typed!r} on the keyboard")
 
     def restarted(label, incarnation):
+        """Kill the driver from the keyboard; wait (asking on the serial line) until its next one runs."""
         at = machine.mark()
         machine.type_keys(f"kill {label}\r")
-        ok = machine.wait_for(rf"dm: {label} \(incarnation {incarnation}\) failed: killed", RESTART_WAIT, after=at)
-        time.sleep(1.5)
-        return ok is not None
+        if machine.wait_for(rf"dm: {label} \(incarnation {incarnation}\) failed: killed", RESTART_WAIT,
+                            after=at) is None:
+            return False
+        deadline = time.monotonic() + RESTART_WAIT
+        while time.monotonic() < deadline:
+            at = machine.mark()
+            machine.send(f"service status {label}\r")
+            if machine.wait_for(rf"{label}: running, endpoint \d+, incarnation {incarnation + 1},[\s\S]*{PROMPT}",
+                                5, after=at, partial=True):
+                return True             # and the shell waits for the next line
+        return False
 
     check("screen_shows_prompt", machine.wait_screen(re.escape(PROMPT.rstrip()) + r"\s*$", STEP_TIMEOUT),
           "the prompt on the screen")
@@ -239,8 +248,8 @@ def run_screen_session(machine):
     machine.type_keys("\x03")
     check("keyboard_ctrl_c", machine.wait_screen(r"\^C\n\[ended by signal 2\]", STEP_TIMEOUT,
                                                  after="t_tty: spinning until interrupted"), "Ctrl-C on the keyboard")
-    check("keyboard_killed", restarted("keyboard", 1), "kill keyboard, typed on the keyboard")
+    check("keyboard_killed", restarted("keyboard", 1), "kill keyboard, typed on the keyboard; a new one runs")
     command("keyboard_works_after_restart", "ls /", r"bin/\s*\n.*drivers/")
-    check("screen_killed", restarted("screen", 1), "kill screen, typed on the keyboard")
+    check("screen_killed", restarted("screen", 1), "kill screen, typed on the keyboard; a new one runs")
     command("screen_works_after_restart", "cat /tests/hello.txt", r"Hello from the boot file system\.")
     return results
