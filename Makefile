@@ -241,6 +241,19 @@ $(ISO): $(KERNEL) $(PROGRAMS) $(BOOTFS_IMG) $(BAD_MODULES) boot/grub.cfg $(BOOT_
 
 iso: $(ISO)
 
+# The image for a PC: the same file boots as a CD and as a disk (a USB stick),
+# on BIOS (GRUB's i386-pc) and UEFI (x86_64-efi and i386-efi). grub-mkrescue
+# puts in every GRUB platform installed; tools/deps.sh installs these three.
+image: $(ISO)
+	@for p in i386-pc x86_64-efi i386-efi; do test -d /usr/lib/grub/$$p || \
+		{ echo "image: GRUB's $$p platform is missing (tools/deps.sh)"; exit 1; }; done
+	@echo "$(ISO): boots on BIOS and UEFI, from a CD or a USB stick (README.md: writing it to a stick)"
+
+# The screen driver's font, from its one source (the tests read the screen with it too).
+drivers/screen/font.c: tools/mkfont.py
+	$(say) GEN $@
+	$(Q)python3 tools/mkfont.py $@
+
 # --- host unit tests ------------------------------------------------------------
 
 POLICY_SRC := lib/policy/policy.c lib/policy/rules.c
@@ -255,6 +268,8 @@ UNIT_SRC_test_archive := lib/bootfs/archive.c
 UNIT_SRC_test_x86     := lib/x86/decode.c lib/x86/faults.c lib/x86/format.c
 UNIT_SRC_test_text    := $(wildcard lib/text/*.c)
 UNIT_SRC_test_server  := lib/server/server.c
+UNIT_SRC_test_term    := drivers/screen/term.c
+UNIT_SRC_test_keymap  := drivers/keyboard/keymap.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -329,6 +344,6 @@ clean:
 distclean:
 	rm -rf $(B)
 
-.PHONY: all deps newlib lwip kernel programs iso unit host-tools run debug test bench count clean distclean
+.PHONY: all deps newlib lwip kernel programs iso image unit host-tools run debug test bench count clean distclean
 
 -include $(shell find $(B)/kobj $(B)/uobj $(B)/lwipobj -name '*.d' 2>/dev/null)

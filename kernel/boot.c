@@ -27,6 +27,7 @@
 #include "panic.h"
 #include "string.h"
 #include "format.h"
+#include "priv.h"
 
 #define MAX_MODULES 32
 #define CMDLINE_MAX 256
@@ -64,6 +65,7 @@ struct boot_options {
 static struct boot_module modules[MAX_MODULES];
 static int nr_modules;
 static uint32_t total_pages;
+static struct screen_info screen;
 
 /* The RAM the memory map lists: whatever else lies below 4 GiB is firmware's or devices'. */
 #define BOOT_RAM_RANGES 16
@@ -132,6 +134,45 @@ static const char *give_image(struct proc *p, struct boot_options *o)
 	return add_arg(o, arg) < 0 ? "arguments too long" : NULL;
 }
 
+/*
+ * The screen GRUB set up, if it says; under UEFI there is no VGA text memory,
+ * so nothing is assumed. A screen that is not whole below 4 GiB, whose rows
+ * are narrower than its width, or whose memory is RAM the kernel manages, is
+ * ignored (the screen driver then has no screen).
+ */
+static void read_screen(const struct multiboot_info *mbi)
+{
+	uint64_t size = (uint64_t)mbi->fb_pitch * mbi->fb_height;
+	uint64_t base = mbi->fb_addr & ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t end = (mbi->fb_addr + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+
+	if (!(mbi->flags & MB_INFO_FRAMEBUFFER))
+		return;
+	if (size == 0 || end > 0x100000000ull || (mbi->fb_type != MB_FB_RGB && mbi->fb_type != MB_FB_EGA_TEXT) ||
+	    mbi->fb_pitch < (uint64_t)mbi->fb_width * ((mbi->fb_bpp + 7u) / 8) ||
+	    !priv_device_memory((phys_bytes)base, (uint32_t)(end - base))) {
+		kprintf("boot: the boot loader's screen (type %u, %ux%u, %u bits) is not usable; no screen console\n",
+		        mbi->fb_type, mbi->fb_width, mbi->fb_height, mbi->fb_bpp);
+		return;
+	}
+	screen = (struct screen_info){
+		.type = mbi->fb_type == MB_FB_RGB ? SCREEN_RGB : SCREEN_EGA_TEXT,
+		.addr = (phys_bytes)mbi->fb_addr, .pitch = mbi->fb_pitch,
+		.width = mbi->fb_width, .height = mbi->fb_height, .bpp = mbi->fb_bpp,
+		.red_pos = mbi->fb_red_pos, .red_size = mbi->fb_red_size,
+		.green_pos = mbi->fb_green_pos, .green_size = mbi->fb_green_size,
+		.blue_pos = mbi->fb_blue_pos, .blue_size = mbi->fb_blue_size,
+	};
+	if (screen.type == SCREEN_EGA_TEXT)
+		kprintf("boot: screen %ux%u text cells at %x\n", screen.width, screen.height, screen.addr);
+	else
+		kprintf("boot: screen %ux%u pixels at %x, %u bits (red %u:%u green %u:%u blue %u:%u)\n",
+		        screen.width, screen.height, screen.addr, screen.bpp, screen.red_pos, screen.red_size,
+		        screen.green_pos, screen.green_size, screen.blue_pos, screen.blue_size);
+}
+
+const struct screen_info *boot_screen(void) { return &screen; }
+
 void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *mod;
@@ -157,6 +198,7 @@ void boot_read_info(uint32_t magic, const struct multiboot_info *mbi)
 	}
 	pmem_mark_used(0, 0x100000);   /* BIOS area and boot loader data */
 	total_pages = pmem_free_pages();
+	read_screen(mbi);
 	pmem_mark_used((phys_bytes)kernel_start, (phys_bytes)(kernel_end - kernel_start));
 
 	if (!(mbi->flags & MB_INFO_MODS))

@@ -3,11 +3,13 @@
  *
  * Polled, 115200 8N1. Used for boot messages, fault reports and KC_DIAG from
  * user processes. The user-level console driver may share the port for its
- * own output; the kernel never reads from it.
+ * own output; the kernel never reads from it. The last KTEXT_KEEP bytes
+ * printed are kept, for the screen driver to show (KC_SCREEN).
  */
 #include "console.h"
 #include "cpu.h"
 #include "format.h"
+#include <bulkhead/kcall.h>
 
 #define COM1 0x3f8
 #define LSR_THR_EMPTY 0x20
@@ -32,8 +34,27 @@ static void serial_putc(char c)
 	outb(COM1, (uint8_t)c);
 }
 
+static char kept[KTEXT_KEEP];
+static uint32_t printed;               /* bytes printed since boot; wraps at 4 GiB */
+
+uint32_t console_text(uint32_t from, char *buf, uint32_t len, uint32_t *next)
+{
+	uint32_t n = 0;
+
+	if (printed - from > KTEXT_KEEP)   /* too old, or ahead of us */
+		from = printed > KTEXT_KEEP ? printed - KTEXT_KEEP : 0;
+	for (; n < len && from + n != printed; n++)
+		buf[n] = kept[(from + n) % KTEXT_KEEP];
+	*next = from + n;
+	return n;
+}
+
 void console_write(const char *s, size_t n)
 {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		kept[printed++ % KTEXT_KEEP] = s[i];
 	while (n--) {
 		if (*s == '\n')
 			serial_putc('\r');

@@ -72,7 +72,7 @@ int priv_may_trace(const struct proc *tracer, const struct proc *target)
 }
 
 /* Memory the kernel hands out as RAM is never device memory. */
-static int is_device_memory(phys_bytes base, uint32_t len)
+int priv_device_memory(phys_bytes base, uint32_t len)
 {
 	uint64_t end = (uint64_t)base + len;
 
@@ -97,7 +97,7 @@ const char *priv_validate(const struct priv *r)
 	for (i = 0; i < r->n_mem; i++) {
 		if (r->mem[i].len == 0 || (r->mem[i].base | r->mem[i].len) % PAGE_SIZE)
 			return "memory range not whole pages";
-		if (!is_device_memory(r->mem[i].base, r->mem[i].len))
+		if (!priv_device_memory(r->mem[i].base, r->mem[i].len))
 			return "memory range is RAM, not device memory";
 	}
 	if (r->irqs & (IRQS_RESERVED | ~0xffffu))

@@ -37,6 +37,7 @@ static const kcall_handler kcall_table[NR_KCALLS] = {
 	[KC_EXEC]     = do_exec,
 	[KC_SETUID]   = do_setuid,
 	[KC_DMACTL]   = do_dmactl,
+	[KC_SCREEN]   = do_screen,
 };
 
 int kcall_dispatch(struct proc *caller, message *m)

@@ -37,5 +37,6 @@ int do_fork(struct proc *caller, message *m);
 int do_exec(struct proc *caller, message *m);
 int do_setuid(struct proc *caller, message *m);
 int do_dmactl(struct proc *caller, message *m);
+int do_screen(struct proc *caller, message *m);
 
 #endif

@@ -23,6 +23,7 @@ import ippeer
 import netpeer
 import tcppeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
+from screen import ImageMachine, run_screen_session
 
 LOGS = os.path.join(BUILD, "test-logs")
 KERNEL_LOC_LIMIT = 5000
@@ -88,9 +89,9 @@ def boot(spec):
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     peer = PEERS[spec.get("peer", "raw")]() if spec.get("nic") else None
     devices_first = spec.get("devices_first", [])       # say an IOMMU: QEMU wants it before the NICs
-    machine = Machine(spec["config"], devices_first + (peer.qemu_args(spec["nic"]) if peer else []) +
-                      spec.get("qemu_args", []),
-                      machine=spec.get("machine", "pc"))
+    args = devices_first + (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", [])
+    machine = (ImageMachine(*spec["image"], args) if spec.get("image") else
+               Machine(spec["config"], args, machine=spec.get("machine", "pc")))
     script = peer and (peer.run_wire if spec.get("peer_script") == "wire" else peer.run_script)
     worker = threading.Thread(target=script, daemon=True) if peer else None
     session, code = {}, None
@@ -100,6 +101,8 @@ def boot(spec):
         if spec.get("session"):
             session = run_session(machine, spec["session"])
             timed_out = False
+            if spec.get("screen_cases"):
+                session.update(screen_session(machine, spec["screen_cases"]))
         elif spec.get("stop"):
             timed_out = machine.wait_for(spec["stop"], timeout) is None
         else:
@@ -113,6 +116,20 @@ def boot(spec):
         if peer:
             peer.close()
     return machine.text, code, timed_out, session
+
+
+def screen_session(machine, cases):
+    """The screen and keyboard session (tests/screen.py); every case in cases reports."""
+    try:
+        results = run_screen_session(machine)
+    except (OSError, ValueError, KeyError) as e:
+        results = {cases[0]: (False, f"the screen session broke off: {e!r}")}
+    return {case: results.get(case, (False, "never ran")) for case in cases}
+
+
+def boot_name(spec):
+    """Boots of one configuration in several ways are told apart by their name."""
+    return spec.get("name", spec["config"])
 
 
 def judge_boot(spec, text, code, timed_out, session, results):

@@ -11,7 +11,15 @@
  * it does not insert, an over-long line refused with a message), then
  * Ctrl-C (drop what was typed and interrupt the foreground program) and
  * Ctrl-D on an empty line (end of input). Only the foreground process
- * reads; it waits until a whole line is there. (The kernel also prints on this port, directly.)
+ * reads; it waits until a whole line is there. (The kernel also prints on
+ * this port, directly.)
+ *
+ * The screen and keyboard console: the keyboard driver hands over what is
+ * typed (CON_KEYS), which goes through the same line editor; everything
+ * written to the port is also kept in a ring that the screen driver copies
+ * out (CON_MIRROR), so the console never waits for the screen, and a
+ * restarting screen driver costs the serial line nothing. Each of these is
+ * taken only from the driver the driver manager runs for that binary.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +51,9 @@ static int reader_waiting;
 static endpoint_t holders[FG_DEPTH]; /* [0] the session owner, then whom each gave the
                                         foreground to; the last one is the foreground */
 static int nholders;
+static char mirror[CON_MIRROR_KEEP];  /* what was written, for the screen driver */
+static uint32_t mirrored;            /* bytes written since start; wraps (KEEP divides 2^32) */
+static endpoint_t trusted[2];        /* the keyboard and screen drivers, once checked */
 
 static uint32_t reg_in(uint32_t reg)
 {
@@ -58,6 +69,8 @@ static void put_raw(const char *s, uint32_t n)
 	struct devio_req v[FIFO];
 	uint32_t i, k, spins;
 
+	for (i = 0; i < n; i++)
+		mirror[mirrored++ % CON_MIRROR_KEEP] = s[i];
 	for (i = 0; i < n; i += k) {
 		for (spins = 0; !(reg_in(LSR) & LSR_EMPTY) && spins < 100000; spins++)
 			;
@@ -233,9 +246,66 @@ static void do_setfg(message *m)
 	driver_reply(m, m, r);
 }
 
+static void typed(char c);
+
+/* Is ep the running driver of binary? Asks the driver manager once per endpoint. */
+static int is_driver(endpoint_t ep, const char *binary, endpoint_t *cache)
+{
+	struct dm_driver_info info;
+	const char *label = strrchr(binary, '/') + 1;
+
+	if (ep == *cache)
+		return 1;
+	if (dm_info(label, 0, &info) < 0 || info.endpoint != ep || strcmp(info.binary, binary) != 0)
+		return 0;
+	*cache = ep;
+	return 1;
+}
+
+static void do_keys(message *m)
+{
+	uint32_t i;
+
+	if (!is_driver(m->m_source, CON_KEYBOARD_BINARY, &trusted[0])) {
+		driver_reply(m, m, -EPERM);
+		return;
+	}
+	for (i = 0; i < m->con_keys.len && i < CON_KEYS_MAX; i++)
+		typed(m->con_keys.bytes[i]);
+	serve_reader();
+	driver_reply(m, m, 0);
+}
+
+static void do_mirror(message *m)
+{
+	struct con_mirror *a = &m->con_mirror;
+	uint32_t n, first, r;
+
+	if (!is_driver(m->m_source, CON_SCREEN_BINARY, &trusted[1])) {
+		driver_reply(m, m, -EPERM);
+		return;
+	}
+	if (mirrored - a->from > CON_MIRROR_KEEP)          /* too old, or from before a restart */
+		a->from = mirrored > CON_MIRROR_KEEP ? mirrored - CON_MIRROR_KEEP : 0;
+	n = mirrored - a->from < a->len ? mirrored - a->from : a->len;
+	first = a->from % CON_MIRROR_KEEP;
+	r = CON_MIRROR_KEEP - first < n ? CON_MIRROR_KEEP - first : n;   /* up to the ring's end */
+	if (sys_safecopy(m->m_source, a->grant, 0, mirror + first, r, SAFECOPY_TO) < 0 ||
+	    (n > r && sys_safecopy(m->m_source, a->grant, r, mirror, n - r, SAFECOPY_TO) < 0)) {
+		driver_reply(m, m, -EFAULT);
+		return;
+	}
+	a->next = a->from + n;
+	driver_reply(m, m, (int)n);
+}
+
 static void request(message *m)
 {
-	if (m->m_type == CON_WRITE) {
+	if (m->m_type == CON_KEYS) {
+		do_keys(m);
+	} else if (m->m_type == CON_MIRROR) {
+		do_mirror(m);
+	} else if (m->m_type == CON_WRITE) {
 		do_write(m);
 	} else if (m->m_type == CON_READ) {
 		do_read(m);

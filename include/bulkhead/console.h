@@ -13,6 +13,16 @@
  *              -EPERM if the caller holds none, -ESRCH if pid is not alive,
  *              -ENOSPC after FG_DEPTH hand-overs in a row
  *   CON_GETFG  the reply's pid is the foreground process (EP_NONE: none)
+ *   CON_KEYS   from the keyboard driver only (the running driver of
+ *              CON_KEYBOARD_BINARY, by the driver manager's record; anyone
+ *              else: -EPERM): bytes typed, taken as if they came from the
+ *              serial line
+ *   CON_MIRROR from the screen driver only (CON_SCREEN_BINARY, likewise):
+ *              copy what the console has written (its output and echo),
+ *              from byte position `from` on, up to len bytes, into a grant;
+ *              the reply says how many, `from` says where they start (the
+ *              oldest kept, if `from` is older than CON_MIRROR_KEEP bytes)
+ *              and `next` where to go on
  *
  * The session owner is the process on the console (the shell), named by
  * init in the data store under CON_SESSION_KEY; init publishes that key
@@ -35,6 +45,8 @@ enum {
 	CON_READ,
 	CON_SETFG,
 	CON_GETFG,
+	CON_KEYS,
+	CON_MIRROR,
 };
 
 #define CON_WRITE_MAX   4096               /* bytes one CON_WRITE writes at most */
@@ -42,5 +54,14 @@ enum {
 
 struct con_req { grant_id_t grant; uint32_t len; endpoint_t pid; };
 MSG_PAYLOAD(con_req);
+
+#define CON_KEYS_MAX        40                    /* bytes one CON_KEYS carries */
+#define CON_MIRROR_KEEP     16384                 /* bytes of output kept for the screen */
+#define CON_KEYBOARD_BINARY "/drivers/keyboard"
+#define CON_SCREEN_BINARY   "/drivers/screen"
+struct con_keys   { uint32_t len; char bytes[CON_KEYS_MAX]; };
+struct con_mirror { grant_id_t grant; uint32_t len; uint32_t from; uint32_t next; };
+MSG_PAYLOAD(con_keys);
+MSG_PAYLOAD(con_mirror);
 
 #endif

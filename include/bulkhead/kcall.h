@@ -37,6 +37,7 @@ enum kcall_nr {
 	KC_EXEC,        /* manager: replace a process's program with an ELF image */
 	KC_SETUID,      /* manager: set the user id of a process it manages */
 	KC_DMACTL,      /* the IOMMU driver: DMA buffers, their quarantine, DMA refusals */
+	KC_SCREEN,      /* the boot screen GRUB set up: its geometry, a mapping; the kernel's text */
 	NR_KCALLS
 };
 
@@ -112,6 +113,30 @@ struct kc_exec      { endpoint_t target; vir_bytes image; uint32_t size;
 #define TRACE_WRITE_TEXT 2
 struct kc_trace     { uint32_t op; endpoint_t target; vir_bytes addr; vir_bytes buf; uint32_t len; };
 
+/*
+ * KC_SCREEN. GRUB describes the screen it leaves (multiboot framebuffer
+ * info): VGA text cells, or a linear framebuffer. SCREEN_INFO copies a
+ * struct screen_info to buf; SCREEN_MAP maps the screen's memory into the
+ * caller (addr: out), uncached; SCREEN_TEXT copies up to len bytes of what
+ * the kernel has printed on its console, from byte position `from` on, to
+ * buf (count and next: out; text older than KTEXT_KEEP bytes is gone, and
+ * the copy starts at the oldest kept).
+ */
+#define SCREEN_INFO 1
+#define SCREEN_MAP  2
+#define SCREEN_TEXT 3
+#define KTEXT_KEEP  16384
+enum screen_type { SCREEN_NONE, SCREEN_RGB, SCREEN_EGA_TEXT };
+struct screen_info {
+	uint32_t type;                 /* enum screen_type */
+	phys_bytes addr;
+	uint32_t pitch, width, height; /* bytes a row; pixels, or text cells */
+	uint32_t bpp;                  /* bits a pixel (16 for a text cell) */
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size, pad[2];
+};
+struct kc_screen    { uint32_t op; vir_bytes buf; uint32_t len; uint32_t from;
+                      uint32_t count; uint32_t next; vir_bytes addr; };
+
 /* How a process ended, as reported by KC_GETDEATH. */
 enum death_cause {
 	DEATH_EXIT = 1,     /* called KC_EXIT; status is its exit status */
@@ -155,5 +180,6 @@ MSG_PAYLOAD(kc_fork);
 MSG_PAYLOAD(kc_exec);
 MSG_PAYLOAD(kc_setuid);
 MSG_PAYLOAD(kc_dmactl);
+MSG_PAYLOAD(kc_screen);
 
 #endif

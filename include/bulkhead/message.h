@@ -64,6 +64,7 @@ typedef struct message {
 		struct kc_exec     kc_exec;
 		struct kc_setuid   kc_setuid;
 		struct kc_dmactl   kc_dmactl;
+		struct kc_screen   kc_screen;
 
 		struct pm_exec     pm_exec;
 		struct pm_wait     pm_wait;
@@ -78,6 +79,8 @@ typedef struct message {
 		struct fs_req      fs_req;
 		struct fs_reply    fs_reply;
 		struct con_req     con_req;
+		struct con_keys    con_keys;
+		struct con_mirror  con_mirror;
 		struct dm_req      dm_req;
 		struct demo_req    demo_req;
 		struct demo_reply  demo_reply;

@@ -76,4 +76,10 @@ int grant_revoke(grant_id_t id);
 int ipc_call_granted(endpoint_t ep, message *m, grant_id_t *field,
                      void *buf, uint32_t len, uint32_t rights);
 
+/* KC_SCREEN (lib/sys/screen.c): the boot screen's geometry; map its memory;
+   the kernel's console text from position from (count and next: out). */
+int sys_screen_info(struct screen_info *out);
+int sys_screen_map(void **addr);
+int sys_screen_text(uint32_t from, char *buf, uint32_t len, uint32_t *count, uint32_t *next);
+
 #endif

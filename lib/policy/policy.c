@@ -40,6 +40,7 @@ static const struct { const char *name; int nr; } kcall_names[] = {
 	{ "TIME", KC_TIME }, { "ALARM", KC_ALARM }, { "DIAG", KC_DIAG }, { "BRK", KC_BRK },
 	{ "EXIT", KC_EXIT }, { "PROCINFO", KC_PROCINFO }, { "SYSINFO", KC_SYSINFO },
 	{ "DMACTL", KC_DMACTL },     /* the IOMMU driver's alone (rules.c) */
+	{ "SCREEN", KC_SCREEN },
 };
 
 int policy_kcall(const char *name)

@@ -186,7 +186,7 @@ BOOTS = [
             "console_background_read_refused", "console_setfg_owner_only",
             "console_owner_sets_foreground", "console_lost_foreground_ends_read",
             "console_foreground_returns_at_exit", "console_foreground_passed_on", "console_write_bounded", "console_keeps_heartbeat",
-            "console_write_writes_all",
+            "console_write_writes_all", "console_keys_only_from_keyboard", "screen_call_needs_record",
         ],
         # Between the markers t_console prints 64 KiB of bytes 0-255 through KC_DIAG. The
         # console must show only printable text (escaped as \xNN), at most DIAG_BURST (8192,
@@ -488,4 +488,35 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="),):
                        "tcp_from_guest_driver_killed"],
         "stop": r"\[test\] summary:",
         "timeout": 400,
+    })
+
+# The hybrid image (`make image`) booted as a PC would: from firmware, with no
+# SMBIOS family or with one that names no boot configuration, as a real PC's
+# model does (GRUB falls back to the default system), as a CD and as a USB
+# stick, on BIOS and UEFI. Each runs the default boot's shell session on the
+# serial line, then uses the screen and the PS/2 keyboard alone
+# (tests/screen.py), killing the keyboard and the screen drivers on the way.
+SCREEN_CASES = [
+    "screen_shows_prompt", "screen_text_grey", "keyboard_runs_command", "screen_shows_drivers", "screen_shows_kernel_log",
+    "keyboard_ctrl_c", "keyboard_killed", "keyboard_works_after_restart", "screen_killed",
+    "screen_works_after_restart",
+]
+_default = next(b for b in BOOTS if b["config"] == "default")
+_PC_MODEL = ["-smbios", "type=1,family=Example Laptop 14"]
+for _firmware, _media, _what, _args in (("bios", "cd", "SeaBIOS, CD, VGA text", []),
+                                        ("bios", "usb", "SeaBIOS, USB stick, VGA text, a PC's model", _PC_MODEL),
+                                        ("ovmf", "cd", "64-bit UEFI on q35, CD, framebuffer", []),
+                                        ("ovmf", "usb", "64-bit UEFI on q35, USB stick, framebuffer, a PC's model",
+                                         _PC_MODEL),
+                                        ("ovmf32", "cd", "32-bit UEFI on q35, CD, framebuffer", []),
+                                        ("ovmf32", "usb", "32-bit UEFI on q35, USB stick, framebuffer", [])):
+    BOOTS.append({
+        "config": "default",
+        "name": f"image-{_firmware}-{_media}",
+        "proves": f"the image boots ({_what}) to the shell; the shell session works on the serial "
+                  "line, and on the screen and keyboard, which come back after their drivers are killed",
+        "image": (_firmware, _media),
+        "qemu_args": _default["qemu_args"] + _args,
+        "session": _default["session"],
+        "screen_cases": SCREEN_CASES,
     })

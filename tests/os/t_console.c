@@ -10,7 +10,8 @@
  * foreground process passed it on to its own child; one 24 MiB write request
  * writes at most CON_WRITE_MAX bytes and returns at once, and the driver
  * keeps its heartbeats (same incarnation, no restart); write() still writes
- * everything. Last, it floods KC_DIAG with binary between two marker lines
+ * everything. Only the keyboard driver may hand the console keys and only
+ * the screen driver may copy its output. Last, it floods KC_DIAG with binary between two marker lines
  * for the harness: the console must show it escaped and cut to the limit,
  * with one line saying how much was dropped (tests/os/manifest.py).
  */
@@ -176,6 +177,34 @@ static void test_writes(void)
 }
 
 /* Binary through KC_DIAG, between marker lines the harness looks for. */
+/*
+ * Keys and the console's output are the keyboard's and the screen's
+ * drivers' business only: anyone else is refused, and the screen GRUB left
+ * is not reachable without SCREEN in one's record.
+ */
+static void test_screen_keyboard_only(void)
+{
+	endpoint_t console = server_endpoint("console", EP_NONE);
+	struct screen_info info;
+	char out[64];
+	message m;
+	int keys, mirror;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = CON_KEYS;
+	m.con_keys.len = 2;
+	memcpy(m.con_keys.bytes, "x\r", 2);
+	keys = ipc_sendrec(console, &m) < 0 ? -1 : m.m_type;
+	memset(&m, 0, sizeof m);
+	m.m_type = CON_MIRROR;
+	m.con_mirror.len = sizeof out;
+	mirror = ipc_call_granted(console, &m, &m.con_mirror.grant, out, sizeof out, GRANT_WRITE);
+	t_check("console_keys_only_from_keyboard", keys == -EPERM && mirror == -EPERM,
+	        "CON_KEYS from a program: %d, CON_MIRROR: %d (want -EPERM both)", keys, mirror);
+	keys = sys_screen_info(&info);
+	t_check("screen_call_needs_record", keys == -EPERM, "KC_SCREEN from a program: %d (want -EPERM)", keys);
+}
+
 static void flood_diag(void)
 {
 	static char junk[FLOOD_CALL_LEN];
@@ -197,6 +226,7 @@ int main(void)
 	printf("t_console: running as pid %d\n", getpid());
 	test_readers();
 	test_writes();
+	test_screen_keyboard_only();
 	flood_diag();
 	t_finish();
 }
