@@ -127,11 +127,6 @@ def screen_session(machine, cases):
     return {case: results.get(case, (False, "never ran")) for case in cases}
 
 
-def boot_name(spec):
-    """Boots of one configuration in several ways are told apart by their name."""
-    return spec.get("name", spec["config"])
-
-
 def judge_boot(spec, text, code, timed_out, session, results):
     config = boot_name(spec)
     log = os.path.join(LOGS, f"{config}.log")
@@ -414,7 +409,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for spec, text, code, timed_out, session in pool.map(run_boot, boots):
             judge_boot(spec, text, code, timed_out, session, results)
-            if spec["config"] == "default":
+            if boot_name(spec) == "default":          # the README shows the pc machine's boot
                 check_readme(results, text, os.path.join(LOGS, "default.log"))
 
     if results.passed + results.failed == 0:
