@@ -189,6 +189,7 @@ void proc_end(struct proc *p, const struct kc_getdeath *how)
 	sched_forget(p);
 	ipc_cleanup(p);
 	irq_release_all(p);
+	priv_forget_traced(p);
 	p->state = PSTATE_ZOMBIE;
 	vm_destroy(&p->vm);
 	p->alarm_at = 0;

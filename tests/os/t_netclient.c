@@ -23,6 +23,11 @@
  *      are still answered; send a stream: the driver manager must restart
  *      the stalled driver within its liveness time, and the stream get through.
  * Every frame is acknowledged with the next sequence number expected.
+ *
+ * With "swifi" instead it is the workload of a fault-injection campaign
+ * (tests/os/t_swifi.c, host side tools/swifi.py): it serves TEST_SLICE
+ * requests, each one slice of traffic through whatever faults the driver
+ * carries; see swifi_slice() below.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +48,7 @@
 #define STALL_FRAME 200
 #define FAIL_AT 200
 
-enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE };
+enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE, K_SLICE, K_SLICE_ACK };
 
 struct wire {                 /* after the 14-byte Ethernet header, big-endian on the wire */
 	uint32_t magic;
@@ -554,6 +559,139 @@ static void wire(void)
 	t_summary();
 }
 
+/* --- the fault-injection workload (mode "swifi") --------------------------- */
+
+#define SLICE_MS 20000              /* a slice not done by then is incomplete */
+#define SLICE_RESEND_MS 200
+
+struct slice {
+	uint32_t trial, frames, deadline;
+	uint32_t rx, bad_rx, tx, bad_tx;
+	int ended;                       /* the peer acknowledged our END */
+};
+
+static int slice_time_left(const struct slice *s)
+{
+	return (int32_t)(s->deadline - sys_uptime_ms()) > 0;
+}
+
+static uint32_t slice_size(uint32_t trial, uint32_t seq)
+{
+	return NET_MIN_FRAME + (seq * 389 + trial * 7) % (NET_MAX_FRAME - NET_MIN_FRAME + 1);
+}
+
+/* Send a small frame of `kind` until the peer answers with `want` (seq
+   `want_seq`); the answer's flags, or -ETIMEDOUT at the slice's deadline. */
+static int slice_handshake(struct slice *s, uint16_t kind, uint32_t seq, uint16_t want, uint32_t want_seq)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct wire w;
+
+	while (slice_time_left(s)) {
+		send_kind(kind, seq);
+		if (recv_frame(f, &w, SLICE_RESEND_MS, NULL) > 0 && w.kind == want && w.seq == want_seq)
+			return w.flags;
+	}
+	return -ETIMEDOUT;
+}
+
+/* The peer's stream to us: acknowledge each frame in order, count the damaged. */
+static void slice_receive(struct slice *s)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct wire w;
+	int len;
+
+	while (slice_time_left(s)) {
+		len = recv_frame(f, &w, SLICE_RESEND_MS, NULL);
+		if (len <= 0 || len > NET_MAX_FRAME || (w.kind != K_DATA && w.kind != K_END))
+			continue;                    /* (a faulty driver may claim any length) */
+		if (w.kind == K_END) {
+			send_kind(K_ACK, w.seq + 1);
+			if (w.seq == s->rx)
+				return;
+			continue;
+		}
+		if (w.seq == s->rx) {
+			if (intact(f, len, &w))
+				s->rx++;
+			else
+				s->bad_rx++;
+		}
+		send_kind(K_ACK, s->rx);
+	}
+}
+
+/* Our stream to the peer, windowed, going back to the last ack after a silence. */
+static void slice_send(struct slice *s)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t sent = 0, size;
+	struct wire w;
+	int r;
+
+	while (s->tx < s->frames && slice_time_left(s)) {
+		while (sent < s->frames && sent < s->tx + WINDOW) {
+			size = slice_size(s->trial, sent);
+			build(f, peer_mac, K_DATA, sent, size);
+			if (send_frame(f, size) < 0)
+				break;
+			sent++;
+		}
+		if (recv_frame(f, &w, SLICE_RESEND_MS, NULL) > 0 && w.kind == K_ACK) {
+			if (w.seq > s->tx && w.seq <= s->frames)
+				s->tx = w.seq;
+		} else {
+			sent = s->tx;
+		}
+	}
+	r = s->tx == s->frames ? slice_handshake(s, K_END, s->frames, K_ACK, s->frames + 1) : -1;
+	s->ended = r >= 0;
+	s->bad_tx = r > 0 ? (uint32_t)r : 0;
+}
+
+/*
+ * One slice (the peer, tools/swifi.py, follows the same script): announce
+ * it (K_SLICE, seq = trial) until the peer answers; receive `frames` frames
+ * of varied sizes, each checked byte for byte; send as many; all within
+ * SLICE_MS. The answer: result 0 if every frame got through both ways,
+ * byte-exact, else -ETIMEDOUT; detail: received, damaged received, sent,
+ * damaged sent (as the peer saw them), re-attachments, milliseconds.
+ */
+static void swifi_slice(message *m)
+{
+	struct slice s = { .trial = m->test_go.seed, .frames = m->test_go.count };
+	uint32_t t0 = sys_uptime_ms(), re0 = reattached;
+
+	s.deadline = t0 + SLICE_MS;
+	if (slice_handshake(&s, K_SLICE, s.trial, K_SLICE_ACK, s.trial) >= 0) {
+		slice_receive(&s);
+		slice_send(&s);
+	}
+	memset(&m->test_done, 0, sizeof m->test_done);
+	m->test_done.result = s.rx == s.frames && s.ended && s.bad_tx == 0 ? 0 : -ETIMEDOUT;
+	m->test_done.work = s.frames;
+	m->test_done.detail[0] = (int32_t)s.rx;
+	m->test_done.detail[1] = (int32_t)s.bad_rx;
+	m->test_done.detail[2] = (int32_t)s.tx;
+	m->test_done.detail[3] = (int32_t)s.bad_tx;
+	m->test_done.detail[4] = (int32_t)(reattached - re0);
+	m->test_done.detail[5] = (int32_t)(sys_uptime_ms() - t0);
+	m->m_type = TEST_DONE;
+}
+
+static void swifi_serve(void)
+{
+	message m;
+
+	for (;;) {
+		if (ipc_receive(EP_ANY, &m) < 0 || m.m_type != TEST_SLICE)
+			continue;
+		swifi_slice(&m);
+		ipc_send(m.m_source, &m);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	message m;
@@ -581,6 +719,8 @@ int main(int argc, char **argv)
 		for (;;)
 			t_sleep(60000);
 	}
+	if (argc > 6 && !strcmp(argv[6], "swifi"))
+		swifi_serve();
 	if (argc > 6 && !strcmp(argv[6], "bench")) {
 		bench();
 		for (;;)
