@@ -561,7 +561,7 @@ static void wire(void)
 
 /* --- the fault-injection workload (mode "swifi") --------------------------- */
 
-#define SLICE_MS 20000              /* a slice not done by then is incomplete */
+#define SLICE_MS 8000               /* a slice not done by then is incomplete */
 #define SLICE_RESEND_MS 200
 
 struct slice {

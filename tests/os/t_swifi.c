@@ -38,6 +38,8 @@
 #define RUNNING_WAIT_MS 15000        /* a restarted driver must serve again by then */
 #define LOG_BATCH       32
 #define MAX_OTHERS      4            /* other processes' deaths listed per trial */
+#define WATCHDOG_MS     12000        /* a slice lasts at most 8 s (t_netclient.c SLICE_MS) */
+#define WATCHDOG_FIRED  42
 
 struct nic {
 	const char *label, *binary, *args;
@@ -234,7 +236,8 @@ static void put_log(uint32_t from)
 			mine = !strcmp(name, nic->label);
 			if (log[i].kind == KLOG_DENIED && mine && log[i].code < NR_DENY_KINDS)
 				denied[log[i].code]++;
-			else if (log[i].kind != KLOG_DENIED && !mine && strcmp(name, "swifi") && others < MAX_OTHERS)
+			else if (log[i].kind != KLOG_DENIED && !mine && strcmp(name, "swifi") && strcmp(name, "t_swifi") &&
+			         others < MAX_OTHERS)
 				clean(name, other[others++], sizeof other[0]);
 		}
 		from = next;
@@ -279,19 +282,50 @@ static int servers_ok(void)
 	       dm_info(WORKER, 0, &info) == 0;
 }
 
+/*
+ * A driver that takes the workload's request and never answers (while it
+ * answers its heartbeats) blocks the workload in sendrec: no deadline of its
+ * own can help. A watchdog child restarts such a driver when the slice has
+ * run WATCHDOG_MS; its exit status says whether it had to.
+ */
+static int watchdog_start(void)
+{
+	int pid = pm_fork();
+
+	if (pid == 0) {
+		t_sleep(WATCHDOG_MS);
+		printf("t_swifi: the workload is stuck in %s; restarting the driver\n", nic->label);
+		exit(dm_refresh(nic->label) == 0 ? WATCHDOG_FIRED : 0);
+	}
+	return pid;
+}
+
+static int watchdog_stop(int pid)
+{
+	int status = 0;
+
+	if (pid <= 0)
+		return 0;
+	pm_kill(pid, 9);
+	pm_wait(pid, &status, 0);
+	return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == WATCHDOG_FIRED;
+}
+
 /* One workload slice; 0 or -errno, and what the workload saw in *m. */
-static int slice(uint32_t trial, uint32_t frames, message *m)
+static int slice(uint32_t trial, uint32_t frames, message *m, int *stuck)
 {
 	struct dm_driver_info w;
-	int r;
+	int r, dog;
 
+	memset(m, 0, sizeof *m);
 	if (dm_info(WORKER, 0, &w) < 0 || w.endpoint == EP_NONE)
 		return -ESRCH;
-	memset(m, 0, sizeof *m);
 	m->m_type = TEST_SLICE;
 	m->test_go.count = frames;
 	m->test_go.seed = trial;
+	dog = watchdog_start();
 	r = ipc_sendrec(w.endpoint, m);
+	*stuck = watchdog_stop(dog);
 	return r < 0 ? r : m->test_done.result;
 }
 
@@ -300,7 +334,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 	struct dm_driver_info before, after, worker0, worker1;
 	uint32_t seed = trial_seed(sp, type, n), t0, from, detect;
 	char faults[16], seedtext[16];
-	int status, work, serving = 1;
+	int status, work, serving = 1, stuck = 0;
 	message m;
 
 	if (*dirty && dm_info(nic->label, 0, &before) == 0 && dm_refresh(nic->label) == 0)
@@ -311,6 +345,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 		       x86_fault_name((enum x86_fault)type), n, seed);
 		return;
 	}
+	printf("[swifi] trial %s %u seed %u\n", x86_fault_name((enum x86_fault)type), n, seed);
 	dm_info(WORKER, 0, &worker0);
 	t0 = sys_uptime_ms();
 	from = log_now();
@@ -318,7 +353,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 	snprintf(seedtext, sizeof seedtext, "%u", seed);
 	status = run_swifi("-q", nic->label, x86_fault_name((enum x86_fault)type), faults, seedtext);
 	*dirty = 1;
-	work = slice(n, sp->frames, &m);
+	work = slice(n, sp->frames, &m, &stuck);
 	/* A failure the workload ran into may need up to two heartbeat periods
 	   and the liveness time to be detected. */
 	detect = 2 * before.heartbeat_ms + before.liveness_ms;
@@ -338,6 +373,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 	    x86_fault_name((enum x86_fault)type), n, seed, sp->faults, status,
 	    after.incarnation - before.incarnation, serving);
 	put_failures(before.incarnation, after.incarnation);
+	put(", \"stuck\": %d", stuck);
 	put(", \"workload\": {\"ok\": %d, \"error\": %d, \"frames\": %u, \"rx\": %d, \"bad_rx\": %d, \"tx\": %d, "
 	    "\"bad_tx\": %d, \"reattached\": %d, \"ms\": %d}", work == 0, work, sp->frames,
 	    m.test_done.detail[0], m.test_done.detail[1], m.test_done.detail[2], m.test_done.detail[3],
