@@ -26,6 +26,7 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/clients.h>
+#include <bulkhead/layout.h>
 #include <bulkhead/policy.h>
 #include <bulkhead/x86.h>
 #include "lib/testlib.h"
@@ -198,6 +199,8 @@ static void start(void)
 		exit(1);
 }
 
+static void check_rights_end(void);
+
 /* The injector must be refused everything but the drivers /etc/swifi.conf lists. */
 static void check_confinement(void)
 {
@@ -209,6 +212,42 @@ static void check_confinement(void)
 	printf("[swifi] check refuses_unlisted_driver %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
 	r = run_swifi("-q", "kernel", "source", "1", "1");
 	printf("[swifi] check refuses_kernel %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
+	check_rights_end();
+}
+
+/*
+ * Trace rights name a process-table slot: they must end with the process in
+ * it, or whatever runs in that slot next could be traced. Take rights over
+ * the driver, restart it, and try to read the text of a new process in its
+ * old slot (a child of ours, forked until one lands there).
+ */
+static void check_rights_end(void)
+{
+	struct dm_driver_info info;
+	uint8_t byte;
+	int ep = dm_trace(nic->label), first, r = 1, i, pid, status, slot;
+
+	first = ep > 0 ? sys_trace(TRACE_READ_TEXT, ep, USER_BASE, &byte, 1) : ep;
+	slot = endpoint_slot(ep);
+	if (dm_info(nic->label, 0, &info) == 0 && dm_refresh(nic->label) == 0)
+		wait_running(info.incarnation, &info, RUNNING_WAIT_MS);
+	if (endpoint_slot(info.endpoint) == slot)
+		r = sys_trace(TRACE_READ_TEXT, info.endpoint, USER_BASE, &byte, 1);
+	for (i = 0; i < 2 * NR_PROCS && r == 1; i++) {
+		pid = pm_fork();
+		if (pid == 0) {
+			t_sleep(60000);
+			exit(0);
+		}
+		if (pid < 0)
+			break;
+		if (endpoint_slot(pid) == slot)
+			r = sys_trace(TRACE_READ_TEXT, pid, USER_BASE, &byte, 1);
+		pm_kill(pid, 9);
+		pm_wait(pid, &status, 0);
+	}
+	printf("[swifi] check trace_rights_end_with_driver %s (the driver's text read: %d; a new process in its "
+	       "old slot %d read: %d, want %d)\n", first == 0 && r == -EPERM ? "ok" : "FAIL", first, slot, r, -EPERM);
 }
 
 static uint32_t log_now(void)
