@@ -54,10 +54,11 @@ CONSOLE_TAIL = 6000          # bytes of console kept with an OS failure
 K_SLICE, K_SLICE_ACK = 9, 10
 RESEND_S = 0.1
 
-TRIAL_RE = re.compile(r"^\[swifi\] trial (\w+) (\d+) seed (\d+)\r?$", re.M)
-RECORD_RE = re.compile(r"^\[swifi\] (\{.*\})\r?$", re.M)
+# Not anchored at line starts: a faulty driver may print without a newline.
+TRIAL_RE = re.compile(r"\[swifi\] trial (\w+) (\d+) seed (\d+)\r?$", re.M)
+RECORD_RE = re.compile(r"\[swifi\] (\{.*\})\r?$", re.M)
 CHECK_RE = re.compile(r"^\[swifi\] check (\w+) (ok|FAIL)(.*?)\r?$", re.M)
-APPLIED_RE = re.compile(r"^swifi: (\w+) \(endpoint -?\d+\): (\d+) of (\d+) (\w+) faults applied.*seed (\d+)", re.M)
+APPLIED_RE = re.compile(r"swifi: (\w+) \(endpoint -?\d+\): (\d+) of (\d+) (\w+) faults applied.*seed (\d+)", re.M)
 
 
 # --- the workload's host side ---------------------------------------------------

@@ -384,7 +384,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 		       x86_fault_name((enum x86_fault)type), n, seed);
 		return;
 	}
-	printf("[swifi] trial %s %u seed %u\n", x86_fault_name((enum x86_fault)type), n, seed);
+	printf("\n[swifi] trial %s %u seed %u\n", x86_fault_name((enum x86_fault)type), n, seed);
 	dm_info(WORKER, 0, &worker0);
 	t0 = sys_uptime_ms();
 	from = log_now();
@@ -407,7 +407,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 	dm_info(WORKER, 0, &worker1);
 
 	line_len = 0;
-	put("[swifi] {\"nic\": \"%s\", \"type\": \"%s\", \"trial\": %u, \"seed\": %u, \"faults\": %u, "
+	put("\n[swifi] {\"nic\": \"%s\", \"type\": \"%s\", \"trial\": %u, \"seed\": %u, \"faults\": %u, "
 	    "\"swifi_status\": %d, \"incarnations\": %u, \"serving\": %d", nic->label,
 	    x86_fault_name((enum x86_fault)type), n, seed, sp->faults, status,
 	    after.incarnation - before.incarnation, serving);
