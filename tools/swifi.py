@@ -226,6 +226,8 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
                 record["injected"] = int(applied[-1][1]) if applied else 0
                 record["campaign_seed"] = args.seed
                 record["os_failure"] = classify(record)
+                if args.replay:
+                    record["console"] = segment                 # what the trial printed
                 on_record(record)
                 done += 1
                 pos = rec.end()
@@ -427,7 +429,8 @@ def main():
     ap.add_argument("--per-boot", type=int, default=1000, help="at most this many trials of a type per boot")
     ap.add_argument("--out", default=os.path.join(BUILD, "swifi", "results.jsonl"), help="JSON lines, appended")
     ap.add_argument("--report", help="write the report (Markdown and charts) into this directory")
-    ap.add_argument("--replay", help="rerun one trial, NIC/TYPE/TRIAL, from its seed")
+    ap.add_argument("--replay", help="rerun one trial, NIC/TYPE/TRIAL, from its seed (with the campaign's "
+                    "--seed, --faults and --frames); prints its record and console")
     ap.add_argument("--check", action="store_true",
                     help="fail (exit 1) on any OS failure, a failed check, or a trial without faults applied")
     args = ap.parse_args()

@@ -6,7 +6,9 @@ Usage: tools/swifireport.py RESULTS.jsonl OUTDIR [SECONDS TRIALS_RUN]
 
 Terms, per trial (one record of tools/swifi.py):
   failure detected  the driver manager saw the driver fail (exception, panic,
-                    exit, missed heartbeat, CPU limit, stall) and restarted it;
+                    exit, missed heartbeat, CPU limit, stall), or its client
+                    (the workload) complained that it made no progress, and
+                    the driver was restarted;
   stuck             the workload waited on a driver that took its request and
                     never answered, undetected by the system; the campaign's
                     watchdog restarted the driver (cause "refresh");
@@ -88,6 +90,8 @@ def charts(records, outdir, plt):
             name = f["cause"]
             if name == "refresh":
                 name = "stuck (watchdog)"
+            elif name == "client":
+                name = "client complaint"
             elif name == "exception":
                 name = VECTORS.get(f["status"], f"vector {f['status']}")
             causes[name] += 1

@@ -61,6 +61,9 @@ static endpoint_t driver = EP_NONE;
 static uint8_t my_mac[6], peer_mac[6];
 static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static uint32_t reattached;
+static int swifi_mode;                /* the campaign's workload: complain about a broken driver */
+static uint32_t complaints;
+#define COMPLAIN_MS 2000              /* no progress for this long: the driver is broken */
 
 static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
 static uint16_t be16(uint16_t v) { return __builtin_bswap16(v); }
@@ -88,13 +91,22 @@ static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message 
 /* Find the driver (a new incarnation, after a restart) and attach to it. */
 static int attach(void)
 {
-	uint32_t value, until = sys_uptime_ms() + 10000;
+	uint32_t value, until = sys_uptime_ms() + 10000, since = sys_uptime_ms();
+	endpoint_t old = driver;
 	message m;
+	int r;
 
 	do {
-		if (ds_lookup(label, &value) == 0 && (endpoint_t)value != driver) {
-			driver = (endpoint_t)value;
-			if (net_call(NET_INIT, NULL, 0, 0, &m) == 0) {
+		if (ds_lookup(label, &value) == 0 && (endpoint_t)value != old) {
+			driver = (endpoint_t)value;      /* (asked again until it answers) */
+			r = net_call(NET_INIT, NULL, 0, 0, &m);
+			if (r != 0 && swifi_mode && sys_uptime_ms() - since >= COMPLAIN_MS &&
+			    dm_restart(label) == 0) {
+				complaints++;             /* it runs and refuses to start: broken */
+				old = driver;
+				since = sys_uptime_ms();
+			}
+			if (r == 0) {
 				memcpy(my_mac, m.net_init_reply.mac, 6);
 				return 0;
 			}
@@ -105,10 +117,17 @@ static int attach(void)
 }
 
 /* The driver is gone: wait for its next incarnation. */
+static void complain(void);
+
 static void reattach(void)
 {
+	struct dm_driver_info info;
+
 	reattached++;
-	attach();
+	if (swifi_mode && dm_info(label, 0, &info) == 0 && info.endpoint == driver && info.state == DRV_RUNNING)
+		complain();                  /* it said ESRCH, yet it runs: it is broken (attaches anew) */
+	else
+		attach();
 }
 
 /* Wait for a notification (from the driver: frames or room) or until ms pass. */
@@ -568,10 +587,34 @@ struct slice {
 	uint32_t trial, frames, deadline;
 	uint32_t rx, bad_rx, tx, bad_tx;
 	int ended;                       /* the peer acknowledged our END */
+	uint32_t steps, seen, progress_at;   /* progress made, as last seen, and when */
 };
 
-static int slice_time_left(const struct slice *s)
+/*
+ * A driver that is alive but does not work (it answers heartbeats, yet
+ * frames do not get through, or it answers with errors) is detected by its
+ * client: as a client its policy names, ask the driver manager to restart it
+ * (as the network server would), then attach to the new incarnation.
+ */
+static void complain(void)
 {
+	if (dm_restart(label) == 0)
+		complaints++;
+	attach();
+}
+
+/* Is there time left in the slice? Complain about a driver that makes no progress. */
+static int slice_time_left(struct slice *s)
+{
+	uint32_t now = sys_uptime_ms(), steps = s->steps + s->rx + s->tx + (uint32_t)s->ended;
+
+	if (steps != s->seen || s->progress_at == 0) {
+		s->seen = steps;
+		s->progress_at = now;
+	} else if (now - s->progress_at >= COMPLAIN_MS) {
+		complain();
+		s->progress_at = sys_uptime_ms();
+	}
 	return (int32_t)(s->deadline - sys_uptime_ms()) > 0;
 }
 
@@ -589,8 +632,10 @@ static int slice_handshake(struct slice *s, uint16_t kind, uint32_t seq, uint16_
 
 	while (slice_time_left(s)) {
 		send_kind(kind, seq);
-		if (recv_frame(f, &w, SLICE_RESEND_MS, NULL) > 0 && w.kind == want && w.seq == want_seq)
+		if (recv_frame(f, &w, SLICE_RESEND_MS, NULL) > 0 && w.kind == want && w.seq == want_seq) {
+			s->steps++;
 			return w.flags;
+		}
 	}
 	return -ETIMEDOUT;
 }
@@ -656,12 +701,13 @@ static void slice_send(struct slice *s)
  * of varied sizes, each checked byte for byte; send as many; all within
  * SLICE_MS. The answer: result 0 if every frame got through both ways,
  * byte-exact, else -ETIMEDOUT; detail: received, damaged received, sent,
- * damaged sent (as the peer saw them), re-attachments, milliseconds.
+ * damaged sent (as the peer saw them), re-attachments, milliseconds,
+ * complaints (restarts asked for a driver that made no progress).
  */
 static void swifi_slice(message *m)
 {
 	struct slice s = { .trial = m->test_go.seed, .frames = m->test_go.count };
-	uint32_t t0 = sys_uptime_ms(), re0 = reattached;
+	uint32_t t0 = sys_uptime_ms(), re0 = reattached, c0 = complaints;
 
 	s.deadline = t0 + SLICE_MS;
 	if (slice_handshake(&s, K_SLICE, s.trial, K_SLICE_ACK, s.trial) >= 0) {
@@ -677,6 +723,7 @@ static void swifi_slice(message *m)
 	m->test_done.detail[3] = (int32_t)s.bad_tx;
 	m->test_done.detail[4] = (int32_t)(reattached - re0);
 	m->test_done.detail[5] = (int32_t)(sys_uptime_ms() - t0);
+	m->test_done.detail[6] = (int32_t)(complaints - c0);
 	m->m_type = TEST_DONE;
 }
 
@@ -719,7 +766,8 @@ int main(int argc, char **argv)
 		for (;;)
 			t_sleep(60000);
 	}
-	if (argc > 6 && !strcmp(argv[6], "swifi"))
+	swifi_mode = argc > 6 && !strcmp(argv[6], "swifi");
+	if (swifi_mode)
 		swifi_serve();
 	if (argc > 6 && !strcmp(argv[6], "bench")) {
 		bench();

@@ -414,9 +414,9 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 	put_failures(before.incarnation, after.incarnation);
 	put(", \"stuck\": %d", stuck);
 	put(", \"workload\": {\"ok\": %d, \"error\": %d, \"frames\": %u, \"rx\": %d, \"bad_rx\": %d, \"tx\": %d, "
-	    "\"bad_tx\": %d, \"reattached\": %d, \"ms\": %d}", work == 0, work, sp->frames,
+	    "\"bad_tx\": %d, \"reattached\": %d, \"ms\": %d, \"complaints\": %d}", work == 0, work, sp->frames,
 	    m.test_done.detail[0], m.test_done.detail[1], m.test_done.detail[2], m.test_done.detail[3],
-	    m.test_done.detail[4], m.test_done.detail[5]);
+	    m.test_done.detail[4], m.test_done.detail[5], m.test_done.detail[6]);
 	put_log(from);
 	put(", \"servers_ok\": %d, \"worker_restarts\": %u, \"ms\": %u}\n", servers_ok(),
 	    worker1.incarnation - worker0.incarnation, sys_uptime_ms() - t0);
