@@ -24,7 +24,7 @@ it stopped. --report writes the Markdown report with charts (tools/swifireport.p
 
 Usage: tools/swifi.py [--drivers rtl8139,ne2000,ne2000_isa] [--types all|source,nop,...]
                       [--trials N] [--faults N] [--seed N] [--jobs N] [--frames N]
-                      [--out FILE] [--report DIR] [--replay NIC/TYPE/TRIAL] [--check]
+                      [--out FILE] [--report DIR] [--replay NIC/TYPE/TRIAL] [--iso FILE] [--check]
 """
 import argparse
 import concurrent.futures
@@ -42,7 +42,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import netpeer  # noqa: E402
-from qemu import BUILD, ISO, Machine  # noqa: E402
+import qemu  # noqa: E402
+from qemu import BUILD, Machine  # noqa: E402
 
 TYPES = ["source", "destination", "pointer", "interface", "loop", "text", "nop", "random"]
 NICS = {"rtl8139": "rtl8139,romfile=", "ne2000": "ne2k_pci,romfile=",
@@ -337,7 +338,7 @@ def plan_boots(args, records):
                 for f in range(first, first + count, args.per_boot):
                     by_range.setdefault((f, min(args.per_boot, first + count - f)), []).append(t)
         boots += [(nic, types, f, c) for (f, c), types in sorted(by_range.items())]
-    return boots
+    return sorted(boots, key=lambda b: (b[2], args.drivers.index(b[0])))    # every NIC early on
 
 
 def campaign(args):
@@ -431,6 +432,7 @@ def main():
     ap.add_argument("--report", help="write the report (Markdown and charts) into this directory")
     ap.add_argument("--replay", help="rerun one trial, NIC/TYPE/TRIAL, from its seed (with the campaign's "
                     "--seed, --faults and --frames); prints its record and console")
+    ap.add_argument("--iso", help="boot this image instead of build/bulkhead.iso")
     ap.add_argument("--check", action="store_true",
                     help="fail (exit 1) on any OS failure, a failed check, or a trial without faults applied")
     args = ap.parse_args()
@@ -439,8 +441,10 @@ def main():
     bad = [d for d in args.drivers if d not in NICS] + [t for t in args.types if t not in TYPES]
     if bad or args.trials < 1 or args.faults < 1 or args.frames < 1:
         sys.exit(f"swifi: unknown driver or type: {', '.join(bad)}" if bad else "swifi: counts must be positive")
-    if not os.path.exists(ISO):
-        sys.exit(f"swifi: {ISO} is missing: run make first")
+    if args.iso:
+        qemu.ISO = os.path.abspath(args.iso)      # a copy: a long campaign survives rebuilds
+    if not os.path.exists(qemu.ISO):
+        sys.exit(f"swifi: {qemu.ISO} is missing: run make first")
     if args.replay:
         return replay(args)
     records, checks, took, ran = campaign(args)
