@@ -122,7 +122,7 @@ def charts(records, outdir, plt):
     plt.close(fig)
 
     # recovery time distribution
-    times = {nic: sorted(f["recovery_us"] / 1000.0 for r in trials if r["nic"] == nic for f in detected(r)
+    times = {nic: sorted(mechanism_ms(f) for r in trials if r["nic"] == nic for f in detected(r)
                          if f.get("recovery_us")) for nic in nics}
     if any(times.values()):
         fig, ax = plt.subplots(figsize=(9, 4.5))
@@ -131,7 +131,7 @@ def charts(records, outdir, plt):
                 ys = [(i + 1) / len(times[nic]) for i in range(len(times[nic]))]
                 ax.step(times[nic], ys, where="post", label=f"{nic} ({len(times[nic])})")
         ax.set_xscale("log")
-        ax.set_xlabel("failure detected -> driver serving again (ms)")
+        ax.set_xlabel("failure detected -> driver serving again, less the policy's backoff (ms)")
         ax.set_ylabel("fraction of recoveries")
         ax.set_title("Recovery time distribution")
         ax.grid(True, alpha=0.3)
@@ -141,6 +141,11 @@ def charts(records, outdir, plt):
         out.append(("Recovery time distribution", "recovery-times.png"))
         plt.close(fig)
     return out
+
+
+def mechanism_ms(f):
+    """Recovery time without the backoff the driver's policy made the manager wait."""
+    return max(0.0, f["recovery_us"] / 1000.0 - f.get("delay_ms", 0))
 
 
 def median(xs):
@@ -182,10 +187,14 @@ def markdown(records, images, took=None, ran=None):
             x = summarize(rs)
             lines.append(f"| {nic} | {t} | {x['trials']} | {x['faults']} | {x['failures']} | {x['restarts']} | "
                          f"{x['stuck']} | {x['silent']} | {x['workload_ok']} | {x['os_failures']} |")
-    rec = [f["recovery_us"] / 1000.0 for r in records for f in detected(r) if f.get("recovery_us")]
+    fs = [f for r in records for f in detected(r) if f.get("recovery_us")]
+    rec = [f["recovery_us"] / 1000.0 for f in fs]
     if rec:
-        lines += ["", f"Recovery (failure detected to serving again): median {median(rec):.1f} ms, "
-                      f"worst {max(rec):.1f} ms over {len(rec)} recoveries."]
+        mech = [mechanism_ms(f) for f in fs]
+        lines += ["", f"Recovery (failure detected to the new incarnation serving) over {len(rec)} recoveries: "
+                      f"median {median(rec):.1f} ms, worst {max(rec):.1f} ms; less the backoff the policy "
+                      f"imposes on a driver failing again soon after a restart (here 20 ms doubling to 1 s): "
+                      f"median {median(mech):.1f} ms, worst {max(mech):.1f} ms."]
     for title, png in images:
         lines += ["", f"## {title}", "", f"![{title}]({png})"]
     os_fail = [r for r in records if r.get("os_failure")]
