@@ -334,6 +334,12 @@ test: all unit host-tools
 bench: all
 	@python3 tools/bench.py
 
+# A reduced fault-injection campaign: every NIC configuration, every fault
+# type, a few trials each; resumable, its report in build/swifi/report/.
+SWIFI_ARGS ?= --trials 3 --jobs 2
+swifi: all
+	@python3 tools/swifi.py $(SWIFI_ARGS) --out $(B)/swifi/campaign.jsonl --report $(B)/swifi/report
+
 count:
 	@cloc --quiet kernel
 
@@ -344,6 +350,6 @@ clean:
 distclean:
 	rm -rf $(B)
 
-.PHONY: all deps newlib lwip kernel programs iso image unit host-tools run debug test bench count clean distclean
+.PHONY: all deps newlib lwip kernel programs iso image unit host-tools run debug test bench swifi count clean distclean
 
 -include $(shell find $(B)/kobj $(B)/uobj $(B)/lwipobj -name '*.d' 2>/dev/null)

@@ -71,6 +71,16 @@ int priv_may_trace(const struct proc *tracer, const struct proc *target)
 	return (tracer->priv.flags & PRIV_TRACE_ANY) || bit_test(tracer->priv.trace_to, (unsigned)target->slot);
 }
 
+/* Trace rights name a slot, so they end with the process in it: the slot's
+   next process (any process at all) must not inherit the tracers. */
+void priv_forget_traced(const struct proc *dead)
+{
+	struct proc *p;
+
+	for (p = proc_table; p < proc_table + NR_PROCS; p++)
+		bit_clear(p->priv.trace_to, (unsigned)dead->slot);
+}
+
 /* Memory the kernel hands out as RAM is never device memory. */
 int priv_device_memory(phys_bytes base, uint32_t len)
 {

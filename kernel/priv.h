@@ -11,6 +11,7 @@ int  priv_may_io(const struct proc *p, uint32_t port, uint32_t size);
 int  priv_may_map(const struct proc *p, phys_bytes base, uint32_t len);
 int  priv_device_memory(phys_bytes base, uint32_t len);   /* not RAM the kernel manages */
 int  priv_may_trace(const struct proc *tracer, const struct proc *target);
+void priv_forget_traced(const struct proc *dead);
 const char *priv_validate(const struct priv *r);
 int  priv_merge(struct priv *into, const struct priv *add);
 

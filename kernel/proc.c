@@ -190,6 +190,7 @@ void proc_end(struct proc *p, const struct kc_getdeath *how)
 	sched_forget(p);
 	ipc_cleanup(p);
 	irq_release_all(p);
+	priv_forget_traced(p);
 	p->state = PSTATE_ZOMBIE;
 	dma_release_all(p);
 	vm_destroy(&p->vm);

@@ -248,6 +248,42 @@ def run_policy_tools(results, only):
                 if p.returncode == 0 else p.stderr.strip()[-400:])
 
 
+# A small fault-injection campaign (tools/swifi.py): every NIC, every fault type, one trial each.
+SWIFI_TEST_ARGS = ["--trials", "1", "--faults", "100", "--seed", "11"]
+SWIFI_TIMEOUT = 900
+
+
+def run_swifi(results, only):
+    """The campaign must find no OS failure, every trial must have had its faults
+    applied, and the injector must be refused servers, the kernel, unlisted
+    drivers, and a dead driver's slot."""
+    if only and only not in "swifi":
+        return
+    os.makedirs(LOGS, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "campaign.jsonl")
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "swifi.py"), "--check", "--out", out,
+                            *SWIFI_TEST_ARGS], capture_output=True, text=True, timeout=SWIFI_TIMEOUT)
+        with open(os.path.join(LOGS, "swifi.log"), "w") as f:
+            f.write(p.stdout + p.stderr)
+    total = re.search(r"^swifi: (\d+) trials, (\d+) faults injected, (\d+) OS failures", p.stdout, re.M)
+    failures = re.findall(r"^swifi: OS failure (.*)$", p.stdout, re.M)
+    empty = re.findall(r"^swifi: trial (\S+) injected no fault", p.stdout, re.M)
+    ok = total is not None and int(total.group(3)) == 0 and not failures
+    results.add("swifi/no_os_failure", ok, (f"{total.group(1)} trials, {total.group(2)} faults injected, "
+                f"{total.group(3)} OS failures" if total else "the campaign did not finish") +
+                ("; " + "; ".join(failures) if failures else "") + ("" if ok else " (see build/test-logs/swifi.log)"))
+    want = 3 * 8 * 1
+    results.add("swifi/faults_applied", total is not None and int(total.group(1)) == want and not empty and
+                int(total.group(2)) > 0, f"{total.group(2) if total else 0} faults in {total.group(1) if total else 0} "
+                f"of {want} trials" + (f"; none applied in {', '.join(empty)}" if empty else ""))
+    checks = re.findall(r"^swifi: check (\S+) (ok|FAILED) ?(.*)$", p.stdout, re.M)
+    for name, verdict, detail in checks:
+        results.add(f"swifi/{name}", verdict == "ok", detail)
+    if len(checks) < 3 * 4:
+        results.add("swifi/checks_reported", False, f"{len(checks)} of {3 * 4} confinement checks reported")
+
+
 def check_kernel_size(results, only):
     if only and only not in "kernel_size":
         return
@@ -411,6 +447,9 @@ def main():
             judge_boot(spec, text, code, timed_out, session, results)
             if boot_name(spec) == "default":          # the README shows the pc machine's boot
                 check_readme(results, text, os.path.join(LOGS, "default.log"))
+
+
+    run_swifi(results, args.only)
 
     if results.passed + results.failed == 0:
         print(f"run.py: --only {args.only!r} matches no test", file=sys.stderr)

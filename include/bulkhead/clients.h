@@ -62,6 +62,7 @@ int con_wait_foreground(uint32_t timeout_ms);
 int dm_up(const struct dm_up_request *req, char *err, uint32_t err_len);
 int dm_down(const char *label);
 int dm_refresh(const char *label);
+int dm_trace(const char *label);           /* trace rights over a driver (DM_TRACE): its endpoint */
 int dm_restart(const char *label);        /* as a client named in the driver's policy */
 int dm_info(const char *label, uint32_t index, struct dm_driver_info *out);
 int dm_history(const char *label, uint32_t index, struct dm_failure *out);

@@ -12,6 +12,13 @@
  *               is empty: -ENOENT past the last driver)
  *   DM_HISTORY  the index-th most recent struct dm_failure of a driver
  *   DM_POLICY   the text of the policy file in force
+ *   DM_TRACE    give the caller (an administrator's program: uid 0, an
+ *               ordinary program) the right to read and patch the text of
+ *               the driver `label` with KC_TRACE, for the fault injector
+ *               (commands/swifi.c). Only drivers this manager runs and
+ *               /etc/swifi.conf lists; never a system server. The answer
+ *               is the driver's endpoint (>0) or -errno. The right ends
+ *               when that incarnation of the driver does.
  * From a client service named in a driver's policy (`clients`):
  *   DM_RESTART  restart that driver now (it is not working for the client);
  *               anyone else is refused (-EPERM) and the attempt is logged
@@ -56,12 +63,14 @@ enum {
 	DM_PCI_GRANT,
 	DM_PCI_HELD,
 	DM_RESTART,
+	DM_TRACE,
 };
 
 #define DM_LABEL_MAX 16
 #define DM_PATH_MAX  64
 #define DM_ARGS_MAX  256
 #define DM_DETAIL_MAX 48
+#define DM_TRACERS_FILE "/etc/swifi.conf"   /* the drivers DM_TRACE may open to tracing */
 
 struct dm_up_request {
 	char     binary[DM_PATH_MAX];

@@ -12,6 +12,8 @@ enum {
 	TEST_ATTACK,           /* the isolation controller arms the hostile process */
 	TEST_TRACE,            /* ... and tells the tracer what to patch */
 	TEST_INJECT,           /* a test asks the fault injector (t_inject) to patch a driver */
+	TEST_SLICE,            /* t_swifi asks its workload for one slice (test_go: count frames,
+	                          seed the trial); the answer is a test_done (see t_netclient.c) */
 };
 
 struct test_ping  { uint32_t seq; uint32_t words[13]; };

@@ -45,6 +45,7 @@ int dm_up(const struct dm_up_request *req, char *err, uint32_t err_len)
 int dm_down(const char *label)    { return dm_call(DM_DOWN, label, 0, NULL, 0, 0, NULL, 0); }
 int dm_refresh(const char *label) { return dm_call(DM_REFRESH, label, 0, NULL, 0, 0, NULL, 0); }
 int dm_restart(const char *label) { return dm_call(DM_RESTART, label, 0, NULL, 0, 0, NULL, 0); }
+int dm_trace(const char *label)   { return dm_call(DM_TRACE, label, 0, NULL, 0, 0, NULL, 0); }
 
 int dm_info(const char *label, uint32_t index, struct dm_driver_info *out)
 {

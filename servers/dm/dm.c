@@ -16,6 +16,7 @@
 
 #define MAX_POLICIES 8
 #define SUSPEND_REPLY 1          /* a handler that answers later */
+#define TRACERS_TEXT_MAX 1024    /* DM_TRACERS_FILE's size limit */
 
 struct driver drivers[MAX_DRIVERS];
 static endpoint_t pm;
@@ -433,6 +434,51 @@ static int do_pci_held(message *m)
 	return r < 0 ? r : copy_out(m, &held, sizeof held);
 }
 
+/* Is label among the words of DM_TRACERS_FILE ('#' starts a comment)? */
+static int trace_listed(const char *label)
+{
+	static char text[TRACERS_TEXT_MAX];
+	uint32_t ino, size, mode;
+	char *line, *word, *save_line, *save_word;
+
+	if (fs_lookup(DM_TRACERS_FILE, &ino, &size, &mode) < 0 || size >= sizeof text ||
+	    fs_read(ino, 0, text, size) != (int)size)
+		return 0;
+	text[size] = '\0';
+	for (line = strtok_r(text, "\n", &save_line); line; line = strtok_r(NULL, "\n", &save_line)) {
+		if (strchr(line, '#'))
+			*strchr(line, '#') = '\0';
+		for (word = strtok_r(line, " \t", &save_word); word; word = strtok_r(NULL, " \t", &save_word))
+			if (!strcmp(word, label))
+				return 1;
+	}
+	return 0;
+}
+
+/* DM_TRACE: the fault injector may read and patch this incarnation's text. */
+static int do_trace(message *m)
+{
+	struct driver *d = driver_by_label(m->dm_req.label);
+	struct priv p;
+	int r;
+
+	if (!from_admin(m))
+		return -EPERM;
+	if (!d || label_reserved(d->label) || policy_system_label(d->label))
+		return -ENOENT;
+	if (!trace_listed(d->label)) {
+		printf("dm: trace of %s refused: not listed in %s\n", d->label, DM_TRACERS_FILE);
+		return -EPERM;
+	}
+	if (d->ep == EP_NONE)
+		return -ESRCH;
+	memset(&p, 0, sizeof p);
+	bit_set(p.kcalls, KC_TRACE);
+	bit_set(p.trace_to, (unsigned)endpoint_slot(d->ep));
+	r = sys_privctl(m->m_source, PRIVCTL_EXTEND, &p);
+	return r < 0 ? r : (int)d->ep;
+}
+
 typedef int (*handler)(message *m);
 
 static const handler handlers[] = {
@@ -448,6 +494,7 @@ static const handler handlers[] = {
 	[DM_PCI_GRANT - DM_UP] = do_pci_grant,
 	[DM_PCI_HELD - DM_UP]  = do_pci_held,
 	[DM_RESTART - DM_UP]   = do_restart,
+	[DM_TRACE - DM_UP]     = do_trace,
 };
 
 static void collect_deaths(void)

@@ -23,6 +23,11 @@
  *      are still answered; send a stream: the driver manager must restart
  *      the stalled driver within its liveness time, and the stream get through.
  * Every frame is acknowledged with the next sequence number expected.
+ *
+ * With "swifi" instead it is the workload of a fault-injection campaign
+ * (tests/os/t_swifi.c, host side tools/swifi.py): it serves TEST_SLICE
+ * requests, each one slice of traffic through whatever faults the driver
+ * carries; see swifi_slice() below.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +48,7 @@
 #define STALL_FRAME 200
 #define FAIL_AT 200
 
-enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE };
+enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE, K_SLICE, K_SLICE_ACK };
 
 struct wire {                 /* after the 14-byte Ethernet header, big-endian on the wire */
 	uint32_t magic;
@@ -57,6 +62,9 @@ static uint8_t my_mac[6], peer_mac[6];
 static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static uint32_t reattached;
 static endpoint_t stale = EP_NONE;    /* an incarnation whose NET_INIT failed */
+static int swifi_mode;                /* the campaign's workload: complain about a broken driver */
+static uint32_t complaints;
+#define COMPLAIN_MS 2000              /* no progress for this long: the driver is broken */
 
 static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
 static uint16_t be16(uint16_t v) { return __builtin_bswap16(v); }
@@ -84,14 +92,21 @@ static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message 
 /* Find the driver (a new incarnation, after a restart) and attach to it. */
 static int attach(void)
 {
-	uint32_t value, until = sys_uptime_ms() + 10000;
+	uint32_t value, until = sys_uptime_ms() + 10000, since = sys_uptime_ms();
+	endpoint_t old = driver;
 	message m;
 	int r;
 
 	do {
-		if (ds_lookup(label, &value) == 0 && ((endpoint_t)value != driver || stale == driver)) {
-			driver = (endpoint_t)value;
+		if (ds_lookup(label, &value) == 0 && (endpoint_t)value != old) {
+			driver = (endpoint_t)value;      /* (asked again until it answers) */
 			r = net_call(NET_INIT, NULL, 0, 0, &m);
+			if (r != 0 && swifi_mode && sys_uptime_ms() - since >= COMPLAIN_MS &&
+			    dm_restart(label) == 0) {
+				complaints++;             /* it runs and refuses to start: broken */
+				old = driver;
+				since = sys_uptime_ms();
+			}
 			if (r == 0) {
 				memcpy(my_mac, m.net_init_reply.mac, 6);
 				stale = EP_NONE;
@@ -107,10 +122,17 @@ static int attach(void)
 }
 
 /* The driver is gone: wait for its next incarnation. */
+static void complain(void);
+
 static void reattach(void)
 {
+	struct dm_driver_info info;
+
 	reattached++;
-	attach();
+	if (swifi_mode && dm_info(label, 0, &info) == 0 && info.endpoint == driver && info.state == DRV_RUNNING)
+		complain();                  /* it said ESRCH, yet it runs: it is broken (attaches anew) */
+	else
+		attach();
 }
 
 /* Wait for a notification (from the driver: frames or room) or until ms pass. */
@@ -567,6 +589,167 @@ static void wire(void)
 	t_summary();
 }
 
+/* --- the fault-injection workload (mode "swifi") --------------------------- */
+
+#define SLICE_MS 8000               /* a slice not done by then is incomplete */
+#define SLICE_RESEND_MS 200
+
+struct slice {
+	uint32_t trial, frames, deadline;
+	uint32_t rx, bad_rx, tx, bad_tx;
+	int ended;                       /* the peer acknowledged our END */
+	uint32_t steps, seen, progress_at;   /* progress made, as last seen, and when */
+};
+
+/*
+ * A driver that is alive but does not work (it answers heartbeats, yet
+ * frames do not get through, or it answers with errors) is detected by its
+ * client: as a client its policy names, ask the driver manager to restart it
+ * (as the network server would), then attach to the new incarnation.
+ */
+static void complain(void)
+{
+	if (dm_restart(label) == 0)
+		complaints++;
+	attach();
+}
+
+/* Is there time left in the slice? Complain about a driver that makes no progress. */
+static int slice_time_left(struct slice *s)
+{
+	uint32_t now = sys_uptime_ms(), steps = s->steps + s->rx + s->tx + (uint32_t)s->ended;
+
+	if (steps != s->seen || s->progress_at == 0) {
+		s->seen = steps;
+		s->progress_at = now;
+	} else if (now - s->progress_at >= COMPLAIN_MS) {
+		complain();
+		s->progress_at = sys_uptime_ms();
+	}
+	return (int32_t)(s->deadline - sys_uptime_ms()) > 0;
+}
+
+static uint32_t slice_size(uint32_t trial, uint32_t seq)
+{
+	return NET_MIN_FRAME + (seq * 389 + trial * 7) % (NET_MAX_FRAME - NET_MIN_FRAME + 1);
+}
+
+/* Send a small frame of `kind` until the peer answers with `want` (seq
+   `want_seq`); the answer's flags, or -ETIMEDOUT at the slice's deadline. */
+static int slice_handshake(struct slice *s, uint16_t kind, uint32_t seq, uint16_t want, uint32_t want_seq)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct wire w;
+
+	while (slice_time_left(s)) {
+		send_kind(kind, seq);
+		if (recv_frame(f, &w, SLICE_RESEND_MS, NULL) > 0 && w.kind == want && w.seq == want_seq) {
+			s->steps++;
+			return w.flags;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+/* The peer's stream to us: acknowledge each frame in order, count the damaged. */
+static void slice_receive(struct slice *s)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct wire w;
+	int len;
+
+	while (slice_time_left(s)) {
+		len = recv_frame(f, &w, SLICE_RESEND_MS, NULL);
+		if (len <= 0 || len > NET_MAX_FRAME || (w.kind != K_DATA && w.kind != K_END))
+			continue;                    /* (a faulty driver may claim any length) */
+		if (w.kind == K_END) {
+			send_kind(K_ACK, w.seq + 1);
+			if (w.seq == s->rx)
+				return;
+			continue;
+		}
+		if (w.seq == s->rx) {
+			if (intact(f, len, &w))
+				s->rx++;
+			else
+				s->bad_rx++;
+		}
+		send_kind(K_ACK, s->rx);
+	}
+}
+
+/* Our stream to the peer, windowed, going back to the last ack after a silence. */
+static void slice_send(struct slice *s)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t sent = 0, size;
+	struct wire w;
+	int r;
+
+	while (s->tx < s->frames && slice_time_left(s)) {
+		while (sent < s->frames && sent < s->tx + WINDOW) {
+			size = slice_size(s->trial, sent);
+			build(f, peer_mac, K_DATA, sent, size);
+			if (send_frame(f, size) < 0)
+				break;
+			sent++;
+		}
+		if (recv_frame(f, &w, SLICE_RESEND_MS, NULL) > 0 && w.kind == K_ACK) {
+			if (w.seq > s->tx && w.seq <= s->frames)
+				s->tx = w.seq;
+		} else {
+			sent = s->tx;
+		}
+	}
+	r = s->tx == s->frames ? slice_handshake(s, K_END, s->frames, K_ACK, s->frames + 1) : -1;
+	s->ended = r >= 0;
+	s->bad_tx = r > 0 ? (uint32_t)r : 0;
+}
+
+/*
+ * One slice (the peer, tools/swifi.py, follows the same script): announce
+ * it (K_SLICE, seq = trial) until the peer answers; receive `frames` frames
+ * of varied sizes, each checked byte for byte; send as many; all within
+ * SLICE_MS. The answer: result 0 if every frame got through both ways,
+ * byte-exact, else -ETIMEDOUT; detail: received, damaged received, sent,
+ * damaged sent (as the peer saw them), re-attachments, milliseconds,
+ * complaints (restarts asked for a driver that made no progress).
+ */
+static void swifi_slice(message *m)
+{
+	struct slice s = { .trial = m->test_go.seed, .frames = m->test_go.count };
+	uint32_t t0 = sys_uptime_ms(), re0 = reattached, c0 = complaints;
+
+	s.deadline = t0 + SLICE_MS;
+	if (slice_handshake(&s, K_SLICE, s.trial, K_SLICE_ACK, s.trial) >= 0) {
+		slice_receive(&s);
+		slice_send(&s);
+	}
+	memset(&m->test_done, 0, sizeof m->test_done);
+	m->test_done.result = s.rx == s.frames && s.ended && s.bad_tx == 0 ? 0 : -ETIMEDOUT;
+	m->test_done.work = s.frames;
+	m->test_done.detail[0] = (int32_t)s.rx;
+	m->test_done.detail[1] = (int32_t)s.bad_rx;
+	m->test_done.detail[2] = (int32_t)s.tx;
+	m->test_done.detail[3] = (int32_t)s.bad_tx;
+	m->test_done.detail[4] = (int32_t)(reattached - re0);
+	m->test_done.detail[5] = (int32_t)(sys_uptime_ms() - t0);
+	m->test_done.detail[6] = (int32_t)(complaints - c0);
+	m->m_type = TEST_DONE;
+}
+
+static void swifi_serve(void)
+{
+	message m;
+
+	for (;;) {
+		if (ipc_receive(EP_ANY, &m) < 0 || m.m_type != TEST_SLICE)
+			continue;
+		swifi_slice(&m);
+		ipc_send(m.m_source, &m);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	message m;
@@ -594,6 +777,9 @@ int main(int argc, char **argv)
 		for (;;)
 			t_sleep(60000);
 	}
+	swifi_mode = argc > 6 && !strcmp(argv[6], "swifi");
+	if (swifi_mode)
+		swifi_serve();
 	if (argc > 6 && !strcmp(argv[6], "bench")) {
 		bench();
 		for (;;)

@@ -1,0 +1,451 @@
+/*
+ * t_swifi NIC [SPEC]: the in-OS side of a fault-injection campaign (boot
+ * configurations swifi-NIC; the host side is tools/swifi.py).
+ *
+ * SPEC is TYPES:FIRST:COUNT:FAULTS:SEED:FRAMES (the host passes it in the
+ * SMBIOS serial number): fault types joined by '+' (or "all"), trials
+ * FIRST..FIRST+COUNT-1 of each, FAULTS faults per trial, the campaign's SEED,
+ * and FRAMES frames each way per workload slice.
+ *
+ * It starts the NIC's driver and the workload (t_netclient in "swifi" mode,
+ * talking to a peer on the host through the wire), checks that the injector
+ * is refused what it must be refused, then runs the trials back to back in
+ * this one boot. A trial: start from a fresh copy of the driver (restart it if
+ * the last trial's faults are still in it); run /bin/swifi to inject FAULTS
+ * faults of the type with the trial's seed; run one workload slice; wait for
+ * the driver manager to detect and recover a failure; then print one line
+ *   [swifi] {"nic": ..., "type": ..., "trial": N, "seed": S, ...}
+ * with what happened: the failures and their causes and recovery times (the
+ * driver manager's history), refused accesses per kind (the kernel log),
+ * whether the workload got through byte-exact, and whether anything else in
+ * the system was affected. The host watches for hangs and panics.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/clients.h>
+#include <bulkhead/layout.h>
+#include <bulkhead/policy.h>
+#include <bulkhead/x86.h>
+#include "lib/testlib.h"
+
+#define WORKER          "swifiload"
+#define WORKER_BINARY   "/tests/t_netclient"
+#define SWIFI_BINARY    "/bin/swifi"
+#define LINE_MAX_LEN    1536
+#define MAX_FAILURES    8            /* failures listed per trial */
+#define RUNNING_WAIT_MS 15000        /* a restarted driver must serve again by then */
+#define LOG_BATCH       32
+#define MAX_OTHERS      4            /* other processes' deaths listed per trial */
+#define WATCHDOG_MS     12000        /* a slice lasts at most 8 s (t_netclient.c SLICE_MS) */
+#define WATCHDOG_FIRED  42
+
+struct nic {
+	const char *label, *binary, *args;
+};
+
+static const struct nic nics[] = {
+	{ "rtl8139",    "/drivers/rtl8139", "" },
+	{ "ne2000",     "/drivers/ne2000",  "" },
+	{ "ne2000_isa", "/drivers/ne2000",  "isa 300 9" },
+};
+
+static const char *cause_names[] = {
+	"none", "exit", "exception", "killed", "panic", "heartbeat", "refresh", "cpu", "stalled", "client",
+};
+
+static const char *deny_names[NR_DENY_KINDS] = {
+	"ipc", "kcall", "io", "grant", "memory", "irq", "trace", "priv",
+};
+
+struct spec {
+	uint32_t types;                  /* bit per enum x86_fault */
+	uint32_t first, count, faults, seed, frames;
+};
+
+static const struct nic *nic;
+static char line[LINE_MAX_LEN];
+static size_t line_len;
+
+static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void put(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (line_len < sizeof line)
+		line_len += (size_t)vsnprintf(line + line_len, sizeof line - line_len, fmt, ap);
+	va_end(ap);
+}
+
+/* A string for JSON: quotes, backslashes and control bytes become '?'. */
+static const char *clean(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		buf[i] = (s[i] == '"' || s[i] == '\\' || (unsigned char)s[i] < 0x20) ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+static int parse_spec(const char *text, struct spec *sp)
+{
+	char buf[128], *types, *rest, *save, *w;
+	int t;
+
+	*sp = (struct spec){ (1u << X86_FAULT_COUNT) - 1, 0, 3, 100, 1, 100 };
+	if (!text || !*text)
+		return 0;
+	snprintf(buf, sizeof buf, "%s", text);
+	types = strtok_r(buf, ":", &rest);
+	if (!types || sscanf(rest, "%u:%u:%u:%u:%u", &sp->first, &sp->count, &sp->faults, &sp->seed,
+	                     &sp->frames) != 5)
+		return -EINVAL;
+	if (strcmp(types, "all")) {
+		sp->types = 0;
+		for (w = strtok_r(types, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
+			if ((t = x86_fault_from_name(w)) < 0)
+				return -EINVAL;
+			sp->types |= 1u << t;
+		}
+	}
+	return sp->faults > 0 && sp->frames > 0 ? 0 : -EINVAL;
+}
+
+/* The trial's seed: the campaign's, mixed with the NIC, the type and the trial. */
+static uint32_t trial_seed(const struct spec *sp, int type, uint32_t trial)
+{
+	uint32_t h = sp->seed * 0x9e3779b9u, i;
+
+	for (i = 0; nic->label[i]; i++)
+		h = (h ^ (uint8_t)nic->label[i]) * 0x01000193u;
+	h ^= (uint32_t)type * 0x85ebca6bu + trial * 0xc2b2ae35u;
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	return h ? h : 1;
+}
+
+/* Run /bin/swifi with these words; its exit status, or -1. */
+static int run_swifi(const char *a, const char *b, const char *c, const char *d, const char *e)
+{
+	char *argv[] = { "swifi", (char *)a, (char *)b, (char *)c, (char *)d, (char *)e, NULL };
+	char why[PM_WHY_MAX];
+	int pid, status = 0;
+
+	pid = pm_fork();
+	if (pid == 0) {
+		pm_exec(EP_SELF, SWIFI_BINARY, 6, argv, 0, why);
+		printf("t_swifi: cannot run %s: %s\n", SWIFI_BINARY, why);
+		exit(127);
+	}
+	if (pid < 0 || pm_wait(pid, &status, 0) != pid)
+		return -1;
+	return (status >> 8) & 0xff;
+}
+
+static int up(const char *binary, const char *config, const char *label, const char *args)
+{
+	struct dm_up_request req;
+	char text[DM_ARGS_MAX], err[POLICY_ERR_MAX], *w;
+	uint32_t off = 0;
+	int r;
+
+	memset(&req, 0, sizeof req);
+	strcpy(req.binary, binary);
+	strcpy(req.config, config);
+	strcpy(req.label, label);
+	snprintf(text, sizeof text, "%s", args);
+	for (w = strtok(text, " "); w; w = strtok(NULL, " ")) {
+		strcpy(req.args + off, w);
+		off += (uint32_t)strlen(w) + 1;
+		req.argc++;
+	}
+	r = dm_up(&req, err, sizeof err);
+	if (r < 0)
+		printf("t_swifi: cannot start %s: %s (%d)\n", label, err, r);
+	return r;
+}
+
+/* Wait until the driver serves in an incarnation after `old` (0: any). */
+static int wait_running(uint32_t old, struct dm_driver_info *info, uint32_t ms)
+{
+	uint32_t until = sys_uptime_ms() + ms;
+
+	while (dm_info(nic->label, 0, info) < 0 || info->incarnation <= old || info->state != DRV_RUNNING) {
+		if ((int32_t)(sys_uptime_ms() - until) >= 0)
+			return -ETIMEDOUT;
+		t_sleep(5);
+	}
+	return 0;
+}
+
+static void start(void)
+{
+	char policy[64], args[96];
+	struct dm_driver_info info;
+	int i;
+
+	if (dm_down(nic->label) == 0)              /* /etc/rc may have started it with its usual policy */
+		for (i = 0; i < 500 && dm_info(nic->label, 0, &info) == 0 && info.endpoint != EP_NONE; i++)
+			t_sleep(10);
+	snprintf(policy, sizeof policy, "/tests/swifi-%s.conf", nic->label);
+	snprintf(args, sizeof args, "%s 0 0 0 0 swifi", nic->label);
+	if (up(nic->binary, policy, nic->label, nic->args) < 0 ||
+	    up(WORKER_BINARY, "/tests/swifiload.conf", WORKER, args) < 0)
+		exit(1);
+}
+
+static void check_rights_end(void);
+
+/* The injector must be refused everything but the drivers /etc/swifi.conf lists. */
+static void check_confinement(void)
+{
+	int r;
+
+	r = run_swifi("-q", "pm", "source", "1", "1");
+	printf("[swifi] check refuses_system_server %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
+	r = run_swifi("-q", WORKER, "source", "1", "1");
+	printf("[swifi] check refuses_unlisted_driver %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
+	r = run_swifi("-q", "kernel", "source", "1", "1");
+	printf("[swifi] check refuses_kernel %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
+	check_rights_end();
+}
+
+/*
+ * Trace rights name a process-table slot: they must end with the process in
+ * it, or whatever runs in that slot next could be traced. Take rights over
+ * the driver, restart it, and try to read the text of a new process in its
+ * old slot (a child of ours, forked until one lands there).
+ */
+static void check_rights_end(void)
+{
+	struct dm_driver_info info;
+	uint8_t byte;
+	int ep = dm_trace(nic->label), first, r = 1, i, pid, status, slot;
+
+	first = ep > 0 ? sys_trace(TRACE_READ_TEXT, ep, USER_BASE, &byte, 1) : ep;
+	slot = endpoint_slot(ep);
+	if (dm_info(nic->label, 0, &info) == 0 && dm_refresh(nic->label) == 0)
+		wait_running(info.incarnation, &info, RUNNING_WAIT_MS);
+	if (endpoint_slot(info.endpoint) == slot)
+		r = sys_trace(TRACE_READ_TEXT, info.endpoint, USER_BASE, &byte, 1);
+	for (i = 0; i < 2 * NR_PROCS && r == 1; i++) {
+		pid = pm_fork();
+		if (pid == 0) {
+			t_sleep(60000);
+			exit(0);
+		}
+		if (pid < 0)
+			break;
+		if (endpoint_slot(pid) == slot)
+			r = sys_trace(TRACE_READ_TEXT, pid, USER_BASE, &byte, 1);
+		pm_kill(pid, 9);
+		pm_wait(pid, &status, 0);
+	}
+	printf("[swifi] check trace_rights_end_with_driver %s (the driver's text read: %d; a new process in its "
+	       "old slot %d read: %d, want %d)\n", first == 0 && r == -EPERM ? "ok" : "FAIL", first, slot, r, -EPERM);
+}
+
+static uint32_t log_now(void)
+{
+	struct klog_entry e;
+	uint32_t n, next;
+
+	sys_getlog(~0u, &e, 1, &n, &next);
+	return next;
+}
+
+/* What the kernel logged since `from`: the driver's refusals by kind, other deaths. */
+static void put_log(uint32_t from)
+{
+	struct klog_entry log[LOG_BATCH];
+	uint32_t denied[NR_DENY_KINDS] = { 0 }, n, i, next, lost = 0, others = 0;
+	char name[KLOG_NAME_LEN + 1], other[MAX_OTHERS][KLOG_NAME_LEN + 1];
+	int mine;
+
+	while (sys_getlog(from, log, LOG_BATCH, &n, &next) == 0 && n > 0) {
+		lost += log[0].seq - from;
+		for (i = 0; i < n; i++) {
+			memcpy(name, log[i].name, KLOG_NAME_LEN);
+			name[KLOG_NAME_LEN] = '\0';
+			mine = !strcmp(name, nic->label);
+			if (log[i].kind == KLOG_DENIED && mine && log[i].code < NR_DENY_KINDS)
+				denied[log[i].code]++;
+			else if (log[i].kind != KLOG_DENIED && !mine && strcmp(name, "swifi") && strcmp(name, "t_swifi") &&
+			         others < MAX_OTHERS)
+				clean(name, other[others++], sizeof other[0]);
+		}
+		from = next;
+	}
+	put(", \"denied\": {");
+	for (i = 0; i < NR_DENY_KINDS; i++)
+		put("%s\"%s\": %u", i ? ", " : "", deny_names[i], denied[i]);
+	put("}, \"log_lost\": %u, \"others_dead\": [", lost);
+	for (i = 0; i < others; i++)
+		put("%s\"%s\"", i ? ", " : "", other[i]);
+	put("]");
+}
+
+/* The failures of incarnations from `first` on, newest first. */
+static void put_failures(uint32_t first, uint32_t last)
+{
+	struct dm_failure f;
+	char detail[DM_DETAIL_MAX];
+	uint32_t i, n = 0;
+
+	put(", \"failures\": [");
+	for (i = 0; n < MAX_FAILURES && dm_history(nic->label, i, &f) == 0 && f.incarnation >= first; i++) {
+		if (f.incarnation >= last)
+			continue;
+		put("%s{\"cause\": \"%s\", \"status\": %d, \"addr\": %u, \"detail\": \"%s\", \"recovery_us\": %u, "
+		    "\"delay_ms\": %u}", n++ ? ", " : "", f.cause < sizeof cause_names / sizeof cause_names[0] ?
+		    cause_names[f.cause] : "?", (int)f.status, f.addr, clean(f.detail, detail, sizeof detail),
+		    f.recovery_us, f.delay_ms);
+	}
+	put("]");
+}
+
+/* The system servers and the workload are all still there and answer. */
+static int servers_ok(void)
+{
+	uint32_t ino, size, mode, value;
+	struct dm_driver_info info;
+
+	return find_boot_server("pm") != EP_NONE && find_boot_server("ds") != EP_NONE &&
+	       find_boot_server("bootfs") != EP_NONE && find_boot_server("dm") != EP_NONE &&
+	       fs_lookup("/etc/swifi.conf", &ino, &size, &mode) == 0 && ds_lookup(WORKER, &value) == 0 &&
+	       dm_info(WORKER, 0, &info) == 0;
+}
+
+/*
+ * A driver that takes the workload's request and never answers (while it
+ * answers its heartbeats) blocks the workload in sendrec: no deadline of its
+ * own can help. A watchdog child restarts such a driver when the slice has
+ * run WATCHDOG_MS; its exit status says whether it had to.
+ */
+static int watchdog_start(void)
+{
+	int pid = pm_fork();
+
+	if (pid == 0) {
+		t_sleep(WATCHDOG_MS);
+		printf("t_swifi: the workload is stuck in %s; restarting the driver\n", nic->label);
+		exit(dm_refresh(nic->label) == 0 ? WATCHDOG_FIRED : 0);
+	}
+	return pid;
+}
+
+static int watchdog_stop(int pid)
+{
+	int status = 0;
+
+	if (pid <= 0)
+		return 0;
+	pm_kill(pid, 9);
+	pm_wait(pid, &status, 0);
+	return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == WATCHDOG_FIRED;
+}
+
+/* One workload slice; 0 or -errno, and what the workload saw in *m. */
+static int slice(uint32_t trial, uint32_t frames, message *m, int *stuck)
+{
+	struct dm_driver_info w;
+	int r, dog;
+
+	memset(m, 0, sizeof *m);
+	if (dm_info(WORKER, 0, &w) < 0 || w.endpoint == EP_NONE)
+		return -ESRCH;
+	m->m_type = TEST_SLICE;
+	m->test_go.count = frames;
+	m->test_go.seed = trial;
+	dog = watchdog_start();
+	r = ipc_sendrec(w.endpoint, m);
+	*stuck = watchdog_stop(dog);
+	return r < 0 ? r : m->test_done.result;
+}
+
+static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
+{
+	struct dm_driver_info before, after, worker0, worker1;
+	uint32_t seed = trial_seed(sp, type, n), t0, from, detect;
+	char faults[16], seedtext[16];
+	int status, work, serving = 1, stuck = 0;
+	message m;
+
+	if (*dirty && dm_info(nic->label, 0, &before) == 0 && dm_refresh(nic->label) == 0)
+		serving = wait_running(before.incarnation, &before, RUNNING_WAIT_MS) == 0;
+	if (!serving || wait_running(0, &before, RUNNING_WAIT_MS) < 0) {
+		printf("[swifi] {\"nic\": \"%s\", \"type\": \"%s\", \"trial\": %u, \"seed\": %u, \"error\": "
+		       "\"the driver does not serve before the trial\"}\n", nic->label,
+		       x86_fault_name((enum x86_fault)type), n, seed);
+		return;
+	}
+	printf("\n[swifi] trial %s %u seed %u\n", x86_fault_name((enum x86_fault)type), n, seed);
+	dm_info(WORKER, 0, &worker0);
+	t0 = sys_uptime_ms();
+	from = log_now();
+	snprintf(faults, sizeof faults, "%u", sp->faults);
+	snprintf(seedtext, sizeof seedtext, "%u", seed);
+	status = run_swifi("-q", nic->label, x86_fault_name((enum x86_fault)type), faults, seedtext);
+	*dirty = 1;
+	work = slice(n, sp->frames, &m, &stuck);
+	/* A failure the workload ran into may need up to two heartbeat periods
+	   and the liveness time to be detected. */
+	detect = 2 * before.heartbeat_ms + before.liveness_ms;
+	if (work < 0)
+		while (dm_info(nic->label, 0, &after) == 0 && after.incarnation == before.incarnation &&
+		       after.state == DRV_RUNNING && sys_uptime_ms() - t0 < detect + (uint32_t)m.test_done.detail[5])
+			t_sleep(20);
+	dm_info(nic->label, 0, &after);
+	if (after.incarnation != before.incarnation || after.state != DRV_RUNNING)
+		serving = wait_running(before.incarnation, &after, RUNNING_WAIT_MS) == 0;
+	*dirty = after.incarnation == before.incarnation;
+	dm_info(WORKER, 0, &worker1);
+
+	line_len = 0;
+	put("\n[swifi] {\"nic\": \"%s\", \"type\": \"%s\", \"trial\": %u, \"seed\": %u, \"faults\": %u, "
+	    "\"swifi_status\": %d, \"incarnations\": %u, \"serving\": %d", nic->label,
+	    x86_fault_name((enum x86_fault)type), n, seed, sp->faults, status,
+	    after.incarnation - before.incarnation, serving);
+	put_failures(before.incarnation, after.incarnation);
+	put(", \"stuck\": %d", stuck);
+	put(", \"workload\": {\"ok\": %d, \"error\": %d, \"frames\": %u, \"rx\": %d, \"bad_rx\": %d, \"tx\": %d, "
+	    "\"bad_tx\": %d, \"reattached\": %d, \"ms\": %d, \"complaints\": %d}", work == 0, work, sp->frames,
+	    m.test_done.detail[0], m.test_done.detail[1], m.test_done.detail[2], m.test_done.detail[3],
+	    m.test_done.detail[4], m.test_done.detail[5], m.test_done.detail[6]);
+	put_log(from);
+	put(", \"servers_ok\": %d, \"worker_restarts\": %u, \"ms\": %u}\n", servers_ok(),
+	    worker1.incarnation - worker0.incarnation, sys_uptime_ms() - t0);
+	fwrite(line, 1, line_len < sizeof line ? line_len : sizeof line, stdout);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	struct spec sp;
+	uint32_t i;
+	int type, dirty = 0;
+	unsigned k;
+
+	for (k = 0; argc > 1 && k < sizeof nics / sizeof nics[0]; k++)
+		if (!strcmp(argv[1], nics[k].label))
+			nic = &nics[k];
+	if (!nic || parse_spec(argc > 2 ? argv[2] : NULL, &sp) < 0) {
+		printf("usage: t_swifi rtl8139|ne2000|ne2000_isa [TYPES:FIRST:COUNT:FAULTS:SEED:FRAMES]\n");
+		return 2;
+	}
+	start();
+	printf("[swifi] begin %s types %x trials %u..%u, %u faults each, seed %u, %u frames\n", nic->label,
+	       sp.types, sp.first, sp.first + sp.count - 1, sp.faults, sp.seed, sp.frames);
+	check_confinement();
+	for (type = 0; type < X86_FAULT_COUNT; type++)
+		for (i = sp.first; (sp.types >> type & 1) && i < sp.first + sp.count; i++)
+			trial(&sp, type, i, &dirty);
+	printf("[swifi] end\n");
+	for (;;)
+		t_sleep(60000);
+}
