@@ -29,6 +29,7 @@ import time
 ETHERTYPE = 0x88B5
 MAGIC = 0x42484E54
 K_HELLO, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE = range(1, 9)
+K_RESET = 11                 # (9 and 10 are the fault-injection campaign's, tools/swifi.py)
 WIRE = struct.Struct(">IHHII")
 PEER_MAC = bytes.fromhex("020000000001")
 FOREIGN_MAC = bytes.fromhex("020000000099")
@@ -51,6 +52,14 @@ WIRE_BURSTS = 300
 WIRE_SEED = int(os.environ.get("BULKHEAD_WIRE_SEED", "8017"))
 WIRE_PROBE_RESEND_S = 0.2
 WIRE_PROBE_DEADLINE_S = 5.0
+# The reset flood: the guest resets its driver's device (NET_TEST_RESET, a pause
+# just after the card starts) while we send frames that nearly fill an NE2000's
+# receive ring (14,000 bytes = 55 of its 58 pages): a driver that loses such a
+# frame's interrupt has less than a full frame of room left and goes deaf.
+RESET_ROUNDS = 3
+RESET_FLOOD_FRAME = 14000
+RESET_FLOOD_S = 0.3
+RESET_FLOOD_GAP_S = 0.002
 WINDOW = 8
 STREAM = 600
 STALL_STREAM = 100      # frames the guest sends while its driver stops transmitting
@@ -325,6 +334,40 @@ class Peer:
                 return True, tries, time.monotonic() - t0
         return False, tries, time.monotonic() - t0
 
+    def reset_flood(self, rnd, seq):
+        """Ask the guest to reset its device (K_RESET seq, until acknowledged), then
+        flood near-ring-sized frames while it does; True if it acknowledged."""
+        t0 = time.monotonic()
+        got = None
+        while not got and time.monotonic() - t0 < WIRE_PROBE_DEADLINE_S:
+            self.send(K_RESET, seq)
+            got = self.recv(WIRE_PROBE_RESEND_S)
+            while got and not (got[0] == K_ACK and got[1] == seq + 1):
+                got = self.recv(WIRE_PROBE_RESEND_S)
+        if not got:
+            return False
+        frame = self.hostile(rnd, RESET_FLOOD_FRAME)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < RESET_FLOOD_S:
+            self.send_raw(frame)
+            time.sleep(RESET_FLOOD_GAP_S)
+        return True
+
+    def run_resets(self, rnd, first_seq):
+        """RESET_ROUNDS device resets under a flood, each followed by a probe; True if all answered."""
+        for r in range(RESET_ROUNDS):
+            seq = first_seq + 2 * r
+            if not self.reset_flood(rnd, seq):
+                self.result("wire_every_probe_answered", False, f"reset request {r} was not acknowledged")
+                return False
+            ok, _, took = self.probe(seq + 1, WIRE_PROBE_DEADLINE_S)
+            if not ok:
+                self.result("wire_every_probe_answered", False,
+                            f"no answer for {WIRE_PROBE_DEADLINE_S} s to the probe after device reset {r} "
+                            f"under a flood of {RESET_FLOOD_FRAME}-byte frames: the driver went deaf")
+                return False
+        return True
+
     def run_wire(self, hello_timeout=120, bursts=None, seed=None):
         """The wire test: `bursts` hostile bursts, every boundary length among
         them, each followed by a probe that must be answered. Fills self.results."""
@@ -338,6 +381,9 @@ class Peer:
             self.result("wire_every_probe_answered", False, "the first probe, before any burst, was not answered")
             return
         rnd = random.Random(seed)
+        if not self.run_resets(rnd, bursts + 2):
+            self.end(bursts)
+            return
         lengths = list(BOUNDARY_LENGTHS)
         per_burst = -(-len(lengths) // bursts)
         sent = answered = retried = 0

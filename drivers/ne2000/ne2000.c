@@ -89,8 +89,11 @@
 #define PROM_SIG   0x57
 #define RESET_REPORTS 3                         /* card resets reported on the console */
 
+#define TEST_PAUSE_MS 50                        /* NET_TEST_RESET: pause right after the start */
+
 static uint32_t io, irq;
 static int tx_busy;
+static uint32_t start_pause_ms;                 /* only for NET_TEST_RESET */
 
 static uint32_t in8(uint32_t reg) { uint32_t v = 0; sys_inb(io + reg, &v); return v; }
 static void out8(uint32_t reg, uint32_t v) { sys_outb(io + reg, v); }
@@ -158,6 +161,15 @@ static void remote_write(uint32_t addr, const uint8_t *buf, uint32_t len)
 	out8(ISR, ISR_RDC);
 }
 
+/* Spin for ms (only NET_TEST_RESET asks): sleeping would take over the poll's alarm. */
+static void pause(uint32_t ms)
+{
+	uint32_t until = sys_uptime_ms() + ms;
+
+	while (ms && (int32_t)(sys_uptime_ms() - until) < 0)
+		;
+}
+
 /* Reset the card and start it; the MAC comes from its address PROM. -ENODEV: no card. */
 static int start_card(uint8_t mac[6])
 {
@@ -194,9 +206,11 @@ static int start_card(uint8_t mac[6])
 	for (i = 0; i < 8; i++)
 		out8(MAR0 + (uint32_t)i, 0);
 	out8(CURR, RX_START + 1);
-	out8(CMD, CMD_START | CMD_NODMA);
-	out8(ISR, 0xff);
+	out8(CMD, CMD_STOP | CMD_NODMA);
+	out8(ISR, 0xff);                    /* while stopped: clearing it later could lose a frame's RX */
 	out8(IMR, ISR_RX | ISR_TX | ISR_RXERR | ISR_TXERR | ISR_OVW | ISR_CNT);
+	out8(CMD, CMD_START | CMD_NODMA);   /* frames may arrive from here on */
+	pause(start_pause_ms);
 	out8(TCR, 0x00);
 	out8(RCR, 0x04);                    /* broadcasts, and frames for our address */
 	tx_busy = 0;
@@ -257,6 +271,17 @@ static void reset_card(const char *why, const uint8_t h[RX_HEADER], uint32_t pag
 	start_card(mac);
 	if (lost)
 		netdriver_transmitted(0);
+}
+
+/* NET_TEST_RESET (--test only): reset as on a fault, pausing just after the card starts. */
+static int test_reset(void)
+{
+	uint8_t h[RX_HEADER] = { 0 };
+
+	start_pause_ms = TEST_PAUSE_MS;
+	reset_card("test reset", h, 0);
+	start_pause_ms = 0;
+	return 0;
 }
 
 /* Why the header of the frame at page is nonsense, or NULL; curr: the chip's current page. */
@@ -418,6 +443,7 @@ static const struct netdriver_ops ops = {
 	.send = nic_send,
 	.interrupt = interrupt,
 	.poll = poll,
+	.test_reset = test_reset,
 };
 
 int main(int argc, char **argv)

@@ -15,7 +15,9 @@
  *              -EAGAIN when there is none
  *   NET_STATS  a struct net_stats into the grant
  *   NET_TEST   only for a driver started with --test: crash, or try the
- *              given ports and PCI device (to prove they are refused)
+ *              given ports and PCI device (to prove they are refused), or
+ *              reset the device pausing just after it starts (-EINVAL if
+ *              the driver cannot)
  */
 #ifndef BULKHEAD_NET_H
 #define BULKHEAD_NET_H
@@ -35,6 +37,7 @@ enum {
 #define NET_MAX_FRAME 1514
 #define NET_TEST_CRASH 1
 #define NET_TEST_PROBE 2
+#define NET_TEST_RESET 3                /* reset the device as on a fault, pausing just after it starts */
 
 struct net_req {
 	uint32_t   version;

@@ -22,6 +22,7 @@ struct netdriver_ops {
 	void (*interrupt)(uint32_t irqs);
 	int  (*link_up)(void);
 	void (*poll)(void);             /* every NET_POLL_MS: service the device as if it had interrupted */
+	int  (*test_reset)(void);       /* optional, NET_TEST_RESET: reset as on a fault, with a pause */
 };
 
 #define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */

@@ -134,7 +134,7 @@ static int do_stats(message *m)
 	return sys_safecopy(m->m_source, m->net_req.grant, 0, &netdriver_stats, n, SAFECOPY_TO);
 }
 
-/* Only with --test: fail on purpose, or show that what is not ours is refused. */
+/* Only with --test: fail on purpose, reset the device, or show that what is not ours is refused. */
 static int do_test(message *m)
 {
 	struct net_probe_reply r;
@@ -145,6 +145,8 @@ static int do_test(message *m)
 		return -EPERM;
 	if (m->net_req.op == NET_TEST_CRASH)
 		*(volatile uint32_t *)0 = 1;
+	if (m->net_req.op == NET_TEST_RESET)
+		return nic->test_reset ? nic->test_reset() : -EINVAL;
 	if (m->net_req.op != NET_TEST_PROBE)
 		return -EINVAL;
 	for (i = 0; i < 2; i++)

@@ -48,7 +48,8 @@
 #define STALL_FRAME 200
 #define FAIL_AT 200
 
-enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE, K_SLICE, K_SLICE_ACK };
+enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE, K_SLICE, K_SLICE_ACK,
+            K_RESET };
 
 struct wire {                 /* after the 14-byte Ethernet header, big-endian on the wire */
 	uint32_t magic;
@@ -552,6 +553,20 @@ static void bench(void)
 #define WIRE_SILENCE_MS 15000        /* the peer gives up on a deaf driver after 5 s */
 #define BYSTANDER_WAIT_MS 10000
 
+/* Ask a driver started with --test to reset its device as on a fault, pausing just after the start. */
+static int reset_device(void)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = NET_TEST;
+	m.net_req.version = NET_VERSION;
+	m.net_req.op = NET_TEST_RESET;
+	r = ipc_sendrec(driver, &m);
+	return r < 0 ? r : m.m_type;
+}
+
 /*
  * The wire test (the host peer's run_wire): answer every probe until END,
  * through whatever hostile frames arrive in between (they are counted and
@@ -562,7 +577,7 @@ static void wire(void)
 {
 	static uint8_t f[NET_MAX_FRAME];
 	struct dm_driver_info before, after;
-	uint32_t others = 0, probes = 0, value, until;
+	uint32_t others = 0, probes = 0, resets = 0, value, until;
 	struct wire w;
 	int len;
 
@@ -571,13 +586,16 @@ static void wire(void)
 		if (w.kind == K_PROBE) {
 			send_kind(K_ACK, w.seq + 1);
 			probes++;
+		} else if (w.kind == K_RESET) {              /* the peer floods as soon as it has the ACK */
+			send_kind(K_ACK, w.seq + 1);
+			resets += reset_device() == 0;
 		}
 	}
 	if (len > 0)
 		send_kind(K_ACK, w.seq + 1);
 	dm_info(label, 0, &after);
-	t_check("wire_stream_ended", len > 0, "answered %u probes; %u hostile frames reached us as frames; %s",
-	        probes, others, len > 0 ? "the peer's END arrived" : "the wire went silent before END");
+	t_check("wire_stream_ended", len > 0, "answered %u probes; %u hostile frames reached us as frames; "
+	        "%u device resets; %s", probes, others, resets, len > 0 ? "the peer's END arrived" : "the wire went silent before END");
 	t_check("wire_driver_not_restarted", after.incarnation == before.incarnation,
 	        "%s: incarnation %u before the hostile stream, %u after", label, before.incarnation,
 	        after.incarnation);
