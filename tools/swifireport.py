@@ -55,6 +55,7 @@ def summarize(records):
         "hangs": sum(1 for r in os_fail if r["os_failure"] == "hang"),
         "panics": sum(1 for r in os_fail if r["os_failure"] == "panic"),
         "transparent": len(transparent),
+        "unrecovered": sum(1 for r in failed if not r["workload"]["ok"]),
         "denied": sum(sum(r.get("denied", {}).values()) for r in trials),
     }
 
@@ -171,6 +172,7 @@ def markdown(records, images, took=None, ran=None):
               f"| Driver restarts | {s['restarts']} |",
               f"| Workload stuck on a silent driver (watchdog restart) | {s['stuck']} |",
               f"| Workload failed, nothing detected | {s['silent']} |",
+              f"| Restarted, yet the workload still failed | {s['unrecovered']} |",
               f"| Unauthorized accesses refused | {s['denied']} |",
               f"| **OS failures** | **{s['os_failures']}** |",
               f"| Hangs / kernel panics | {s['hangs']} / {s['panics']} |",
