@@ -218,17 +218,23 @@ class Peer(netpeer.Peer):
                     f"10.0.2.15 is at {self.guest_mac.hex(':') if self.guest_mac else 'nothing'}")
         return self.guest_mac is not None
 
-    def sweep(self):
+    def sizes_answered(self, echo):
+        """Each SWEEP_SIZES size through echo(seq, size), up to three tries:
+        the sizes that came back wrong, and those never answered."""
         bad, unanswered = [], []
         for seq, size in enumerate(SWEEP_SIZES):
             for _ in range(3):
-                r = self.echo(seq, size)
+                r = echo(seq, size)
                 if r is not None:
                     break
             if r is None:
                 unanswered.append(size)
             elif r is False:
                 bad.append(size)
+        return bad, unanswered
+
+    def sweep(self):
+        bad, unanswered = self.sizes_answered(self.echo)
         self.result("echo_all_sizes", not bad and not unanswered,
                     f"{len(SWEEP_SIZES)} echo sizes 0..8000 bytes (fragmented above "
                     f"{MAX_ECHO_IN_ONE_FRAME}): wrong {bad[:5]}, unanswered {unanswered[:5]}")
@@ -242,16 +248,7 @@ class Peer(netpeer.Peer):
                     f"{elsewhere is not None}; a good echo afterwards answered: {bool(after)}")
 
     def udp_sweep(self):
-        bad, lost = [], []
-        for seq, size in enumerate(SWEEP_SIZES):
-            for _ in range(3):
-                r = self.udp_echo(seq, size)
-                if r is not None:
-                    break
-            if r is None:
-                lost.append(size)
-            elif r is False:
-                bad.append(size)
+        bad, lost = self.sizes_answered(self.udp_echo)
         self.result("udp_echo_all_sizes", not bad and not lost,
                     f"{len(SWEEP_SIZES)} datagram sizes 0..8000 bytes through echod (UDP port 7): "
                     f"wrong {bad[:5]}, lost {lost[:5]}")
