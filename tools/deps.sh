@@ -6,7 +6,7 @@ set -e
 
 PACKAGES="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu nasm \
 grub-pc-bin grub-common xorriso mtools qemu-system-x86 python3 \
-libcmocka-dev cloc newlib-source xz-utils clang libclang-rt-14-dev dpkg-dev"
+libcmocka-dev cloc newlib-source xz-utils clang libclang-rt-14-dev dpkg-dev gdb"
 
 missing=""
 for p in $PACKAGES; do
