@@ -19,9 +19,6 @@
 static const char *const deny_kinds[NR_DENY_KINDS] = {
 	"ipc", "kcall", "io", "grant", "mem", "irq", "trace", "priv", "dma",
 };
-static const char *const deny_words[NR_DENY_KINDS] = {
-	"ipc", "kernel call", "port I/O", "grant", "memory", "irq", "trace", "privileges", "dma",
-};
 static const char *const event_kinds[] = {
 	[KLOG_DENIED] = "denied", [KLOG_FAULT] = "fault", [KLOG_EXIT] = "exit", [KLOG_KILLED] = "killed",
 };
@@ -35,7 +32,7 @@ struct filter {
 
 static void denied(const struct klog_entry *e)
 {
-	const char *kind = e->code < NR_DENY_KINDS ? deny_words[e->code] : "?";
+	const char *kind = deny_kind_name(e->code);
 
 	switch (e->code) {
 	case DENY_IPC: case DENY_TRACE: case DENY_PRIV:
@@ -145,7 +142,7 @@ static void counters(const struct filter *f)
 		printf("  %-12s %6d:", p.name, (int)p.endpoint);
 		for (k = 0; k < NR_DENY_KINDS; k++)
 			if (p.denied[k])
-				printf(" %s %u", deny_words[k], p.denied[k]);
+				printf(" %s %u", deny_kind_name(k), p.denied[k]);
 		printf("\n");
 	}
 }

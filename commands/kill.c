@@ -24,7 +24,7 @@ static const struct { int nr; const char *name; } signals[] = {
 	{ SIGALRM, "ALRM" }, { SIGTERM, "TERM" }, { SIGUSR1, "USR1" }, { SIGUSR2, "USR2" },
 };
 #define NR_SIGNALS (sizeof signals / sizeof signals[0])
-#define SIG_MAX 31               /* the process manager takes 1 to this */
+#define SIG_MAX PM_SIG_MAX
 #define SIGNALS_PER_LINE 8
 #define SIGNAL_NAME_WIDTH 5
 

@@ -10,9 +10,6 @@
 #include <bulkhead/syslib.h>
 #include <bulkhead/clients.h>
 
-static const char *const deny_words[NR_DENY_KINDS] = {
-	"ipc", "kernel call", "port I/O", "grant", "memory", "irq", "trace", "privileges",
-};
 
 /* A driver's restarts (from the driver manager), as text; "-" for any other process. */
 static const char *restarts(endpoint_t ep, char *buf, size_t len)
@@ -35,7 +32,7 @@ static void refusals_by_kind(const struct procinfo *p)
 
 	for (k = 0; k < NR_DENY_KINDS; k++)
 		if (p->denied[k])
-			printf("%s%s %u", n++ ? ", " : " (", deny_words[k], p->denied[k]);
+			printf("%s%s %u", n++ ? ", " : " (", deny_kind_name(k), p->denied[k]);
 	printf("%s\n", n ? ")" : "");
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/clients.h>
+#include <bulkhead/posix.h>
 
 static void usage(void)
 {
@@ -25,7 +26,7 @@ static const char *find_program(const char *name, char *buf, size_t len)
 	size_t i;
 
 	if (strchr(name, '/'))
-		return name;
+		return posix_path(name, buf) == 0 ? buf : name;     /* relative to the current directory */
 	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		snprintf(buf, len, "%s%s", dirs[i], name);
 		if (fs_lookup(buf, &ino, &size, &mode) == 0)
@@ -56,6 +57,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r = pm_exec(EP_SELF, find_program(argv[2], path, sizeof path), argc - 2, argv + 2, 0, why);
-	printf("runas: %s: %s\n", argv[2], why[0] ? why : "cannot run it");
+	printf("runas: %s: %s\n", argv[2], why[0] ? why : r == -ENOENT ? "no such program" : "cannot run it");
 	return 127;
 }

@@ -134,9 +134,6 @@ static int up(int argc, char **argv)
 	return 0;
 }
 
-static const char *const deny_words[NR_DENY_KINDS] = {
-	"ipc", "kernel call", "port I/O", "grant", "memory", "irq", "trace", "privileges",
-};
 
 /* The driver's process now: CPU time in ms and refusals by kind ("-" if none), into out. */
 static const char *process_figures(endpoint_t ep, char *cpu, size_t cpu_len, char *out, size_t len)
@@ -152,7 +149,7 @@ static const char *process_figures(endpoint_t ep, char *cpu, size_t cpu_len, cha
 	snprintf(cpu, cpu_len, "%u", p.cpu_ticks);
 	for (k = 0; k < NR_DENY_KINDS && at < len; k++)
 		if (p.denied[k])
-			at += (size_t)snprintf(out + at, len - at, "%s%s %u", at ? ", " : "", deny_words[k], p.denied[k]);
+			at += (size_t)snprintf(out + at, len - at, "%s%s %u", at ? ", " : "", deny_kind_name(k), p.denied[k]);
 	return out;
 }
 

@@ -7,7 +7,7 @@ set -e
 PACKAGES="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu nasm \
 grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin grub-common xorriso mtools qemu-system-x86 python3 \
 libcmocka-dev cloc newlib-source xz-utils clang libclang-rt-14-dev dpkg-dev \
-ovmf ovmf-ia32 python3-matplotlib"
+ovmf ovmf-ia32 python3-matplotlib gdb"
 
 missing=""
 for p in $PACKAGES; do

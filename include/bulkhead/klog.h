@@ -25,6 +25,16 @@ enum deny_kind {
 	NR_DENY_KINDS
 };
 
+/* A deny_kind as the tools print it. */
+static inline const char *deny_kind_name(uint32_t kind)
+{
+	static const char *const names[NR_DENY_KINDS] = {
+		"ipc", "kernel call", "port I/O", "grant", "memory", "irq", "trace", "privileges", "dma",
+	};
+
+	return kind < NR_DENY_KINDS ? names[kind] : "?";
+}
+
 enum klog_kind {
 	KLOG_DENIED = 1,   /* code = deny_kind, target, detail as below */
 	KLOG_FAULT,        /* code = CPU vector, target = fault address, detail = eip */

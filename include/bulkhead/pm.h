@@ -49,6 +49,7 @@ enum {
 #define PM_EXEC_START 0x1      /* PM_EXEC into a spawned process: start it */
 #define PM_WNOHANG    0x1
 #define PM_WHY_MAX    40
+#define PM_SIG_MAX    31     /* PM_KILL takes signals 1 to this */
 #define PM_UID_PROCS  16     /* processes per ordinary user, zombies included */
 #define PM_SLOTS_KEPT 4      /* process slots a fork may not take: kept for driver restarts */
 

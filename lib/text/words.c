@@ -121,11 +121,13 @@ static int ampersand(struct scan *sc)
 
 static int word(struct scan *sc)
 {
+	static char too_many[40];
 	struct words *w = sc->w;
 	int r = 0;
 
 	if (w->argc >= WORDS_MAX - 1) {
-		sc->why = "too many words (at most 31)";
+		snprintf(too_many, sizeof too_many, "too many words (at most %d)", WORDS_MAX - 1);
+		sc->why = too_many;
 		return -E2BIG;
 	}
 	w->argv[w->argc++] = w->buf + sc->used;

@@ -405,7 +405,7 @@ static int do_kill(message *m)
 {
 	struct process *target = proc_of(m->pm_kill.pid);
 
-	if (m->pm_kill.sig <= 0 || m->pm_kill.sig >= 32)
+	if (m->pm_kill.sig <= 0 || m->pm_kill.sig > PM_SIG_MAX)
 		return -EINVAL;
 	if (caller_has(m->pm_kill.pid, PRIV_SYSTEM) || m->pm_kill.pid == self)
 		return -EPERM;                   /* the servers, this one included */

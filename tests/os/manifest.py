@@ -339,10 +339,12 @@ BOOTS = [
             ("shell_works_after_ctrl_c", "cat /tests/hello.txt", r"Hello from the boot file system\.\r?\n" + PROMPT_PATTERN),
             ("service_down_console_refused", "service down console",
              r"service: console is essential: .*not stopped"),
+            # (the new shell's own prompt: the old one prints one as it ends, and typing before the
+            # new shell reads could lose characters while the console driver starts)
             ("console_down_brought_back", "/tests/t_tty down",
-             r"init: the console driver is not running; starting it again[\s\S]*Bulkhead shell"),
-            ("shell_works_after_console_back", "cat /tests/hello.txt",
-             r"Hello from the boot file system\.\r?\n" + PROMPT_PATTERN),
+             r"init: the console driver is not running; starting it again[\s\S]*Bulkhead shell[^\n]*\n"
+             + PROMPT_PATTERN),
+            ("shell_works_after_console_back", "cat /tests/hello.txt", r"Hello from the boot file system\."),
         ] + SHELL_SESSION,
     },
 ]
