@@ -12,10 +12,10 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/server.h>
 #include "dm.h"
 
 #define MAX_POLICIES 8
-#define SUSPEND_REPLY 1          /* a handler that answers later */
 #define TRACERS_TEXT_MAX 1024    /* DM_TRACERS_FILE's size limit */
 
 struct driver drivers[MAX_DRIVERS];
@@ -225,7 +225,7 @@ static int do_up(message *m)
 		return up_refused(m, d, d->label, err, r);
 	d->up_request = *m;                  /* answered once it is serving, or has failed */
 	d->up_waiting = 1;
-	return SUSPEND_REPLY;
+	return SERVER_SUSPEND;
 }
 
 static int do_down(message *m)
@@ -479,9 +479,7 @@ static int do_trace(message *m)
 	return r < 0 ? r : (int)d->ep;
 }
 
-typedef int (*handler)(message *m);
-
-static const handler handlers[] = {
+static const server_handler handlers[] = {
 	[DM_UP - DM_UP]        = do_up,
 	[DM_DOWN - DM_UP]      = do_down,
 	[DM_REFRESH - DM_UP]   = do_refresh,
@@ -519,31 +517,19 @@ static void notified(const message *m)
 		driver_heartbeat_answer(d);
 }
 
+/* Every request names a label: terminate it before any handler reads it. */
+static void clean(message *m)
+{
+	m->dm_req.label[DM_LABEL_MAX - 1] = '\0';
+}
+
+static const struct server dm = { DM_UP, SERVER_TABLE(handlers), notified, clean, driver_timers };
+
 int main(void)
 {
-	uint32_t index, wait;
-	message m;
-	int r;
-
 	posix_use_kernel_console();
 	pm = server_endpoint("pm", EP_NONE);
 	ds_publish("dm", (uint32_t)sys_self());
 	printf("dm: driver manager ready (endpoint %d)\n", (int)sys_self());
-	for (;;) {
-		wait = driver_timers();
-		sys_alarm(wait);
-		if (ipc_receive(EP_ANY, &m) < 0)
-			continue;
-		if (m.m_type == NOTIFY_MESSAGE) {
-			notified(&m);
-			continue;
-		}
-		index = (uint32_t)(m.m_type - DM_UP);
-		m.dm_req.label[DM_LABEL_MAX - 1] = '\0';
-		r = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
-		if (r == SUSPEND_REPLY)
-			continue;
-		m.m_type = r;
-		ipc_sendnb(m.m_source, &m);
-	}
+	server_loop(&dm);
 }

@@ -26,12 +26,12 @@
 #include <bulkhead/layout.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/server.h>
 
 #define MAX_ZOMBIES NR_PROCS     /* a fork is refused before this could overflow */
 #define MAX_REPORTS NR_PROCS     /* at most one per live supervised process */
 #define MAX_IMAGE   (8u << 20)
 #define ARGS_MAX    1024
-#define SUSPEND_REPLY 1          /* a handler that answers later (or never: exec) */
 
 /* A live process, by kernel slot. */
 struct process {
@@ -73,12 +73,6 @@ static struct process *add(endpoint_t ep, endpoint_t parent, endpoint_t supervis
 	return p;
 }
 
-static void reply(endpoint_t to, message *m, int result)
-{
-	m->m_type = result;
-	ipc_sendnb(to, m);
-}
-
 /* A POSIX wait status for a kernel death report. */
 static int wait_status(const struct kc_getdeath *d)
 {
@@ -113,7 +107,7 @@ static void give_to_parent(endpoint_t ep, endpoint_t parent_ep, int status, uint
 		m.pm_reply.pid = ep;
 		m.pm_reply.status = status;
 		parent->waiting = 0;
-		reply(parent_ep, &m, 0);
+		server_reply(parent_ep, &m, 0);
 		return;
 	}
 	for (i = 0; i < MAX_ZOMBIES; i++) {
@@ -239,7 +233,7 @@ static int do_fork(message *m)
 	add(k.kc_fork.child, m->m_source, EP_NONE)->uid = parent->uid;
 	memset(&child_reply, 0, sizeof child_reply);
 	child_reply.pm_reply.pid = 0;
-	reply(k.kc_fork.child, &child_reply, 0);        /* the child waits as its parent did */
+	server_reply(k.kc_fork.child, &child_reply, 0);        /* the child waits as its parent did */
 	m->pm_reply.pid = k.kc_fork.child;
 	return 0;
 }
@@ -360,7 +354,7 @@ static int do_exec(message *m)
 		strncpy(m->pm_reply.why, "the kernel refused the image", PM_WHY_MAX - 1);
 		return r;
 	}
-	return target == m->m_source ? SUSPEND_REPLY : 0;
+	return target == m->m_source ? SERVER_SUSPEND : 0;
 }
 
 static int do_wait(message *m)
@@ -390,7 +384,7 @@ static int do_wait(message *m)
 	}
 	p->waiting = 1;
 	p->wait_for = pid;
-	return SUSPEND_REPLY;
+	return SERVER_SUSPEND;
 }
 
 /* uid 0 may signal anyone, others only their own processes; boot processes nobody. */
@@ -485,9 +479,7 @@ static int do_reap(message *m)
 	return -EAGAIN;
 }
 
-typedef int (*handler)(message *m);
-
-static const handler handlers[] = {
+static const server_handler handlers[] = {
 	[PM_FORK - PM_FORK]  = do_fork,
 	[PM_SPAWN - PM_FORK] = do_spawn,
 	[PM_EXEC - PM_FORK]  = do_exec,
@@ -511,11 +503,18 @@ static void adopt_boot_processes(void)
 			add(info.endpoint, EP_NONE, EP_NONE)->boot = 1;
 }
 
+/* The kernel tells us of deaths by notification; nobody else notifies pm. */
+static void notified(const message *m)
+{
+	if (m->m_source == EP_KERNEL)
+		collect_deaths();
+}
+
+static const struct server pm_server = { PM_FORK, SERVER_TABLE(handlers), notified, NULL, NULL };
+
 int main(void)
 {
-	message m;
-	uint32_t index;
-	int i, r;
+	int i;
 
 	posix_use_kernel_console();
 	self = sys_self();
@@ -528,17 +527,5 @@ int main(void)
 	adopt_boot_processes();
 	ds_publish("pm", (uint32_t)self);
 	printf("pm: process manager ready (endpoint %d)\n", (int)self);
-	for (;;) {
-		if (ipc_receive(EP_ANY, &m) < 0)
-			continue;
-		if (m.m_type == NOTIFY_MESSAGE) {
-			if (m.m_source == EP_KERNEL)
-				collect_deaths();
-			continue;
-		}
-		index = (uint32_t)(m.m_type - PM_FORK);
-		r = index < sizeof handlers / sizeof handlers[0] ? handlers[index](&m) : -ENOSYS;
-		if (r != SUSPEND_REPLY)
-			reply(m.m_source, &m, r);
-	}
+	server_loop(&pm_server);
 }
