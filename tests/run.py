@@ -19,6 +19,7 @@ import tempfile
 
 import threading
 
+import dmapeer
 import ippeer
 import netpeer
 import tcppeer
@@ -48,7 +49,8 @@ class Results:
 
 # Host peers a boot with a NIC can have: raw Ethernet frames, ARP/IPv4/ICMP/UDP,
 # or TCP through QEMU's user network.
-PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer}
+PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer,
+         "dma": dmapeer.DmaPeer, "dmahole": dmapeer.DmaHolePeer}
 
 PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30
