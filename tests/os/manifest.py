@@ -440,7 +440,8 @@ BOOTS.append({
     "nic": "rtl8139,romfile=",
     "peer": "dma",
     "cases": [
-        "dma_victim_started", "dma_write_to_kernel_blocked", "dma_write_to_other_process_blocked",
+        "dma_victim_started", "dma_iommu_policy_started", "dma_write_to_kernel_blocked",
+        "dma_write_to_other_process_blocked",
         "dma_write_to_freed_page_blocked", "dma_read_from_kernel_blocked", "dma_faulting_driver_restarted",
         "dma_killed_driver_late_writes_blocked", "dma_freed_ring_not_written_after_reuse",
         "dma_restarted_driver_receives", "iommu_killed_domains_rebuilt", "iommu_crashed_domains_rebuilt",
@@ -459,7 +460,9 @@ BOOTS.append({
               "send the kernel's code (documented, not prevented); the kernel's code stays unchanged",
     "nic": "rtl8139,romfile=",
     "peer": "dmahole",
-    "cases": ["dma_victim_started", "known_limit_dma_unconfined_without_iommu", "dma_kernel_code_unchanged"],
+    "cases": ["dma_victim_started", "known_limit_dma_unconfined_without_iommu", "dma_unconfined_reported",
+              "dma_iommu_policy_refused", "dma_kernel_code_unchanged"],
+    "console": [("boot_log_says_dma_unconfined", r"dm: rtl8139: DMA unconfined: no IOMMU")],
     "peer_cases": ["flood_frames_sent", "known_limit_kernel_code_on_wire"],
     "stop": r"\[test\] summary:",
 })

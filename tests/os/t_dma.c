@@ -299,8 +299,10 @@ static void iommu_restart(void)
 	dm_info(IOMMU_LABEL, 0, &before);
 	down(IOMMU_LABEL);
 	r = up_err("dmaevil", "live", NULL, NULL, err);
-	t_check("dma_driver_refused_while_iommu_down", r < 0 && strstr(err, "IOMMU"),
-	        "a DMA driver started while the IOMMU driver is stopped: %d, '%s'", r, err);
+	dm_info("dmaevil", 0, &after);
+	t_check("dma_driver_refused_while_iommu_down", r < 0 && strstr(err, "IOMMU") && after.dma == DMA_WAITING,
+	        "a DMA driver started while the IOMMU driver is stopped: %d, '%s'; %s", r, err,
+	        after.dma == DMA_WAITING ? "it waits for the IOMMU" : "NOT said to wait for the IOMMU");
 	memset(&req, 0, sizeof req);
 	strcpy(req.binary, "/drivers/iommu");
 	strcpy(req.label, IOMMU_LABEL);
@@ -321,11 +323,25 @@ static void iommu_restart(void)
 	down("dmaevil");
 }
 
+/* What the driver manager says of DMA drivers with the IOMMU, and that 'dma iommu' policies start. */
+static void confined(void)
+{
+	struct dm_driver_info info;
+	char err[POLICY_ERR_MAX];
+	int r = up_err("dmastrict", "victim", NULL, NULL, err);
+
+	dm_info("dmastrict", 0, &info);
+	t_check("dma_iommu_policy_started", r == 0 && info.dma == DMA_CONFINED, "a policy saying 'dma iommu' "
+	        "with the IOMMU: %d '%s', DMA %s", r, err, info.dma == DMA_CONFINED ? "confined" : "not confined");
+	down("dmastrict");
+}
+
 static void with_iommu(uint32_t victim)
 {
 	char hex[16];
 
 	snprintf(hex, sizeof hex, "%x", victim);
+	confined();
 	attack("dma_write_to_kernel_blocked", "kernel", NULL, 1);
 	attack("dma_write_to_other_process_blocked", "other", hex, 1);
 	attack("dma_write_to_freed_page_blocked", "freed", NULL, 1);
@@ -338,13 +354,23 @@ static void with_iommu(uint32_t victim)
 /* No IOMMU: the hole, shown only where it harms nothing but the test's own victim. */
 static void without_iommu(uint32_t victim)
 {
+	struct dm_driver_info info;
+	char hex[16], err[POLICY_ERR_MAX];
 	uint32_t sent = 0, ok = 0;
-	char hex[16];
+	int r;
 
 	snprintf(hex, sizeof hex, "%x", victim);
 	up("dmaevil", "other", hex);
 	wait_key("dma_sent", &sent);
+	dm_info("dmaevil", 0, &info);
+	t_check("dma_unconfined_reported", info.dma == DMA_UNCONFINED, "the driver manager says of a dma "
+	        "driver: %s", info.dma == DMA_UNCONFINED ? "DMA unconfined" : "something else");
 	down("dmaevil");
+	r = up_err("dmastrict", "victim", NULL, NULL, err);
+	t_check("dma_iommu_policy_refused", r < 0 && strstr(err, "dma iommu"), "a policy saying 'dma iommu' "
+	        "without an IOMMU: %d, '%s'", r, err);
+	if (r == 0)
+		down("dmastrict");
 	ds_publish("dma_check", 1);
 	wait_key("dma_victim_ok", &ok);
 	t_check("known_limit_dma_unconfined_without_iommu", ok == 1, "KNOWN LIMIT without an IOMMU: a hostile "
