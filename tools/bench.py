@@ -22,6 +22,13 @@ not fit, as the hardware would), 500 round trips
 of 64-byte frames, and the longest pause in a stream while the driver is
 killed and restarted (the peer resends after 10 ms of silence). TCG only.
 
+The RTL8139 on q35 without and with the IOMMU (iommu_comparison): the same
+figures, --runs boots of each interleaved (off, on, off, on, ...) so that the
+host's load falls on both alike; medians and the IOMMU's difference. The
+peer's kill figure is the longest pause anywhere in that stream (a host
+stall elsewhere shows there too), so the guest's own kill -> frames flowing
+again time is printed next to it.
+
 Driver recovery (tests/os/b_recovery.c, on the full system): the demo driver
 is crashed and then hung 120 times each; the driver manager's record of
 failure detected -> new incarnation serving, median and worst, and for hangs
