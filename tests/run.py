@@ -48,7 +48,8 @@ class Results:
 
 
 # Host peers a boot with a NIC can have: raw Ethernet frames, ARP/IPv4/ICMP/UDP,
-# or TCP through QEMU's user network.
+# or TCP through QEMU's user network; or the hostile-DMA tests' frame source
+# (tests/dmapeer.py: with an IOMMU, or the known limit without one).
 PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer,
          "dma": dmapeer.DmaPeer, "dmahole": dmapeer.DmaHolePeer}
 
