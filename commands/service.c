@@ -191,6 +191,7 @@ static int status(const char *label)
 	       info.heartbeat_ms, info.next_delay_ms);
 	if (info.dma != DMA_NONE)
 		printf("DMA: %s\n", info.dma == DMA_CONFINED ? "confined by the IOMMU to its own DMA buffers" :
+		       info.dma == DMA_WAITING ? "waiting for the IOMMU driver (down): no new DMA domain until it is back" :
 		       "unconfined (no IOMMU): its device can reach all of memory");
 	printf("restarted after %u ms of CPU without blocking%s", info.cpu_ms, info.cpu_ms ? "" : " (no limit)");
 	if (info.reports_progress)

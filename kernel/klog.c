@@ -17,17 +17,23 @@ static uint32_t next_seq = 1;
 void klog_add(const struct proc *p, enum klog_kind kind, uint16_t code,
               uint32_t target, uint32_t detail)
 {
+	klog_add_as(p->endpoint, p->name, kind, code, target, detail);
+}
+
+void klog_add_as(endpoint_t who, const char *name, enum klog_kind kind, uint16_t code,
+                 uint32_t target, uint32_t detail)
+{
 	struct klog_entry *e = &ring[next_seq % KLOG_ENTRIES];
 
 	e->seq = next_seq++;
 	e->time_ms = clock_uptime_ms();
-	e->who = p->endpoint;
+	e->who = who;
 	e->kind = (uint16_t)kind;
 	e->code = code;
 	e->target = target;
 	e->detail = detail;
 	memset(e->name, 0, sizeof e->name);
-	strlcpy(e->name, p->name, sizeof e->name);
+	strlcpy(e->name, name, sizeof e->name);
 }
 
 /* Count a denied attempt against p and log it; err is the errno returned. */

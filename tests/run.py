@@ -19,6 +19,7 @@ import tempfile
 
 import threading
 
+import dmapeer
 import ippeer
 import netpeer
 import tcppeer
@@ -47,8 +48,10 @@ class Results:
 
 
 # Host peers a boot with a NIC can have: raw Ethernet frames, ARP/IPv4/ICMP/UDP,
-# or TCP through QEMU's user network.
-PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer}
+# or TCP through QEMU's user network; or the hostile-DMA tests' frame source
+# (tests/dmapeer.py: with an IOMMU, or the known limit without one).
+PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer,
+         "dma": dmapeer.DmaPeer, "dmahole": dmapeer.DmaHolePeer}
 
 PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30

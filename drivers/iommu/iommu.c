@@ -14,7 +14,10 @@
  * any other address, faults: the fault recording registers are polled,
  * each fault is counted and logged in the kernel against the device's
  * driver (deny kind DMA), and a driver whose device faults
- * IOMMU_FAULTS_RESTART times is restarted through the driver manager.
+ * IOMMU_FAULTS_RESTART times is restarted through the driver manager. A
+ * fault after the driver ended (its device left mid-DMA) is only printed:
+ * there is nobody to count it against or restart, and its next incarnation
+ * (already on its way) resets the device.
  *
  * Reuse: when a process with DMA buffers ends, the kernel quarantines them
  * and notifies us; we remove their mappings, invalidate the IOTLB
@@ -93,6 +96,7 @@ struct domain {
 	struct { phys_bytes pa; uint32_t pages; } runs[64];   /* the kernel's DMA_MAX_BUFFERS */
 	uint32_t n_runs;
 	uint32_t faults;
+	uint32_t late;                        /* faults after its driver ended */
 	int restart_asked;
 };
 
@@ -287,7 +291,7 @@ static int set_domain(uint8_t bus, uint8_t devfn, endpoint_t owner, const char *
 	if (d->top)
 		free_tables(d->top, LEVELS);
 	d->top = page_alloc();
-	d->n_runs = d->faults = 0;
+	d->n_runs = d->faults = d->late = 0;
 	d->restart_asked = 0;
 	d->owner = owner;
 	strncpy(d->label, label, sizeof d->label - 1);
@@ -350,8 +354,15 @@ static void fault(uint32_t sid, uint64_t addr, int write, uint32_t reason)
 		       write ? "write" : "read", sid >> 8, (sid >> 3) & 31, sid & 7, (uint32_t)addr, reason);
 		return;
 	}
+	if (sys_dmactl(DMACTL_REFUSED, d->owner, 0, &a) < 0) {
+		/* its driver is gone: its buffers are unmapped, its next incarnation resets the device */
+		if (++d->late <= FAULT_LINES)
+			printf("iommu: late DMA %s by %02x:%02x.%u (%s, endpoint %d, which has ended) at %x refused\n",
+			       write ? "write" : "read", d->bus, d->devfn >> 3, d->devfn & 7, d->label,
+			       (int)d->owner, (uint32_t)addr);
+		return;
+	}
 	d->faults++;
-	sys_dmactl(DMACTL_REFUSED, d->owner, 0, &a);
 	if (d->faults <= FAULT_LINES)
 		printf("iommu: DMA %s by %02x:%02x.%u (%s, endpoint %d) at %x refused (reason %u)\n",
 		       write ? "write" : "read", d->bus, d->devfn >> 3, d->devfn & 7, d->label,

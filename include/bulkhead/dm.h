@@ -142,6 +142,7 @@ enum dm_dma {
 	DMA_NONE,                          /* its policy does not say dma */
 	DMA_UNCONFINED,                    /* dma, and no IOMMU running: its device reaches all memory */
 	DMA_CONFINED,                      /* dma, behind the IOMMU: only its own DMA buffers */
+	DMA_WAITING,                       /* dma, and the IOMMU that ran is down: not started until it is back */
 };
 
 struct dm_failure {

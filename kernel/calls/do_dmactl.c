@@ -14,16 +14,28 @@ static int buffer(struct kc_dmactl *a)
 	return t ? dma_buffer(t, a->index, &a->phys, &a->pages) : -ESRCH;
 }
 
-/* A DMA refusal counts against the driver whose device it was, even if it has just died. */
+/*
+ * A DMA refusal counts against the driver whose device it was. If that
+ * driver has just ended (its device left mid-DMA), the refusal is still
+ * logged under its endpoint (and its name while its slot keeps it), and
+ * -ESRCH says nobody was counted.
+ */
 static int refused(struct kc_dmactl *a)
 {
 	struct proc *t = proc_lookup(a->target);
+	const struct proc *slot;
 
-	if (!t)
+	if (t) {
+		t->denied[DENY_DMA]++;
+		klog_add(t, KLOG_DENIED, DENY_DMA, a->phys, a->info);
+		return 0;
+	}
+	if (a->target <= 0 || endpoint_slot(a->target) >= NR_PROCS)
 		return -ESRCH;
-	t->denied[DENY_DMA]++;
-	klog_add(t, KLOG_DENIED, DENY_DMA, a->phys, a->info);
-	return 0;
+	slot = &proc_table[endpoint_slot(a->target)];
+	klog_add_as(a->target, slot->endpoint == a->target ? slot->name : "(ended)", KLOG_DENIED, DENY_DMA,
+	            a->phys, a->info);
+	return -ESRCH;
 }
 
 int do_dmactl(struct proc *caller, message *m)

@@ -73,6 +73,7 @@ void hardware_record(struct driver *d, const struct dm_pci_grant *g);
 int  hardware_held(uint32_t index, struct dm_pci_held *out);
 int  hardware_dma_check(const struct driver *d, char *why, size_t why_len);   /* before a start */
 enum dm_dma hardware_dma(const struct driver *d);
+void hardware_serving(const struct driver *d);   /* d answered its start: the IOMMU has run */
 /* liveness.c */
 void liveness_serving(struct driver *d, const message *m);
 void liveness_answer(struct driver *d);

@@ -193,6 +193,8 @@ int hardware_held(uint32_t index, struct dm_pci_held *out)
 	return -ENOENT;
 }
 
+static int iommu_has_run;               /* translation was turned on: it stays on without its driver */
+
 /* Is the IOMMU driver (label "iommu", its binary) up, so DMA domains are being set up? */
 static int iommu_running(void)
 {
@@ -201,17 +203,36 @@ static int iommu_running(void)
 	return i && i->state == DRV_RUNNING && !strcmp(i->binary, POLICY_IOMMU_DRIVER);
 }
 
+void hardware_serving(const struct driver *d)
+{
+	if (!strcmp(d->label, IOMMU_LABEL) && !strcmp(d->binary, POLICY_IOMMU_DRIVER))
+		iommu_has_run = 1;
+}
+
+/*
+ * Once the IOMMU driver has run, the remapping unit translates whether its
+ * driver is up or not: while it is down (restarting, crashed, stopped) no
+ * device gets a new domain, so a DMA driver is not started until it is back.
+ */
 enum dm_dma hardware_dma(const struct driver *d)
 {
 	if (!(d->pol.flags & POLICY_DMA))
 		return DMA_NONE;
-	return iommu_running() ? DMA_CONFINED : DMA_UNCONFINED;
+	if (iommu_running())
+		return DMA_CONFINED;
+	return iommu_has_run ? DMA_WAITING : DMA_UNCONFINED;
 }
 
 /* A policy saying 'dma iommu' is not started without an IOMMU; plain 'dma' is, and we say so. */
 int hardware_dma_check(const struct driver *d, char *why, size_t why_len)
 {
-	if (hardware_dma(d) != DMA_UNCONFINED)
+	enum dm_dma dma = hardware_dma(d);
+
+	if (dma == DMA_WAITING) {
+		snprintf(why, why_len, "the IOMMU driver is down: no new DMA domain until it is back");
+		return -EAGAIN;
+	}
+	if (dma != DMA_UNCONFINED)
 		return 0;
 	if (d->pol.flags & POLICY_DMA_IOMMU) {
 		snprintf(why, why_len, "its policy says 'dma iommu' and no IOMMU is running");

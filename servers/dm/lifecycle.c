@@ -182,6 +182,7 @@ void driver_serving(struct driver *d)
 
 	driver_up_answer(d, 0, "");
 	d->state = DRV_RUNNING;
+	hardware_serving(d);
 	d->serving_ms = d->last_answer_ms = now;
 	d->next_ping_ms = now + d->pol.heartbeat_ms / 2;
 	if (last && !last->serving_ms && last->restarted_ms) {
