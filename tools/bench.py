@@ -22,7 +22,9 @@ L, ...) so that host load hits both alike (medians over --runs):
   apt-get download into build/linux; nothing installed on the host), booted
   with -kernel/-initrd (tools/mkinitramfs.py, tools/linux-guest/) on the same
   -machine pc -m 128M, NIC flags and netdevs as Bulkhead; its in-kernel
-  drivers (8139cp for QEMU's 8139C+, ne2k-pci, ne, e100, e1000).
+  drivers (8139cp for QEMU's 8139C+, ne2k-pci, ne, e100, e1000). With the
+  ISA NE2000 Linux boots with acpi=off: IRQ 9 is the ACPI SCI on the pc
+  machine and the ne driver cannot share it (Bulkhead uses no ACPI).
   Raw frames: Bulkhead's tests/os/t_netclient.c in bench mode, Linux's
   rawclient (AF_PACKET), the same host peer (tests/netpeer.py run_bench) over
   QEMU's UDP socket netdev on 127.0.0.1: 2000 frames of 1514 bytes each way
@@ -44,8 +46,8 @@ L, ...) so that host load hits both alike (medians over --runs):
   64 and 1400 bytes, median and p99 of 2000, one outstanding, through
   -netdev socket to a host peer speaking Ethernet/ARP/IPv4/UDP
   (tests/ippeer.py); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s,
-  CRC-32 checked, through -netdev user,restrict=on with ports forwarded from
-  127.0.0.1 only; for Bulkhead also the same with `kill <driver>` typed on
+  CRC-32 checked, after 1 MB each way unmeasured (slow start, first use),
+  through -netdev user,restrict=on with ports forwarded from 127.0.0.1 only; for Bulkhead also the same with `kill <driver>` typed on
   its serial console once a second: throughput as a percentage of
   undisturbed, and the longest stall the host client saw.
 

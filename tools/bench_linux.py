@@ -45,6 +45,7 @@ UDP_PAIRS = 2000
 UDP_SIZES = (64, 1400)
 TCP_SIZE = 20 * 1024 * 1024
 TCP_CHUNK = 64 * 1024
+TCP_WARMUP = 1 << 20       # bytes each way before the measured transfers
 TCP_TIMEOUT = 120          # seconds without progress: the transfer failed
 KILL_EVERY_S = 1.0
 
@@ -303,11 +304,13 @@ class Killer(threading.Thread):
         self.join(10)
 
 
-def tcp_transfers(ports, block, want_crc):
-    """One transfer each way; {"to": (ok, s, stall), "from": ...}, errors as failures."""
+def tcp_transfers(ports, block, want_crc, size=None):
+    """One transfer each way (TCP_SIZE bytes, or size); {"to": (ok, s, stall), "from": ...}, errors as failures."""
+    size = size or TCP_SIZE
+    want_crc = want_crc if size == TCP_SIZE else zlib.crc32(tcppeer.source_pattern(size))
     out = {}
-    for key, how in (("to", lambda: tcp_to_guest(ports[5001], TCP_SIZE, block)),
-                     ("from", lambda: tcp_from_guest(ports[5002], TCP_SIZE, want_crc))):
+    for key, how in (("to", lambda: tcp_to_guest(ports[5001], size, block)),
+                     ("from", lambda: tcp_from_guest(ports[5002], size, want_crc))):
         try:
             out[key] = how()
         except OSError:
@@ -325,6 +328,7 @@ def tcp_run(guest, nic, block, want_crc):
     if not m:
         return out
     try:
+        tcp_transfers(ports, block, want_crc, TCP_WARMUP)     # past slow start and first-use costs
         calm = tcp_transfers(ports, block, want_crc)
         for key, (ok, took, _) in calm.items():
             out[f"tcp_{key}_mbs"] = TCP_SIZE / took / 1e6 if ok and took else None
