@@ -168,7 +168,8 @@ def ratio(a, b):
 def raw_side_by_side(nics, runs):
     print(f"\nRaw frames, Bulkhead (B) and Linux (L) side by side: {runs} interleaved run(s) each, medians;"
           f" 2000 frames of {FRAME} bytes each way, 500 round trips of 64 bytes; MB/s counts frame bytes;"
-          " guest CPU = QEMU's vCPU thread")
+          " guest CPU = QEMU's vCPU thread; B/L = Bulkhead / Linux (above 1 is better for rates,"
+          " worse for times and CPU)")
     for nic in nics:
         res = {"bulkhead": [], "linux": []}
         for i in range(runs):
