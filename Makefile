@@ -304,6 +304,37 @@ $(B)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(POLICY_SRC) include/bulkhead/p
 
 host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy
 
+# --- the Linux guest that `make bench-linux` measures Bulkhead against --------------
+#
+# Debian's i386 kernel and busybox-static, fetched with `apt-get download` and
+# unpacked (never installed) into $(B)/linux by tools/fetch-linux.sh, once per
+# clone; the guest's programs (tools/linux-guest, and Bulkhead's own echod and
+# bulkd, built against glibc) static for i386; tools/mkinitramfs.py packs them.
+
+LINUX        := $(B)/linux
+LINUX_OK     := $(LINUX)/.fetched
+LINUX_GUEST  := $(B)/linux-guest
+LINUX_PROGS  := $(LINUX_GUEST)/rawclient $(LINUX_GUEST)/echod $(LINUX_GUEST)/bulkd
+LINUX_INITRD := $(LINUX)/initramfs.gz
+
+$(LINUX_OK): tools/fetch-linux.sh | $(DEPS_OK)
+	@sh tools/fetch-linux.sh $(LINUX)
+	@touch $@
+
+$(LINUX_GUEST)/rawclient: tools/linux-guest/rawclient.c
+$(LINUX_GUEST)/echod: commands/echod.c
+$(LINUX_GUEST)/bulkd: commands/bulkd.c
+$(LINUX_PROGS): | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(say) CC-LINUX $@
+	$(Q)$(CC) -static -O2 -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+
+$(LINUX_INITRD): $(LINUX_OK) $(LINUX_PROGS) tools/mkinitramfs.py tools/linux-guest/init
+	$(say) INITRD $@
+	$(Q)python3 tools/mkinitramfs.py $(LINUX) $@ $(LINUX_PROGS) > $(LINUX_GUEST)/mkinitramfs.log
+
+linux-guest: $(LINUX_INITRD)
+
 # --- running --------------------------------------------------------------------
 
 # A NIC (make run NIC=rtl8139|e1000|e100; /etc/rc starts whichever
@@ -331,8 +362,12 @@ debug: $(ISO)
 test: all unit host-tools
 	@python3 tests/run.py
 
-bench: all
+bench: all linux-guest
 	@python3 tools/bench.py
+
+# Only the side by side with Linux (raw frames, then UDP and TCP): tools/bench.py --help.
+bench-linux: all linux-guest
+	@python3 tools/bench.py --linux-only
 
 # A reduced fault-injection campaign: every NIC configuration, every fault
 # type, a few trials each; resumable, its report in build/swifi/report/.
@@ -344,12 +379,12 @@ count:
 	@cloc --quiet kernel
 
 clean:
-	rm -rf $(B)/kobj $(B)/uobj $(B)/lwipobj $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/x86 $(B)/tools $(B)/fuzz $(FSROOT) $(BOOTFS_IMG) \
+	rm -rf $(B)/kobj $(B)/uobj $(B)/lwipobj $(B)/linux-guest $(LINUX_INITRD) $(B)/lib $(B)/bin $(B)/bad $(B)/unit $(B)/x86 $(B)/tools $(B)/fuzz $(FSROOT) $(BOOTFS_IMG) \
 		$(ISO_ROOT) $(ISO) $(KERNEL)
 
 distclean:
 	rm -rf $(B)
 
-.PHONY: all deps newlib lwip kernel programs iso image unit host-tools run debug test bench swifi count clean distclean
+.PHONY: all deps newlib lwip linux-guest kernel programs iso image unit host-tools run debug test bench bench-linux swifi count clean distclean
 
 -include $(shell find $(B)/kobj $(B)/uobj $(B)/lwipobj -name '*.d' 2>/dev/null)

@@ -18,10 +18,12 @@ DEBUG_EXIT_OK = 1            # isa-debug-exit exit code for status 0: (0 << 1) |
 
 
 class Machine:
-    def __init__(self, config, extra_args=(), machine="pc"):
+    def __init__(self, config, extra_args=(), machine="pc", boot=None):
+        """boot: what QEMU boots (default: the Bulkhead image; tools/bench.py
+        passes -kernel/-initrd/-append for its Linux guest)."""
         self.config = config
         self.cmd = [
-            "qemu-system-i386", "-machine", machine, "-m", "128M", "-cdrom", ISO,
+            "qemu-system-i386", "-machine", machine, "-m", "128M", *(boot or ["-cdrom", ISO]),
             "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
             "-nic", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-smbios", f"type=1,family={config}", *extra_args,

@@ -199,6 +199,24 @@ def run_unit_tests(results, only):
             results.add(f"unit/{name}", False, f"exit code {p.returncode}: {out.strip()[-300:]}")
 
 
+def run_python_unit_tests(results, only):
+    """The host tools' Python unit tests (tests/pyunit/test_*.py), one case per test method."""
+    import unittest
+    suite = unittest.defaultTestLoader.discover(os.path.join(ROOT, "tests", "pyunit"))
+
+    def cases(s):
+        for t in s:
+            yield from cases(t) if isinstance(t, unittest.TestSuite) else [t]
+    for case in cases(suite):
+        name = f"pyunit/{case.id()}"
+        if only and only not in name:
+            continue
+        r = unittest.TestResult()
+        case.run(r)
+        problems = r.errors + r.failures + [(c, "skipped: " + why) for c, why in r.skipped]
+        results.add(name, not problems, problems[0][1].strip().splitlines()[-1] if problems else "")
+
+
 FUZZ_RUNS = 300000
 
 
@@ -434,6 +452,7 @@ def main():
     results = Results()
 
     run_unit_tests(results, args.only)
+    run_python_unit_tests(results, args.only)
     run_policy_tools(results, args.only)
     check_kernel_size(results, args.only)
     refuses_unmatched_only(results, args.only)

@@ -13,14 +13,43 @@ Boot time: host wall-clock time from starting QEMU to the first user process
 printing (SeaBIOS, GRUB, kernel and boot-module loading), and the kernel's own
 uptime at that moment.
 
-Network drivers (tests/os/t_netclient.c in bench mode, and tests/netpeer.py
-on the host over QEMU's UDP socket netdev on 127.0.0.1), for each NIC:
-2000 frames of 1514 bytes each way (guest to host as fast as the driver
-takes them; host to guest with at most 8 unacknowledged: an NE2000's receive
-ring holds about nine full-size frames, and QEMU's NE2000 drops what does
-not fit, as the hardware would), 500 round trips
-of 64-byte frames, and the longest pause in a stream while the driver is
-killed and restarted (the peer resends after 10 ms of silence). TCG only.
+Network drivers, Bulkhead and Linux side by side, per NIC (rtl8139,
+ne2k_pci, ne2k_isa at iobase=0x300 irq=9, i82557b (e100), e1000), every
+figure as Bulkhead, Linux and Bulkhead/Linux, the runs interleaved (B, L, B,
+L, ...) so that host load hits both alike (medians over --runs):
+  Linux guest: Debian's i386 kernel (linux-image-686's 6.1 package) and
+  busybox-static, fetched by `make linux-guest` (tools/fetch-linux.sh, with
+  apt-get download into build/linux; nothing installed on the host), booted
+  with -kernel/-initrd (tools/mkinitramfs.py, tools/linux-guest/) on the same
+  -machine pc -m 128M, NIC flags and netdevs as Bulkhead; its in-kernel
+  drivers (8139cp for QEMU's 8139C+, ne2k-pci, ne, e100, e1000). With the
+  ISA NE2000 Linux boots with acpi=off: IRQ 9 is the ACPI SCI on the pc
+  machine and the ne driver cannot share it (Bulkhead uses no ACPI).
+  Raw frames: Bulkhead's tests/os/t_netclient.c in bench mode, Linux's
+  rawclient (AF_PACKET), the same host peer (tests/netpeer.py run_bench) over
+  QEMU's UDP socket netdev on 127.0.0.1: 2000 frames of 1514 bytes each way
+  (guest to host as fast as the driver takes them; host to guest with at most
+  8 unacknowledged: an NE2000's receive ring holds about nine full-size
+  frames), frames/s and MB/s; 500 round trips of 64-byte frames, median and
+  p99; guest CPU per frame: CPU time of QEMU's vCPU thread ("CPU 0/TCG" in
+  /proc/PID/task/*/comm; schedstat, in ns) sampled at the start and end of
+  each phase, divided by the frames (per round trip for the pings): far
+  steadier than wall time on a loaded host; the host peer's own CPU per frame
+  sent; and for Bulkhead the longest pause in a stream while its driver is
+  killed and restarted (the peer resends after 10 ms of silence).
+  UDP and TCP through each guest's own stack: Bulkhead boots
+  netbench-<device> (boot/configs; "not yet available" when absent), Linux
+  bench=net; both put eth0 at 10.0.2.15/24 (gateway 10.0.2.2), print
+  "NET-UP <uptime>" and "SRV-READY", and run echod (UDP 7) and bulkd (TCP
+  5001 sink, 5002 source; for Linux Bulkhead's own sources built for glibc).
+  Boot to NET-UP (host wall clock from QEMU start); UDP echo round trip of
+  64 and 1400 bytes, median and p99 of 2000, one outstanding, through
+  -netdev socket to a host peer speaking Ethernet/ARP/IPv4/UDP
+  (tests/ippeer.py); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s,
+  CRC-32 checked, after 1 MB each way unmeasured (slow start, first use),
+  through -netdev user,restrict=on with ports forwarded from 127.0.0.1 only; for Bulkhead also the same with `kill <driver>` typed on
+  its serial console once a second: throughput as a percentage of
+  undisturbed, and the longest stall the host client saw.
 
 The RTL8139 on q35 without and with the IOMMU (iommu_comparison): the same
 figures, --runs boots of each interleaved (off, on, off, on, ...) so that the
@@ -34,7 +63,9 @@ is crashed and then hung 120 times each; the driver manager's record of
 failure detected -> new incarnation serving, median and worst, and for hangs
 how long detection took (heartbeat 50 ms).
 
-Usage: tools/bench.py [--runs N]
+Usage: tools/bench.py [--runs N] [--linux-only] [--nics LIST] [--no-raw] [--no-net]
+  make bench        everything above
+  make bench-linux  only the side by side with Linux (tools/bench.py --linux-only)
 """
 import argparse
 import os
@@ -46,6 +77,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 import netpeer  # noqa: E402
 from qemu import Machine  # noqa: E402
+import bench_linux  # noqa: E402
 
 TIMEOUT = 300
 
@@ -77,35 +109,6 @@ def recovery_run(extra_args):
         sys.exit(f"bench: the recovery benchmark did not finish; console:\n{m.text[-2000:]}")
     return {k: (int(a), int(b), u) for k, a, b, u in
             re.findall(r"\[bench\] (\w+) median=(\d+) worst=(\d+) best=\d+ unit=(\w+)", m.text)}
-
-
-NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
-        ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9"), ("e100", "i82557b,romfile="),
-        ("e1000", "e1000,romfile="))
-
-
-def net_run(nic, device, machine="pc", first=()):
-    peer = netpeer.Peer()
-    m = Machine(f"bench-net-{nic}", list(first) + peer.qemu_args(device), machine=machine)
-    try:
-        out = peer.run_bench()
-        m.wait_for(r"\[netbench\] done", 60)
-    finally:
-        m.stop()
-        peer.close()
-    if not out:
-        sys.exit(f"bench: no answer from the {nic} benchmark client; console:\n{m.text[-2000:]}")
-    return out
-
-
-def print_net(nic, r):
-    rtt = r["rtt_us"]
-    print(f"  {nic:10s} guest->host {r['guest_to_host_fps']:7.0f} frames/s {r['guest_to_host_fps'] * 1514 / 1e6:5.2f} MB/s"
-          f" ({r['guest_to_host_frames']} of 2000 arrived);"
-          f" host->guest {r['host_to_guest_fps']:7.0f} frames/s {r['host_to_guest_fps'] * 1514 / 1e6:5.2f} MB/s"
-          f" ({r['host_to_guest_resent']} resent);"
-          f" 64-byte round trip median {statistics.median(rtt) * 1e6:.0f} us (worst {max(rtt) * 1e6:.0f} us,"
-          f" {len(rtt)} of 500); kill -> frames flowing again {r['recovery_s'] * 1000:.0f} ms")
 
 
 IOMMU_ARGS = ("-device", "intel-iommu,intremap=off")
@@ -156,22 +159,37 @@ def iommu_comparison(runs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3, help="runs of each measurement (median reported)")
+    ap.add_argument("--linux-only", action="store_true",
+                    help="only the side by side with Linux (raw frames, UDP and TCP), as make bench-linux")
+    ap.add_argument("--nics", default=",".join(n[0] for n in bench_linux.NICS),
+                    help="QEMU NIC devices of the side by side, comma-separated (default: all)")
+    ap.add_argument("--no-raw", action="store_true", help="leave out the raw-frame side by side")
+    ap.add_argument("--no-net", action="store_true", help="leave out the UDP/TCP side by side")
     args = ap.parse_args()
+    names = args.nics.split(",")
+    nics = [n for n in bench_linux.NICS if n[0] in names]
+    unknown = set(names) - {n[0] for n in bench_linux.NICS}
+    if unknown:
+        ap.error(f"unknown NIC {', '.join(sorted(unknown))}; choose from {', '.join(n[0] for n in bench_linux.NICS)}")
 
     print("Bulkhead benchmarks (QEMU TCG, qemu-system-i386 -machine pc -m 128M)")
-    for label, extra in (("TCG", []), ("TCG -icount shift=0", ["-icount", "shift=0"])):
-        runs = [ipc_run(extra) for _ in range(args.runs)]
-        cyc = [r["cycles"] for r in runs]
-        print(f"\nIPC round trip, {label}: median {statistics.median(cyc):.0f} cycles "
-              f"(runs: {', '.join(map(str, cyc))}; {runs[0]['round_trips']} round trips each, "
-              f"errors {sum(r['errors'] for r in runs)}, guest TSC {runs[0]['tsc_khz']} kHz)")
-        host = [r["boot_host_ms"] for r in runs]
-        up = [r["boot_uptime_ms"] for r in runs]
-        print(f"QEMU start to first user process, {label}: median {statistics.median(host):.0f} ms host time "
-              f"(kernel uptime then: median {statistics.median(up):.0f} ms)")
-    print("\nNetwork drivers, TCG (frames of 1514 bytes; MB/s counts frame bytes):")
-    for nic, device in NICS:
-        print_net(nic, net_run(nic, device))
+    if not args.linux_only:
+        for label, extra in (("TCG", []), ("TCG -icount shift=0", ["-icount", "shift=0"])):
+            runs = [ipc_run(extra) for _ in range(args.runs)]
+            cyc = [r["cycles"] for r in runs]
+            print(f"\nIPC round trip, {label}: median {statistics.median(cyc):.0f} cycles "
+                  f"(runs: {', '.join(map(str, cyc))}; {runs[0]['round_trips']} round trips each, "
+                  f"errors {sum(r['errors'] for r in runs)}, guest TSC {runs[0]['tsc_khz']} kHz)")
+            host = [r["boot_host_ms"] for r in runs]
+            up = [r["boot_uptime_ms"] for r in runs]
+            print(f"QEMU start to first user process, {label}: median {statistics.median(host):.0f} ms host time "
+                  f"(kernel uptime then: median {statistics.median(up):.0f} ms)")
+    if not args.no_raw:
+        bench_linux.raw_side_by_side(nics, args.runs)
+    if not args.no_net:
+        bench_linux.net_side_by_side(nics, args.runs)
+    if args.linux_only:
+        return 0
     iommu_comparison(args.runs)
     for label, extra in (("TCG", []), ("TCG -icount shift=0", ["-icount", "shift=0"])):
         r = recovery_run(extra)
