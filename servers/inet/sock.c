@@ -211,6 +211,18 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
 	sock_event();
 }
 
+/* s's lwIP pcb; -ENOMEM if lwIP's pool has none free. */
+static int open_pcb(struct sock *s)
+{
+	if (s->type == INET_TCP)
+		return tcp_sock_open(s);
+	s->udp = udp_new();
+	if (!s->udp)
+		return -ENOMEM;
+	udp_recv(s->udp, udp_received, s);
+	return 0;
+}
+
 int sock_do_socket(message *m)
 {
 	uint32_t type = m->inet_sock.type;
@@ -222,13 +234,10 @@ int sock_do_socket(message *m)
 	s = sock_new(m->m_source, type);
 	if (!s)
 		return -ENFILE;
-	if (type == INET_UDP) {
-		s->udp = udp_new();
-		if (s->udp)
-			udp_recv(s->udp, udp_received, s);
-		r = s->udp ? 0 : -ENOMEM;
-	} else {
-		r = tcp_sock_open(s);
+	r = open_pcb(s);
+	if (r < 0) {                             /* lwIP's pool is short: dead processes' sockets go */
+		reclaim();
+		r = open_pcb(s);
 	}
 	if (r < 0) {
 		s->owner = EP_NONE;

@@ -174,7 +174,8 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	}
 	c->tcp = pcb;
 	c->connected = 1;
-	watch(c, pcb);
+	ip_set_option(pcb, SOF_REUSEADDR);       /* lwIP wants it on both sides: then a program */
+	watch(c, pcb);                           /* asking SO_REUSEADDR may bind over TIME_WAIT */
 	l->backlog[l->n_backlog++] = c->number;
 	if (l->waiting && l->pending.m_type == INET_ACCEPT)
 		sock_answer(l, pop(l, &l->pending));

@@ -474,6 +474,20 @@ BOOTS.append({
     "cases": ["inet_started", "inet_attached", "dhcp_configured"],
     "stop": r"\[test\] summary:",
 })
+# The BSD socket API of lib/posix against inet, over loopback (tests/os/t_sockapi.c).
+BOOTS.append({
+    "config": "test-sockapi",
+    "proves": "every socket call of lib/posix (getaddrinfo, inet_pton/ntop, connect/accept, names, "
+              "shutdown, SO_REUSEADDR/RCVTIMEO/SNDTIMEO/ERROR/TYPE, TCP_NODELAY, O_NONBLOCK, poll, "
+              "select) works and refuses bad input with POSIX's error; garbage sent to inet directly "
+              "and callers killed while waiting in it leave it serving",
+    "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
+    "cases": ["sockapi_inet_started", "getaddrinfo_numeric", "getaddrinfo_errors", "inet_pton_ntop",
+              "tcp_loopback_connect_accept", "getname_errors", "shutdown_both_ways", "sockopt_reuseaddr",
+              "sockopt_timeouts", "sockopt_timeout_figures", "sockopt_nodelay_type_error", "nonblock_fcntl",
+              "poll_sockets", "poll_figures", "select_sockets", "garbage_refused", "dead_waiters_reclaimed"],
+    "stop": r"\[test\] summary:",
+})
 # Only the RTL8139 for now: the NE2000 (PCI and ISA) stops receiving for good after
 # a few kills in a row during a transfer (its driver's restart does not revive the card).
 for _nic, _device in (("rtl8139", "rtl8139,romfile="),):
