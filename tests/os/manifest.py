@@ -345,6 +345,14 @@ BOOTS = [
              r"init: the console driver is not running; starting it again[\s\S]*Bulkhead shell[^\n]*\n"
              + PROMPT_PATTERN),
             ("shell_works_after_console_back", "cat /tests/hello.txt", r"Hello from the boot file system\."),
+            # poll and select on standard input beside a socket (tests/os/t_sockapi.c console).
+            ("sockapi_console_not_ready", "/tests/t_sockapi console",
+             r"t_sockapi: stdin not ready: poll 0 \(revents 0\), select 0, non-blocking read EAGAIN; socket \d+", "running"),
+            ("sockapi_console_beside_socket", None,
+             r"t_sockapi: console and socket: poll 1 after \d+ ms, stdin 0, socket 1", "running"),
+            ("sockapi_console_waits", None, r"t_sockapi: waiting for a line", "running"),
+            ("sockapi_console_line_wakes_poll", "typed for poll",
+             r"t_sockapi: poll 1 after \d+ ms, stdin 1; read 'typed for poll'"),
         ] + SHELL_SESSION,
     },
 ]
