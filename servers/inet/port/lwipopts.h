@@ -40,6 +40,9 @@
  * socket (a receive or send timeout) and per waiting poll besides lwIP's own.
  */
 #define SO_REUSE                1
+/* A SYN flood holds at most a listener's backlog of half-open connections
+   (each freed after TCP_SYN_RCVD_TIMEOUT), not every pcb every program needs. */
+#define TCP_LISTEN_BACKLOG      1
 #define LWIP_NETIF_LOOPBACK     1
 #define LWIP_LOOPBACK_MAX_PBUFS 64
 #define SOCK_TIMERS             (32 + 16)   /* MAX_SOCKETS + MAX_POLLERS (sock.h) */
