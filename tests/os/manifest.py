@@ -470,12 +470,14 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "proves": f"inet on lwIP over the {_nic} driver: ARP, ICMP echo and UDP echo (echod, BSD "
                   "sockets) of every size (fragments too), bad echoes and bad socket calls refused, "
                   "and pings and datagrams answered again after the driver is killed mid-stream "
-                  "(inet re-attaches by itself)",
+                  "(inet re-attaches by itself); malformed and flooding input from the wire (two "
+                  "rounds) leaves it answering ICMP, UDP and TCP",
         "nic": _device,
         "peer": "ip",
         "cases": INET_CASES,
         "peer_cases": INET_PEER_CASES,
         "stop": r"\[test\] summary:",
+        "timeout": 300,          # the default 180 s, plus the two rounds of bad input from the wire
     })
 BOOTS.append({
     "config": "test-inet-dhcp",

@@ -44,6 +44,7 @@
 #define CONTROL_PORT  5003
 #define KILL_EVERY_MS 1000
 #define MIN_KILLS     3
+#define BULKD_PROCS   4             /* more than bulkd ever runs (one per port) */
 
 struct setup { const char *nic, *binary, *args; };
 
@@ -380,6 +381,16 @@ static void tcp_control(const char *nic)
 	close(l);
 }
 
+/* bulkd's processes (one per port) go before inet is killed: they would report their sockets' end. */
+static void stop_bulkd(void)
+{
+	endpoint_t ep;
+	int k;
+
+	for (k = 0; k < BULKD_PROCS && (ep = t_find("bulkd")) != EP_NONE; k++)
+		pm_kill(ep, 9);
+}
+
 /* Kill inet in a while (in a child: we are waiting in recv then). */
 static int kill_inet_later(void)
 {
@@ -463,8 +474,10 @@ int main(int argc, char **argv)
 		        "echod on UDP port 7, bulkd on TCP ports 5001 and 5002 (for the peer's floods), "
 		        "and our signal socket on port %d", SIGNAL_PORT);
 		kill_mid_ping(s->nic, signal_fd);
-		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script"))
+		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script")) {
+			stop_bulkd();
 			restart_inet();
+		}
 	}
 	t_summary();
 	for (;;)                   /* the harness stops the machine once the peer is done */
