@@ -511,8 +511,12 @@ class WireGarbage:
             self.tcp(sport + 30 + k, SINK_PORT, 1, 0, TCP_SYN, options=opts)     # bad options
         for k in range(8):                                                       # ... and close them
             self.tcp(sport + 30 + k, SINK_PORT, 2, 0, TCP_RST)
-        self.tcp(sport + 40, 9999, 1, 0, TCP_SYN)                                # closed port: RST
-        refused = any(f & TCP_RST for *_, f, _, _ in self.segments(0.5, sport + 40))
+        refused = False
+        for _ in range(3):                                                       # closed port: RST
+            self.tcp(sport + 40, 9999, 1, 0, TCP_SYN)
+            refused = any(f & TCP_RST for *_, f, _, _ in self.segments(1.0, sport + 40))
+            if refused:
+                break
         self.p.send_ip(GUEST_IP, PROTO_TCP, b"\x13\x89")                         # two bytes of a header
         self.case("wire_bad_tcp", f"TCP with a bad checksum (answered: {bad_sum_answered}), every odd flag "
                   f"mix, data offsets 2 and 15, bad options; a SYN to a closed port reset: {refused}",

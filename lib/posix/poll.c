@@ -171,6 +171,15 @@ static int to_pollfds(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct pollf
 	return n;
 }
 
+/* Put p's descriptor in set if it asked for `asked` and got one of `ready`: 1 if so. */
+static int mark(fd_set *set, const struct pollfd *p, short asked, short ready)
+{
+	if (!set || !(p->events & asked) || !(p->revents & ready))
+		return 0;
+	FD_SET(p->fd, set);
+	return 1;
+}
+
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 {
 	struct pollfd p[POLL_FDS_MAX];
@@ -192,10 +201,8 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 	if (ex)
 		FD_ZERO(ex);
 	for (k = 0; k < n; k++) {            /* an error or hang-up makes a read or write answer at once */
-		if (rd && (p[k].events & POLLIN) && (p[k].revents & (POLLIN | POLLHUP | POLLERR)))
-			FD_SET(p[k].fd, rd), count++;
-		if (wr && (p[k].events & POLLOUT) && (p[k].revents & (POLLOUT | POLLHUP | POLLERR)))
-			FD_SET(p[k].fd, wr), count++;
+		count += mark(rd, &p[k], POLLIN, POLLIN | POLLHUP | POLLERR);
+		count += mark(wr, &p[k], POLLOUT, POLLOUT | POLLHUP | POLLERR);
 	}
 	return count;
 }
