@@ -135,7 +135,10 @@ $(LWIP_OK): tools/fetch-lwip.sh | $(DEPS_OK)
 	@sh tools/fetch-lwip.sh $(LWIP)
 	@touch $@
 
-$(B)/lwipobj/%.o: $(LWIP_OK) | $(NEWLIB_OK)
+# (lwipopts.h is reached through lwIP's system headers, so -MMD never lists it)
+LWIP_OPTS := servers/inet/port/lwipopts.h
+
+$(B)/lwipobj/%.o: $(LWIP_OK) $(LWIP_OPTS) | $(NEWLIB_OK)
 	@mkdir -p $(@D)
 	$(say) CC lwip/$*.c
 	$(Q)$(CC) $(USER_CFLAGS) $(LWIP_INC) -c $(LWIP)/src/$*.c -o $@
@@ -146,7 +149,7 @@ $(LWIP_LIB): $(LWIP_C:%.c=$(B)/lwipobj/%.o)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(INET_OBJ): USER_CFLAGS += $(LWIP_INC)
-$(INET_OBJ): | $(LWIP_OK)
+$(INET_OBJ): $(LWIP_OPTS) | $(LWIP_OK)
 LINK_EXTRA_inet := $(LWIP_LIB)
 
 lwip: $(LWIP_LIB)

@@ -17,13 +17,20 @@ The script follows tests/os/t_inet.c:
      the guest (a datagram "kill" to UDP port 9) to kill its NIC driver: the
      answers must resume and the tail must be complete;
   6. RTT_PINGS back-to-back echoes (ICMP 56 bytes, UDP 64 and 1400 bytes):
-     round-trip figures; then "done" to UDP port 9 (the guest goes on to
-     kill inet itself).
+     round-trip figures;
+  7. bad input from the wire (WireGarbage below): malformed IPv4, UDP, ICMP
+     and TCP, fragments of every bad kind, ARP, SYN and RST floods against
+     bulkd's listening ports, a zero window; after each kind a probe (ICMP
+     echo, UDP echo, a TCP handshake) must still be answered, and the whole
+     round once more (nothing leaked in inet); then "done" to UDP port 9
+     (the guest goes on to kill inet itself).
 """
 import os
+import random
 import socket
 import struct
 import time
+import zlib
 
 import netpeer
 
@@ -33,7 +40,13 @@ GUEST_IP = bytes([10, 0, 2, 15])
 OTHER_IP = bytes([10, 0, 2, 99])
 BROADCAST = b"\xff" * 6
 ETH_ARP, ETH_IP = 0x0806, 0x0800
-PROTO_ICMP, PROTO_UDP = 1, 17
+PROTO_ICMP, PROTO_TCP, PROTO_UDP = 1, 6, 17
+SINK_PORT, SOURCE_PORT = 5001, 5002   # bulkd (commands/bulkd.c), started by tests/os/t_inet.c
+TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+FLOOD = 400                  # segments or frames in one flood
+ZERO_WINDOW_S = 3            # how long the peer advertises a zero window
+SOURCE_BYTES = 200000        # asked of bulkd's source port in the zero-window case
+LISTEN_BACKLOG = 8           # half-open connections inet keeps per listener (ACCEPT_QUEUE, servers/inet/sock.h)
 ECHO_PORT, SIGNAL_PORT, PEER_PORT = 7, 9, 40007
 KILL_AT = 100                # the stream echo at which the peer asks for the kill
 MTU = 1500
@@ -306,7 +319,298 @@ class Peer(netpeer.Peer):
             self.rtt("ping_rtt", "56-byte ICMP echoes", lambda seq: self.echo(seq, 56, timeout=0.5))
             self.rtt("udp_rtt_64", "64-byte UDP echoes", lambda seq: self.udp_echo(seq, 64, timeout=0.5))
             self.rtt("udp_rtt_1400", "1400-byte UDP echoes", lambda seq: self.udp_echo(seq, 1400, timeout=0.5))
+            for round_ in (1, 2):
+                WireGarbage(self, round_).run()
             for _ in range(3):
                 self.send_udp(SIGNAL_PORT, b"done")
         except OSError as e:
             self.result("peer_socket", False, str(e))
+
+
+class WireGarbage:
+    """Bad input from the wire, one kind at a time, each followed by a probe the
+    guest must still answer (Peer.result per kind; round 2 repeats all of it, so
+    whatever inet leaked in round 1 would show there)."""
+
+    def __init__(self, peer, round_):
+        self.p = peer
+        self.round = round_
+        self.rng = random.Random(round_)
+
+    # --- building packets ---------------------------------------------------------
+
+    def ip(self, proto, payload, ihl=5, total=None, frag=0, ident=None, options=b"", bad_sum=False,
+           version=4, ttl=64, src=PEER_IP, dst=GUEST_IP, frame_extra=b""):
+        """A raw IPv4 packet, as wrong as asked, sent in one frame."""
+        ident = self.rng.randrange(0x10000) if ident is None else ident
+        total = 4 * ihl + len(payload) if total is None else total
+        options = options.ljust(max(0, 4 * ihl - 20), b"\0")[:max(0, 4 * ihl - 20)]
+        head = struct.pack("!BBHHHBBH4s4s", version << 4 | ihl, 0, total & 0xFFFF, ident, frag, ttl, proto, 0,
+                           src, dst) + options
+        csum = checksum(head) ^ (0x0F0F if bad_sum else 0)
+        head = head[:10] + struct.pack("!H", csum) + head[12:]
+        self.p.send_eth(self.p.guest_mac, ETH_IP, head + payload + frame_extra)
+
+    def echo_request(self, seq, size=64):
+        data = payload_for(seq, size)
+        head = struct.pack("!BBHHH", 8, 0, 0, ECHO_ID, seq)
+        return head[:2] + struct.pack("!H", checksum(head + data)) + head[4:] + data
+
+    def tcp(self, sport, dport, seq, ack, flags, window=65535, payload=b"", options=b"", bad_sum=False, doff=None,
+            send=True):
+        hlen = 20 + len(options)
+        doff = hlen // 4 if doff is None else doff
+        head = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, doff << 4, flags,
+                           window, 0, 0) + options
+        pseudo = PEER_IP + GUEST_IP + struct.pack("!BBH", 0, PROTO_TCP, len(head) + len(payload))
+        csum = checksum(pseudo + head + payload) ^ (0x3C3C if bad_sum else 0)
+        seg = head[:16] + struct.pack("!H", csum) + head[18:] + payload
+        if send:
+            self.p.send_ip(GUEST_IP, PROTO_TCP, seg)
+        return seg
+
+    def segments(self, timeout, sport=None):
+        """TCP segments from the guest (to sport if given) until timeout: (sport, dport, seq, ack, flags, win, data)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.p.receive(deadline - time.monotonic(), PROTO_TCP)
+            if not got:
+                return
+            seg = got[1]
+            if len(seg) < 20:
+                continue
+            gs, gd, seq, ack, off, flags, win = struct.unpack("!HHIIBBH", seg[:16])
+            if sport is None or gd == sport:
+                yield gs, gd, seq, ack, flags, win, seg[(off >> 4) * 4:]
+
+    def handshake(self, dport, sport, window=65535, timeout=1.0):
+        """SYN, SYN-ACK, ACK: (our next seq, the guest's next seq), or None if no SYN-ACK came."""
+        iss = self.rng.randrange(1 << 32)
+        self.tcp(sport, dport, iss, 0, TCP_SYN, window, options=b"\x02\x04\x05\xb4")
+        for _, gd, seq, ack, flags, _, _ in self.segments(timeout, sport):
+            if flags & TCP_SYN and flags & TCP_ACK and ack == (iss + 1) & 0xFFFFFFFF:
+                self.tcp(sport, dport, iss + 1, seq + 1, TCP_ACK, window)
+                return (iss + 1) & 0xFFFFFFFF, (seq + 1) & 0xFFFFFFFF
+        return None
+
+    # --- the probe ----------------------------------------------------------------------
+
+    def probe(self):
+        """Is the guest still answering ICMP, UDP and TCP? (ok, what failed)."""
+        seq = 40000 + self.rng.randrange(1000)
+        icmp = any(self.p.echo(seq + k, 64, timeout=1.0) for k in range(3))
+        udp = any(self.p.udp_echo(seq + k, 100, timeout=1.0) for k in range(3))
+        sport = 20000 + self.rng.randrange(20000)
+        tcp = None
+        for _ in range(3):
+            tcp = self.handshake(SINK_PORT, sport, timeout=1.0)
+            if tcp:
+                self.tcp(sport, SINK_PORT, tcp[0], tcp[1], TCP_RST | TCP_ACK)
+                break
+        missing = [name for name, ok in (("ICMP", icmp), ("UDP", udp), ("TCP", tcp)) if not ok]
+        return not missing, "probe answered" if not missing else f"NOT answered: {', '.join(missing)}"
+
+    def case(self, name, detail, extra_ok=True):
+        ok, said = self.probe()
+        self.p.result(f"{name}" + ("" if self.round == 1 else "_again"), ok and extra_ok, f"{detail}; {said}")
+
+    # --- the kinds of garbage ---------------------------------------------------------------
+
+    def bad_ip(self):
+        echo = self.echo_request(1)
+        self.ip(PROTO_ICMP, echo, bad_sum=True)                      # header checksum
+        self.ip(PROTO_ICMP, echo, version=6)                         # not IPv4
+        self.ip(PROTO_ICMP, echo, ihl=4)                             # header shorter than 20
+        self.ip(PROTO_ICMP, echo[:8], ihl=15, total=28)              # header longer than the packet
+        self.ip(PROTO_ICMP, echo, total=12)                          # total length shorter than the header
+        self.ip(PROTO_ICMP, echo, total=1400)                        # total length past the frame
+        self.ip(PROTO_ICMP, echo, total=0)
+        self.ip(PROTO_ICMP, echo, total=0xFFFF)
+        self.ip(PROTO_ICMP, echo, ihl=6, options=b"\x01\x01\x01\x00")                     # NOPs, end
+        self.ip(PROTO_ICMP, echo, ihl=15, options=b"\xff" * 40)                           # garbage options
+        self.ip(PROTO_ICMP, echo, ihl=8, options=b"\x07\x00\x04" + b"\0" * 9)             # option length 0
+        self.ip(PROTO_ICMP, echo, ihl=8, options=b"\x07\x0b\xff" + b"\0" * 9)             # pointer past it
+        self.ip(PROTO_ICMP, echo, ihl=6, options=b"\x83\x28\x04\x00")                     # length past the header
+        self.ip(255, b"\0" * 40)                                     # no such protocol
+        self.ip(PROTO_ICMP, echo, ttl=0)
+        self.ip(PROTO_ICMP, echo, src=GUEST_IP)                      # from itself
+        self.ip(PROTO_ICMP, echo, src=b"\xff\xff\xff\xff")           # from broadcast
+        self.ip(PROTO_ICMP, echo, src=b"\xe0\0\0\x01")               # from multicast
+        self.ip(PROTO_ICMP, echo, dst=b"\xff\xff\xff\xff")
+        self.ip(PROTO_UDP, b"", total=20)                            # nothing after the header
+        for _ in range(FLOOD):                                       # random bytes as IPv4
+            self.p.send_eth(self.p.guest_mac, ETH_IP, bytes(self.rng.randrange(256) for _ in range(self.rng.randrange(1, 200))))
+        self.case("wire_bad_ip_headers", "IPv4 with bad checksums, versions, header and total lengths, options, "
+                  f"sources and TTL, and {FLOOD} random packets")
+
+    def fragments(self):
+        data = self.echo_request(2, 64)
+        ident = 0x7000 + self.round
+        for off in range(0, len(data), 8):                           # tiny: 8 bytes each
+            more = 0x2000 if off + 8 < len(data) else 0
+            self.ip(PROTO_ICMP, data[off:off + 8], frag=more | off >> 3, ident=ident, total=20 + len(data[off:off + 8]))
+        tiny_answered = self.p.receive(1.0) is not None
+        data = self.echo_request(3, 200)
+        self.ip(PROTO_ICMP, data[:96], frag=0x2000, ident=ident + 10)           # overlapping, other bytes
+        self.ip(PROTO_ICMP, bytes(64), frag=0x2000 | 8, ident=ident + 10)
+        self.ip(PROTO_ICMP, data[48:], frag=6, ident=ident + 10)
+        self.ip(PROTO_ICMP, data[:100], frag=0x2000, ident=ident + 11)          # not a multiple of 8
+        self.ip(PROTO_ICMP, data[100:], frag=100 >> 3, ident=ident + 11)
+        self.ip(PROTO_ICMP, b"", frag=0x2000, ident=ident + 12)                 # empty
+        self.ip(PROTO_ICMP, data, frag=0x1FFF, ident=ident + 13)                # past 65535 (ping of death)
+        self.ip(PROTO_ICMP, data[:64], frag=0x2000, ident=ident + 14)           # duplicates
+        self.ip(PROTO_ICMP, data[:64], frag=0x2000, ident=ident + 14)
+        for k in range(FLOOD):                                                  # never completed
+            self.ip(PROTO_ICMP, data[:64], frag=0x2000 | (k % 50), ident=(ident + 100 + k) & 0xFFFF)
+        big = None
+        for k in range(5):                                                      # reassembly still works
+            big = self.p.echo(41000 + k, 3000, timeout=1.0)
+            if big:
+                break
+        self.case("wire_bad_fragments", f"tiny (8-byte) fragments (answered: {tiny_answered}), overlapping, odd, "
+                  f"empty, past 65535 and duplicate ones, {FLOOD} never completed; a 3000-byte fragmented echo "
+                  f"afterwards answered: {bool(big)}", bool(big))
+
+    def bad_udp_icmp(self):
+        body = b"must not come back"
+        csum = checksum(PEER_IP + GUEST_IP + struct.pack("!BBH", 0, PROTO_UDP, 8 + len(body)) +
+                        struct.pack("!HHHH", PEER_PORT, ECHO_PORT, 8 + len(body), 0) + body)
+        udp = lambda length, c: struct.pack("!HHHH", PEER_PORT, ECHO_PORT, length, c) + body
+        self.ip(PROTO_UDP, udp(8 + len(body), csum ^ 0x1111))       # bad checksum: echod must not see it
+        bad_sum_echoed = self.p.receive(0.5, PROTO_UDP) is not None
+        self.ip(PROTO_UDP, udp(200, 0))                             # longer than the packet
+        self.ip(PROTO_UDP, udp(4, 0))                               # shorter than its header
+        self.ip(PROTO_UDP, udp(0, 0))
+        self.ip(PROTO_UDP, udp(8 + len(body), 0)[:5])              # cut inside the header
+        self.ip(PROTO_UDP, struct.pack("!HHHH", PEER_PORT, 9999, 12, 0) + b"shut")    # closed port
+        self.ip(PROTO_ICMP, b"\x08\x00")                             # cut short
+        self.ip(PROTO_ICMP, struct.pack("!BBH", 200, 7, 0) + bytes(20))              # no such type
+        self.ip(PROTO_ICMP, struct.pack("!BBHHH", 0, 0, 0, 1, 1))   # an answer nobody asked for
+        self.ip(PROTO_ICMP, struct.pack("!BBHI", 3, 3, 0, 0) + b"\x45" + bytes(30))  # unreachable, junk inside
+        self.ip(PROTO_ICMP, struct.pack("!BBHI", 11, 0, 0, 0))       # time exceeded, nothing inside
+        self.ip(PROTO_ICMP, struct.pack("!BBHHH", 13, 0, 0, 1, 1) + bytes(12))        # timestamp request
+        for _ in range(FLOOD):
+            self.ip(self.rng.choice((PROTO_UDP, PROTO_ICMP)), bytes(self.rng.randrange(256) for _ in range(self.rng.randrange(0, 64))))
+        self.case("wire_bad_udp_icmp", "UDP with a bad checksum (echoed: "
+                  f"{bad_sum_echoed}), bad lengths, to a closed port; ICMP cut short, unknown, unasked; "
+                  f"{FLOOD} random UDP and ICMP bodies", not bad_sum_echoed)
+
+    def bad_tcp(self):
+        sport = 31000 + self.round
+        self.tcp(sport, SINK_PORT, 1, 0, TCP_SYN, bad_sum=True)
+        bad_sum_answered = any(True for _ in self.segments(0.5, sport))
+        flags_list = (TCP_SYN | TCP_FIN, TCP_SYN | TCP_RST, 0xFF, 0, TCP_FIN, TCP_ACK, TCP_PSH)
+        for k, flags in enumerate(flags_list):
+            self.tcp(sport + 1 + k, SINK_PORT, 1000, 5, flags, payload=b"x" * k)
+        for k in range(len(flags_list)):                                         # close what they opened
+            self.tcp(sport + 1 + k, SINK_PORT, 1001, 0, TCP_RST)
+        self.tcp(sport + 20, SINK_PORT, 1, 0, TCP_SYN, doff=2)                   # header shorter than 20
+        self.tcp(sport + 21, SINK_PORT, 1, 0, TCP_SYN, doff=15)                  # longer than the segment
+        for k, opts in enumerate((b"\x02\x00\x00\x00", b"\x02\xff\x05\xb4", b"\x03\x03\x40\x00",
+                                  b"\x99\x00\x00\x00", b"\x02\x04\x00\x00", b"\x08\x0a" + bytes(8) + b"\0\0")):
+            self.tcp(sport + 30 + k, SINK_PORT, 1, 0, TCP_SYN, options=opts)     # bad options
+        for k in range(8):                                                       # ... and close them
+            self.tcp(sport + 30 + k, SINK_PORT, 2, 0, TCP_RST)
+        refused = False
+        for _ in range(3):                                                       # closed port: RST
+            self.tcp(sport + 40, 9999, 1, 0, TCP_SYN)
+            refused = any(f & TCP_RST for *_, f, _, _ in self.segments(1.0, sport + 40))
+            if refused:
+                break
+        self.p.send_ip(GUEST_IP, PROTO_TCP, b"\x13\x89")                         # two bytes of a header
+        self.case("wire_bad_tcp", f"TCP with a bad checksum (answered: {bad_sum_answered}), every odd flag "
+                  f"mix, data offsets 2 and 15, bad options; a SYN to a closed port reset: {refused}",
+                  not bad_sum_answered and refused)
+
+    def arp_flood(self):
+        for k in range(FLOOD):
+            mac = bytes([2, 0, 0, self.rng.randrange(256), self.rng.randrange(256), self.rng.randrange(256)])
+            ip = bytes([10, 0, 2, 100 + k % 150])
+            op = 1 + k % 2
+            body = struct.pack("!HHBBH", 1, ETH_IP, 6, 4, op) + mac + ip + b"\0" * 6 + GUEST_IP
+            self.p.send_eth(BROADCAST if op == 1 else self.p.guest_mac, ETH_ARP, body)
+        for body in (b"\0\x01", struct.pack("!HHBBH", 1, ETH_IP, 99, 99, 1) + bytes(20),
+                     struct.pack("!HHBBH", 7, 0x1234, 6, 4, 9) + bytes(20)):
+            self.p.send_eth(BROADCAST, ETH_ARP, body)                            # cut short, bad sizes, types
+        self.case("wire_arp_flood", f"{FLOOD} ARP requests and replies from {min(FLOOD, 150)} made-up hosts, "
+                  "and malformed ARP")
+
+    def syn_flood(self):
+        half_open = {}
+        for k in range(FLOOD):
+            sport = 40000 + k
+            self.tcp(sport, SINK_PORT if k % 2 else SOURCE_PORT, k * 7919, 0, TCP_SYN)
+        for gs, gd, seq, ack, flags, _, _ in self.segments(1.5):
+            if flags & TCP_SYN and flags & TCP_ACK and 40000 <= gd < 40000 + FLOOD:
+                half_open[gd] = (gs, seq, ack)
+        for gd, (gs, seq, ack) in half_open.items():                           # as a real host would
+            self.tcp(gd, gs, ack, seq + 1, TCP_RST | TCP_ACK)
+        self.case("wire_syn_flood", f"{FLOOD} SYNs to bulkd's two ports left {len(half_open)} half-open connections "
+                  f"(at most {2 * LISTEN_BACKLOG}: each listener holds its backlog), then reset",
+                  len(half_open) <= 2 * LISTEN_BACKLOG)
+
+    def rst_flood(self):
+        sport = 38000 + self.round
+        conn = self.handshake(SINK_PORT, sport)
+        if not conn:
+            self.p.result("wire_rst_flood" + ("" if self.round == 1 else "_again"), False, "no connection to bulkd")
+            return
+        snd, rcv = conn
+        for k in range(FLOOD):                                                # blind: sequence numbers guessed
+            self.tcp(sport, SINK_PORT, self.rng.randrange(1 << 32), 0, TCP_RST)
+        body = b"still here " * 50
+
+        def send_body():
+            self.tcp(sport, SINK_PORT, snd, rcv, TCP_ACK | TCP_PSH, payload=body)
+            self.tcp(sport, SINK_PORT, snd + len(body), rcv, TCP_ACK | TCP_FIN)
+        send_body()
+        answer = self.read_all(sport, SINK_PORT, rcv, snd + len(body) + 1, 65535, 10.0, send_body)
+        want = f"{len(body)} {zlib.crc32(body):08x}\n".encode()
+        self.case("wire_rst_flood", f"{FLOOD} RSTs with guessed sequence numbers into a connection to bulkd; "
+                  f"it then took {len(body)} bytes and answered {answer!r} (want {want!r})", answer == want)
+
+    def read_all(self, sport, dport, rcv, snd, window, timeout, resend=None):
+        """The guest's bytes on our connection until its FIN (or timeout), ACKing what came in
+        order; resend() again after a second with nothing from the guest (our frames may have
+        been lost behind a flood: this peer has no retransmission timer of its own)."""
+        got = bytearray()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            quiet = True
+            for _, _, seq, _, flags, _, data in self.segments(1.0, sport):
+                quiet = False
+                if seq == rcv:
+                    got += data
+                    rcv = (rcv + len(data) + (flags & TCP_FIN)) & 0xFFFFFFFF
+                self.tcp(sport, dport, snd, rcv, TCP_ACK, window)
+                if flags & TCP_FIN and seq == (rcv - len(data) - 1) & 0xFFFFFFFF:
+                    return bytes(got)
+            if quiet and resend:
+                resend()
+        self.tcp(sport, dport, snd, rcv, TCP_RST | TCP_ACK)
+        return bytes(got)
+
+    def zero_window(self):
+        sport = 37000 + self.round
+        conn = self.handshake(SOURCE_PORT, sport, window=0)       # (lwIP takes a window from the handshake's ACK)
+        if not conn:
+            self.p.result("wire_zero_window" + ("" if self.round == 1 else "_again"), False, "no connection to bulkd")
+            return
+        snd, rcv = conn
+        line = f"{SOURCE_BYTES}\n".encode()
+        self.tcp(sport, SOURCE_PORT, snd, rcv, TCP_ACK | TCP_PSH, window=0, payload=line)
+        snd += len(line)
+        early = sum(len(d) for *_, d in self.segments(ZERO_WINDOW_S, sport))
+        opens = lambda: self.tcp(sport, SOURCE_PORT, snd, rcv, TCP_ACK, 65535)
+        opens()                                                                 # the window opens
+        data = self.read_all(sport, SOURCE_PORT, rcv, snd, 65535, 30.0, opens)
+        want = b"".join(struct.pack("<I", i) for i in range(SOURCE_BYTES // 4 + 1))[:SOURCE_BYTES]
+        self.tcp(sport, SOURCE_PORT, snd, rcv, TCP_RST | TCP_ACK)
+        self.case("wire_zero_window", f"a zero window for {ZERO_WINDOW_S} s: {early} bytes sent into it "
+                  f"(probes only); once open, {len(data)} of {SOURCE_BYTES} bytes came, byte-exact: {data == want}",
+                  data == want and early <= 8)
+
+    def run(self):
+        for kind in (self.bad_ip, self.fragments, self.bad_udp_icmp, self.bad_tcp, self.arp_flood,
+                     self.syn_flood, self.rst_flood, self.zero_window):
+            kind()

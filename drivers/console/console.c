@@ -178,6 +178,13 @@ static endpoint_t foreground(void)
 	return nholders ? holders[nholders - 1] : EP_NONE;
 }
 
+/* CON_POLL: would m's sender's CON_READ be answered now? */
+static int read_ready(const message *m)
+{
+	return m->m_source != foreground() || memchr(queue, '\n', queue_len) != NULL ||
+	       (eofs && queue_len == 0);
+}
+
 static int holder_index(endpoint_t ep)
 {
 	int i;
@@ -311,6 +318,8 @@ static void request(message *m)
 		do_read(m);
 	} else if (m->m_type == CON_SETFG) {
 		do_setfg(m);
+	} else if (m->m_type == CON_POLL) {
+		driver_reply(m, m, read_ready(m));
 	} else if (m->m_type == CON_GETFG) {
 		m->con_req.pid = foreground();
 		driver_reply(m, m, 0);

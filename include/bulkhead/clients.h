@@ -54,6 +54,7 @@ int pm_shutdown(uint32_t how);        /* returns only if refused */
 
 int con_write(const void *buf, uint32_t len);
 int con_read(void *buf, uint32_t len);
+int con_poll(void);                        /* 1: a con_read would be answered at once */
 int con_set_foreground(endpoint_t pid);
 int con_foreground(endpoint_t *pid);
 /* Wait until this process is the console's foreground (a child whose parent makes it so). */

@@ -9,6 +9,10 @@
  *              (Ctrl-D on an empty line). Only the foreground process may
  *              read: anyone else gets -EIO at once, and a waiting read ends
  *              with -EIO when its caller loses the foreground.
+ *   CON_POLL   would the caller's CON_READ be answered at once? 1 if so (a
+ *              whole line or an end of input is waiting, or the caller is
+ *              not the foreground, whose read fails at once), 0 if it would
+ *              wait. Never waits itself (poll and select in lib/posix).
  *   CON_SETFG  a holder of the foreground gives it to pid (see below);
  *              -EPERM if the caller holds none, -ESRCH if pid is not alive,
  *              -ENOSPC after FG_DEPTH hand-overs in a row
@@ -47,6 +51,7 @@ enum {
 	CON_GETFG,
 	CON_KEYS,
 	CON_MIRROR,
+	CON_POLL,
 };
 
 #define CON_WRITE_MAX   4096               /* bytes one CON_WRITE writes at most */

@@ -35,6 +35,7 @@
 #define ESPIPE  29
 #define EROFS   30
 #define EPIPE   32
+#define EDOM    33
 #define ERANGE  34
 #define EDEADLK 45   /* the operation would close a cycle of blocked processes */
 #define ENOSYS  88   /* no such call */
@@ -45,6 +46,7 @@
 #define ENOBUFS 105
 #define EAFNOSUPPORT 106
 #define ENOTSOCK 108
+#define ENOPROTOOPT 109
 #define ECONNREFUSED 111
 #define EADDRINUSE 112
 #define ECONNABORTED 113

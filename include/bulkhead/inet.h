@@ -23,9 +23,23 @@
  *   INET_SHUTDOWN  TCP: stop receiving (flags INET_SHUT_RD), sending
  *                  (INET_SHUT_WR: the peer reads the end), or both
  *   INET_CLOSE     the socket is gone
+ *   INET_GETNAME   the socket's own address (flags INET_NAME_PEER: its
+ *                  peer's; -ENOTCONN if it has none) in addr:port
+ *   INET_SETOPT    option `type` (INET_OPT_*) to the value in len;
+ *                  -ENOPROTOOPT for an option the socket does not have
+ *   INET_GETOPT    option `type`'s value (>= 0) as the result;
+ *                  INET_OPT_ERROR gives the socket's pending error (an
+ *                  errno, 0 for none) and clears it
+ *   INET_POLL      (struct inet_poll) count struct inet_pollfd from the
+ *                  grant: each socket's revents (INET_POLL* of its events,
+ *                  and ERR, HUP and NVAL always) written back, and the count
+ *                  of sockets with any; if none is ready, answered when one
+ *                  is or timeout_ms have passed (INET_POLL_FOREVER: never)
  * A call that has to wait for the network (receive, accept, connect, send
  * into a full buffer) is answered when it can be, unless flags has
- * INET_NONBLOCK: then -EAGAIN (connect: -EINPROGRESS).
+ * INET_NONBLOCK: then -EAGAIN (connect: -EINPROGRESS); with a receive (send)
+ * timeout set, a receive or accept (send or connect) that waited that long
+ * gets -EAGAIN (connect: -EINPROGRESS).
  */
 #ifndef BULKHEAD_INET_H
 #define BULKHEAD_INET_H
@@ -43,6 +57,10 @@ enum {
 	INET_ACCEPT,
 	INET_CONNECT,
 	INET_SHUTDOWN,
+	INET_GETNAME = INET_IFINFO + 0x10,     /* (room left above for other requests) */
+	INET_SETOPT,
+	INET_GETOPT,
+	INET_POLL,
 };
 
 #define INET_TCP      1           /* = SOCK_STREAM */
@@ -50,6 +68,26 @@ enum {
 #define INET_NONBLOCK 0x1
 #define INET_SHUT_RD  0x2
 #define INET_SHUT_WR  0x4
+#define INET_NAME_PEER 0x8
+
+/* Socket options (INET_SETOPT, INET_GETOPT); times in milliseconds, 0: none. */
+enum {
+	INET_OPT_REUSEADDR = 1,      /* bind to a port still held by a closed connection */
+	INET_OPT_NODELAY,            /* TCP: no Nagle delay for small segments */
+	INET_OPT_RCVTIMEO,
+	INET_OPT_SNDTIMEO,
+	INET_OPT_ERROR,              /* read only */
+	INET_OPT_TYPE,               /* read only: INET_TCP or INET_UDP */
+};
+
+/* INET_POLL: events and revents (the values POSIX's poll.h uses too). */
+#define INET_POLLIN   0x1
+#define INET_POLLOUT  0x4
+#define INET_POLLERR  0x8
+#define INET_POLLHUP  0x10
+#define INET_POLLNVAL 0x20
+#define INET_POLL_MAX 32             /* sockets one INET_POLL names at most */
+#define INET_POLL_FOREVER 0xffffffffu
 
 #define INET_IFNAME_MAX 8
 #define INET_LABEL_MAX  16
@@ -88,7 +126,19 @@ struct inet_sock {
 	uint32_t   len;
 };
 
+struct inet_pollfd {
+	int32_t    sock;                       /* < 0: ignored */
+	uint16_t   events, revents;
+};
+
+struct inet_poll {
+	grant_id_t grant;                      /* count struct inet_pollfd, read and written */
+	uint32_t   count;
+	uint32_t   timeout_ms;
+};
+
 MSG_PAYLOAD(inet_req);
 MSG_PAYLOAD(inet_sock);
+MSG_PAYLOAD(inet_poll);
 
 #endif

@@ -28,4 +28,11 @@ int  posix_fd_socket_new(int sock);
 int  posix_fd_socket(int fd);
 void posix_socket_close(int sock);
 
+/* Between the descriptor table and poll.c: what fd is, O_NONBLOCK, and
+   whether a read of the console would be answered at once. */
+enum { POSIX_FD_NONE, POSIX_FD_CONSOLE, POSIX_FD_FILE, POSIX_FD_SOCKET };
+int  posix_fd_kind(int fd);
+int  posix_fd_nonblock(int fd);
+int  posix_console_ready(void);
+
 #endif

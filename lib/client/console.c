@@ -24,6 +24,15 @@ int con_read(void *buf, uint32_t len)
 	return con_call(CON_READ, buf, len, GRANT_WRITE);
 }
 
+int con_poll(void)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = CON_POLL;
+	return server_call("console", &m);
+}
+
 int con_set_foreground(endpoint_t pid)
 {
 	message m;

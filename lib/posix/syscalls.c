@@ -5,13 +5,15 @@
  * Descriptors 0-2 are the console (the console driver; the kernel console
  * for boot servers and before the driver is up); open() gives read-only
  * files from the boot file system; socket() gives sockets (socket.c, through
- * the network server). Paths are taken relative to the current directory
+ * the network server); fcntl sets O_NONBLOCK on sockets and the console
+ * (poll and select are in poll.c). Paths are taken relative to the current directory
  * (chdir), which the environment's PWD carries across exec. fork, execve,
  * wait and kill go to the process manager; exit and the heap are kernel
  * calls.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/times.h>
@@ -31,6 +33,7 @@ enum fd_kind { FD_FREE, FD_CONSOLE, FD_FILE, FD_SOCKET };
 struct fd {
 	enum fd_kind kind;
 	uint32_t ino, size, pos;          /* FD_SOCKET: ino is inet's socket number */
+	int flags;                        /* O_NONBLOCK, or 0 */
 };
 
 static struct fd fds[NR_FDS] = {
@@ -62,7 +65,7 @@ int posix_fd_socket_new(int sock)
 
 	for (fd = 3; fd < NR_FDS; fd++) {
 		if (fds[fd].kind == FD_FREE) {
-			fds[fd] = (struct fd){ FD_SOCKET, (uint32_t)sock, 0, 0 };
+			fds[fd] = (struct fd){ FD_SOCKET, (uint32_t)sock, 0, 0, 0 };
 			return fd;
 		}
 	}
@@ -77,6 +80,51 @@ int posix_fd_socket(int fd)
 	if (!f)
 		return fail(EBADF);
 	return f->kind == FD_SOCKET ? (int)f->ino : fail(ENOTSOCK);
+}
+
+int posix_fd_kind(int fd)
+{
+	static const int kinds[] = {
+		[FD_FREE] = POSIX_FD_NONE, [FD_CONSOLE] = POSIX_FD_CONSOLE,
+		[FD_FILE] = POSIX_FD_FILE, [FD_SOCKET] = POSIX_FD_SOCKET,
+	};
+	struct fd *f = get_fd(fd);
+
+	return f ? kinds[f->kind] : POSIX_FD_NONE;
+}
+
+int posix_fd_nonblock(int fd)
+{
+	struct fd *f = get_fd(fd);
+
+	return f && (f->flags & O_NONBLOCK);
+}
+
+int posix_console_ready(void)
+{
+	return kernel_console_only || con_poll() != 0;   /* no console: a read ends at once */
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	struct fd *f = get_fd(fd);
+	va_list ap;
+	int arg;
+
+	if (!f)
+		return fail(EBADF);
+	va_start(ap, cmd);
+	arg = cmd == F_SETFL || cmd == F_SETFD ? va_arg(ap, int) : 0;
+	va_end(ap);
+	if (cmd == F_GETFL)
+		return (f->kind == FD_FILE ? O_RDONLY : O_RDWR) | f->flags;
+	if (cmd == F_SETFL) {
+		f->flags = arg & O_NONBLOCK;         /* the other status flags are fixed here */
+		return 0;
+	}
+	if (cmd == F_GETFD || cmd == F_SETFD)
+		return 0;                            /* no exec closes a descriptor here */
+	return fail(EINVAL);
 }
 
 void _exit(int status)
@@ -140,6 +188,8 @@ int read(int fd, void *buf, size_t len)
 	if (f->kind == FD_SOCKET)
 		return recv(fd, buf, len, 0);
 	if (f->kind == FD_CONSOLE) {
+		if ((f->flags & O_NONBLOCK) && !posix_console_ready())
+			return fail(EAGAIN);
 		r = kernel_console_only ? 0 : con_read(buf, (uint32_t)len);
 		if (r == -ESRCH)
 			return 0;                /* no console: end of input */
@@ -226,7 +276,7 @@ int open(const char *path, int flags, ...)
 		return fail(EISDIR);
 	for (fd = 3; fd < NR_FDS; fd++) {
 		if (fds[fd].kind == FD_FREE) {
-			fds[fd] = (struct fd){ FD_FILE, ino, size, 0 };
+			fds[fd] = (struct fd){ FD_FILE, ino, size, 0, 0 };
 			return fd;
 		}
 	}
@@ -242,6 +292,7 @@ int close(int fd)
 	if (f->kind == FD_SOCKET)
 		posix_socket_close((int)f->ino);   /* gone here whatever inet says */
 	f->kind = FD_FREE;
+	f->flags = 0;
 	return 0;
 }
 

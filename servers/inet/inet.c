@@ -131,6 +131,10 @@ static const server_handler handlers[] = {
 	[INET_ACCEPT - INET_IFINFO]   = sock_do_accept,
 	[INET_CONNECT - INET_IFINFO]  = sock_do_connect,
 	[INET_SHUTDOWN - INET_IFINFO] = sock_do_shutdown,
+	[INET_GETNAME - INET_IFINFO]  = sock_do_getname,
+	[INET_SETOPT - INET_IFINFO]   = sock_do_setopt,
+	[INET_GETOPT - INET_IFINFO]   = sock_do_getopt,
+	[INET_POLL - INET_IFINFO]     = sock_do_poll,
 };
 
 static void notified(const message *m)
@@ -145,9 +149,13 @@ static void notified(const message *m)
 static uint32_t timers(void)
 {
 	u32_t next;
+	int busy;
 
 	sys_check_timeouts();
+	busy = sock_loopback();
 	next = sys_timeouts_sleeptime();
+	if (busy)
+		return 1;
 	if (next == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
 		return 0;
 	return next ? next : 1;

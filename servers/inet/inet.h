@@ -43,6 +43,13 @@ int  sock_do_listen(message *m);
 int  sock_do_accept(message *m);
 int  sock_do_connect(message *m);
 int  sock_do_shutdown(message *m);
+int  sock_do_getname(message *m);
+int  sock_do_setopt(message *m);
+int  sock_do_getopt(message *m);
+int  sock_do_poll(message *m);
+/* Deliver what lwIP looped back to our own addresses (before each receive);
+   1 if some is still queued (then come back at once). */
+int  sock_loopback(void);
 /* A driver came back: acknowledge every TCP connection again (see tcp.c). */
 void sock_driver_restarted(void);
 

@@ -14,6 +14,7 @@
 #define MAX_SOCKETS  32
 #define RX_QUEUE     32           /* UDP: datagrams waiting per socket */
 #define ACCEPT_QUEUE 8            /* TCP: connections waiting for accept, per listener */
+#define MAX_POLLERS  16           /* INET_POLLs waiting at once (one per process) */
 
 struct dgram {
 	struct pbuf *p;
@@ -27,6 +28,8 @@ struct sock {
 	uint32_t type;                /* INET_UDP, INET_TCP */
 	int waiting;                  /* `pending` is a request to answer later */
 	message pending;
+	uint32_t rcvtimeo, sndtimeo;  /* ms a receive (send) waits at most; 0: for ever */
+	int udp_connected;            /* UDP: the pcb has a default peer */
 
 	struct udp_pcb *udp;
 	struct dgram queue[RX_QUEUE];
@@ -38,6 +41,7 @@ struct sock {
 	struct pbuf *rx;              /* received, not yet read */
 	int eof;                      /* the peer will send no more */
 	int error;                    /* -errno: the connection failed */
+	int error_told;               /* SO_ERROR has reported it */
 	int32_t backlog[ACCEPT_QUEUE]; /* a listener's accepted sockets, oldest first */
 	uint32_t n_backlog;
 };
@@ -46,6 +50,10 @@ struct sock *sock_new(endpoint_t owner, uint32_t type);
 void sock_free(struct sock *s);
 void sock_answer(struct sock *s, int result);   /* answer `pending` */
 struct sock *sock_by_number(int32_t number);
+/* Suspend m on s until it can be answered, or for at most ms (0: no limit). */
+int sock_wait(struct sock *s, const message *m, uint32_t ms);
+/* Something about a socket changed: answer the polls it makes ready. */
+void sock_event(void);
 
 int tcp_sock_open(struct sock *s);
 int tcp_sock_bind(struct sock *s, const ip_addr_t *a, u16_t port);
@@ -57,6 +65,11 @@ int tcp_sock_recv(struct sock *s, message *m);
 int tcp_sock_shutdown(struct sock *s, message *m);
 void tcp_sock_close(struct sock *s);
 void tcp_sock_nudge(struct sock *s);
+uint16_t tcp_sock_ready(struct sock *s);
+int tcp_sock_setopt(struct sock *s, uint32_t opt, uint32_t value);
+int tcp_sock_getopt(struct sock *s, uint32_t opt);
 int sock_from_err(err_t e);
+
+BH_STATIC_ASSERT(SOCK_TIMERS >= MAX_SOCKETS + MAX_POLLERS, "lwIP has a timer for each waiting socket and poll");
 
 #endif

@@ -95,6 +95,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		s->rx = p;
 	if (s->waiting && s->pending.m_type == INET_RECVFROM)
 		sock_answer(s, take(s, &s->pending));
+	sock_event();
 	return ERR_OK;
 }
 
@@ -108,6 +109,7 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 		if (r != 0)
 			sock_answer(s, r);
 	}
+	sock_event();
 	return ERR_OK;
 }
 
@@ -120,9 +122,11 @@ static void on_err(void *arg, err_t err)
 		return;
 	s->tcp = NULL;
 	s->error = s->connecting && err == ERR_RST ? -ECONNREFUSED : sock_from_err(err);
+	s->error_told = 0;
 	s->connecting = s->connected = 0;
 	if (s->waiting)
 		sock_answer(s, s->error);
+	sock_event();
 }
 
 static void watch(struct sock *s, struct tcp_pcb *pcb)
@@ -141,6 +145,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 	s->connected = 1;
 	if (s->waiting && s->pending.m_type == INET_CONNECT)
 		sock_answer(s, 0);
+	sock_event();
 	return ERR_OK;
 }
 
@@ -169,10 +174,12 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	}
 	c->tcp = pcb;
 	c->connected = 1;
-	watch(c, pcb);
+	ip_set_option(pcb, SOF_REUSEADDR);       /* lwIP wants it on both sides: then a program */
+	watch(c, pcb);                           /* asking SO_REUSEADDR may bind over TIME_WAIT */
 	l->backlog[l->n_backlog++] = c->number;
 	if (l->waiting && l->pending.m_type == INET_ACCEPT)
 		sock_answer(l, pop(l, &l->pending));
+	sock_event();
 	return ERR_OK;
 }
 
@@ -219,9 +226,7 @@ int tcp_sock_accept(struct sock *s, message *m)
 		return pop(s, m);
 	if (m->inet_sock.flags & INET_NONBLOCK)
 		return -EAGAIN;
-	s->waiting = 1;
-	s->pending = *m;
-	return SERVER_SUSPEND;
+	return sock_wait(s, m, s->rcvtimeo);
 }
 
 int tcp_sock_connect(struct sock *s, message *m)
@@ -246,9 +251,7 @@ int tcp_sock_connect(struct sock *s, message *m)
 	s->connecting = 1;
 	if (m->inet_sock.flags & INET_NONBLOCK)
 		return -EINPROGRESS;
-	s->waiting = 1;
-	s->pending = *m;
-	return SERVER_SUSPEND;
+	return sock_wait(s, m, s->sndtimeo);
 }
 
 int tcp_sock_send(struct sock *s, message *m)
@@ -268,9 +271,7 @@ int tcp_sock_send(struct sock *s, message *m)
 		return r;
 	if (m->inet_sock.flags & INET_NONBLOCK)
 		return -EAGAIN;
-	s->waiting = 1;
-	s->pending = *m;
-	return SERVER_SUSPEND;
+	return sock_wait(s, m, s->sndtimeo);
 }
 
 int tcp_sock_recv(struct sock *s, message *m)
@@ -281,9 +282,7 @@ int tcp_sock_recv(struct sock *s, message *m)
 		return take(s, m);
 	if (m->inet_sock.flags & INET_NONBLOCK)
 		return -EAGAIN;
-	s->waiting = 1;
-	s->pending = *m;
-	return SERVER_SUSPEND;
+	return sock_wait(s, m, s->rcvtimeo);
 }
 
 int tcp_sock_shutdown(struct sock *s, message *m)
@@ -355,4 +354,60 @@ void tcp_sock_nudge(struct sock *s)
 		tcp_set_flags(s->tcp, TF_ACK_NOW);
 		tcp_output(s->tcp);
 	}
+}
+
+/* What poll sees: INET_POLL* bits, before the caller's events select them. */
+uint16_t tcp_sock_ready(struct sock *s)
+{
+	uint16_t r = 0;
+
+	if (s->listening)
+		return s->n_backlog ? INET_POLLIN : 0;
+	if (s->rx || s->eof || s->shut_rd || s->error)
+		r |= INET_POLLIN;                    /* a receive answers at once */
+	if (s->error || s->shut_wr ||
+	    (s->connected && s->tcp && tcp_sndbuf(s->tcp) && tcp_sndqueuelen(s->tcp) < TCP_SND_QUEUELEN))
+		r |= INET_POLLOUT;                   /* so does a send */
+	if (s->error)
+		r |= INET_POLLERR;
+	if ((s->error && !s->tcp) || (s->eof && s->shut_wr) || (!s->connected && !s->connecting && !s->error))
+		r |= INET_POLLHUP;                   /* no connection (any more) */
+	return r;
+}
+
+int tcp_sock_setopt(struct sock *s, uint32_t opt, uint32_t value)
+{
+	if (opt != INET_OPT_REUSEADDR && opt != INET_OPT_NODELAY)
+		return -ENOPROTOOPT;
+	if (!s->tcp)
+		return s->error ? s->error : -EINVAL;
+	if (opt == INET_OPT_NODELAY && s->listening)
+		return 0;                            /* a listening pcb has no Nagle flag */
+	if (opt == INET_OPT_NODELAY && value)
+		tcp_nagle_disable(s->tcp);
+	else if (opt == INET_OPT_NODELAY)
+		tcp_nagle_enable(s->tcp);
+	else if (value)
+		ip_set_option(s->tcp, SOF_REUSEADDR);
+	else
+		ip_reset_option(s->tcp, SOF_REUSEADDR);
+	return 0;
+}
+
+int tcp_sock_getopt(struct sock *s, uint32_t opt)
+{
+	int e;
+
+	if (opt == INET_OPT_ERROR) {
+		e = s->error_told ? 0 : -s->error;   /* once: SO_ERROR clears it */
+		s->error_told = 1;
+		return e;
+	}
+	if (opt != INET_OPT_REUSEADDR && opt != INET_OPT_NODELAY)
+		return -ENOPROTOOPT;
+	if (!s->tcp)
+		return 0;
+	if (opt == INET_OPT_NODELAY)
+		return !s->listening && tcp_nagle_disabled(s->tcp);
+	return ip_get_option(s->tcp, SOF_REUSEADDR) != 0;
 }

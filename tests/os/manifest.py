@@ -345,6 +345,14 @@ BOOTS = [
              r"init: the console driver is not running; starting it again[\s\S]*Bulkhead shell[^\n]*\n"
              + PROMPT_PATTERN),
             ("shell_works_after_console_back", "cat /tests/hello.txt", r"Hello from the boot file system\."),
+            # poll and select on standard input beside a socket (tests/os/t_sockapi.c console).
+            ("sockapi_console_not_ready", "/tests/t_sockapi console",
+             r"t_sockapi: stdin not ready: poll 0 \(revents 0\), select 0, non-blocking read EAGAIN; socket \d+", "running"),
+            ("sockapi_console_beside_socket", None,
+             r"t_sockapi: console and socket: poll 1 after \d+ ms, stdin 0, socket 1", "running"),
+            ("sockapi_console_waits", None, r"t_sockapi: waiting for a line", "running"),
+            ("sockapi_console_line_wakes_poll", "typed for poll",
+             r"t_sockapi: poll 1 after \d+ ms, stdin 1; read 'typed for poll'"),
         ] + SHELL_SESSION,
     },
 ]
@@ -477,7 +485,9 @@ INET_CASES = [
 INET_PEER_CASES = [
     "arp_resolved", "echo_all_sizes", "bad_echo_ignored", "udp_echo_all_sizes",
     "echo_through_driver_restart", "ping_rtt", "udp_rtt_64", "udp_rtt_1400",
-]
+] + [kind + again for again in ("", "_again") for kind in (
+    "wire_bad_ip_headers", "wire_bad_fragments", "wire_bad_udp_icmp", "wire_bad_tcp", "wire_arp_flood",
+    "wire_syn_flood", "wire_rst_flood", "wire_zero_window")]
 for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
                       ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
     BOOTS.append({
@@ -485,18 +495,34 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "proves": f"inet on lwIP over the {_nic} driver: ARP, ICMP echo and UDP echo (echod, BSD "
                   "sockets) of every size (fragments too), bad echoes and bad socket calls refused, "
                   "and pings and datagrams answered again after the driver is killed mid-stream "
-                  "(inet re-attaches by itself)",
+                  "(inet re-attaches by itself); malformed and flooding input from the wire (two "
+                  "rounds) leaves it answering ICMP, UDP and TCP",
         "nic": _device,
         "peer": "ip",
         "cases": INET_CASES,
         "peer_cases": INET_PEER_CASES,
         "stop": r"\[test\] summary:",
+        "timeout": 300,          # the default 180 s, plus the two rounds of bad input from the wire
     })
 BOOTS.append({
     "config": "test-inet-dhcp",
     "proves": "inet's DHCP client: eth0 configured from QEMU's (restricted) user network",
     "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
     "cases": ["inet_started", "inet_attached", "dhcp_configured"],
+    "stop": r"\[test\] summary:",
+})
+# The BSD socket API of lib/posix against inet, over loopback (tests/os/t_sockapi.c).
+BOOTS.append({
+    "config": "test-sockapi",
+    "proves": "every socket call of lib/posix (getaddrinfo, inet_pton/ntop, connect/accept, names, "
+              "shutdown, SO_REUSEADDR/RCVTIMEO/SNDTIMEO/ERROR/TYPE, TCP_NODELAY, O_NONBLOCK, poll, "
+              "select) works and refuses bad input with POSIX's error; garbage sent to inet directly "
+              "and callers killed while waiting in it leave it serving",
+    "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
+    "cases": ["sockapi_inet_started", "getaddrinfo_numeric", "getaddrinfo_errors", "inet_pton_ntop",
+              "tcp_loopback_connect_accept", "getname_errors", "shutdown_both_ways", "sockopt_reuseaddr",
+              "sockopt_timeouts", "sockopt_timeout_figures", "sockopt_nodelay_type_error", "nonblock_fcntl",
+              "poll_sockets", "poll_figures", "select_sockets", "garbage_refused", "dead_waiters_reclaimed"],
     "stop": r"\[test\] summary:",
 })
 # Only the RTL8139 for now: the NE2000 (PCI and ISA) stops receiving for good after

@@ -9,7 +9,8 @@
  * again (the peer counts them; here, the frames inet sends afterwards).
  *
  * Sockets: the UDP socket calls refuse bad input with POSIX's errors; the
- * peer exchanges datagrams with echod (started here) and, on UDP port
+ * peer exchanges datagrams with echod (started here, with bulkd, whose TCP
+ * ports the peer floods with bad input at the end) and, on UDP port
  * SIGNAL_PORT, tells this program when to kill the driver.
  *
  * t_inet NIC tcp (boot test-inet-tcp, QEMU's user network with ports
@@ -43,6 +44,7 @@
 #define CONTROL_PORT  5003
 #define KILL_EVERY_MS 1000
 #define MIN_KILLS     3
+#define BULKD_PROCS   4             /* more than bulkd ever runs (one per port) */
 
 struct setup { const char *nic, *binary, *args; };
 
@@ -379,6 +381,16 @@ static void tcp_control(const char *nic)
 	close(l);
 }
 
+/* bulkd's processes (one per port) go before inet is killed: they would report their sockets' end. */
+static void stop_bulkd(void)
+{
+	endpoint_t ep;
+	int k;
+
+	for (k = 0; k < BULKD_PROCS && (ep = t_find("bulkd")) != EP_NONE; k++)
+		pm_kill(ep, 9);
+}
+
 /* Kill inet in a while (in a child: we are waiting in recv then). */
 static int kill_inet_later(void)
 {
@@ -458,11 +470,14 @@ int main(int argc, char **argv)
 	else if (r == 0) {
 		socket_errors();
 		signal_fd = udp_socket(SIGNAL_PORT);
-		t_check("echod_started", start("/bin/echod") == 0 && signal_fd >= 0, "echod on UDP port 7, "
+		t_check("echod_started", start("/bin/echod") == 0 && start("/bin/bulkd") == 0 && signal_fd >= 0,
+		        "echod on UDP port 7, bulkd on TCP ports 5001 and 5002 (for the peer's floods), "
 		        "and our signal socket on port %d", SIGNAL_PORT);
 		kill_mid_ping(s->nic, signal_fd);
-		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script"))
+		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script")) {
+			stop_bulkd();
 			restart_inet();
+		}
 	}
 	t_summary();
 	for (;;)                   /* the harness stops the machine once the peer is done */

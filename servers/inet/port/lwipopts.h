@@ -33,6 +33,21 @@
 #define LWIP_STATS              0
 #define LWIP_DEBUG              0
 
+/*
+ * For programs' sockets (sock.c): SO_REUSEADDR; datagrams and connections
+ * to the machine's own addresses and to 127.0.0.1 go through lwIP's loopback
+ * queue (inet drains it in its loop, sock_loopback); and one timer per
+ * socket (a receive or send timeout) and per waiting poll besides lwIP's own.
+ */
+#define SO_REUSE                1
+/* A SYN flood holds at most a listener's backlog of half-open connections
+   (each freed after TCP_SYN_RCVD_TIMEOUT), not every pcb every program needs. */
+#define TCP_LISTEN_BACKLOG      1
+#define LWIP_NETIF_LOOPBACK     1
+#define LWIP_LOOPBACK_MAX_PBUFS 64
+#define SOCK_TIMERS             (32 + 16)   /* MAX_SOCKETS + MAX_POLLERS (sock.h) */
+#define MEMP_NUM_SYS_TIMEOUT    (LWIP_NUM_SYS_TIMEOUT_INTERNAL + SOCK_TIMERS)
+
 /* Memory: lwIP's own heap (outgoing packets) and fixed pools. */
 #define MEM_ALIGNMENT           4
 #define MEM_SIZE                (256 * 1024)

@@ -32,6 +32,14 @@ struct sockaddr_storage {
 
 #define MSG_DONTWAIT 0x40
 
+/* setsockopt and getsockopt (Linux's numbers) */
+#define SOL_SOCKET   1
+#define SO_REUSEADDR 2
+#define SO_TYPE      3
+#define SO_ERROR     4
+#define SO_RCVTIMEO  20             /* struct timeval; 0: wait for ever */
+#define SO_SNDTIMEO  21
+
 #define SHUT_RD   0
 #define SHUT_WR   1
 #define SHUT_RDWR 2
@@ -47,5 +55,9 @@ int     listen(int fd, int backlog);
 int     accept(int fd, struct sockaddr *addr, socklen_t *len);
 int     connect(int fd, const struct sockaddr *addr, socklen_t len);
 int     shutdown(int fd, int how);
+int     getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int     getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+int     setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+int     getsockopt(int fd, int level, int name, void *value, socklen_t *len);
 
 #endif
