@@ -7,9 +7,9 @@
 #include <bulkhead/kcall.h>
 #include "priv.h"
 #include "pmem.h"
+#include "iomap.h"
 #include "string.h"
 
-#define IO_PORTS 0x10000u
 #define ISA_HOLE_START 0xa0000u      /* legacy device memory below 1 MiB */
 #define ISA_HOLE_END   0x100000u
 #define IRQS_RESERVED  ((1u << 0) | (1u << 2))   /* the kernel's clock, the PIC cascade */

@@ -12,6 +12,7 @@
 #include "gdt.h"
 #include "proc.h"
 #include "ipc.h"
+#include "devio.h"
 #include "irq.h"
 #include "cpu.h"
 #include "console.h"
@@ -73,6 +74,8 @@ void trap(struct trapframe *tf)
 		ipc_trap(current);
 	} else if (v == VEC_NM) {
 		sched_fpu_trap(current);
+	} else if (v == VEC_GP && tf->error == 0 && devio_refuse(current) == 0) {
+		/* a port outside its policy: refused, and it goes on */
 	} else {
 		proc_fault(current, tf, v == VEC_PF ? read_cr2() : 0);
 	}

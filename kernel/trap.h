@@ -16,6 +16,7 @@ struct trapframe {
 
 #define IRQ_BASE 32     /* IRQ n arrives on vector IRQ_BASE + n */
 #define VEC_NM   7      /* device not available: lazy FPU switch */
+#define VEC_GP   13
 #define VEC_PF   14
 
 void idt_init(void);
