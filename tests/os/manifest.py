@@ -266,7 +266,7 @@ BOOTS = [
         "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
         "cases": [
             "pci_restart_keeps_holder", "pci_restart_second_claim_refused",
-            "pci_restart_holder_still_works", "holder_restarted_reclaims",
+            "pci_restart_holder_still_works", "direct_ports_refused", "holder_restarted_reclaims",
         ],
         "stop": r"\[test\] summary:",
     },
