@@ -74,10 +74,10 @@ void gdt_init(uint32_t kernel_stack_top)
 		:: "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_TSS) : "eax", "memory");
 }
 
-/* Give the process about to run (record priv) its ports, and no others. */
+/* Give the process about to run (record priv) its ports, and no others; NULL: none. */
 void gdt_load_io(const struct priv *priv)
 {
-	uint32_t n = priv->n_io;
+	uint32_t n = priv ? priv->n_io : 0;
 
 	if (n == 0) {
 		tss_area.tss.iomap_base = IOMAP_NONE;

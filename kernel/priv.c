@@ -53,6 +53,12 @@ int priv_may_io(const struct proc *p, uint32_t port, uint32_t size)
 	return 0;
 }
 
+/* May p's in/out reach its ports directly? Only with the right to KC_DEVIO, as before. */
+int priv_direct_io(const struct proc *p)
+{
+	return p->priv.n_io > 0 && priv_may_call(p, KC_DEVIO);
+}
+
 /* Does one of p's memory ranges hold all of [base, base+len)? */
 int priv_may_map(const struct proc *p, phys_bytes base, uint32_t len)
 {

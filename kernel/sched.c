@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "cpu.h"
 #include "gdt.h"
+#include "priv.h"
 #include "panic.h"
 
 struct proc *current;
@@ -157,7 +158,7 @@ void kernel_exit(void)
 	}
 	current = p;
 	vm_switch(&p->vm);
-	gdt_load_io(&p->priv);
+	gdt_load_io(priv_direct_io(p) ? &p->priv : NULL);
 	cr0 = read_cr0();
 	if ((fpu_owner == p) == !!(cr0 & CR0_TS))
 		write_cr0(cr0 ^ CR0_TS);

@@ -2,7 +2,8 @@
  * portio: port I/O straight from a process (no kernel call).
  *
  * While a process runs, the CPU lets through in/out/ins/outs on the ports of
- * its privilege record (the kernel loads them into the TSS I/O bitmap). Any
+ * its privilege record if the record allows KC_DEVIO (the kernel loads them
+ * into the TSS I/O bitmap). Any
  * other port faults and the kernel refuses it as KC_DEVIO does: counted and
  * logged (DENY_IO), nothing reaches the port, a read gives all ones, and the
  * process goes on after the instruction with the carry flag set. These
