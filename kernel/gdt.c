@@ -74,6 +74,12 @@ void gdt_init(uint32_t kernel_stack_top)
 		:: "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_TSS) : "eax", "memory");
 }
 
+/* The next trap from user mode saves the registers at regs_end, backwards. */
+void gdt_set_trap_stack(uint32_t regs_end)
+{
+	tss_area.tss.esp0 = regs_end;
+}
+
 /* Give the process about to run (record priv) its ports, and no others; NULL: none. */
 void gdt_load_io(const struct priv *priv)
 {

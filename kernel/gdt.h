@@ -13,5 +13,6 @@
 
 void gdt_init(uint32_t kernel_stack_top);
 void gdt_load_io(const struct priv *priv);
+void gdt_set_trap_stack(uint32_t regs_end);
 
 #endif

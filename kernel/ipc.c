@@ -38,7 +38,7 @@ static int wants_notification(const struct proc *dst, endpoint_t src)
 /* Put m in the buffer of dst, which is waiting in receive, and wake it. */
 static void deliver(struct proc *dst, const message *m)
 {
-	int r = vm_write(&dst->vm, dst->ipc_buf, m, sizeof *m);
+	int r = vm_msg_write(&dst->vm, dst->ipc_buf, m);
 
 	proc_wake(dst, r);
 }
@@ -81,14 +81,14 @@ static int kernel_call(struct proc *caller, vir_bytes umsg)
 	message m;
 	int r;
 
-	if (vm_read(&caller->vm, umsg, &m, sizeof m) < 0 || vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+	if (vm_msg_read(&caller->vm, umsg, &m) < 0 || vm_msg_writable(&caller->vm, umsg) < 0)
 		return -EFAULT;
 	r = kcall_dispatch(caller, &m);
 	if (r == SUSPEND || caller->state == PSTATE_FREE || caller->state == PSTATE_ZOMBIE)
 		return SUSPEND;
 	m.m_source = EP_KERNEL;
 	m.m_type = r;
-	return vm_write(&caller->vm, umsg, &m, sizeof m);
+	return vm_msg_write(&caller->vm, umsg, &m);
 }
 
 static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
@@ -99,9 +99,9 @@ static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 
 	if (ep == EP_KERNEL)
 		return how == SEND_SENDREC ? kernel_call(caller, umsg) : -EINVAL;
-	if (vm_read(&caller->vm, umsg, &m, sizeof m) < 0)
+	if (vm_msg_read(&caller->vm, umsg, &m) < 0)
 		return -EFAULT;
-	if (how == SEND_SENDREC && vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+	if (how == SEND_SENDREC && vm_msg_writable(&caller->vm, umsg) < 0)
 		return -EFAULT;
 	r = ipc_target(caller, ep, &dst);
 	if (r < 0)
@@ -139,6 +139,19 @@ static int do_send(struct proc *c, endpoint_t ep, vir_bytes m)    { return send(
 static int do_sendnb(struct proc *c, endpoint_t ep, vir_bytes m)  { return send(c, ep, m, SEND_NB); }
 static int do_sendrec(struct proc *c, endpoint_t ep, vir_bytes m) { return send(c, ep, m, SEND_SENDREC); }
 
+/* Fill in a notification from src, clearing what it reports. */
+static void notification(struct proc *p, endpoint_t src, message *m)
+{
+	memset(m, 0, sizeof *m);
+	m->m_type = NOTIFY_MESSAGE;
+	m->m_source = src;
+	m->notify.time_ms = clock_uptime_ms();
+	if (src == EP_HARDWARE) {
+		m->notify.irq_pending = p->irq_pending;
+		p->irq_pending = 0;
+	}
+}
+
 /* Build the notification message for the highest pending source src allows. */
 static int take_notification(struct proc *p, endpoint_t src, message *m)
 {
@@ -147,31 +160,25 @@ static int take_notification(struct proc *p, endpoint_t src, message *m)
 		{ NOTIFY_FROM_CLOCK, EP_CLOCK },
 		{ NOTIFY_FROM_KERNEL, EP_KERNEL },
 	};
-	unsigned i;
+	uint32_t i, w, bits;
 
-	memset(m, 0, sizeof *m);
-	m->m_type = NOTIFY_MESSAGE;
-	m->notify.time_ms = clock_uptime_ms();
-	for (i = 0; i < sizeof kernel_sources / sizeof kernel_sources[0]; i++) {
+	for (i = 0; p->notify_kernel && i < sizeof kernel_sources / sizeof kernel_sources[0]; i++) {
 		if ((p->notify_kernel & kernel_sources[i].bit) &&
 		    (src == EP_ANY || src == kernel_sources[i].ep)) {
 			p->notify_kernel &= ~kernel_sources[i].bit;
-			m->m_source = kernel_sources[i].ep;
-			if (m->m_source == EP_HARDWARE) {
-				m->notify.irq_pending = p->irq_pending;
-				p->irq_pending = 0;
-			}
+			notification(p, kernel_sources[i].ep, m);
 			return 1;
 		}
 	}
-	for (i = 0; i < NR_PROCS; i++) {
-		if (!bit_test(p->notify_pending, i))
-			continue;
-		if (src != EP_ANY && src != proc_table[i].endpoint)
-			continue;
-		bit_clear(p->notify_pending, i);
-		m->m_source = proc_table[i].endpoint;
-		return 1;
+	for (w = 0; w < NR_PROCS / 32; w++) {
+		for (bits = p->notify_pending[w]; bits; bits &= bits - 1) {
+			i = w * 32 + (uint32_t)__builtin_ctz(bits);
+			if (src != EP_ANY && src != proc_table[i].endpoint)
+				continue;
+			bit_clear(p->notify_pending, i);
+			notification(p, proc_table[i].endpoint, m);
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -181,7 +188,7 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 	struct proc **q, *s, *from = NULL;
 	message m;
 
-	if (vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+	if (vm_msg_writable(&caller->vm, umsg) < 0)
 		return -EFAULT;
 	if (src >= 0 && !(from = proc_lookup(src)))
 		return -ESRCH;
@@ -191,13 +198,13 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 		return -EINVAL;
 
 	if (take_notification(caller, src, &m))
-		return vm_write(&caller->vm, umsg, &m, sizeof m);
+		return vm_msg_write(&caller->vm, umsg, &m);
 
 	for (q = &caller->senders; (s = *q); q = &s->next_sender) {
 		if (src != EP_ANY && s->endpoint != src)
 			continue;
 		*q = s->next_sender;
-		vm_write(&caller->vm, umsg, &s->ipc_msg, sizeof s->ipc_msg);
+		vm_msg_write(&caller->vm, umsg, &s->ipc_msg);
 		if (s->ipc_sendrec) {
 			s->state = PSTATE_RECEIVING;   /* now waiting for the reply */
 			s->ipc_peer = caller->endpoint;

@@ -159,6 +159,7 @@ void kernel_exit(void)
 	current = p;
 	vm_switch(&p->vm);
 	gdt_load_io(priv_direct_io(p) ? &p->priv : NULL);
+	gdt_set_trap_stack((uint32_t)(&p->regs + 1));
 	cr0 = read_cr0();
 	if ((fpu_owner == p) == !!(cr0 & CR0_TS))
 		write_cr0(cr0 ^ CR0_TS);

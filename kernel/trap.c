@@ -1,7 +1,8 @@
 /*
  * trap: the IDT, and where every entry into the kernel is dispatched.
  *
- * From user mode: the registers are saved in the current process, the event
+ * From user mode: the registers are already in the current process (the
+ * entry built the frame there, see entry.asm), the event
  * is handled, and kernel_exit() resumes whichever process should run. A CPU
  * exception in user mode ends that process (proc_fault). From kernel mode
  * only interrupts are expected (the kernel runs with interrupts off except
@@ -61,8 +62,7 @@ void trap(struct trapframe *tf)
 	int from_user = (tf->cs & 3) == 3;
 	uint32_t v = tf->vector;
 
-	if (from_user)
-		current->regs = *tf;
+	KASSERT(!from_user || tf == &current->regs);    /* the entry saved it in place */
 
 	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
 		irq_handle((int)(v - IRQ_BASE));

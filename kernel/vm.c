@@ -2,6 +2,7 @@
  * vm: address spaces (interface in vm.h).
  */
 #include <bulkhead/errno.h>
+#include <bulkhead/ipc.h>
 #include "vm.h"
 #include "pmem.h"
 #include "cpu.h"
@@ -89,6 +90,8 @@ void vm_destroy(struct vmspace *vm)
 	pmem_free(vm->pd);
 	vm->pd = 0;
 	vm->pages = 0;
+	vm->gen++;
+	vm->msg_kva = NULL;
 }
 
 /* The PTE for va, or NULL if its page table does not exist. */
@@ -139,6 +142,7 @@ static void unmap(struct vmspace *vm, vir_bytes va, size_t len, int free)
 	vir_bytes end = va + len;
 	uint32_t *pte;
 
+	vm->gen++;
 	for (va &= ~(PAGE_SIZE - 1); va < end && va >= USER_BASE; va += PAGE_SIZE) {
 		pte = pte_find(vm, va);
 		if (!pte || !(*pte & PTE_P))
@@ -189,6 +193,7 @@ int vm_protect(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags)
 	vir_bytes end = va + len;
 	uint32_t *pte;
 
+	vm->gen++;
 	for (va &= ~(PAGE_SIZE - 1); va < end; va += PAGE_SIZE) {
 		pte = pte_find(vm, va);
 		if (!pte || !(*pte & PTE_P))
@@ -272,6 +277,44 @@ int vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len)
 	if (r == 0)
 		copy_checked(vm, va, (uint8_t *)buf, len, 1);
 	return r;
+}
+
+/* The kernel address of a whole message at va, in one user-writable page, or NULL. */
+static uint8_t *msg_slot(struct vmspace *vm, vir_bytes va)
+{
+	if (va == vm->msg_va && vm->msg_gen == vm->gen && vm->msg_kva)
+		return vm->msg_kva;
+	if (page_left(va) < sizeof(message) || check(vm, va, sizeof(message), PTE_P | PTE_U | PTE_W) < 0)
+		return NULL;
+	vm->msg_va = va;
+	vm->msg_kva = direct(vm, va);
+	vm->msg_gen = vm->gen;
+	return vm->msg_kva;
+}
+
+int vm_msg_read(struct vmspace *vm, vir_bytes va, void *m)
+{
+	uint8_t *k = msg_slot(vm, va);
+
+	if (!k)
+		return vm_read(vm, va, m, sizeof(message));
+	memcpy(m, k, sizeof(message));
+	return 0;
+}
+
+int vm_msg_write(struct vmspace *vm, vir_bytes va, const void *m)
+{
+	uint8_t *k = msg_slot(vm, va);
+
+	if (!k)
+		return vm_write(vm, va, m, sizeof(message));
+	memcpy(k, m, sizeof(message));
+	return 0;
+}
+
+int vm_msg_writable(struct vmspace *vm, vir_bytes va)
+{
+	return msg_slot(vm, va) ? 0 : vm_check(vm, va, sizeof(message), 1);
 }
 
 static int copy_between(const struct vmspace *dst, vir_bytes dva, const struct vmspace *src,

@@ -8,6 +8,11 @@
  * copying anything, and copies through the 1:1 map. A bad address is -EFAULT,
  * never a kernel page fault.
  *
+ * IPC copies whole messages with vm_msg_read/vm_msg_write: the kernel
+ * address of the last message buffer an address space used (whole, in one
+ * writable page) is kept with the space's generation, which every unmap or
+ * loss of rights bumps, so a repeated buffer costs no page-table walk.
+ *
  * Pages mapped with PTE_DEVICE (device memory) are not owned: they are never
  * freed, never copied by the kernel. Pages mapped with PTE_KERNEL are owned
  * (freed with the address space) but supervisor-only: the process cannot
@@ -35,6 +40,10 @@ struct vmspace {
 	vir_bytes brk;          /* current end of the heap */
 	vir_bytes map_next;     /* next free address for device/DMA mappings */
 	uint32_t pages;         /* physical pages owned, page tables included */
+	uint32_t gen;           /* bumped whenever a mapping goes or loses rights */
+	vir_bytes msg_va;       /* the cached message buffer: user address, */
+	uint8_t *msg_kva;       /* kernel address (NULL: none), */
+	uint32_t msg_gen;       /* valid while gen is this */
 };
 
 void vm_init(void);
@@ -49,6 +58,9 @@ void vm_unmap_keep(struct vmspace *vm, vir_bytes va, size_t len);   /* unmap, fr
 int  vm_protect(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags);
 
 int  vm_check(const struct vmspace *vm, vir_bytes va, size_t len, int write);
+int  vm_msg_read(struct vmspace *vm, vir_bytes va, void *m);          /* sizeof(message) bytes */
+int  vm_msg_write(struct vmspace *vm, vir_bytes va, const void *m);
+int  vm_msg_writable(struct vmspace *vm, vir_bytes va);
 int  vm_read(const struct vmspace *vm, vir_bytes va, void *buf, size_t len);
 int  vm_write(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
 int  vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
