@@ -3,7 +3,7 @@
  * which stack to use when a user process traps into the kernel.
  *
  * The TSS carries an I/O permission bitmap for the process about to run
- * (gdt_load_io): the ports of its privilege record are allowed, every other
+ * (gdt_enter): the ports of its privilege record are allowed, every other
  * in/out faults (#GP) and is refused by the kernel (devio_refuse). Only one
  * set of ranges is in the bitmap at a time; it is rewritten only when the
  * next process with ports has other ranges, and a process without ports
@@ -74,26 +74,30 @@ void gdt_init(uint32_t kernel_stack_top)
 		:: "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_TSS) : "eax", "memory");
 }
 
-/* The next trap from user mode saves the registers at regs_end, backwards. */
-void gdt_set_trap_stack(uint32_t regs_end)
+/* Put io's ranges in the bitmap (unless they are there already), and no others. */
+static void __attribute__((noinline)) load_io(const struct priv *io)
 {
-	tss_area.tss.esp0 = regs_end;
-}
+	uint32_t n = io->n_io;
 
-/* Give the process about to run (record priv) its ports, and no others; NULL: none. */
-void gdt_load_io(const struct priv *priv)
-{
-	uint32_t n = priv ? priv->n_io : 0;
-
-	if (n == 0) {
-		tss_area.tss.iomap_base = IOMAP_NONE;
-		return;
-	}
-	if (n != n_loaded || memcmp(loaded, priv->io, n * sizeof loaded[0]) != 0) {
+	if (n != n_loaded || memcmp(loaded, io->io, n * sizeof loaded[0]) != 0) {
 		iomap_mark(tss_area.iomap, loaded, n_loaded, 0);
-		iomap_mark(tss_area.iomap, priv->io, n, 1);
-		memcpy(loaded, priv->io, n * sizeof loaded[0]);
+		iomap_mark(tss_area.iomap, io->io, n, 1);
+		memcpy(loaded, io->io, n * sizeof loaded[0]);
 		n_loaded = n;
 	}
 	tss_area.tss.iomap_base = IOMAP_ON;
+}
+
+/*
+ * A process is about to run: its next trap saves its registers at
+ * regs_end (backwards), and its in/out reach the ports of io (its record,
+ * or NULL for none) and no others.
+ */
+void gdt_enter(uint32_t regs_end, const struct priv *io)
+{
+	tss_area.tss.esp0 = regs_end;
+	if (io)
+		load_io(io);
+	else
+		tss_area.tss.iomap_base = IOMAP_NONE;
 }

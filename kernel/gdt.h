@@ -12,7 +12,6 @@
 #define SEL_TSS   0x28
 
 void gdt_init(uint32_t kernel_stack_top);
-void gdt_load_io(const struct priv *priv);
-void gdt_set_trap_stack(uint32_t regs_end);
+void gdt_enter(uint32_t regs_end, const struct priv *io);
 
 #endif

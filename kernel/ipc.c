@@ -94,22 +94,21 @@ static int kernel_call(struct proc *caller, vir_bytes umsg)
 static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 {
 	struct proc *dst, **q;
-	message m;
 	int r;
 
 	if (ep == EP_KERNEL)
 		return how == SEND_SENDREC ? kernel_call(caller, umsg) : -EINVAL;
-	if (vm_msg_read(&caller->vm, umsg, &m) < 0)
+	if (vm_msg_read(&caller->vm, umsg, &caller->ipc_msg) < 0)     /* free: caller is not SENDING */
 		return -EFAULT;
 	if (how == SEND_SENDREC && vm_msg_writable(&caller->vm, umsg) < 0)
 		return -EFAULT;
 	r = ipc_target(caller, ep, &dst);
 	if (r < 0)
 		return r;
-	m.m_source = caller->endpoint;
+	caller->ipc_msg.m_source = caller->endpoint;
 
 	if (wants_from(dst, caller->endpoint)) {
-		deliver(dst, &m);
+		deliver(dst, &caller->ipc_msg);
 		if (how != SEND_SENDREC)
 			return 0;
 		caller->ipc_peer = dst->endpoint;
@@ -123,7 +122,6 @@ static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 	if (deadlock(caller, dst))
 		return -EDEADLK;
 
-	caller->ipc_msg = m;
 	caller->ipc_peer = dst->endpoint;
 	caller->ipc_buf = umsg;
 	caller->ipc_sendrec = how == SEND_SENDREC;
@@ -135,9 +133,6 @@ static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 	return SUSPEND;
 }
 
-static int do_send(struct proc *c, endpoint_t ep, vir_bytes m)    { return send(c, ep, m, SEND_BLOCK); }
-static int do_sendnb(struct proc *c, endpoint_t ep, vir_bytes m)  { return send(c, ep, m, SEND_NB); }
-static int do_sendrec(struct proc *c, endpoint_t ep, vir_bytes m) { return send(c, ep, m, SEND_SENDREC); }
 
 /* Fill in a notification from src, clearing what it reports. */
 static void notification(struct proc *p, endpoint_t src, message *m)
@@ -160,8 +155,12 @@ static int take_notification(struct proc *p, endpoint_t src, message *m)
 		{ NOTIFY_FROM_CLOCK, EP_CLOCK },
 		{ NOTIFY_FROM_KERNEL, EP_KERNEL },
 	};
-	uint32_t i, w, bits;
+	uint32_t i, w, bits, any = p->notify_kernel;
 
+	for (w = 0; w < NR_PROCS / 32; w++)
+		any |= p->notify_pending[w];
+	if (!any)
+		return 0;
 	for (i = 0; p->notify_kernel && i < sizeof kernel_sources / sizeof kernel_sources[0]; i++) {
 		if ((p->notify_kernel & kernel_sources[i].bit) &&
 		    (src == EP_ANY || src == kernel_sources[i].ep)) {
@@ -222,13 +221,12 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 	return SUSPEND;
 }
 
-static int do_notify(struct proc *caller, endpoint_t ep, vir_bytes unused)
+static int do_notify(struct proc *caller, endpoint_t ep)
 {
 	struct proc *dst;
 	message m;
 	int r;
 
-	(void)unused;
 	r = ipc_target(caller, ep, &dst);
 	if (r < 0)
 		return r;
@@ -250,26 +248,21 @@ void notify_kernel(struct proc *dst, uint32_t which)
 		deliver(dst, &m);
 }
 
-typedef int (*ipc_op)(struct proc *caller, endpoint_t ep, vir_bytes umsg);
-
-static const ipc_op ipc_ops[] = {
-	[IPC_SEND]    = do_send,
-	[IPC_RECEIVE] = do_receive,
-	[IPC_SENDREC] = do_sendrec,
-	[IPC_NOTIFY]  = do_notify,
-	[IPC_SENDNB]  = do_sendnb,
-};
-
 /* The IPC trap: eax = op, ebx = endpoint, ecx = message address. */
 void ipc_trap(struct proc *caller)
 {
-	uint32_t op = caller->regs.eax;
+	endpoint_t ep = (endpoint_t)caller->regs.ebx;
+	vir_bytes umsg = caller->regs.ecx;
 	int r;
 
-	if (op >= sizeof ipc_ops / sizeof ipc_ops[0] || !ipc_ops[op])
-		r = -ENOSYS;
-	else
-		r = ipc_ops[op](caller, (endpoint_t)caller->regs.ebx, caller->regs.ecx);
+	switch (caller->regs.eax) {
+	case IPC_SENDREC: r = send(caller, ep, umsg, SEND_SENDREC); break;
+	case IPC_SEND:    r = send(caller, ep, umsg, SEND_BLOCK); break;
+	case IPC_RECEIVE: r = do_receive(caller, ep, umsg); break;
+	case IPC_SENDNB:  r = send(caller, ep, umsg, SEND_NB); break;
+	case IPC_NOTIFY:  r = do_notify(caller, ep); break;
+	default:          r = -ENOSYS; break;
+	}
 	if (r != SUSPEND)
 		caller->regs.eax = (uint32_t)r;
 }

@@ -21,16 +21,6 @@ void priv_init_basic(struct priv *priv)
 	priv->kcalls[0] = KCALLS_BASIC;
 }
 
-/* The rule is spelt out in include/bulkhead/priv.h. */
-int priv_may_send(const struct proc *caller, const struct proc *dst)
-{
-	if ((caller->priv.flags & PRIV_IPC_ANY) || bit_test(caller->priv.ipc_to, (unsigned)dst->slot))
-		return 1;
-	if ((caller->priv.flags & PRIV_USER) && (dst->priv.flags & PRIV_PUBLIC))
-		return 1;
-	return dst->state == PSTATE_RECEIVING && dst->ipc_peer == caller->endpoint;
-}
-
 int priv_may_call(const struct proc *caller, unsigned nr)
 {
 	return nr < NR_KCALL_BITS && bit_test(caller->priv.kcalls, nr);
@@ -51,12 +41,6 @@ int priv_may_io(const struct proc *p, uint32_t port, uint32_t size)
 		if (range_holds(r->base, r->len, port, size))
 			return 1;
 	return 0;
-}
-
-/* May p's in/out reach its ports directly? Only with the right to KC_DEVIO, as before. */
-int priv_direct_io(const struct proc *p)
-{
-	return p->priv.n_io > 0 && priv_may_call(p, KC_DEVIO);
 }
 
 /* Does one of p's memory ranges hold all of [base, base+len)? */

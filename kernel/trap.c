@@ -63,7 +63,10 @@ void trap(struct trapframe *tf)
 	uint32_t v = tf->vector;
 
 	KASSERT(!from_user || tf == &current->regs);    /* the entry saved it in place */
-
+	if (v == IPC_VECTOR && from_user) {             /* the common case first */
+		ipc_trap(current);
+		kernel_exit();
+	}
 	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
 		irq_handle((int)(v - IRQ_BASE));
 	} else if (!from_user) {

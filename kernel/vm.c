@@ -91,7 +91,7 @@ void vm_destroy(struct vmspace *vm)
 	vm->pd = 0;
 	vm->pages = 0;
 	vm->gen++;
-	vm->msg_kva = NULL;
+	vm->msg_va = 0;
 }
 
 /* The PTE for va, or NULL if its page table does not exist. */
@@ -279,42 +279,17 @@ int vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len)
 	return r;
 }
 
-/* The kernel address of a whole message at va, in one user-writable page, or NULL. */
-static uint8_t *msg_slot(struct vmspace *vm, vir_bytes va)
+BH_STATIC_ASSERT(sizeof(message) == MSG_BYTES, "MSG_BYTES");
+
+/* vm_msg_slot missed: check va, and remember it for next time. */
+uint8_t *vm_msg_fill(struct vmspace *vm, vir_bytes va)
 {
-	if (va == vm->msg_va && vm->msg_gen == vm->gen && vm->msg_kva)
-		return vm->msg_kva;
-	if (page_left(va) < sizeof(message) || check(vm, va, sizeof(message), PTE_P | PTE_U | PTE_W) < 0)
+	if (page_left(va) < MSG_BYTES || check(vm, va, MSG_BYTES, PTE_P | PTE_U | PTE_W) < 0)
 		return NULL;
 	vm->msg_va = va;
 	vm->msg_kva = direct(vm, va);
 	vm->msg_gen = vm->gen;
 	return vm->msg_kva;
-}
-
-int vm_msg_read(struct vmspace *vm, vir_bytes va, void *m)
-{
-	uint8_t *k = msg_slot(vm, va);
-
-	if (!k)
-		return vm_read(vm, va, m, sizeof(message));
-	memcpy(m, k, sizeof(message));
-	return 0;
-}
-
-int vm_msg_write(struct vmspace *vm, vir_bytes va, const void *m)
-{
-	uint8_t *k = msg_slot(vm, va);
-
-	if (!k)
-		return vm_write(vm, va, m, sizeof(message));
-	memcpy(k, m, sizeof(message));
-	return 0;
-}
-
-int vm_msg_writable(struct vmspace *vm, vir_bytes va)
-{
-	return msg_slot(vm, va) ? 0 : vm_check(vm, va, sizeof(message), 1);
 }
 
 static int copy_between(const struct vmspace *dst, vir_bytes dva, const struct vmspace *src,

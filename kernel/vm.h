@@ -58,9 +58,8 @@ void vm_unmap_keep(struct vmspace *vm, vir_bytes va, size_t len);   /* unmap, fr
 int  vm_protect(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags);
 
 int  vm_check(const struct vmspace *vm, vir_bytes va, size_t len, int write);
-int  vm_msg_read(struct vmspace *vm, vir_bytes va, void *m);          /* sizeof(message) bytes */
-int  vm_msg_write(struct vmspace *vm, vir_bytes va, const void *m);
-int  vm_msg_writable(struct vmspace *vm, vir_bytes va);
+uint8_t *vm_msg_fill(struct vmspace *vm, vir_bytes va);
+
 int  vm_read(const struct vmspace *vm, vir_bytes va, void *buf, size_t len);
 int  vm_write(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
 int  vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
@@ -71,4 +70,56 @@ int  vm_copy_load(const struct vmspace *dst, vir_bytes dva,
 int  vm_fork(struct vmspace *child, const struct vmspace *parent);
 int  vm_translate(const struct vmspace *vm, vir_bytes va, phys_bytes *pa, uint32_t *flags);
 
+/* Load vm (not NULL) for the process about to run. */
+static inline void vm_enter(const struct vmspace *vm)
+{
+	uint32_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	if (cr3 != vm->pd)
+		__asm__ volatile("mov %0, %%cr3" :: "r"(vm->pd) : "memory");
+}
+
+#define MSG_BYTES 64     /* sizeof(message) (static assert in vm.c) */
+
+/* The kernel address of the whole message at va, if user-writable in one page; else NULL. */
+static inline uint8_t *vm_msg_slot(struct vmspace *vm, vir_bytes va)
+{
+	if (va == vm->msg_va && vm->msg_gen == vm->gen)
+		return vm->msg_kva;
+	return vm_msg_fill(vm, va);
+}
+
+static inline void msg_copy(void *dst, const void *src)
+{
+	uint32_t n = MSG_BYTES / 4;
+
+	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+}
+
+/* Copy a whole message from or to user memory at va: 0, or -EFAULT. */
+static inline int vm_msg_read(struct vmspace *vm, vir_bytes va, void *m)
+{
+	uint8_t *k = vm_msg_slot(vm, va);
+
+	if (!k)
+		return vm_read(vm, va, m, MSG_BYTES);
+	msg_copy(m, k);
+	return 0;
+}
+
+static inline int vm_msg_write(struct vmspace *vm, vir_bytes va, const void *m)
+{
+	uint8_t *k = vm_msg_slot(vm, va);
+
+	if (!k)
+		return vm_write(vm, va, m, MSG_BYTES);
+	msg_copy(k, m);
+	return 0;
+}
+
+static inline int vm_msg_writable(struct vmspace *vm, vir_bytes va)
+{
+	return vm_msg_slot(vm, va) ? 0 : vm_check(vm, va, MSG_BYTES, 1);
+}
 #endif
