@@ -91,24 +91,44 @@ static int kernel_call(struct proc *caller, vir_bytes umsg)
 	return vm_msg_write(&caller->vm, umsg, &m);
 }
 
+/* Hand caller's message at src (a kernel address) to dst, waiting in receive: one copy. */
+static void deliver_from(struct proc *dst, const void *src, struct proc *caller)
+{
+	uint8_t *k = vm_msg_slot(&dst->vm, dst->ipc_buf);
+
+	if (!k) {
+		if (src != &caller->ipc_msg)
+			msg_copy(&caller->ipc_msg, src);
+		caller->ipc_msg.m_source = caller->endpoint;
+		deliver(dst, &caller->ipc_msg);
+		return;
+	}
+	msg_copy(k, src);
+	((message *)k)->m_source = caller->endpoint;
+	proc_wake(dst, 0);
+}
+
 static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 {
 	struct proc *dst, **q;
+	uint8_t *src;
 	int r;
 
 	if (ep == EP_KERNEL)
 		return how == SEND_SENDREC ? kernel_call(caller, umsg) : -EINVAL;
-	if (vm_msg_read(&caller->vm, umsg, &caller->ipc_msg) < 0)     /* free: caller is not SENDING */
+	src = vm_msg_slot(&caller->vm, umsg);           /* whole and writable: the common case */
+	if (!src && vm_read(&caller->vm, umsg, &caller->ipc_msg, MSG_BYTES) < 0)
 		return -EFAULT;
-	if (how == SEND_SENDREC && vm_msg_writable(&caller->vm, umsg) < 0)
+	if (!src && how == SEND_SENDREC && vm_check(&caller->vm, umsg, MSG_BYTES, 1) < 0)
 		return -EFAULT;
 	r = ipc_target(caller, ep, &dst);
 	if (r < 0)
 		return r;
-	caller->ipc_msg.m_source = caller->endpoint;
+	if (!src)
+		caller->ipc_msg.m_source = caller->endpoint;
 
 	if (wants_from(dst, caller->endpoint)) {
-		deliver(dst, &caller->ipc_msg);
+		deliver_from(dst, src ? src : (uint8_t *)&caller->ipc_msg, caller);
 		if (how != SEND_SENDREC)
 			return 0;
 		caller->ipc_peer = dst->endpoint;
@@ -122,6 +142,10 @@ static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 	if (deadlock(caller, dst))
 		return -EDEADLK;
 
+	if (src) {                                       /* kept in the kernel while it waits */
+		msg_copy(&caller->ipc_msg, src);
+		caller->ipc_msg.m_source = caller->endpoint;
+	}
 	caller->ipc_peer = dst->endpoint;
 	caller->ipc_buf = umsg;
 	caller->ipc_sendrec = how == SEND_SENDREC;
