@@ -5,11 +5,12 @@
  * alignment, EPERM for a port outside the ranges.
  *
  * A process that may make KC_DEVIO may also use in/out/ins/outs itself: the
- * TSS bitmap (gdt.c) lets its own ports through, and any other port faults. devio_refuse then
- * refuses the instruction as KC_DEVIO would: counted and logged (DENY_IO,
+ * TSS bitmap (gdt.c) lets its own ports through, and any other port faults.
+ * devio_refuse then refuses the instruction as KC_DEVIO would: counted and logged (DENY_IO,
  * EPERM), nothing reaches the port, a read gives all ones, and the process
  * goes on after the instruction with the carry flag set (in/out leave the
- * flags alone, so a caller that cleared CF before can tell).
+ * flags alone, so a caller that cleared CF before can tell). A process
+ * without KC_DEVIO is ended by a port instruction, as by any privileged one.
  */
 #include <bulkhead/errno.h>
 #include "devio.h"
@@ -96,9 +97,11 @@ int devio_refuse(struct proc *p)
 	struct portio io;
 	uint32_t ones;
 
+	if (!bit_test(p->priv.kcalls, KC_DEVIO))
+		return -EPERM;                          /* no port I/O at all: a privileged instruction */
 	if (portio_decode(code, fetch(p, code), (uint16_t)p->regs.edx, &io) < 0)
 		return -EINVAL;
-	KASSERT(!priv_direct_io(p) || !priv_may_io(p, io.port, io.size));   /* the bitmap holds p's ranges */
+	KASSERT(!priv_may_io(p, io.port, io.size));     /* the bitmap holds p's ranges */
 	if (io.string && refuse_string(p, &io) < 0)
 		return -EFAULT;
 	if (!io.string && !io.out) {

@@ -1,9 +1,13 @@
 /*
  * ipc: synchronous rendezvous messages and asynchronous notifications.
  *
- * A message is copied into the kernel when it is sent, so the sender's buffer
- * is checked once, up front. A blocked sender waits in its destination's
- * `senders` queue; a blocked receiver has checked that its buffer is
+ * The sender's buffer is checked when it sends. If the destination is
+ * waiting for it, the message goes straight from the sender's buffer to the
+ * receiver's, in one copy through the kernel's 1:1 map (vm_msg_slot: the
+ * address of a process's last message buffer is kept until its mappings
+ * change, so the common case walks no page table); otherwise it is copied
+ * into the kernel, and a blocked sender waits in its destination's
+ * `senders` queue. A blocked receiver has checked that its buffer is
  * writable. Before anyone blocks, the chain of processes it would wait on is
  * followed: if the chain comes back to it, the call fails with EDEADLK instead
  * of hanging both forever.

@@ -274,7 +274,6 @@ static void test_trace(void)
 	bit_set(p.trace_to, (unsigned)endpoint_slot(v1));
 	kcall_bit(&p, KC_TRACE);
 	kcall_bit(&p, KC_PRIVCTL);                     /* the call, but not the installer flag */
-	add_io(&p, 0x2e0, 8);                          /* ports, but not KC_DEVIO: no use */
 	if (wait_hello(v1, &m) < 0 || wait_hello(v2, &m) < 0 ||
 	    sys_privctl(tracer, PRIVCTL_SET | PRIVCTL_START, &p) < 0 || wait_hello(tracer, &m) < 0) {
 		t_fail("trace_patch", "tracer or victims did not start");
