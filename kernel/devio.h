@@ -7,5 +7,6 @@
 
 int  devio_check(const struct proc *p, const struct devio_req *r);
 void devio_do(struct devio_req *r);
+int  devio_refuse(struct proc *p);   /* a #GP on a port instruction: refuse it */
 
 #endif

@@ -1,14 +1,19 @@
 ; Trap entry and exit.
 ;
 ; Every interrupt, exception and the IPC trap builds a struct trapframe
-; (trap.h) on the kernel stack and calls trap(frame). Traps from user mode
-; never return here: the kernel leaves through restore_user(), which irets
-; from a process's saved frame in the process table. Only an interrupt that
-; arrives while the kernel idles (in ring 0) returns through trap_common.
+; (trap.h) and calls trap(frame). From user mode the CPU starts the frame on
+; the stack the TSS names, which is the end of the running process's saved
+; registers (gdt_enter): the whole frame lands in its process-table slot,
+; and the stub then moves to the kernel stack. Traps from user mode never
+; return here: the kernel leaves through restore_user(), which irets from a
+; process's saved frame. Only an interrupt that arrives while the kernel
+; idles (in ring 0, on the kernel stack) returns through trap_return.
 
 KERNEL_DS equ 0x10
+FRAME_CS  equ 60          ; offsetof(struct trapframe, cs)
 
 extern trap
+extern kernel_stack_top
 global trap_stubs
 global restore_user
 
@@ -39,7 +44,12 @@ trap_common:
 	mov fs, ax
 	mov gs, ax
 	cld
-	push esp
+	mov eax, esp
+	test byte [esp + FRAME_CS], 3
+	jz .on_kernel_stack
+	mov esp, kernel_stack_top
+.on_kernel_stack:
+	push eax
 	call trap
 	add esp, 4
 trap_return:

@@ -3,6 +3,7 @@
 #define KERNEL_GDT_H
 
 #include <stdint.h>
+#include <bulkhead/priv.h>
 
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
@@ -11,5 +12,6 @@
 #define SEL_TSS   0x28
 
 void gdt_init(uint32_t kernel_stack_top);
+void gdt_enter(uint32_t regs_end, const struct priv *io);
 
 #endif

@@ -1,9 +1,13 @@
 /*
  * ipc: synchronous rendezvous messages and asynchronous notifications.
  *
- * A message is copied into the kernel when it is sent, so the sender's buffer
- * is checked once, up front. A blocked sender waits in its destination's
- * `senders` queue; a blocked receiver has checked that its buffer is
+ * The sender's buffer is checked when it sends. If the destination is
+ * waiting for it, the message goes straight from the sender's buffer to the
+ * receiver's, in one copy through the kernel's 1:1 map (vm_msg_slot: the
+ * address of a process's last message buffer is kept until its mappings
+ * change, so the common case walks no page table); otherwise it is copied
+ * into the kernel, and a blocked sender waits in its destination's
+ * `senders` queue. A blocked receiver has checked that its buffer is
  * writable. Before anyone blocks, the chain of processes it would wait on is
  * followed: if the chain comes back to it, the call fails with EDEADLK instead
  * of hanging both forever.
@@ -38,7 +42,7 @@ static int wants_notification(const struct proc *dst, endpoint_t src)
 /* Put m in the buffer of dst, which is waiting in receive, and wake it. */
 static void deliver(struct proc *dst, const message *m)
 {
-	int r = vm_write(&dst->vm, dst->ipc_buf, m, sizeof *m);
+	int r = vm_msg_write(&dst->vm, dst->ipc_buf, m);
 
 	proc_wake(dst, r);
 }
@@ -81,35 +85,54 @@ static int kernel_call(struct proc *caller, vir_bytes umsg)
 	message m;
 	int r;
 
-	if (vm_read(&caller->vm, umsg, &m, sizeof m) < 0 || vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+	if (vm_msg_read(&caller->vm, umsg, &m) < 0 || vm_msg_writable(&caller->vm, umsg) < 0)
 		return -EFAULT;
 	r = kcall_dispatch(caller, &m);
 	if (r == SUSPEND || caller->state == PSTATE_FREE || caller->state == PSTATE_ZOMBIE)
 		return SUSPEND;
 	m.m_source = EP_KERNEL;
 	m.m_type = r;
-	return vm_write(&caller->vm, umsg, &m, sizeof m);
+	return vm_msg_write(&caller->vm, umsg, &m);
+}
+
+/* Hand caller's message at src (a kernel address) to dst, waiting in receive: one copy. */
+static void deliver_from(struct proc *dst, const void *src, struct proc *caller)
+{
+	uint8_t *k = vm_msg_slot(&dst->vm, dst->ipc_buf);
+
+	if (!k) {
+		if (src != &caller->ipc_msg)
+			msg_copy(&caller->ipc_msg, src);
+		caller->ipc_msg.m_source = caller->endpoint;
+		deliver(dst, &caller->ipc_msg);
+		return;
+	}
+	msg_copy(k, src);
+	((message *)k)->m_source = caller->endpoint;
+	proc_wake(dst, 0);
 }
 
 static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 {
 	struct proc *dst, **q;
-	message m;
+	uint8_t *src;
 	int r;
 
 	if (ep == EP_KERNEL)
 		return how == SEND_SENDREC ? kernel_call(caller, umsg) : -EINVAL;
-	if (vm_read(&caller->vm, umsg, &m, sizeof m) < 0)
+	src = vm_msg_slot(&caller->vm, umsg);           /* whole and writable: the common case */
+	if (!src && vm_read(&caller->vm, umsg, &caller->ipc_msg, MSG_BYTES) < 0)
 		return -EFAULT;
-	if (how == SEND_SENDREC && vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+	if (!src && how == SEND_SENDREC && vm_check(&caller->vm, umsg, MSG_BYTES, 1) < 0)
 		return -EFAULT;
 	r = ipc_target(caller, ep, &dst);
 	if (r < 0)
 		return r;
-	m.m_source = caller->endpoint;
+	if (!src)
+		caller->ipc_msg.m_source = caller->endpoint;
 
 	if (wants_from(dst, caller->endpoint)) {
-		deliver(dst, &m);
+		deliver_from(dst, src ? src : (uint8_t *)&caller->ipc_msg, caller);
 		if (how != SEND_SENDREC)
 			return 0;
 		caller->ipc_peer = dst->endpoint;
@@ -123,7 +146,10 @@ static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 	if (deadlock(caller, dst))
 		return -EDEADLK;
 
-	caller->ipc_msg = m;
+	if (src) {                                       /* kept in the kernel while it waits */
+		msg_copy(&caller->ipc_msg, src);
+		caller->ipc_msg.m_source = caller->endpoint;
+	}
 	caller->ipc_peer = dst->endpoint;
 	caller->ipc_buf = umsg;
 	caller->ipc_sendrec = how == SEND_SENDREC;
@@ -135,9 +161,19 @@ static int send(struct proc *caller, endpoint_t ep, vir_bytes umsg, int how)
 	return SUSPEND;
 }
 
-static int do_send(struct proc *c, endpoint_t ep, vir_bytes m)    { return send(c, ep, m, SEND_BLOCK); }
-static int do_sendnb(struct proc *c, endpoint_t ep, vir_bytes m)  { return send(c, ep, m, SEND_NB); }
-static int do_sendrec(struct proc *c, endpoint_t ep, vir_bytes m) { return send(c, ep, m, SEND_SENDREC); }
+
+/* Fill in a notification from src, clearing what it reports. */
+static void notification(struct proc *p, endpoint_t src, message *m)
+{
+	memset(m, 0, sizeof *m);
+	m->m_type = NOTIFY_MESSAGE;
+	m->m_source = src;
+	m->notify.time_ms = clock_uptime_ms();
+	if (src == EP_HARDWARE) {
+		m->notify.irq_pending = p->irq_pending;
+		p->irq_pending = 0;
+	}
+}
 
 /* Build the notification message for the highest pending source src allows. */
 static int take_notification(struct proc *p, endpoint_t src, message *m)
@@ -147,31 +183,29 @@ static int take_notification(struct proc *p, endpoint_t src, message *m)
 		{ NOTIFY_FROM_CLOCK, EP_CLOCK },
 		{ NOTIFY_FROM_KERNEL, EP_KERNEL },
 	};
-	unsigned i;
+	uint32_t i, w, bits, any = p->notify_kernel;
 
-	memset(m, 0, sizeof *m);
-	m->m_type = NOTIFY_MESSAGE;
-	m->notify.time_ms = clock_uptime_ms();
-	for (i = 0; i < sizeof kernel_sources / sizeof kernel_sources[0]; i++) {
+	for (w = 0; w < NR_PROCS / 32; w++)
+		any |= p->notify_pending[w];
+	if (!any)
+		return 0;
+	for (i = 0; p->notify_kernel && i < sizeof kernel_sources / sizeof kernel_sources[0]; i++) {
 		if ((p->notify_kernel & kernel_sources[i].bit) &&
 		    (src == EP_ANY || src == kernel_sources[i].ep)) {
 			p->notify_kernel &= ~kernel_sources[i].bit;
-			m->m_source = kernel_sources[i].ep;
-			if (m->m_source == EP_HARDWARE) {
-				m->notify.irq_pending = p->irq_pending;
-				p->irq_pending = 0;
-			}
+			notification(p, kernel_sources[i].ep, m);
 			return 1;
 		}
 	}
-	for (i = 0; i < NR_PROCS; i++) {
-		if (!bit_test(p->notify_pending, i))
-			continue;
-		if (src != EP_ANY && src != proc_table[i].endpoint)
-			continue;
-		bit_clear(p->notify_pending, i);
-		m->m_source = proc_table[i].endpoint;
-		return 1;
+	for (w = 0; w < NR_PROCS / 32; w++) {
+		for (bits = p->notify_pending[w]; bits; bits &= bits - 1) {
+			i = w * 32 + (uint32_t)__builtin_ctz(bits);
+			if (src != EP_ANY && src != proc_table[i].endpoint)
+				continue;
+			bit_clear(p->notify_pending, i);
+			notification(p, proc_table[i].endpoint, m);
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -181,7 +215,7 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 	struct proc **q, *s, *from = NULL;
 	message m;
 
-	if (vm_check(&caller->vm, umsg, sizeof m, 1) < 0)
+	if (vm_msg_writable(&caller->vm, umsg) < 0)
 		return -EFAULT;
 	if (src >= 0 && !(from = proc_lookup(src)))
 		return -ESRCH;
@@ -191,13 +225,13 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 		return -EINVAL;
 
 	if (take_notification(caller, src, &m))
-		return vm_write(&caller->vm, umsg, &m, sizeof m);
+		return vm_msg_write(&caller->vm, umsg, &m);
 
 	for (q = &caller->senders; (s = *q); q = &s->next_sender) {
 		if (src != EP_ANY && s->endpoint != src)
 			continue;
 		*q = s->next_sender;
-		vm_write(&caller->vm, umsg, &s->ipc_msg, sizeof s->ipc_msg);
+		vm_msg_write(&caller->vm, umsg, &s->ipc_msg);
 		if (s->ipc_sendrec) {
 			s->state = PSTATE_RECEIVING;   /* now waiting for the reply */
 			s->ipc_peer = caller->endpoint;
@@ -215,13 +249,12 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 	return SUSPEND;
 }
 
-static int do_notify(struct proc *caller, endpoint_t ep, vir_bytes unused)
+static int do_notify(struct proc *caller, endpoint_t ep)
 {
 	struct proc *dst;
 	message m;
 	int r;
 
-	(void)unused;
 	r = ipc_target(caller, ep, &dst);
 	if (r < 0)
 		return r;
@@ -243,26 +276,21 @@ void notify_kernel(struct proc *dst, uint32_t which)
 		deliver(dst, &m);
 }
 
-typedef int (*ipc_op)(struct proc *caller, endpoint_t ep, vir_bytes umsg);
-
-static const ipc_op ipc_ops[] = {
-	[IPC_SEND]    = do_send,
-	[IPC_RECEIVE] = do_receive,
-	[IPC_SENDREC] = do_sendrec,
-	[IPC_NOTIFY]  = do_notify,
-	[IPC_SENDNB]  = do_sendnb,
-};
-
 /* The IPC trap: eax = op, ebx = endpoint, ecx = message address. */
 void ipc_trap(struct proc *caller)
 {
-	uint32_t op = caller->regs.eax;
+	endpoint_t ep = (endpoint_t)caller->regs.ebx;
+	vir_bytes umsg = caller->regs.ecx;
 	int r;
 
-	if (op >= sizeof ipc_ops / sizeof ipc_ops[0] || !ipc_ops[op])
-		r = -ENOSYS;
-	else
-		r = ipc_ops[op](caller, (endpoint_t)caller->regs.ebx, caller->regs.ecx);
+	switch (caller->regs.eax) {
+	case IPC_SENDREC: r = send(caller, ep, umsg, SEND_SENDREC); break;
+	case IPC_SEND:    r = send(caller, ep, umsg, SEND_BLOCK); break;
+	case IPC_RECEIVE: r = do_receive(caller, ep, umsg); break;
+	case IPC_SENDNB:  r = send(caller, ep, umsg, SEND_NB); break;
+	case IPC_NOTIFY:  r = do_notify(caller, ep); break;
+	default:          r = -ENOSYS; break;
+	}
 	if (r != SUSPEND)
 		caller->regs.eax = (uint32_t)r;
 }

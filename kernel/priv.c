@@ -7,9 +7,9 @@
 #include <bulkhead/kcall.h>
 #include "priv.h"
 #include "pmem.h"
+#include "iomap.h"
 #include "string.h"
 
-#define IO_PORTS 0x10000u
 #define ISA_HOLE_START 0xa0000u      /* legacy device memory below 1 MiB */
 #define ISA_HOLE_END   0x100000u
 #define IRQS_RESERVED  ((1u << 0) | (1u << 2))   /* the kernel's clock, the PIC cascade */
@@ -19,16 +19,6 @@ void priv_init_basic(struct priv *priv)
 {
 	memset(priv, 0, sizeof *priv);
 	priv->kcalls[0] = KCALLS_BASIC;
-}
-
-/* The rule is spelt out in include/bulkhead/priv.h. */
-int priv_may_send(const struct proc *caller, const struct proc *dst)
-{
-	if ((caller->priv.flags & PRIV_IPC_ANY) || bit_test(caller->priv.ipc_to, (unsigned)dst->slot))
-		return 1;
-	if ((caller->priv.flags & PRIV_USER) && (dst->priv.flags & PRIV_PUBLIC))
-		return 1;
-	return dst->state == PSTATE_RECEIVING && dst->ipc_peer == caller->endpoint;
 }
 
 int priv_may_call(const struct proc *caller, unsigned nr)

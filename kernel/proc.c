@@ -116,19 +116,6 @@ void proc_replace_image(struct proc *p, struct vmspace *vm, uint32_t entry, uint
 	strlcpy(p->name, name, sizeof p->name);
 }
 
-/* The live process with endpoint ep (generation included), or NULL. */
-struct proc *proc_lookup(endpoint_t ep)
-{
-	struct proc *p;
-
-	if (ep < 0 || endpoint_slot(ep) >= NR_PROCS)
-		return NULL;
-	p = &proc_table[endpoint_slot(ep)];
-	if (p->endpoint != ep || p->state == PSTATE_FREE || p->state == PSTATE_ZOMBIE)
-		return NULL;
-	return p;
-}
-
 /* Like proc_lookup, with EP_SELF meaning the caller. */
 struct proc *proc_target(struct proc *caller, endpoint_t ep)
 {

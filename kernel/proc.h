@@ -78,7 +78,6 @@ extern struct proc *current;      /* NULL while the kernel idles */
 
 void proc_init(void);
 struct proc *proc_alloc(const char *name, endpoint_t manager, int priority);
-struct proc *proc_lookup(endpoint_t ep);
 struct proc *proc_target(struct proc *caller, endpoint_t ep);
 void proc_start(struct proc *p);
 void proc_discard(struct proc *p);
@@ -88,6 +87,19 @@ void proc_end(struct proc *p, const struct kc_getdeath *how);
 int  proc_reap(struct proc *manager, struct kc_getdeath *out);
 void proc_fault(struct proc *p, const struct trapframe *tf, uint32_t addr);
 void proc_info(const struct proc *p, struct procinfo *out);
+
+/* The live process with endpoint ep (generation included), or NULL. */
+static inline struct proc *proc_lookup(endpoint_t ep)
+{
+	struct proc *p;
+
+	if (ep < 0 || endpoint_slot(ep) >= NR_PROCS)
+		return NULL;
+	p = &proc_table[endpoint_slot(ep)];
+	if (p->endpoint != ep || p->state == PSTATE_FREE || p->state == PSTATE_ZOMBIE)
+		return NULL;
+	return p;
+}
 
 /* sched.c */
 void sched_ready(struct proc *p);

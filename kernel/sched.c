@@ -15,11 +15,14 @@
  */
 #include "proc.h"
 #include "cpu.h"
+#include "gdt.h"
+#include "priv.h"
 #include "panic.h"
 
 struct proc *current;
 static struct proc *ready_head[NR_PRIORITIES];
 static struct proc *ready_tail[NR_PRIORITIES];
+static uint32_t ready_queues;     /* bit q: ready_head[q] is not empty */
 static struct proc *fpu_owner;
 
 void sched_ready(struct proc *p)
@@ -32,6 +35,7 @@ void sched_ready(struct proc *p)
 	else
 		ready_head[q] = p;
 	ready_tail[q] = p;
+	ready_queues |= 1u << q;
 }
 
 void sched_unready(struct proc *p)
@@ -39,11 +43,18 @@ void sched_unready(struct proc *p)
 	int q = p->priority;
 	struct proc **pp, *prev = NULL;
 
+	if (ready_head[q] == p && ready_tail[q] != p) {    /* the running process, blocking */
+		ready_head[q] = p->next_ready;
+		p->next_ready = NULL;
+		return;
+	}
 	for (pp = &ready_head[q]; *pp; prev = *pp, pp = &(*pp)->next_ready) {
 		if (*pp == p) {
 			*pp = p->next_ready;
 			if (ready_tail[q] == p)
 				ready_tail[q] = prev;
+			if (!ready_head[q])
+				ready_queues &= ~(1u << q);
 			p->next_ready = NULL;
 			return;
 		}
@@ -137,12 +148,13 @@ void sched_forget(struct proc *p)
 
 static struct proc *pick(void)
 {
-	int q;
+	struct proc *p;
 
-	for (q = 0; q < NR_PRIORITIES; q++)
-		if (ready_head[q])
-			return ready_head[q];
-	return NULL;
+	if (!ready_queues)
+		return NULL;
+	p = ready_head[__builtin_ctz(ready_queues)];
+	KASSERT(p != NULL);
+	return p;
 }
 
 void kernel_exit(void)
@@ -155,7 +167,8 @@ void kernel_exit(void)
 		idle_wait();
 	}
 	current = p;
-	vm_switch(&p->vm);
+	vm_enter(&p->vm);
+	gdt_enter((uint32_t)(&p->regs + 1), priv_direct_io(p) ? &p->priv : NULL);
 	cr0 = read_cr0();
 	if ((fpu_owner == p) == !!(cr0 & CR0_TS))
 		write_cr0(cr0 ^ CR0_TS);

@@ -1,7 +1,8 @@
 /*
  * trap: the IDT, and where every entry into the kernel is dispatched.
  *
- * From user mode: the registers are saved in the current process, the event
+ * From user mode: the registers are already in the current process (the
+ * entry built the frame there, see entry.asm), the event
  * is handled, and kernel_exit() resumes whichever process should run. A CPU
  * exception in user mode ends that process (proc_fault). From kernel mode
  * only interrupts are expected (the kernel runs with interrupts off except
@@ -12,6 +13,7 @@
 #include "gdt.h"
 #include "proc.h"
 #include "ipc.h"
+#include "devio.h"
 #include "irq.h"
 #include "cpu.h"
 #include "console.h"
@@ -60,9 +62,11 @@ void trap(struct trapframe *tf)
 	int from_user = (tf->cs & 3) == 3;
 	uint32_t v = tf->vector;
 
-	if (from_user)
-		current->regs = *tf;
-
+	KASSERT(!from_user || tf == &current->regs);    /* the entry saved it in place */
+	if (v == IPC_VECTOR && from_user) {             /* the common case first */
+		ipc_trap(current);
+		kernel_exit();
+	}
 	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
 		irq_handle((int)(v - IRQ_BASE));
 	} else if (!from_user) {
@@ -73,6 +77,8 @@ void trap(struct trapframe *tf)
 		ipc_trap(current);
 	} else if (v == VEC_NM) {
 		sched_fpu_trap(current);
+	} else if (v == VEC_GP && tf->error == 0 && devio_refuse(current) == 0) {
+		/* a port outside its policy: refused, and it goes on */
 	} else {
 		proc_fault(current, tf, v == VEC_PF ? read_cr2() : 0);
 	}

@@ -14,8 +14,11 @@ struct trapframe {
 	uint32_t eip, cs, eflags, esp, ss;   /* esp, ss: only from user mode */
 };
 
+_Static_assert(__builtin_offsetof(struct trapframe, cs) == 60, "FRAME_CS in entry.asm");
+
 #define IRQ_BASE 32     /* IRQ n arrives on vector IRQ_BASE + n */
 #define VEC_NM   7      /* device not available: lazy FPU switch */
+#define VEC_GP   13
 #define VEC_PF   14
 
 void idt_init(void);

@@ -2,6 +2,7 @@
  * vm: address spaces (interface in vm.h).
  */
 #include <bulkhead/errno.h>
+#include <bulkhead/ipc.h>
 #include "vm.h"
 #include "pmem.h"
 #include "cpu.h"
@@ -89,6 +90,8 @@ void vm_destroy(struct vmspace *vm)
 	pmem_free(vm->pd);
 	vm->pd = 0;
 	vm->pages = 0;
+	vm->gen++;
+	vm->msg_va = 0;
 }
 
 /* The PTE for va, or NULL if its page table does not exist. */
@@ -139,6 +142,7 @@ static void unmap(struct vmspace *vm, vir_bytes va, size_t len, int free)
 	vir_bytes end = va + len;
 	uint32_t *pte;
 
+	vm->gen++;
 	for (va &= ~(PAGE_SIZE - 1); va < end && va >= USER_BASE; va += PAGE_SIZE) {
 		pte = pte_find(vm, va);
 		if (!pte || !(*pte & PTE_P))
@@ -189,6 +193,7 @@ int vm_protect(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags)
 	vir_bytes end = va + len;
 	uint32_t *pte;
 
+	vm->gen++;
 	for (va &= ~(PAGE_SIZE - 1); va < end; va += PAGE_SIZE) {
 		pte = pte_find(vm, va);
 		if (!pte || !(*pte & PTE_P))
@@ -272,6 +277,19 @@ int vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len)
 	if (r == 0)
 		copy_checked(vm, va, (uint8_t *)buf, len, 1);
 	return r;
+}
+
+BH_STATIC_ASSERT(sizeof(message) == MSG_BYTES, "MSG_BYTES");
+
+/* vm_msg_slot missed: check va, and remember it for next time. */
+uint8_t *vm_msg_fill(struct vmspace *vm, vir_bytes va)
+{
+	if (page_left(va) < MSG_BYTES || check(vm, va, MSG_BYTES, PTE_P | PTE_U | PTE_W) < 0)
+		return NULL;
+	vm->msg_va = va;
+	vm->msg_kva = direct(vm, va);
+	vm->msg_gen = vm->gen;
+	return vm->msg_kva;
 }
 
 static int copy_between(const struct vmspace *dst, vir_bytes dva, const struct vmspace *src,

@@ -8,6 +8,11 @@
  * copying anything, and copies through the 1:1 map. A bad address is -EFAULT,
  * never a kernel page fault.
  *
+ * IPC copies whole messages with vm_msg_read/vm_msg_write: the kernel
+ * address of the last message buffer an address space used (whole, in one
+ * writable page) is kept with the space's generation, which every unmap or
+ * loss of rights bumps, so a repeated buffer costs no page-table walk.
+ *
  * Pages mapped with PTE_DEVICE (device memory) are not owned: they are never
  * freed, never copied by the kernel. Pages mapped with PTE_KERNEL are owned
  * (freed with the address space) but supervisor-only: the process cannot
@@ -35,6 +40,10 @@ struct vmspace {
 	vir_bytes brk;          /* current end of the heap */
 	vir_bytes map_next;     /* next free address for device/DMA mappings */
 	uint32_t pages;         /* physical pages owned, page tables included */
+	uint32_t gen;           /* bumped whenever a mapping goes or loses rights */
+	vir_bytes msg_va;       /* the cached message buffer: user address, */
+	uint8_t *msg_kva;       /* kernel address (NULL: none), */
+	uint32_t msg_gen;       /* valid while gen is this */
 };
 
 void vm_init(void);
@@ -49,6 +58,8 @@ void vm_unmap_keep(struct vmspace *vm, vir_bytes va, size_t len);   /* unmap, fr
 int  vm_protect(struct vmspace *vm, vir_bytes va, size_t len, uint32_t flags);
 
 int  vm_check(const struct vmspace *vm, vir_bytes va, size_t len, int write);
+uint8_t *vm_msg_fill(struct vmspace *vm, vir_bytes va);
+
 int  vm_read(const struct vmspace *vm, vir_bytes va, void *buf, size_t len);
 int  vm_write(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
 int  vm_load(const struct vmspace *vm, vir_bytes va, const void *buf, size_t len);
@@ -59,4 +70,56 @@ int  vm_copy_load(const struct vmspace *dst, vir_bytes dva,
 int  vm_fork(struct vmspace *child, const struct vmspace *parent);
 int  vm_translate(const struct vmspace *vm, vir_bytes va, phys_bytes *pa, uint32_t *flags);
 
+/* Load vm (not NULL) for the process about to run. */
+static inline void vm_enter(const struct vmspace *vm)
+{
+	uint32_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	if (cr3 != vm->pd)
+		__asm__ volatile("mov %0, %%cr3" :: "r"(vm->pd) : "memory");
+}
+
+#define MSG_BYTES 64     /* sizeof(message) (static assert in vm.c) */
+
+/* The kernel address of the whole message at va, if user-writable in one page; else NULL. */
+static inline uint8_t *vm_msg_slot(struct vmspace *vm, vir_bytes va)
+{
+	if (va == vm->msg_va && vm->msg_gen == vm->gen)
+		return vm->msg_kva;
+	return vm_msg_fill(vm, va);
+}
+
+static inline void msg_copy(void *dst, const void *src)
+{
+	uint32_t n = MSG_BYTES / 4;
+
+	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+}
+
+/* Copy a whole message from or to user memory at va: 0, or -EFAULT. */
+static inline int vm_msg_read(struct vmspace *vm, vir_bytes va, void *m)
+{
+	uint8_t *k = vm_msg_slot(vm, va);
+
+	if (!k)
+		return vm_read(vm, va, m, MSG_BYTES);
+	msg_copy(m, k);
+	return 0;
+}
+
+static inline int vm_msg_write(struct vmspace *vm, vir_bytes va, const void *m)
+{
+	uint8_t *k = vm_msg_slot(vm, va);
+
+	if (!k)
+		return vm_write(vm, va, m, MSG_BYTES);
+	msg_copy(k, m);
+	return 0;
+}
+
+static inline int vm_msg_writable(struct vmspace *vm, vir_bytes va)
+{
+	return vm_msg_slot(vm, va) ? 0 : vm_check(vm, va, MSG_BYTES, 1);
+}
 #endif

@@ -117,25 +117,17 @@ static void remote_setup(uint32_t addr, uint32_t len, uint32_t dir)
 	out8(CMD, dir | CMD_START);
 }
 
-/* Copy len bytes of card memory at addr into buf, in words; 0, or -EIO if the DMA did not complete. */
+/* Copy len bytes of card memory at addr into buf, in words (rep insw); 0, or -EIO if the DMA did not complete. */
 static int remote_read(uint32_t addr, uint8_t *buf, uint32_t len)
 {
-	struct devio_req v[VDEVIO_MAX];
-	uint32_t words = (len + 1) / 2, done, n, i;
+	uint32_t last = 0;
 	int r;
 
-	remote_setup(addr, words * 2, CMD_READ);
-	for (done = 0; done < words; done += n) {
-		n = words - done < VDEVIO_MAX ? words - done : VDEVIO_MAX;
-		for (i = 0; i < n; i++)
-			v[i] = (struct devio_req){ (uint16_t)(io + DATA), 2, DEVIO_IN, 0 };
-		sys_vdevio(v, n, NULL);
-		for (i = 0; i < n; i++) {
-			uint32_t at = (done + i) * 2;
-			buf[at] = (uint8_t)v[i].value;
-			if (at + 1 < len)
-				buf[at + 1] = (uint8_t)(v[i].value >> 8);
-		}
+	remote_setup(addr, (len + 1) / 2 * 2, CMD_READ);
+	port_insw(io + DATA, (uint16_t *)buf, len / 2);
+	if (len % 2) {
+		sys_inw(io + DATA, &last);
+		buf[len - 1] = (uint8_t)last;
 	}
 	r = wait_isr(ISR_RDC);
 	out8(ISR, ISR_RDC);
@@ -144,19 +136,10 @@ static int remote_read(uint32_t addr, uint8_t *buf, uint32_t len)
 
 static void remote_write(uint32_t addr, const uint8_t *buf, uint32_t len)
 {
-	struct devio_req v[VDEVIO_MAX];
-	uint32_t words = (len + 1) / 2, done, n, i;
-
-	remote_setup(addr, words * 2, CMD_WRITE);
-	for (done = 0; done < words; done += n) {
-		n = words - done < VDEVIO_MAX ? words - done : VDEVIO_MAX;
-		for (i = 0; i < n; i++) {
-			uint32_t at = (done + i) * 2;
-			uint32_t w = buf[at] | (at + 1 < len ? (uint32_t)buf[at + 1] << 8 : 0);
-			v[i] = (struct devio_req){ (uint16_t)(io + DATA), 2, DEVIO_OUT, w };
-		}
-		sys_vdevio(v, n, NULL);
-	}
+	remote_setup(addr, (len + 1) / 2 * 2, CMD_WRITE);
+	port_outsw(io + DATA, (const uint16_t *)buf, len / 2);
+	if (len % 2)
+		sys_outw(io + DATA, buf[len - 1]);
 	wait_isr(ISR_RDC);
 	out8(ISR, ISR_RDC);
 }

@@ -7,6 +7,11 @@
  *   ranges; may send only to the controller; kernel calls: the basic ones
  *   plus DEVIO VDEVIO SETGRANT SAFECOPY VSAFECOPY IRQCTL MAPMEM DMAALLOC UMAP.
  *
+ * The same ports are attacked with in/out/ins/outs made directly (the CPU's
+ * I/O bitmap lets only the record's ports through; the kernel refuses the
+ * rest as DEVIO does: all ones read, counted, logged with the port, and the
+ * process goes on after the instruction).
+ *
  * Every attack below must fail with the expected error. Each refusal the
  * kernel should count is tallied by kind; at the end the tally is compared
  * with the kernel's counters and sent to the controller, which compares it
@@ -101,6 +106,118 @@ static void attack_devio(void)
 	        "a good vector ran and read back 0x11");
 	expect("vdevio_too_long", sys_vdevio(good, VDEVIO_MAX + 1, NULL), -EINVAL, -1);
 	expect("vdevio_vector_in_kernel", sys_vdevio((struct devio_req *)KERNEL_TEXT, 2, NULL), -EFAULT, -1);
+}
+
+#define OTHER_PORT 0x2e8      /* the controller's own port (COM4) while we run */
+#define OTHER_NIC  0xc000     /* where an RTL8139's registers sit on QEMU's pc */
+#define PIC1_DATA  0x21
+#define PCI_CONFIG_ADDRESS 0xcf8
+#define PCI_CONFIG_DATA    0xcfc
+
+/* A direct in that must be refused: the CPU faults, the kernel reads all ones. */
+static void pio_in_refused(const char *name, uint16_t port, int size)
+{
+	uint32_t ones = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1, eax = 0;
+	int refused = t_pio_in(port, size, 0x5a5a5a5a, &eax);
+
+	attacks++;
+	if (refused)
+		tally[DENY_IO]++;
+	t_check(name, refused && eax == ((0x5a5a5a5a & ~ones) | ones),
+	        "in%s from port %x: %s, eax %x (want the port's width all ones, the rest kept)",
+	        size == 1 ? "b" : size == 2 ? "w" : "l", port, refused ? "refused" : "NOT refused", eax);
+}
+
+static void pio_out_refused(const char *name, uint16_t port, int size, uint32_t v)
+{
+	int refused = t_pio_out(port, size, v);
+
+	attacks++;
+	if (refused)
+		tally[DENY_IO]++;
+	t_check(name, refused, "out%s %x to port %x: %s", size == 1 ? "b" : size == 2 ? "w" : "l", v, port,
+	        refused ? "refused" : "NOT refused");
+}
+
+static void attack_pio_strings(void)
+{
+	static uint8_t out[8] = { 0x77, 0x77, 0x77, 0x77, 0x77, 0x77, 0x77, 0x77 };
+	static uint16_t words[8];
+	static uint8_t bytes[8];
+	struct t_pio_string a;
+	int refused, i, ok;
+
+	sys_outb(CMOS_INDEX, CMOS_SCRATCH);
+	refused = t_pio_rep_outs(CMOS_DATA, 2, out, 3, &a);      /* each word covers 71-72 */
+	attacks++;
+	tally[DENY_IO] += refused;
+	t_check("pio_rep_outsw_straddles_end", refused && a.ecx == 0 && a.index == (uint32_t)out + 6 &&
+	        cmos_read(CMOS_SCRATCH) == 0x11, "rep outsw x3 to port 71: %s, ecx %u, esi advanced %u, CMOS "
+	        "byte 0x%x (want 0x11)", refused ? "refused" : "NOT refused", a.ecx, a.index - (uint32_t)out,
+	        cmos_read(CMOS_SCRATCH));
+	refused = t_pio_rep_outs(0x72, 1, out, 4, &a);
+	attacks++;
+	tally[DENY_IO] += refused;
+	t_check("pio_rep_outsb_past_end", refused && a.ecx == 0 && a.index == (uint32_t)out + 4,
+	        "rep outsb x4 to port 72: %s, ecx %u, esi advanced %u", refused ? "refused" : "NOT refused",
+	        a.ecx, a.index - (uint32_t)out);
+
+	refused = t_pio_rep_ins(0x6e, 2, words, 8, 0, &a);
+	attacks++;
+	tally[DENY_IO] += refused;
+	for (ok = 1, i = 0; i < 8; i++)
+		ok &= words[i] == 0xffff;
+	t_check("pio_rep_insw_reads_ones", refused && ok && a.ecx == 0 && a.index == (uint32_t)words + 16,
+	        "rep insw x8 from port 6e: %s, ecx %u, edi advanced %u, buffer %s",
+	        refused ? "refused" : "NOT refused", a.ecx, a.index - (uint32_t)words, ok ? "all ones" : "NOT all ones");
+	refused = t_pio_rep_ins(0x72, 1, bytes + 4, 4, 1, &a);     /* backwards: bytes 7..4 */
+	attacks++;
+	tally[DENY_IO] += refused;
+	t_check("pio_rep_insb_backwards", refused && a.ecx == 0 && a.index == (uint32_t)bytes + 3 &&
+	        bytes[3] == 0 && bytes[4] == 0xff && bytes[7] == 0xff, "std; rep insb x4 from port 72: %s, "
+	        "ecx %u, bytes %x %x %x %x %x", refused ? "refused" : "NOT refused", a.ecx,
+	        bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
+}
+
+static void attack_pio(void)
+{
+	static const uint16_t logged_ports[] = { 0x6f, 0x72, 0x71, PIC1_DATA, PCI_CONFIG_ADDRESS, OTHER_NIC, 0xffff, 0x64 };
+	uint32_t seq = t_log_next(), eax = 0, cmos = 0, i, missing = 0;
+	int refused;
+
+	t_check("pio_allowed", !t_pio_out(CMOS_INDEX, 1, CMOS_SCRATCH) && !t_pio_in(CMOS_DATA, 1, 0, &cmos) &&
+	        cmos == 0x11 && sys_inl(0x2fc, &eax) == 0 && sys_inw(0x2fe, &eax) == 0,
+	        "in/out on its own ports run without a kernel call (CMOS byte 0x7e reads 0x%x)", cmos);
+	pio_in_refused("pio_below_range", 0x6f, 1);
+	pio_in_refused("pio_above_range", 0x72, 1);
+	pio_in_refused("pio_word_straddles_end", 0x71, 2);          /* 71-72: unaligned, half ours */
+	pio_in_refused("pio_dword_straddles_end", 0x2fe, 4);        /* 2fe-301 */
+	pio_in_refused("pio_dword_straddles_start", 0x6e, 4);       /* 6e-71 */
+	pio_out_refused("pio_pic_mask", PIC1_DATA, 1, 0xff);        /* would mask every interrupt */
+	pio_out_refused("pio_pci_config_address", PCI_CONFIG_ADDRESS, 4, 0x80000000u);
+	pio_in_refused("pio_pci_config_data", PCI_CONFIG_DATA, 4);
+	pio_out_refused("pio_other_nic", OTHER_NIC + 0x37, 1, 0x10);  /* an RTL8139's reset */
+	pio_in_refused("pio_other_nic_read", OTHER_NIC, 4);
+	pio_in_refused("pio_others_port", OTHER_PORT, 1);           /* loaded for the controller just before */
+	pio_in_refused("pio_top_port", 0xffff, 1);
+	pio_in_refused("pio_top_port_word", 0xfffe, 2);
+	refused = t_pio_in_imm64(0x12345678, &eax);
+	attacks++;
+	tally[DENY_IO] += refused;
+	t_check("pio_immediate_port", refused && eax == 0x123456ff, "inb $0x64: %s, eax %x",
+	        refused ? "refused" : "NOT refused", eax);
+	refused = t_pio_in_prefixed(0x72, 0x12345678, &eax);
+	attacks++;
+	tally[DENY_IO] += refused;
+	t_check("pio_prefixed", refused && eax == 0x1234ffff, "ds: o16 in from port 72: %s, eax %x",
+	        refused ? "refused" : "NOT refused", eax);
+	expect("pio_helper_refused", sys_inb(0x72, &eax), -EPERM, DENY_IO);
+	expect("pio_helper_unaligned", sys_inw(0x2f9, &eax), -EINVAL, DENY_IO);
+	attack_pio_strings();
+	for (i = 0; i < sizeof logged_ports / sizeof logged_ports[0]; i++)
+		missing += t_denied_port_logged(seq, logged_ports[i]) == 0;
+	t_check("pio_logged_with_port", missing == 0, "%u of %u refused ports have no DENY_IO entry naming them",
+	        missing, (unsigned)(sizeof logged_ports / sizeof logged_ports[0]));
 }
 
 static void attack_kcalls(void)
@@ -277,6 +394,7 @@ int main(void)
 		return 2;
 	arms = m.test_attack;
 	attack_devio();
+	attack_pio();
 	attack_kcalls();
 	attack_ipc();
 	attack_grants();

@@ -8,7 +8,10 @@
  * RTL8139 can try to claim it. Then it kills the PCI server, and once the
  * server is back: lspci still shows the RTL8139 driver as the holder, a
  * claim of the same device by this second driver is refused, and the
- * holder still sends frames (its interrupts still arrive). Last it kills
+ * holder still sends frames (its interrupts still arrive). Then, holding a
+ * port range of its own, it tries the holder's ports and the PCI
+ * configuration ports with in/out directly: each is refused, reads all
+ * ones, is logged with its port, and the holder still works. Last it kills
  * the holder: the next incarnation claims the device again and works.
  */
 #include <stdio.h>
@@ -109,6 +112,43 @@ static void test_pci_restart(void)
 	        pci2.incarnation, st.tx_frames, st.interrupts, st.tx_errors);
 }
 
+#define RTL_ID0     0x00        /* the MAC address */
+#define RTL_COMMAND 0x37        /* writing 0x10 would reset the chip */
+#define RTL_RESET   0x10
+#define PCI_CONFIG_ADDRESS 0xcf8
+#define PCI_CONFIG_DATA    0xcfc
+#define OWN_PORT    0x2e8       /* COM4: ours by the policy */
+
+/* In/out straight at the holder's registers and the PCI configuration ports. */
+static void test_direct_ports_refused(void)
+{
+	struct dm_driver_info nic;
+	struct pci_device d;
+	struct net_stats st;
+	uint32_t seq = t_log_next(), io, id = 0, cfg = 0, own = 0;
+	int refused = 0, logged, works;
+
+	if (find_nic(&d) < 0 || d.bar_kind[0] != PCI_BAR_IO) {
+		t_fail("direct_ports_refused", "no RTL8139 with I/O registers on the bus");
+		return;
+	}
+	io = d.bar[0];
+	dm_info("rtl8139", 0, &nic);
+	nic_works(nic.endpoint, &st);                  /* the holder ran last: its ports were allowed */
+	t_pio_in(OWN_PORT, 1, 0, &own);
+	refused += t_pio_in((uint16_t)(io + RTL_ID0), 4, 0, &id);
+	refused += t_pio_out((uint16_t)(io + RTL_COMMAND), 1, RTL_RESET);
+	refused += t_pio_out(PCI_CONFIG_ADDRESS, 4, 0x80000000u);
+	refused += t_pio_in(PCI_CONFIG_DATA, 4, 0, &cfg);
+	logged = t_denied_port_logged(seq, io + RTL_ID0) + t_denied_port_logged(seq, io + RTL_COMMAND) +
+	         t_denied_port_logged(seq, PCI_CONFIG_ADDRESS) + t_denied_port_logged(seq, PCI_CONFIG_DATA);
+	works = nic_works(nic.endpoint, &st);
+	t_check("direct_ports_refused", refused == 4 && logged == 4 && id == 0xffffffffu && cfg == 0xffffffffu &&
+	        works, "in/out on the RTL8139's ports (%x) and cf8/cfc: %d of 4 refused, %d logged with their "
+	        "port, reads %x %x; the holder %s", io, refused, logged, id, cfg,
+	        works ? "still sends" : "NO LONGER sends");
+}
+
 static void test_holder_reclaims(void)
 {
 	struct dm_driver_info before, after;
@@ -162,6 +202,7 @@ int main(int argc, char **argv)
 	m.m_type = DM_INIT_DONE;                 /* the driver manager started us: say we are up */
 	ipc_sendrec(find_boot_server("dm"), &m);
 	test_pci_restart();
+	test_direct_ports_refused();
 	test_holder_reclaims();
 	t_summary();
 	for (;;)                                 /* exiting would count as a failure and restart us */

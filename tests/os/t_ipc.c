@@ -5,7 +5,9 @@
  * notifications coalesce and never block; a dead or stale endpoint is
  * refused; send cycles of two and three processes are refused with EDEADLK;
  * an unprivileged process's IPC and kernel calls are refused, counted and
- * logged.
+ * logged. Message buffers the kernel cannot cache (across a page boundary,
+ * read-only) still work, and a buffer whose page is gone is refused even
+ * though it was used a moment before.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +54,75 @@ static void test_source(void)
 	        m.test_ping.words[12] == (uint32_t)sys_self(),
 	        "echo saw sender %d (we are %d), reply came from %d", (int)m.test_ping.words[12],
 	        (int)sys_self(), (int)m.m_source);
+}
+
+#define PAGE 4096u
+
+static int echo_ok(const message *m, uint32_t seq)
+{
+	return m->m_source == ep[ROLE_ECHO] && m->m_type == TEST_PING && m->test_ping.seq == seq &&
+	       m->test_ping.words[12] == (uint32_t)sys_self() &&
+	       m->test_ping.words[0] == t_echo_word(0x1111, seq, 0);
+}
+
+static void ping(message *m, uint32_t seq)
+{
+	memset(m, 0, sizeof *m);
+	m->m_type = TEST_PING;
+	m->m_source = 4242;                        /* forged: the kernel must overwrite it */
+	m->test_ping.seq = seq;
+	m->test_ping.words[0] = 0x1111;
+}
+
+/* A message across a page boundary, and one in read-only memory. */
+static void test_uncached_buffers(void)
+{
+	static uint8_t area[2 * PAGE] __attribute__((aligned(PAGE)));
+	static const message ro = { .m_type = TEST_PING, .m_source = 4242, .test_ping = { .seq = 9, .words = { 0x1111 } } };
+	message *across = (message *)(area + PAGE - 20), got;
+	int r, rs, rr, rsr;
+
+	ping(across, 8);
+	r = ipc_sendrec(ep[ROLE_ECHO], across);
+	t_check("ipc_message_across_pages", r == 0 && echo_ok(across, 8),
+	        "sendrec with the message across a page boundary: %d; reply from %d, seq %u", r,
+	        (int)across->m_source, across->test_ping.seq);
+	rs = ipc_send(ep[ROLE_ECHO], (message *)&ro);
+	rr = ipc_receive(ep[ROLE_ECHO], &got);
+	rsr = ipc_sendrec(ep[ROLE_ECHO], (message *)&ro);
+	t_check("ipc_message_read_only", rs == 0 && rr == 0 && echo_ok(&got, 9) && rsr == -EFAULT,
+	        "send from read-only memory %d, its echo %d (seq %u); sendrec into read-only memory %d (want -14)",
+	        rs, rr, got.test_ping.seq, rsr);
+}
+
+/*
+ * The kernel remembers where the last message buffer lives: not past the
+ * page's end. The heap shrinks by a kernel call whose own message sits in
+ * the page it frees, so nothing else is remembered in between: its answer,
+ * and every later use of the buffer, must find the page gone.
+ */
+static void test_buffer_unmapped_after_use(void)
+{
+	vir_bytes top = 0, base;
+	message *m;
+	int r1 = -1, rb = 0, r2 = 0, r3 = 0;
+
+	sys_brk(0, &top);
+	base = (top + 2 * PAGE - 1) & ~(vir_bytes)(PAGE - 1);
+	if (sys_brk(base + PAGE, NULL) == 0) {
+		m = (message *)base;
+		ping(m, 10);
+		r1 = ipc_sendrec(ep[ROLE_ECHO], m);
+		r1 = r1 == 0 && echo_ok(m, 10) ? 0 : -1;
+		memset(m, 0, sizeof *m);
+		m->kc_brk.addr = top;
+		rb = kernel_call(KC_BRK, m);           /* frees m's page: the answer cannot land */
+		r2 = ipc_sendrec(ep[ROLE_ECHO], m);
+		r3 = ipc_sendrec(EP_KERNEL, m);         /* a kernel call, m not touched here */
+	}
+	t_check("ipc_buffer_unmapped_after_use", r1 == 0 && rb == -EFAULT && r2 == -EFAULT && r3 == -EFAULT,
+	        "a round trip through a heap page %d; the call that frees it %d; then sendrec %d, a kernel call %d "
+	        "(want -14)", r1, rb, r2, r3);
 }
 
 static void test_notify(void)
@@ -215,6 +286,8 @@ int main(void)
 	}
 	test_pingpong();
 	test_source();
+	test_uncached_buffers();
+	test_buffer_unmapped_after_use();
 	test_notify();
 	test_dead_endpoint();
 	test_deadlock();

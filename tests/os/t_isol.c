@@ -135,7 +135,7 @@ static void test_attacks(endpoint_t attack, endpoint_t dead)
 	uint32_t seq, counts[NR_DENY_KINDS];
 	grant_id_t tmp;
 	phys_bytes phys;
-	struct priv p;
+	struct priv p, own;
 	message m;
 	int i, ok = 1;
 
@@ -147,6 +147,9 @@ static void test_attacks(endpoint_t attack, endpoint_t dead)
 	kcall_bit(&p, KC_SAFECOPY); kcall_bit(&p, KC_VSAFECOPY); kcall_bit(&p, KC_IRQCTL);
 	kcall_bit(&p, KC_MAPMEM); kcall_bit(&p, KC_DMAALLOC); kcall_bit(&p, KC_UMAP);
 	seq = log_end();
+	memset(&own, 0, sizeof own);
+	add_io(&own, 0x2e8, 8);                 /* a port of ours the attacker tries while it runs */
+	sys_privctl(EP_SELF, PRIVCTL_EXTEND, &own);
 	if (sys_privctl(attack, PRIVCTL_SET | PRIVCTL_START, &p) < 0 || wait_hello(attack, &m) < 0) {
 		t_fail("attack_started", "the hostile process did not start");
 		return;

@@ -51,4 +51,15 @@ uint32_t t_rand(uint32_t *state);
 /* Wait until the driver `label` runs an incarnation after `old`; 0 or -ETIMEDOUT. */
 int  t_wait_driver(const char *label, uint32_t old, struct dm_driver_info *info, uint32_t timeout_ms);
 
+/* Port instructions made by hand (tests/os/lib/pio.c): 1 if the kernel refused them. */
+struct t_pio_string { uint32_t ecx, index; };   /* ecx and esi/edi after a rep ins/outs */
+int  t_pio_in(uint16_t port, int size, uint32_t eax_before, uint32_t *eax_after);
+int  t_pio_out(uint16_t port, int size, uint32_t v);
+int  t_pio_in_imm64(uint32_t eax_before, uint32_t *eax_after);
+int  t_pio_in_prefixed(uint16_t port, uint32_t eax_before, uint32_t *eax_after);
+int  t_pio_rep_outs(uint16_t port, int size, const void *buf, uint32_t count, struct t_pio_string *after);
+int  t_pio_rep_ins(uint16_t port, int size, void *buf, uint32_t count, int down, struct t_pio_string *after);
+uint32_t t_denied_port_logged(uint32_t seq, uint32_t port);
+uint32_t t_log_next(void);
+
 #endif
