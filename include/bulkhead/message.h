@@ -91,6 +91,7 @@ typedef struct message {
 		struct net_probe_reply net_probe_reply;
 		struct inet_req    inet_req;
 		struct inet_sock   inet_sock;
+		struct inet_echo   inet_echo;
 
 		struct test_ping   test_ping;
 		struct test_hello  test_hello;
