@@ -32,7 +32,7 @@
 #define FOREGROUND_MS 2000      /* the child waits this long for the console */
 
 struct opts {
-	int udp, listen;
+	int udp, listen, verbose;
 	struct sockaddr_in peer;    /* connect: the address; listen: who came */
 	uint16_t port;
 };
@@ -42,8 +42,8 @@ static char buf[BUF_SIZE];
 static void usage(FILE *to)
 {
 	fprintf(to,
-	        "usage: nc [-u] ADDRESS PORT\n"
-	        "       nc [-u] -l [-p] PORT\n"
+	        "usage: nc [-u] [-v] ADDRESS PORT\n"
+	        "       nc [-u] [-v] -l [-p] PORT\n"
 	        "\n"
 	        "Connect to ADDRESS (A.B.C.D) port PORT over TCP (UDP with -u), or with -l\n"
 	        "wait for one connection (UDP: the first datagram) on PORT; then send each\n"
@@ -51,7 +51,10 @@ static void usage(FILE *to)
 	        "Ctrl-C. Ctrl-D (end of input) closes the sending half of a TCP connection.\n"
 	        "  -u        UDP instead of TCP\n"
 	        "  -l        listen instead of connecting\n"
-	        "  -p PORT   the port to listen on (also given alone after -l)\n");
+	        "  -p PORT   the port to listen on (also given alone after -l)\n"
+	        "  -v        say when the connection is made (on standard error)\n"
+	        "In the background nc reads nothing (the console is the foreground's) and only\n"
+	        "shows what arrives.\n");
 }
 
 static int bad_usage(const char *what, const char *arg)
@@ -82,6 +85,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->udp = 1;
 		} else if (!strcmp(argv[k], "-l")) {
 			o->listen = 1;
+		} else if (!strcmp(argv[k], "-v")) {
+			o->verbose = 1;
 		} else if (!strcmp(argv[k], "-p") && k + 1 < argc) {
 			if (parse_port(argv[++k], &o->port) < 0)
 				return -1;
@@ -194,9 +199,9 @@ static void __attribute__((noreturn)) typist(int fd, const struct opts *o)
 	while ((n = read(0, line, sizeof line)) > 0)
 		if (send_all(fd, o, line, (size_t)n) < 0)
 			_exit(1);
-	if (!o->udp)
-		shutdown(fd, SHUT_WR);
-	_exit(0);
+	if (n == 0 && !o->udp)
+		shutdown(fd, SHUT_WR);               /* the end of input; not a console we may not read */
+	_exit(n == 0 ? 0 : 1);
 }
 
 /* INET_SHARE: let pid use our socket fd too. */
@@ -209,6 +214,15 @@ static int share(int fd, int pid)
 	m.inet_sock.sock = posix_fd_socket(fd);
 	m.inet_sock.addr = (uint32_t)pid;
 	return server_call("inet", &m);
+}
+
+static void say_connected(const struct opts *o)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &o->peer.sin_addr, a, sizeof a);
+	fprintf(stderr, "nc: %s %s port %u\n", o->listen ? "connection from" : "connected to", a,
+	        (unsigned)ntohs(o->peer.sin_port));
 }
 
 /* The socket to standard output until the peer closes or the child is interrupted: the status. */
@@ -263,6 +277,8 @@ int main(int argc, char **argv)
 	if (r < 0)
 		fprintf(stderr, "nc: cannot share the socket with the typing process: %s\n", strerror(-r));
 	con_set_foreground(child);
+	if (o.verbose)
+		say_connected(&o);
 	r = copy_out(fd, &o, child);
 	kill(child, SIGTERM);
 	waitpid(child, NULL, 0);

@@ -1,10 +1,14 @@
 /*
- * netup [-w SECONDS] [-i IFACE] [-p udp/PORT | -p tcp/PORT]... [PROGRAM...]:
+ * netup [-q] [-w SECONDS] [-i IFACE] [-p udp/PORT | -p tcp/PORT]... [PROGRAM...]:
  * the benchmark boots' start-up contract (boot/fs/etc/rc.netbench). Waits
  * until IFACE (eth0) has an address and its link is up and prints
  * "NET-UP <uptime-seconds>"; then starts each PROGRAM in the background and
  * waits until every port given with -p has a listening socket, and prints
  * "SRV-READY". The same lines a Linux guest prints for tools/bench.py.
+ * If inet has no such interface (no NIC driver runs) it gives up at once,
+ * after NO_IFACE_MS. -q: wait, but print no NET-UP (the default boot's
+ * /etc/rc.net, so that the shell starts with the network up and inet's
+ * messages said).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +24,7 @@
 #define MAX_PORTS      8
 #define MAX_SLOTS      1024
 #define MAX_IFACES     16
+#define NO_IFACE_MS    3000     /* inet attaches to running drivers as it starts: this is ample */
 
 struct port { uint32_t type; uint16_t number; };
 
@@ -29,12 +34,13 @@ static int n_ports;
 static void usage(FILE *to)
 {
 	fprintf(to,
-	        "usage: netup [-w SECONDS] [-i IFACE] [-p udp/PORT | -p tcp/PORT]... [PROGRAM...]\n"
+	        "usage: netup [-q] [-w SECONDS] [-i IFACE] [-p udp/PORT | -p tcp/PORT]... [PROGRAM...]\n"
 	        "\n"
 	        "Wait until IFACE (default eth0) has an address and its link is up, then print\n"
 	        "'NET-UP <uptime in seconds>'. Then start each PROGRAM in the background, wait\n"
 	        "until each port given with -p has a socket listening on it (UDP: bound), and\n"
-	        "print 'SRV-READY'. Gives up after SECONDS (default %d), saying what is missing.\n",
+	        "print 'SRV-READY'. Gives up after SECONDS (default %d), saying what is missing,\n"
+	        "and at once if inet has no interface IFACE. -q: print no NET-UP line.\n",
 	        DEFAULT_WAIT_S);
 }
 
@@ -49,6 +55,9 @@ static int call_info(int type, uint32_t n, void *out, uint32_t len)
 	return server_call_granted("inet", &m, &m.inet_req.grant, out, len, GRANT_WRITE);
 }
 
+static uint32_t started;
+static int no_iface;
+
 static int iface_up(const char *name)
 {
 	struct inet_ifinfo i;
@@ -57,6 +66,7 @@ static int iface_up(const char *name)
 	for (n = 0; n < MAX_IFACES && call_info(INET_IFINFO, n, &i, sizeof i) == 0; n++)
 		if (!strcmp(i.name, name))
 			return i.configured && i.link;
+	no_iface = sys_uptime_ms() - started >= NO_IFACE_MS;
 	return 0;
 }
 
@@ -120,7 +130,7 @@ static int start(char *path)
 static int wait_for(int (*cond)(const void *), const void *arg, uint32_t deadline)
 {
 	while (!cond(arg)) {
-		if ((int32_t)(sys_uptime_ms() - deadline) >= 0)
+		if ((int32_t)(sys_uptime_ms() - deadline) >= 0 || no_iface)
 			return -ETIMEDOUT;
 		sys_sleep_ms(POLL_MS);
 	}
@@ -136,12 +146,18 @@ int main(int argc, char **argv)
 	unsigned long wait_s = DEFAULT_WAIT_S;
 	uint32_t deadline, now;
 	char *end;
-	int k;
+	int k, quiet = 0;
 
+	started = sys_uptime_ms();
 	for (k = 1; k < argc && argv[k][0] == '-'; k += 2) {
 		if (!strcmp(argv[k], "--help")) {
 			usage(stdout);
 			return 0;
+		}
+		if (!strcmp(argv[k], "-q")) {
+			quiet = 1;
+			k--;
+			continue;
 		}
 		if (strlen(argv[k]) != 2 || !strchr("wip", argv[k][1]) || k + 1 == argc) {
 			fprintf(stderr, "netup: %s: %s\n", argv[k], k + 1 == argc ? "needs a value" : "unknown option");
@@ -163,11 +179,15 @@ int main(int argc, char **argv)
 	}
 	deadline = sys_uptime_ms() + (uint32_t)wait_s * 1000;
 	if (wait_for(iface_cond, iface, deadline) < 0) {
-		fprintf(stderr, "netup: %s has no address or no link after %lu s\n", iface, wait_s);
+		if (no_iface)
+			fprintf(stderr, "netup: no interface %s (no network driver is running)\n", iface);
+		else
+			fprintf(stderr, "netup: %s has no address or no link after %lu s\n", iface, wait_s);
 		return 1;
 	}
 	now = sys_uptime_ms();
-	printf("NET-UP %u.%02u\n", (unsigned)(now / 1000), (unsigned)(now % 1000 / 10));
+	if (!quiet)
+		printf("NET-UP %u.%02u\n", (unsigned)(now / 1000), (unsigned)(now % 1000 / 10));
 	fflush(stdout);
 	if (k == argc && n_ports == 0)
 		return 0;

@@ -20,6 +20,7 @@ import tempfile
 import threading
 
 import ippeer
+import netcmdpeer
 import netpeer
 import tcppeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
@@ -48,7 +49,8 @@ class Results:
 
 # Host peers a boot with a NIC can have: raw Ethernet frames, ARP/IPv4/ICMP/UDP,
 # or TCP through QEMU's user network.
-PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer}
+PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer,
+         "netcmd": netcmdpeer.CmdPeer, "contract": netcmdpeer.ContractPeer}
 
 PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30

@@ -108,14 +108,16 @@ int config_read(const char *path, struct if_config configs[], int n_configs)
 		return -ENOENT;
 	}
 	while (fgets(line, sizeof line, f)) {
+		int whole = strchr(line, '\n') || feof(f);
+
 		number++;
-		why = strchr(line, '\n') || feof(f) ? parse_line(line, configs, n_configs) : "line too long";
+		why = whole ? parse_line(line, configs, n_configs) : "line too long";
 		if (why) {
 			printf("inet: %s:%d: %s; line ignored\n", path, number, why);
 			bad++;
 		}
-		while (!strchr(line, '\n') && !feof(f) && fgets(line, sizeof line, f))
-			;                                /* the rest of a long line */
+		while (!whole && fgets(line, sizeof line, f))
+			whole = strchr(line, '\n') || feof(f);  /* the rest of a long line */
 	}
 	fclose(f);
 	return bad ? -EINVAL : 0;
