@@ -125,7 +125,7 @@ $(TESTLIB): $(TESTLIB_C:%.c=$(B)/uobj/%.o)
 LWIP      := $(B)/lwip
 LWIP_OK   := $(LWIP)/.fetched
 LWIP_C    := $(addprefix core/,def.c inet_chksum.c init.c ip.c mem.c memp.c netif.c pbuf.c \
-	stats.c sys.c tcp.c tcp_in.c tcp_out.c timeouts.c udp.c) \
+	stats.c sys.c tcp.c tcp_in.c tcp_out.c timeouts.c udp.c raw.c) \
 	$(addprefix core/ipv4/,dhcp.c etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) netif/ethernet.c
 LWIP_LIB  := $(B)/lib/liblwip.a
 LWIP_INC   = -Iservers/inet/port -isystem $(LWIP)/src/include
@@ -142,6 +142,9 @@ $(B)/lwipobj/%.o: $(LWIP_OK) $(LWIP_OPTS) | $(NEWLIB_OK)
 	@mkdir -p $(@D)
 	$(say) CC lwip/$*.c
 	$(Q)$(CC) $(USER_CFLAGS) $(LWIP_INC) -c $(LWIP)/src/$*.c -o $@
+
+# lwIP's objects depend on inet's options (not in their .d files: lwIP's headers are system headers here).
+$(LWIP_C:%.c=$(B)/lwipobj/%.o): servers/inet/port/lwipopts.h
 
 $(LWIP_LIB): $(LWIP_C:%.c=$(B)/lwipobj/%.o)
 	@mkdir -p $(@D)

@@ -21,6 +21,7 @@ import threading
 
 import dmapeer
 import ippeer
+import netcmdpeer
 import netpeer
 import tcppeer
 from qemu import BUILD, DEBUG_EXIT_OK, ISO, ROOT, Machine
@@ -49,9 +50,11 @@ class Results:
 
 # Host peers a boot with a NIC can have: raw Ethernet frames, ARP/IPv4/ICMP/UDP,
 # or TCP through QEMU's user network; or the hostile-DMA tests' frame source
-# (tests/dmapeer.py: with an IOMMU, or the known limit without one).
+# (tests/dmapeer.py: with an IOMMU, or the known limit without one); or the
+# network commands' and benchmark boots' peer (tests/netcmdpeer.py).
 PEERS = {"raw": netpeer.Peer, "ip": ippeer.Peer, "tcp": tcppeer.Peer,
-         "dma": dmapeer.DmaPeer, "dmahole": dmapeer.DmaHolePeer}
+         "dma": dmapeer.DmaPeer, "dmahole": dmapeer.DmaHolePeer,
+         "netcmd": netcmdpeer.CmdPeer, "contract": netcmdpeer.ContractPeer}
 
 PROMPT = r"bulkhead# "
 STEP_TIMEOUT = 30

@@ -40,6 +40,24 @@
  * INET_NONBLOCK: then -EAGAIN (connect: -EINPROGRESS); with a receive (send)
  * timeout set, a receive or accept (send or connect) that waited that long
  * gets -EAGAIN (connect: -EINPROGRESS).
+ *
+ * Administration and diagnostics (numbered apart from the socket calls):
+ *   INET_IFCONFIG  interface `index` set from the struct inet_ifconf in the
+ *                  grant (len bytes); only uid 0 may (-EPERM): a static
+ *                  address, DHCP, up or down
+ *   INET_SOCKINFO  socket slot `index` (0, 1, ...) as a struct inet_sockinfo
+ *                  into the grant; type 0 for a free slot, -ENOENT past the
+ *                  last slot
+ *   INET_PING      (struct inet_echo) an ICMP echo request to addr with
+ *                  sequence number seq and len bytes of data from the grant;
+ *                  its identifier is the caller's own
+ *   INET_PONG      the next echo reply to the caller's requests: its data
+ *                  into the grant (cut to len), the count; seq, ttl and addr
+ *                  say which and from where; -ETIMEDOUT after timeout_ms
+ *   INET_SHARE     (struct inet_sock) the owner of socket `sock` lets the
+ *                  process `addr` (an endpoint) use it too, until it closes
+ *                  it; that process's calls never wait (as INET_NONBLOCK),
+ *                  and its INET_CLOSE ends only its own use
  */
 #ifndef BULKHEAD_INET_H
 #define BULKHEAD_INET_H
@@ -61,6 +79,15 @@ enum {
 	INET_SETOPT,
 	INET_GETOPT,
 	INET_POLL,
+};
+
+/* Administration and diagnostics (see above). */
+enum {
+	INET_IFCONFIG = 0xb20,
+	INET_SOCKINFO,
+	INET_PING,
+	INET_PONG,
+	INET_SHARE,
 };
 
 #define INET_TCP      1           /* = SOCK_STREAM */
@@ -137,7 +164,43 @@ struct inet_poll {
 	uint32_t   timeout_ms;
 };
 
+/* INET_IFCONFIG: what to do to an interface. */
+enum { INET_IF_STATIC = 1, INET_IF_DHCP, INET_IF_UP, INET_IF_DOWN };
+
+struct inet_ifconf {
+	uint32_t   op;                         /* INET_IF_* */
+	uint32_t   addr, netmask, gateway;     /* INET_IF_STATIC; network byte order */
+};
+
+/* INET_SOCKINFO: TCP states, numbered as RFC 793 lists them (lwIP does too). */
+enum {
+	INET_TCP_CLOSED, INET_TCP_LISTEN, INET_TCP_SYN_SENT, INET_TCP_SYN_RCVD, INET_TCP_ESTABLISHED,
+	INET_TCP_FIN_WAIT_1, INET_TCP_FIN_WAIT_2, INET_TCP_CLOSE_WAIT, INET_TCP_CLOSING,
+	INET_TCP_LAST_ACK, INET_TCP_TIME_WAIT,
+};
+
+struct inet_sockinfo {
+	int32_t    number;                     /* as its owner names it */
+	endpoint_t owner;
+	uint32_t   type;                       /* INET_TCP, INET_UDP; 0: a free slot */
+	uint32_t   state;                      /* TCP: INET_TCP_*; UDP: 0 */
+	uint32_t   local_addr, remote_addr;    /* network byte order */
+	uint16_t   local_port, remote_port;    /* host byte order */
+	uint32_t   recv_queue;                 /* bytes received, not yet read */
+	uint32_t   send_queue;                 /* bytes sent, not yet acknowledged */
+};
+
+struct inet_echo {
+	uint32_t   addr;                       /* network byte order */
+	uint16_t   seq;
+	uint16_t   ttl;                        /* INET_PONG: the reply's */
+	grant_id_t grant;
+	uint32_t   len;
+	uint32_t   timeout_ms;                 /* INET_PONG */
+};
+
 MSG_PAYLOAD(inet_req);
+MSG_PAYLOAD(inet_echo);
 MSG_PAYLOAD(inet_sock);
 MSG_PAYLOAD(inet_poll);
 

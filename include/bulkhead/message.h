@@ -92,6 +92,7 @@ typedef struct message {
 		struct inet_req    inet_req;
 		struct inet_sock   inet_sock;
 		struct inet_poll   inet_poll;
+		struct inet_echo   inet_echo;
 
 		struct test_ping   test_ping;
 		struct test_hello  test_hello;

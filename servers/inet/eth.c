@@ -425,3 +425,8 @@ int eth_info(uint32_t n, struct inet_ifinfo *out)
 	out->gateway = ip4_addr_get_u32(netif_ip4_gw(&i->netif));
 	return 0;
 }
+
+struct netif *eth_netif(uint32_t n)
+{
+	return n < (uint32_t)n_ifaces ? &ifaces[n].netif : NULL;
+}

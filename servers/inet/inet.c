@@ -13,6 +13,8 @@
  *                                 driver this system has)
  *   ethN=ADDRESS/PREFIX,GATEWAY   a static address for interface ethN
  *   ethN=dhcp                     DHCP for ethN (the default)
+ *   config=FILE                   settings from FILE (config.c; its bad lines
+ *                                 are reported and skipped, the rest apply)
  * A bad word is refused with a message, and inet exits with status 2.
  */
 #include <stdio.h>
@@ -82,6 +84,10 @@ static int parse_word(const char *w)
 
 	if (!strncmp(w, "drivers=", 8))
 		return parse_drivers(w + 8);
+	if (!strncmp(w, "config=", 7)) {
+		config_read(w + 7, configs, MAX_IFACES);
+		return 0;
+	}
 	if (sscanf(w, "eth%u=%n", &n, &used) != 1 || !used || n >= MAX_IFACES)
 		return -EINVAL;
 	if (!strcmp(w + used, "dhcp"))
@@ -101,7 +107,7 @@ static int parse_args(int argc, char **argv)
 	for (k = 1; k < argc; k++) {
 		if (parse_word(argv[k]) < 0) {
 			printf("inet: bad argument '%s' (want drivers=LABEL,... or ethN=A.B.C.D/P,GATEWAY "
-			       "or ethN=dhcp, N < %d)\n", argv[k], MAX_IFACES);
+			       "or ethN=dhcp or config=FILE, N < %d)\n", argv[k], MAX_IFACES);
 			return -EINVAL;
 		}
 	}
@@ -135,6 +141,11 @@ static const server_handler handlers[] = {
 	[INET_SETOPT - INET_IFINFO]   = sock_do_setopt,
 	[INET_GETOPT - INET_IFINFO]   = sock_do_getopt,
 	[INET_POLL - INET_IFINFO]     = sock_do_poll,
+	[INET_IFCONFIG - INET_IFINFO] = config_do_ifconfig,
+	[INET_SOCKINFO - INET_IFINFO] = info_do_sockinfo,
+	[INET_PING - INET_IFINFO]     = ping_do_ping,
+	[INET_PONG - INET_IFINFO]     = ping_do_pong,
+	[INET_SHARE - INET_IFINFO]    = sock_do_share,
 };
 
 static void notified(const message *m)
@@ -183,6 +194,7 @@ int main(int argc, char **argv)
 	ds = server_endpoint("ds", EP_NONE);
 	lwip_init();
 	sock_init();
+	ping_init();
 	tell_dm_ready();
 	r = eth_watch(labels, n_labels);
 	if (r < 0) {

@@ -32,6 +32,19 @@ int  eth_notified(endpoint_t who);
 /* Interface n's state, for INET_IFINFO; -ENOENT past the last. */
 int  eth_info(uint32_t n, struct inet_ifinfo *out);
 
+/* Interface n's lwIP netif, or NULL past the last (eth.c). */
+struct netif *eth_netif(uint32_t n);
+
+/* Configuration (config.c): the file's settings into configs[]; INET_IFCONFIG. */
+int  config_read(const char *path, struct if_config configs[], int n_configs);
+int  config_do_ifconfig(message *m);
+/* Sockets as netstat sees them (info.c): INET_SOCKINFO. */
+int  info_do_sockinfo(message *m);
+/* ICMP echo for programs (ping.c): INET_PING, INET_PONG. */
+void ping_init(void);
+int  ping_do_ping(message *m);
+int  ping_do_pong(message *m);
+
 /* Sockets for programs (sock.c): the INET_SOCKET..INET_SHUTDOWN handlers. */
 void sock_init(void);
 int  sock_do_socket(message *m);
@@ -50,6 +63,7 @@ int  sock_do_poll(message *m);
 /* Deliver what lwIP looped back to our own addresses (before each receive);
    1 if some is still queued (then come back at once). */
 int  sock_loopback(void);
+int  sock_do_share(message *m);
 /* A driver came back: acknowledge every TCP connection again (see tcp.c). */
 void sock_driver_restarted(void);
 

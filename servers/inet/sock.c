@@ -81,11 +81,20 @@ struct sock *sock_by_number(int32_t number)
 	return number >= 0 && s->owner != EP_NONE && s->number == number ? s : NULL;
 }
 
-/* The caller's socket named in m, or NULL. */
-static struct sock *sock_of(const message *m)
+const struct sock *sock_slot(uint32_t k)
+{
+	return k < MAX_SOCKETS ? &socks[k] : NULL;
+}
+
+/* The caller's socket named in m, or NULL. A guest's calls never wait (see INET_SHARE). */
+static struct sock *sock_of(message *m)
 {
 	struct sock *s = sock_by_number(m->inet_sock.sock);
 
+	if (s && s->guest != EP_NONE && s->guest == m->m_source) {
+		m->inet_sock.flags |= INET_NONBLOCK;
+		return s;
+	}
 	return s && s->owner == m->m_source ? s : NULL;
 }
 
@@ -167,6 +176,7 @@ struct sock *sock_new(endpoint_t owner, uint32_t type)
 		return NULL;
 	memset(s, 0, sizeof *s);
 	s->owner = owner;
+	s->guest = EP_NONE;
 	s->type = type;
 	s->number = (int32_t)((++serial << SLOT_BITS | (uint32_t)(s - socks)) & INT32_MAX);
 	return s;
@@ -382,7 +392,22 @@ int sock_do_close(message *m)
 
 	if (!s)
 		return -EBADF;
-	sock_free(s);
+	if (s->owner != m->m_source)
+		s->guest = EP_NONE;              /* a guest's close ends only its own use */
+	else
+		sock_free(s);
+	return 0;
+}
+
+int sock_do_share(message *m)
+{
+	struct sock *s = sock_of(m);
+
+	if (!s || s->owner != m->m_source)
+		return -EBADF;
+	if (m->inet_sock.addr == (uint32_t)m->m_source || (endpoint_t)m->inet_sock.addr == EP_NONE)
+		return -EINVAL;
+	s->guest = (endpoint_t)m->inet_sock.addr;
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct dgram {
 
 struct sock {
 	endpoint_t owner;             /* EP_NONE: free */
+	endpoint_t guest;             /* another process the owner lets use it (INET_SHARE), or EP_NONE */
 	int32_t number;               /* what its owner calls it */
 	uint32_t type;                /* INET_UDP, INET_TCP */
 	int waiting;                  /* `pending` is a request to answer later */
@@ -54,6 +55,7 @@ struct sock *sock_by_number(int32_t number);
 int sock_wait(struct sock *s, const message *m, uint32_t ms);
 /* Something about a socket changed: answer the polls it makes ready. */
 void sock_event(void);
+const struct sock *sock_slot(uint32_t k);        /* NULL past the last slot */
 
 int tcp_sock_open(struct sock *s);
 int tcp_sock_bind(struct sock *s, const ip_addr_t *a, u16_t port);

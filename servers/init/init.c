@@ -6,6 +6,9 @@
  * the console driver started again if it is gone. Given a program on its
  * command line (the test boot configurations do), init runs that instead of
  * the shell; given "-shell PROGRAM", that program takes the shell's place.
+ * "-rc FILE" (first, and as often as wanted) runs FILE's lines too, after
+ * /etc/rc: a boot configuration's own additions (the default boot starts
+ * the network server, the benchmark boots their services).
  *
  * init names the program it runs on the console as the console's session
  * owner (include/bulkhead/console.h): it publishes the data store key
@@ -152,13 +155,13 @@ static int split(char *line, char **argv, char *path, size_t path_len)
 	return n;
 }
 
-static void run_rc(void)
+static void run_rc(const char *rc)
 {
 	char line[256], path[64], *argv[MAX_WORDS];
-	FILE *f = fopen(RC, "r");
+	FILE *f = fopen(rc, "r");
 
 	if (!f) {
-		printf("init: no %s; starting no drivers\n", RC);
+		printf("init: no %s; starting no drivers\n", rc);
 		return;
 	}
 	while (fgets(line, sizeof line, f)) {
@@ -181,7 +184,12 @@ int main(int argc, char **argv)
 	wait_for_servers();
 	if (ds_publish(CON_SESSION_KEY, (uint32_t)EP_NONE) < 0)
 		printf("init: cannot claim '%s': the console has no session owner\n", CON_SESSION_KEY);
-	run_rc();
+	run_rc(RC);
+	while (argc > 2 && !strcmp(argv[1], "-rc")) {
+		run_rc(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc > 2 && !strcmp(argv[1], "-shell")) {
 		shell[0] = argv[2];
 	} else if (argc > 1) {

@@ -550,6 +550,98 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="),):
         "timeout": 400,
     })
 
+# The network commands from the shell (tests/netcmdpeer.py is the host side): inet configured
+# from a file with mistakes in it, ifconfig, ping (slirp answers ICMP echo to 10.0.2.2 even
+# under restrict=on), nc both ways (the guest's connect goes to 10.0.2.100:7000, forwarded to
+# the peer on 127.0.0.1), netstat, the driver killed during an nc stream, and refusals.
+NET_UP = r"eth0: configured  link up"
+BOOTS.append({
+    "config": "test-netcmd",
+    "proves": "ifconfig, ping, nc and netstat against the host through QEMU's restricted user network; "
+              "a malformed /etc/net.conf line is named and the rest applies; the rtl8139 driver killed "
+              "during an nc transfer leaves the connection working; bad input and non-root changes refused",
+    "nic": "rtl8139,romfile=",
+    "peer": "netcmd",
+    "peer_cases": ["nc_listen_both_ways", "nc_connect_both_ways", "stream_through_restart"],
+    "console": [
+        ("conf_bad_interface_named", r"inet: /tests/net-bad\.conf:4: the first word must name an interface"),
+        ("conf_bad_address_named", r"inet: /tests/net-bad\.conf:5: a dotted IPv4 address must follow"),
+        ("conf_bad_word_named", r"inet: /tests/net-bad\.conf:6: unknown word"),
+        ("conf_bad_netmask_named", r"inet: /tests/net-bad\.conf:7: the netmask is not contiguous"),
+        ("conf_good_line_applied", r"inet: eth0: address 10\.0\.2\.15 netmask 255\.255\.255\.0 gateway 10\.0\.2\.2"),
+    ],
+    "session": [
+        ("netcmd_prompt", None, PROMPT_PATTERN),
+        ("ifconfig_shows_eth0", "ifconfig",
+         NET_UP + r"\s*\n\s*inet 10\.0\.2\.15  netmask 255\.255\.255\.0  gateway 10\.0\.2\.2  \(static\)\s*\n"
+         r"\s*ether 52:54:00:12:34:56\s*\n\s*driver rtl8139 \(endpoint \d+\)  incarnation 1  restarts seen 0\s*\n"
+         r"\s*RX packets \d+  bytes \d+  dropped \d+\s*\n\s*TX packets \d+  bytes \d+"),
+        ("ifconfig_help", "ifconfig --help", r"usage: ifconfig \[IFACE\]"),
+        ("ping_gateway", "ping -c 3 -i 0.2 10.0.2.2",
+         r"64 bytes from 10\.0\.2\.2: icmp_seq=1 ttl=\d+ time=\d+\.\d{3} ms[\s\S]*"
+         r"3 packets transmitted, 3 received, 0% packet loss, time \d+ms\s*\n"
+         r"rtt min/avg/max/mdev = \d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3}/\d+\.\d{3} ms"),
+        ("ping_fragmented", "ping -c 1 -s 3000 10.0.2.2", r"3008 bytes from 10\.0\.2\.2: icmp_seq=1 ttl=\d+ time="),
+        ("ping_loss_counted", "ping -c 2 -i 0.2 -W 1 10.0.2.99", r"2 packets transmitted, 0 received, 100% packet loss"),
+        ("ping_loss_status", "echo $?", r"\n1\r?\n"),
+        ("ping_bad_address", "ping 10.0.2", r"ping: 10\.0\.2: not an IPv4 address"),
+        ("ping_unknown_option", "ping -q 10.0.2.2", r"ping: -q: unknown option"),
+        ("ping_bad_count", "ping -c 0 10.0.2.2", r"ping: -c 0: give a number from 1 to"),
+        ("ifconfig_bad_address", "ifconfig eth0 10.0.2.300", r"ifconfig: 10\.0\.2\.300: not an IPv4 address"),
+        ("ifconfig_unknown_interface", "ifconfig eth7", r"ifconfig: eth7: no such interface"),
+        ("ifconfig_unknown_option", "ifconfig -z", r"ifconfig: -z: unknown option"),
+        ("ifconfig_change_needs_root", "runas 1000 /bin/ifconfig eth0 10.0.2.16",
+         r"ifconfig: eth0: only uid 0 may change an interface"),
+        ("ifconfig_read_by_anyone", "runas 1000 /bin/ifconfig eth0", r"inet 10\.0\.2\.15  netmask"),
+        ("nc_unknown_option", "nc -z 10.0.2.2 80", r"nc: -z: unknown option"),
+        ("nc_bad_address", "nc 10.0.2 80", r"nc: 10\.0\.2: not an IPv4 address"),
+        ("nc_bad_port", "nc -l -p 70000", r"nc: 70000: not a port"),
+        ("nc_help", "nc --help", r"usage: nc \[-u\] \[-v\] ADDRESS PORT"),
+        ("nc_listen_shows_host_line", "nc -v -l -p 6000", r"hello-from-host", "running"),
+        ("nc_listen_sends_typed_line", "typed-in-guest", r"typed-in-guest\r?\n"),
+        ("nc_listen_ends_with_peer", "echo $?", r"\n0\r?\n"),
+        ("nc_connect_made", "nc -v 10.0.2.100 7000", r"nc: connected to 10\.0\.2\.100 port 7000", "running"),
+        ("nc_connect_shows_reply", "typed-to-host", r"reply-from-host", "running"),
+        ("nc_ctrl_c_ends_it", "\x03", r"\[ended by signal 2\]"),
+        ("nc_stream_flowing", "nc -l -p 6001 &", r"\nstream 20\r?\n"),
+        ("netstat_shows_connection", "netstat",
+         r"tcp\s+\d+\s+\d+ 10\.0\.2\.15:6001\s+10\.0\.2\.2:\d+\s+ESTABLISHED\s+\d+"),
+        ("netstat_tcp_only", "netstat -t", r"Proto Recv-Q Send-Q Local Address\s+Foreign Address\s+State\s+PID"),
+        ("netstat_unknown_option", "netstat -x", r"netstat: -x: unknown option"),
+        ("kill_driver_during_nc", "kill rtl8139", r"dm: rtl8139 \(incarnation 1\) failed: killed"),
+        ("inet_reattached_during_nc", None, r"inet: eth0 re-attached to rtl8139"),
+        ("nc_stream_survives_restart", None, r"\nstream-end \d+\r?\n"),
+        ("nc_stream_ends_cleanly", "uptime", r"\[\d+ done\]"),
+        ("ifconfig_counts_restart", "ifconfig eth0", r"incarnation 2  restarts seen 1"),
+        ("ifconfig_sets_address", "ifconfig eth0 10.0.2.16/24 gateway 10.0.2.2", PROMPT_PATTERN),
+        ("ifconfig_shows_new_address", "ifconfig eth0", r"inet 10\.0\.2\.16  netmask 255\.255\.255\.0  gateway 10\.0\.2\.2  \(static\)"),
+        ("ping_from_new_address", "ping -c 1 10.0.2.2", r"1 packets transmitted, 1 received"),
+        ("ifconfig_down", "ifconfig eth0 down", PROMPT_PATTERN),
+        ("ping_refused_when_down", "ping -c 1 -W 1 10.0.2.2", r"1 packets transmitted, 0 received|unreachable"),
+        ("ifconfig_up_again", "ifconfig eth0 up", PROMPT_PATTERN),
+        ("ping_after_up", "ping -c 1 10.0.2.2", r"1 packets transmitted, 1 received"),
+    ],
+})
+
+# The benchmark boots' contract (the same a Linux guest keeps for tools/bench.py), checked on
+# the RTL8139: NET-UP and SRV-READY on the serial line, bulkd reached from 127.0.0.1 through a
+# forwarded port, and the shell taking commands afterwards.
+BOOTS.append({
+    "config": "netbench-rtl8139",
+    "proves": "the benchmark contract: inet at 10.0.2.15/24, NET-UP <uptime> once configured with the "
+              "link up, SRV-READY once echod and bulkd listen, bulkd's sink reachable through hostfwd on "
+              "127.0.0.1, then the shell",
+    "nic": "rtl8139,romfile=",
+    "peer": "contract",
+    "peer_cases": ["bulkd_sink_via_hostfwd"],
+    "session": [
+        ("net_up_line", None, r"(?m)^NET-UP \d+\.\d\d\r?$"),
+        ("srv_ready_after_net_up", None, r"(?m)^NET-UP [\d.]+\r?\n[\s\S]*^SRV-READY\r?$"),
+        ("shell_after_contract", "ifconfig eth0", r"inet 10\.0\.2\.15  netmask 255\.255\.255\.0  gateway 10\.0\.2\.2"),
+        ("servers_listening", "netstat -l", r"udp\s+\d+\s+\d+ \*:7\s[\s\S]*tcp\s+\d+\s+\d+ \*:500[12]\s"),
+    ],
+})
+
 # The hybrid image (`make image`) booted as a PC would: from firmware, with no
 # SMBIOS family or with one that names no boot configuration, as a real PC's
 # model does (GRUB falls back to the default system), as a CD and as a USB
