@@ -11,7 +11,8 @@
  * 1.5 P is hung: it is killed, so a hang is caught within 2 P.
  *
  * Fail: every failure is recorded (cause, when detected, when restarted,
- * when serving again). The first restart after a stable run is immediate;
+ * when serving again). The first restart after a stable run, or after an
+ * incarnation that got work done (see worked), is immediate;
  * each further failure in a row doubles the wait from the policy's backoff
  * base up to its maximum; more failures in a row than the policy's restart
  * limit and the driver is given up.
@@ -207,6 +208,19 @@ void driver_kill(struct driver *d, uint32_t cause, const char *detail)
 		pm_kill(d->ep, SIGKILL);
 }
 
+/*
+ * Did this incarnation get work done (its progress report counts frames
+ * moved) before it failed? A driver that fails while working is not failing
+ * to start, so its restart is immediate, as after a stable run: a NIC
+ * driver killed every second under load comes back at once every time
+ * instead of waiting ever longer (up to its backoff maximum) while the
+ * connections through it stall.
+ */
+static int worked(const struct driver *d)
+{
+	return d->progress.done != 0 || d->progress.received != 0;
+}
+
 static uint32_t backoff(const struct driver *d)
 {
 	uint32_t n = d->failures_in_row, delay = d->pol.backoff_base_ms;
@@ -278,7 +292,7 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 		strncpy(f->detail, d->pending_detail, sizeof f->detail - 1);
 	d->last_cause = cause;
 	strcpy(d->last_detail, f->detail);
-	if (d->state == DRV_RUNNING && now - d->serving_ms >= STABLE_MS)
+	if (d->state == DRV_RUNNING && (now - d->serving_ms >= STABLE_MS || worked(d)))
 		d->failures_in_row = 0;
 	if (cause != CAUSE_REFRESH)
 		d->failures_in_row++;

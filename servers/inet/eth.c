@@ -38,6 +38,8 @@
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
 #define RECENT   8                /* frames kept after the driver took them */
 #define IN_FLIGHT_MS 100          /* ... for this long: they may still be in its ring */
+#define ATTACH_RETRY_MS 10        /* a new incarnation we may not send to yet: try again this soon */
+#define ATTACH_TRIES 100          /* ... at most this many times */
 
 struct frame {
 	uint32_t len;
@@ -57,6 +59,8 @@ struct iface {
 	struct frame recent[RECENT];     /* the last frames the driver took, a ring */
 	uint32_t recent_next;
 	uint32_t lost_at;                /* when we saw the driver gone (0: we did not) */
+	endpoint_t retry_ep;             /* NET_INIT to it was refused (EPERM): try again */
+	uint32_t retry_at, tries;
 };
 
 static struct iface ifaces[MAX_IFACES];
@@ -284,11 +288,20 @@ static void attach(struct iface *i, endpoint_t ep)
 
 	i->driver = ep;
 	r = net_call(i, NET_INIT, NULL, 0, 0, &m);
+	i->retry_ep = EP_NONE;
+	if (r == -EPERM && i->tries++ < ATTACH_TRIES) {
+		/* the data store named it before the driver manager let us send to it */
+		i->driver = EP_NONE;
+		i->retry_ep = ep;
+		i->retry_at = sys_uptime_ms() + ATTACH_RETRY_MS;
+		return;
+	}
 	if (r < 0) {
 		printf("inet: %s: NET_INIT to %s (endpoint %d) failed: %d\n", i->name, i->label, (int)ep, r);
 		i->driver = EP_NONE;
 		return;
 	}
+	i->tries = 0;
 	i->info.attaches++;
 	i->info.link = m.net_init_reply.link;
 	if (!first && memcmp(i->info.mac, m.net_init_reply.mac, 6)) {
@@ -348,6 +361,7 @@ static struct iface *new_iface(const char *label)
 	snprintf(i->name, sizeof i->name, "eth%d", n_ifaces);
 	snprintf(i->label, sizeof i->label, "%s", label);
 	i->driver = EP_NONE;
+	i->retry_ep = EP_NONE;
 	n_ifaces++;
 	return i;
 }
@@ -364,8 +378,10 @@ void eth_ds_news(void)
 			continue;
 		i = by_label(key);
 		if (deleted) {
-			if (i)
+			if (i) {
 				lost(i);
+				i->retry_ep = EP_NONE;
+			}
 			continue;
 		}
 		if (!i)
@@ -405,6 +421,27 @@ int eth_notified(endpoint_t who)
 		}
 	}
 	return 0;
+}
+
+uint32_t eth_timers(void)
+{
+	uint32_t now = sys_uptime_ms(), next = 0, left;
+	struct iface *i;
+	int n;
+
+	for (n = 0; n < n_ifaces; n++) {
+		i = &ifaces[n];
+		if (i->retry_ep == EP_NONE)
+			continue;
+		if ((int32_t)(now - i->retry_at) >= 0)
+			attach(i, i->retry_ep);
+		if (i->retry_ep == EP_NONE)
+			continue;
+		left = i->retry_at - now;
+		if (!next || left < next)
+			next = left ? left : 1;
+	}
+	return next;
 }
 
 int eth_info(uint32_t n, struct inet_ifinfo *out)

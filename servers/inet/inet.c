@@ -159,6 +159,7 @@ static void notified(const message *m)
 /* lwIP's timers that are due; then the time until the next one (0: none). */
 static uint32_t timers(void)
 {
+	uint32_t eth = eth_timers();
 	u32_t next;
 	int busy;
 
@@ -168,8 +169,9 @@ static uint32_t timers(void)
 	if (busy)
 		return 1;
 	if (next == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
-		return 0;
-	return next ? next : 1;
+		return eth;
+	next = next ? next : 1;
+	return eth && eth < next ? eth : next;
 }
 
 static const struct server inet = { INET_IFINFO, SERVER_TABLE(handlers), notified, NULL, timers };

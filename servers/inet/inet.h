@@ -29,6 +29,8 @@ int  eth_watch(const char *const labels[], int n);
 void eth_ds_news(void);
 /* A notification from `who`: if it is one of our drivers, move frames. */
 int  eth_notified(endpoint_t who);
+/* Attaches to retry that are due; the ms until the next (0: none). */
+uint32_t eth_timers(void);
 /* Interface n's state, for INET_IFINFO; -ENOENT past the last. */
 int  eth_info(uint32_t n, struct inet_ifinfo *out);
 

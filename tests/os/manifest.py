@@ -543,7 +543,7 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="),):
         "nic": _device,
         "peer": "tcp",
         "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
-                  "driver_killed_every_second"],
+                  "driver_killed_every_second", "restarts_not_backed_off"],
         "peer_cases": ["bulkd_reachable", "tcp_to_guest", "tcp_from_guest", "tcp_to_guest_driver_killed",
                        "tcp_from_guest_driver_killed"],
         "stop": r"\[test\] summary:",

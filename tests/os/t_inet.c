@@ -360,6 +360,7 @@ static uint32_t kill_on_command(int c, const char *nic)
 /* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed on command. */
 static void tcp_control(const char *nic)
 {
+	struct dm_driver_info d;
 	struct inet_ifinfo info;
 	int l = tcp_listener(CONTROL_PORT), c;
 	uint32_t kills;
@@ -375,6 +376,10 @@ static void tcp_control(const char *nic)
 	t_check("driver_killed_every_second", kills >= MIN_KILLS && info.attaches == kills + 1,
 	        "%s killed %u times, once a second, during the peer's transfers; inet attached %u times",
 	        nic, kills, info.attaches);
+	t_check("restarts_not_backed_off", dm_info(nic, 0, &d) == 0 && d.failures_in_row <= 1,
+	        "each incarnation had moved frames when it was killed, so the driver manager counts %u "
+	        "failures in a row (next restart after %u ms), not one per kill", d.failures_in_row,
+	        d.next_delay_ms);
 	report(&info);
 	send(c, "bye\n", 4, 0);
 	close(c);
