@@ -244,7 +244,7 @@ class TcpWorkload:
         t = self.threads.pop(trial, None)
         if t:
             t.join(TCP_IDLE_S + 5)
-        return self.results.pop(trial, {"ok": False, "detail": "the guest announced no load"})
+        return self.results.pop(trial, {"ok": False, "detail": "the host's part had not finished"})
 
     @staticmethod
     def transfer(how, size):
@@ -285,8 +285,8 @@ class TcpWorkload:
         broke) until t_swifi acknowledges; whether it did."""
         line, want = f"done {trial} {'ok' if ok else 'fail'}\n".encode(), f"ack {trial}\n".encode()
         deadline = time.monotonic() + TCP_TRIAL_S
-        while not self.stopping.is_set() and time.monotonic() < deadline:
-            try:
+        while not self.stopping.is_set() and time.monotonic() < deadline and trial in self.threads:
+            try:                          # (until t_swifi printed the trial's record without our word)
                 if not self.control:
                     self.control = self.peer.connect(CONTROL_PORT)
                 self.control.settimeout(CONTROL_WAIT_S)
