@@ -13,6 +13,7 @@ import glob
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -273,6 +274,7 @@ def run_policy_tools(results, only):
 
 
 # A small fault-injection campaign (tools/swifi.py): every NIC, every fault type, one trial each.
+SWIFI_NICS = 5               # tools/swifi.py NICS: rtl8139, ne2000, ne2000_isa, e100, e1000
 SWIFI_TEST_ARGS = ["--trials", "1", "--faults", "100", "--seed", "11"]
 SWIFI_TIMEOUT = 900
 
@@ -297,15 +299,73 @@ def run_swifi(results, only):
     results.add("swifi/no_os_failure", ok, (f"{total.group(1)} trials, {total.group(2)} faults injected, "
                 f"{total.group(3)} OS failures" if total else "the campaign did not finish") +
                 ("; " + "; ".join(failures) if failures else "") + ("" if ok else " (see build/test-logs/swifi.log)"))
-    want = 3 * 8 * 1
+    want = SWIFI_NICS * 8 * 1
     results.add("swifi/faults_applied", total is not None and int(total.group(1)) == want and not empty and
                 int(total.group(2)) > 0, f"{total.group(2) if total else 0} faults in {total.group(1) if total else 0} "
                 f"of {want} trials" + (f"; none applied in {', '.join(empty)}" if empty else ""))
     checks = re.findall(r"^swifi: check (\S+) (ok|FAILED) ?(.*)$", p.stdout, re.M)
     for name, verdict, detail in checks:
         results.add(f"swifi/{name}", verdict == "ok", detail)
-    if len(checks) < 3 * 4:
-        results.add("swifi/checks_reported", False, f"{len(checks)} of {3 * 4} confinement checks reported")
+    if len(checks) < SWIFI_NICS * 4:
+        results.add("swifi/checks_reported", False, f"{len(checks)} of {SWIFI_NICS * 4} confinement checks reported")
+
+
+# Trials the campaign found a bug with, rerun from their seeds (tools/swifi.py --replay --check: no OS
+# failure, and the workload of the last trial byte-exact): (name, NIC/TYPE/TRIAL[-LAST], seed, the bug).
+SWIFI_REGRESSIONS = [
+    ("swifi/ne2000_wire_wedged_next_boot", "ne2000/random/8-9", 2009,
+     "random/8 makes the card send an empty frame, after which QEMU's socket netdev forwards nothing: "
+     "every later trial of the boot failed (rx 0, tx 0) until the runner learnt to go on in a new boot"),
+    ("swifi/e1000_first_slice_served", "e1000/interface/0", 2009,
+     "the workload stashed the first slice's request while its driver died during its hello, "
+     "and never answered it: t_swifi waited for ever (a hang)"),
+]
+SWIFI_REPLAY_TIMEOUT = 600
+
+
+def run_swifi_regressions(results, only):
+    """Each campaign finding, replayed from its seed, must pass now."""
+    todo = [r for r in SWIFI_REGRESSIONS if not only or only in r[0]]
+    os.makedirs(LOGS, exist_ok=True)
+
+    def replay(reg):
+        name, trial, seed, _ = reg
+        try:
+            p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "swifi.py"), "--replay", trial,
+                                "--seed", str(seed), "--check"], capture_output=True, text=True,
+                               timeout=SWIFI_REPLAY_TIMEOUT)
+            out, rc = p.stdout + p.stderr, p.returncode
+        except subprocess.TimeoutExpired:
+            out, rc = "timed out", None
+        with open(os.path.join(LOGS, name.replace("/", "_") + ".log"), "w") as f:
+            f.write(out)
+        return rc
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for reg, rc in zip(todo, pool.map(replay, todo)):
+            results.add(reg[0], rc == 0, f"--replay {reg[1]} --seed {reg[2]}: " +
+                        ("no OS failure, the workload byte-exact" if rc == 0 else
+                         f"failed (exit {rc}; see build/test-logs/{reg[0].replace('/', '_')}.log)") +
+                        f"; was: {reg[3]}")
+
+
+def check_wedge_detection(results, only):
+    """The campaign's raw peer notices an empty datagram from QEMU (after one, QEMU's socket netdev
+    forwards none of the NIC's frames again: the next trials must run in a new boot)."""
+    name = "swifi/wedged_wire_noticed"
+    if only and only not in name:
+        return
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import swifi
+    peer = swifi.SliceWorkload(1)
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(b"", ("127.0.0.1", peer.port))
+            got = peer.recv(1.0)
+        results.add(name, got is None and peer.wedged, f"an empty datagram from QEMU's side: recv {got!r}, "
+                    f"wedged {peer.wedged} (the runner then reboots before the next trial)")
+    finally:
+        peer.close()
 
 
 def check_kernel_size(results, only):
@@ -475,6 +535,8 @@ def main():
 
 
     run_swifi(results, args.only)
+    run_swifi_regressions(results, args.only)
+    check_wedge_detection(results, args.only)
 
     if results.passed + results.failed == 0:
         print(f"run.py: --only {args.only!r} matches no test", file=sys.stderr)

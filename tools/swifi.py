@@ -12,19 +12,25 @@ TRIAL_DEADLINE_S (a hang), is an OS failure, recorded with the trial's seed,
 the console and QEMU's register dump; then it boots again and goes on with
 the next trial.
 
-Workloads: a Workload has qemu_args(device) (how its NIC is wired), start()
-and stop() (a thread serving the guest's side) and the in-OS client that
-answers t_swifi's TEST_SLICE. The one here is the raw-frame stream
-(SliceWorkload, guest side tests/os/t_netclient.c "swifi" mode); a TCP
-transfer through inet plugs in as another class and another in-OS client.
+Workloads (--workload): a Workload has qemu_args(device) (how its NIC is
+wired), start() and stop(), load(text, pos) (called as the console grows)
+and result(trial) (what the host saw, merged into the trial's record).
+  raw  the raw-frame stream (SliceWorkload; guest side t_netclient's "swifi"
+       mode): a thread serves the guest's slices on the wire (a UDP socket);
+  tcp  TCP through the network server inet (TcpWorkload; QEMU's user network,
+       restricted, ports forwarded from 127.0.0.1): on the guest's "[swifi]
+       load N" the host sends TCP_BYTES to bulkd's sink and reads as many from
+       its source, each CRC-checked, and echoes --udp-echoes datagrams through
+       echod; then it tells t_swifi "done N ok|fail" on a TCP control port.
 
 Results: one JSON line per trial appended to --out (default
 build/swifi/results.jsonl); a campaign that is interrupted continues where
 it stopped. --report writes the Markdown report with charts (tools/swifireport.py).
 
-Usage: tools/swifi.py [--drivers rtl8139,ne2000,ne2000_isa] [--types all|source,nop,...]
+Usage: tools/swifi.py [--drivers rtl8139,ne2000,ne2000_isa,e100,e1000] [--types all|source,nop,...]
                       [--trials N] [--faults N] [--seed N] [--jobs N] [--frames N]
-                      [--out FILE] [--report DIR] [--replay NIC/TYPE/TRIAL] [--iso FILE] [--check]
+                      [--workload raw|tcp] [--tcp-bytes N]
+                      [--out FILE] [--report DIR] [--replay NIC/TYPE/TRIAL[-LAST]] [--iso FILE] [--check]
 """
 import argparse
 import concurrent.futures
@@ -43,22 +49,30 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import netpeer  # noqa: E402
 import qemu  # noqa: E402
+import tcppeer  # noqa: E402
 from qemu import BUILD, Machine  # noqa: E402
 
 TYPES = ["source", "destination", "pointer", "interface", "loop", "text", "nop", "random"]
 NICS = {"rtl8139": "rtl8139,romfile=", "ne2000": "ne2k_pci,romfile=",
-        "ne2000_isa": "ne2k_isa,iobase=0x300,irq=9"}
+        "ne2000_isa": "ne2k_isa,iobase=0x300,irq=9", "e100": "i82557b,romfile=", "e1000": "e1000,romfile="}
 BOOT_DEADLINE_S = 180        # from QEMU's start to t_swifi's "[swifi] begin"
 TRIAL_DEADLINE_S = 120       # a trial's record must come by then: else the system hung
 MONITOR_WAIT_S = 2.0
 CONSOLE_TAIL = 6000          # bytes of console kept with an OS failure
 K_SLICE, K_SLICE_ACK = 9, 10
 RESEND_S = 0.1
+TCP_BYTES = 65536            # each way per trial, --workload tcp
+TCP_IDLE_S = 20              # a TCP transfer with no progress this long has failed
+TCP_TRIAL_S = 80             # the host's part of a trial ends by then (t_swifi.c TCP_SLICE_MS is longer)
+UDP_ECHO_PORT, CONTROL_PORT = 7, 5003     # echod; t_swifi's TCP control port (t_swifi.c)
+UDP_TRIES, UDP_WAIT_S = 5, 0.5
+CONTROL_WAIT_S = 4.0
 
 # Not anchored at line starts: a faulty driver may print without a newline.
 TRIAL_RE = re.compile(r"\[swifi\] trial (\w+) (\d+) seed (\d+)\r?$", re.M)
 RECORD_RE = re.compile(r"\[swifi\] (\{.*\})\r?$", re.M)
 CHECK_RE = re.compile(r"^\[swifi\] check (\w+) (ok|FAIL)(.*?)\r?$", re.M)
+LOAD_RE = re.compile(r"\[swifi\] load (\d+)\r?$", re.M)
 APPLIED_RE = re.compile(r"swifi: (\w+) \(endpoint -?\d+\): (\d+) of (\d+) (\w+) faults applied.*seed (\d+)", re.M)
 
 
@@ -70,11 +84,19 @@ class SliceWorkload(netpeer.Peer):
     back-N with a window, then END; then it acknowledges the guest's frames,
     each checked byte for byte, and answers the guest's END with an ACK whose
     flags count the damaged frames it saw. A K_HELLO (the workload restarted)
-    is answered at any time."""
+    is answered at any time.
+
+    QEMU's socket netdev stops forwarding the NIC's frames for good after the
+    NIC sends an empty one (sendto returns 0, which QEMU takes for "busy", and
+    nothing ever retries): a faulty driver can wedge the wire itself, which no
+    new incarnation can undo. That shows here as an empty datagram; `wedged`
+    says one came, and the runner then goes on in a new boot (a wedged wire is
+    QEMU's failure, not the OS's)."""
 
     def __init__(self, frames):
         super().__init__()
         self.frames = frames
+        self.wedged = False
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.slices = 0
@@ -90,6 +112,26 @@ class SliceWorkload(netpeer.Peer):
     @staticmethod
     def size_of(trial, seq):
         return netpeer.MIN_FRAME + (seq * 389 + trial * 7) % (netpeer.MAX_FRAME - netpeer.MIN_FRAME + 1)
+
+    def recv(self, timeout):
+        """netpeer.Peer.recv, noting an empty datagram (the wire is wedged)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self.sock.settimeout(left)
+            try:
+                data, _ = self.sock.recvfrom(65536)
+            except socket.timeout:
+                return None
+            if not data:
+                self.wedged = True
+            if len(data) < 14 + netpeer.WIRE.size or struct.unpack(">H", data[12:14])[0] != netpeer.ETHERTYPE:
+                continue
+            magic, kind, _, seq, size = netpeer.WIRE.unpack(data[14:14 + netpeer.WIRE.size])
+            if magic == netpeer.MAGIC:
+                return kind, seq, size, data
 
     def send_flags(self, kind, seq, flags):
         head = (self.guest_mac + netpeer.PEER_MAC + struct.pack(">H", netpeer.ETHERTYPE) +
@@ -147,13 +189,132 @@ class SliceWorkload(netpeer.Peer):
                     sent += 1
 
 
+class Transfers(tcppeer.Peer):
+    """tcppeer's CRC-checked transfers to bulkd, through our forwarded ports,
+    failing after TCP_IDLE_S without progress."""
+
+    def __init__(self, ports):
+        self.ports, self.results = ports, {}
+        self.block = bytes((i * 151 + 7) & 0xFF for i in range(tcppeer.BLOCK))
+
+    def connect(self, port):
+        s = socket.create_connection(("127.0.0.1", self.ports[port]), timeout=TCP_IDLE_S)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        return s
+
+
+class TcpWorkload:
+    """The host side of t_swifi's TCP workload: per trial, one transfer each way
+    through bulkd (tests/tcppeer.py's protocol, CRC-32 at both ends) and UDP
+    echoes through echod, then the verdict to t_swifi's control port."""
+    PORTS = {"tcp": (tcppeer.SINK, tcppeer.SOURCE, CONTROL_PORT), "udp": (UDP_ECHO_PORT,)}
+
+    def __init__(self, size, echoes):
+        self.size, self.n_echoes = size, echoes
+        self.control = None
+        self.fwd = {(proto, p): tcppeer.free_tcp_port() for proto, ports in self.PORTS.items() for p in ports}
+        self.stopping = threading.Event()
+        self.threads, self.results, self.scan = {}, {}, 0
+        self.peer = Transfers({g: h for (proto, g), h in self.fwd.items() if proto == "tcp"})
+
+    def qemu_args(self, device):
+        fwd = ",".join(f"hostfwd={proto}:127.0.0.1:{h}-:{g}" for (proto, g), h in self.fwd.items())
+        return ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{device},netdev=n0,mac=52:54:00:12:34:56"]
+
+    def start(self):
+        pass
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads.values():
+            t.join(TCP_IDLE_S + 5)
+        if self.control:
+            self.control.close()
+
+    def load(self, text, pos):
+        """Start the host's part of each trial the guest announced."""
+        for m in LOAD_RE.finditer(text, max(pos, self.scan)):
+            self.scan = m.end()
+            trial = int(m.group(1))
+            if trial not in self.threads:
+                self.threads[trial] = threading.Thread(target=self.run, args=(trial,), daemon=True)
+                self.threads[trial].start()
+
+    def result(self, trial):
+        t = self.threads.pop(trial, None)
+        if t:
+            t.join(TCP_IDLE_S + 5)
+        return self.results.pop(trial, {"ok": False, "detail": "the host's part had not finished"})
+
+    @staticmethod
+    def transfer(how, size):
+        try:
+            ok, took, detail = how(size)
+        except OSError as e:
+            ok, took, detail = False, 0.0, f"{type(e).__name__}: {e}"
+        return {"ok": bool(ok), "s": round(took, 3), "detail": detail}
+
+    def echoes(self):
+        """n_echoes datagrams of varied sizes through echod, each tried UDP_TRIES times."""
+        got = 0
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(UDP_WAIT_S)
+            for i in range(self.n_echoes):
+                data = bytes((i + j) & 0xFF for j in range(1 + i * 97 % 1400))
+                for _ in range(UDP_TRIES):
+                    s.sendto(data, ("127.0.0.1", self.fwd[("udp", UDP_ECHO_PORT)]))
+                    try:
+                        if s.recv(2048) == data:
+                            got += 1
+                            break
+                    except OSError:
+                        pass
+        return {"ok": got == self.n_echoes, "echoed": got, "of": self.n_echoes}
+
+    def run(self, trial):
+        t0 = time.monotonic()
+        res = {"to_guest": self.transfer(self.peer.to_guest, self.size),
+               "from_guest": self.transfer(self.peer.from_guest, self.size), "udp": self.echoes()}
+        res["ok"] = all(v["ok"] for v in res.values())
+        res["s"] = round(time.monotonic() - t0, 3)
+        res["told"] = self.tell(trial, res["ok"])
+        self.results[trial] = res
+
+    def tell(self, trial, ok):
+        """Say "done TRIAL ok|fail" on the control connection (made again if it
+        broke) until t_swifi acknowledges; whether it did."""
+        line, want = f"done {trial} {'ok' if ok else 'fail'}\n".encode(), f"ack {trial}\n".encode()
+        deadline = time.monotonic() + TCP_TRIAL_S
+        while not self.stopping.is_set() and time.monotonic() < deadline and trial in self.threads:
+            try:                          # (until t_swifi printed the trial's record without our word)
+                if not self.control:
+                    self.control = self.peer.connect(CONTROL_PORT)
+                self.control.settimeout(CONTROL_WAIT_S)
+                self.control.sendall(line)
+                got = b""
+                while not got.endswith(b"\n"):
+                    data = self.control.recv(64)
+                    if not data:
+                        raise OSError("control connection closed")
+                    got += data
+                if got.endswith(want):
+                    return True
+            except OSError:
+                if self.control:
+                    self.control.close()
+                self.control = None
+                time.sleep(CONTROL_WAIT_S / 4)
+        return False
+
+
 # --- one boot ---------------------------------------------------------------------------
 
 class Boot:
     """QEMU running swifi-NIC with a monitor socket, the workload on the wire."""
 
-    def __init__(self, nic, spec, frames):
-        self.workload = SliceWorkload(frames)
+    def __init__(self, nic, spec, args):
+        self.workload = (TcpWorkload(args.tcp_bytes, args.udp_echoes) if args.workload == "tcp"
+                         else SliceWorkload(args.frames))
         self.sockdir = tempfile.mkdtemp(prefix="swifi-")
         self.monitor = os.path.join(self.sockdir, "monitor")
         args = self.workload.qemu_args(NICS[nic]) + [
@@ -197,8 +358,9 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
     (a dict) goes to on_record as it comes. Returns the trials left undone
     after an OS failure (as (type, trial) pairs), or [] when all ran."""
     spec = f"{'+'.join(types)}:{first}:{count}:{args.faults}:{args.seed}:{args.frames}"
+    spec += ":tcp" if args.workload == "tcp" else ""
     plan = [(t, i) for t in TYPES if t in types for i in range(first, first + count)]
-    boot = Boot(nic, spec, args.frames)
+    boot = Boot(nic, spec, args)
     m = boot.machine
     done, pos, current = 0, 0, None
     try:
@@ -211,6 +373,8 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
             text = m.text
             if "KERNEL PANIC" in text:
                 break
+            if args.workload == "tcp":
+                boot.workload.load(text, pos)
             rec = RECORD_RE.search(text, pos)
             started = [t for t in TRIAL_RE.finditer(text, pos)]
             if started:
@@ -226,17 +390,29 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
                 applied = APPLIED_RE.findall(segment)
                 record["injected"] = int(applied[-1][1]) if applied else 0
                 record["campaign_seed"] = args.seed
+                record["workload_kind"] = args.workload
+                if args.workload == "tcp" and "trial" in record:
+                    host = boot.workload.result(record["trial"])
+                    record["host"] = host
+                    record.setdefault("workload", {})["ok"] = int(record["workload"].get("ok", 0) and host["ok"])
                 record["os_failure"] = classify(record)
                 if args.replay:
                     record["console"] = segment                 # what the trial printed
+                wedged = getattr(boot.workload, "wedged", False)
+                if wedged:
+                    record["wire_wedged"] = True
                 on_record(record)
                 done += 1
                 pos = rec.end()
                 deadline = time.monotonic() + TRIAL_DEADLINE_S
+                if wedged:                                      # QEMU's wire is dead: a new boot
+                    sys.stderr.write(f"\nswifi: {nic}/{record.get('type')}/{record.get('trial')} wedged QEMU's "
+                                     f"wire (an empty frame); the next trials run in a new boot\n")
+                    return plan[done:]
                 continue
             if time.monotonic() > deadline or m.eof:
                 break
-            m.wait_for(r"\[swifi\] \{", 1.0, after=pos)
+            m.wait_for(r"\[swifi\] \{", 0.3 if args.workload == "tcp" else 1.0, after=pos)
         if on_check:
             for c in CHECK_RE.finditer(m.text):
                 on_check(nic, c.group(1), c.group(2) == "ok", c.group(3).strip())
@@ -269,7 +445,7 @@ def classify(record):
 
 def os_failure_record(nic, trial, seed, failure, console, registers, args):
     return {"nic": nic, "type": trial[0], "trial": trial[1], "seed": seed, "faults": args.faults,
-            "campaign_seed": args.seed, "os_failure": failure, "injected": 0,
+            "campaign_seed": args.seed, "os_failure": failure, "injected": 0, "workload_kind": args.workload,
             "console": console[-CONSOLE_TAIL:], "registers": registers}
 
 
@@ -328,7 +504,7 @@ def ranges(indices):
 def plan_boots(args, records):
     """Boots that cover every trial not yet in records: (nic, types, first, count)."""
     have = {(r["nic"], r["type"], r["trial"]) for r in records if r.get("campaign_seed") == args.seed
-            and r.get("faults") == args.faults}
+            and r.get("faults") == args.faults and r.get("workload_kind", "raw") == args.workload}
     boots = []
     for nic in args.drivers:
         by_range = {}
@@ -367,7 +543,7 @@ def campaign(args):
     def run(boot):
         nic, types, first, count = boot
         left = run_boot(nic, types, first, count, args, on_record, on_check)
-        while left:                       # after an OS failure: boot again, on with the next trial
+        while left:                       # after an OS failure or a wedged wire: boot again, on with the next trial
             for t in TYPES:
                 mine = [i for tt, i in left if tt == t]
                 if mine:
@@ -404,18 +580,26 @@ def report(records, outdir, took, ran):
 
 
 def replay(args):
-    nic, t, trial = args.replay.split("/")
-    if nic not in NICS or t not in TYPES:
-        sys.exit(f"swifi: --replay wants NIC/TYPE/TRIAL, e.g. rtl8139/source/17 (NIC: {', '.join(NICS)})")
+    """Rerun NIC/TYPE/TRIAL, or NIC/TYPE/FIRST-LAST back to back in one boot
+    (a trial may leave the card in a state that shows only in the next one)."""
+    m = re.fullmatch(r"(\w+)/(\w+)/(\d+)(?:-(\d+))?", args.replay)
+    if not m or m.group(1) not in NICS or m.group(2) not in TYPES or int(m.group(4) or m.group(3)) < int(m.group(3)):
+        sys.exit(f"swifi: --replay wants NIC/TYPE/TRIAL or NIC/TYPE/FIRST-LAST, e.g. rtl8139/source/17 "
+                 f"(NIC: {', '.join(NICS)})")
+    nic, t, first = m.group(1), m.group(2), int(m.group(3))
     out = []
-    run_boot(nic, [t], int(trial), 1, args, out.append)
+    left = run_boot(nic, [t], first, int(m.group(4) or first) - first + 1, args, out.append)
+    while left:                           # after an OS failure or a wedged wire, as a campaign does
+        left = run_boot(nic, [t], left[0][1], len(left), args, out.append)
     for rec in out:
         console = rec.pop("console", None)
         registers = rec.pop("registers", None)
         print(json.dumps(rec, indent=2))
         if console:
             print("--- console ---\n" + console + "\n--- registers ---\n" + (registers or ""))
-    return 1 if any(r.get("os_failure") for r in out) else 0
+    if any(r.get("os_failure") for r in out):
+        return 1
+    return 1 if args.check and (not out or not out[-1].get("workload", {}).get("ok")) else 0
 
 
 def main():
@@ -426,12 +610,19 @@ def main():
     ap.add_argument("--faults", type=int, default=100, help="faults per trial")
     ap.add_argument("--seed", type=int, default=1, help="the campaign's seed")
     ap.add_argument("--jobs", type=int, default=2, help="QEMUs at once")
-    ap.add_argument("--frames", type=int, default=100, help="workload frames each way per trial")
+    ap.add_argument("--frames", type=int, default=100, help="workload frames each way per trial (raw)")
+    ap.add_argument("--workload", choices=("raw", "tcp"), default="raw",
+                    help="raw frames (t_netclient), or TCP and UDP through inet (bulkd, echod)")
+    ap.add_argument("--tcp-bytes", type=int, default=TCP_BYTES, help="bytes each way per trial (tcp)")
+    ap.add_argument("--udp-echoes", type=int, default=0, help="UDP datagrams echoed per trial (tcp; through "
+                    "QEMU's restricted user network none came back in our runs, so 0 by default)")
     ap.add_argument("--per-boot", type=int, default=1000, help="at most this many trials of a type per boot")
     ap.add_argument("--out", default=os.path.join(BUILD, "swifi", "results.jsonl"), help="JSON lines, appended")
     ap.add_argument("--report", help="write the report (Markdown and charts) into this directory")
-    ap.add_argument("--replay", help="rerun one trial, NIC/TYPE/TRIAL, from its seed (with the campaign's "
-                    "--seed, --faults and --frames); prints its record and console")
+    ap.add_argument("--replay", help="rerun one trial, NIC/TYPE/TRIAL, or trials NIC/TYPE/FIRST-LAST in one boot, "
+                    "from their seeds (with the campaign's --seed, --faults, --frames and --workload); prints "
+                    "the records and consoles; exit status 1 on an OS failure, or with --check also on a "
+                    "workload that failed in the last trial")
     ap.add_argument("--iso", help="boot this image instead of build/bulkhead.iso")
     ap.add_argument("--check", action="store_true",
                     help="fail (exit 1) on any OS failure, a failed check, or a trial without faults applied")
@@ -439,8 +630,9 @@ def main():
     args.drivers = [d for d in args.drivers.split(",") if d]
     args.types = TYPES if args.types == "all" else [t for t in args.types.split(",") if t]
     bad = [d for d in args.drivers if d not in NICS] + [t for t in args.types if t not in TYPES]
-    if bad or args.trials < 1 or args.faults < 1 or args.frames < 1:
-        sys.exit(f"swifi: unknown driver or type: {', '.join(bad)}" if bad else "swifi: counts must be positive")
+    if bad or args.trials < 1 or args.faults < 1 or args.frames < 1 or args.tcp_bytes < 4 or args.tcp_bytes % 4:
+        sys.exit(f"swifi: unknown driver or type: {', '.join(bad)}" if bad else
+                 "swifi: counts must be positive (--tcp-bytes a multiple of 4)")
     if args.iso:
         qemu.ISO = os.path.abspath(args.iso)      # a copy: a long campaign survives rebuilds
     if not os.path.exists(qemu.ISO):
@@ -449,7 +641,7 @@ def main():
         return replay(args)
     records, checks, took, ran = campaign(args)
     mine = [r for r in records if r.get("campaign_seed") == args.seed and r.get("faults") == args.faults
-            and r["nic"] in args.drivers and r["type"] in args.types and r["trial"] < args.trials]
+            and r.get("workload_kind", "raw") == args.workload and r["nic"] in args.drivers and r["type"] in args.types and r["trial"] < args.trials]
     failures = [r for r in mine if r.get("os_failure")]
     empty = [r for r in mine if not r.get("os_failure") and r.get("injected", 0) == 0]
     injected = sum(r.get("injected", 0) for r in mine)

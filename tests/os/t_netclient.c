@@ -611,6 +611,7 @@ static void wire(void)
 
 #define SLICE_MS 8000               /* a slice not done by then is incomplete */
 #define SLICE_RESEND_MS 200
+#define SERVE_WAIT_MS   60000       /* one wait for a request (the loop waits on) */
 
 struct slice {
 	uint32_t trial, frames, deadline;
@@ -756,12 +757,17 @@ static void swifi_slice(message *m)
 	m->m_type = TEST_DONE;
 }
 
+/*
+ * Serve slices. A request that came while we waited on the driver (in
+ * hello or attach, t_receive) was stashed there: t_receive, not
+ * ipc_receive, or its sender would wait for our answer for ever.
+ */
 static void swifi_serve(void)
 {
 	message m;
 
 	for (;;) {
-		if (ipc_receive(EP_ANY, &m) < 0 || m.m_type != TEST_SLICE)
+		if (t_receive(EP_ANY, &m, SERVE_WAIT_MS) < 0 || m.m_type != TEST_SLICE)
 			continue;
 		swifi_slice(&m);
 		ipc_send(m.m_source, &m);

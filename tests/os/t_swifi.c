@@ -2,13 +2,12 @@
  * t_swifi NIC [SPEC]: the in-OS side of a fault-injection campaign (boot
  * configurations swifi-NIC; the host side is tools/swifi.py).
  *
- * SPEC is TYPES:FIRST:COUNT:FAULTS:SEED:FRAMES (the host passes it in the
- * SMBIOS serial number): fault types joined by '+' (or "all"), trials
+ * SPEC is TYPES:FIRST:COUNT:FAULTS:SEED:FRAMES[:tcp] (the host passes it in
+ * the SMBIOS serial number): fault types joined by '+' (or "all"), trials
  * FIRST..FIRST+COUNT-1 of each, FAULTS faults per trial, the campaign's SEED,
- * and FRAMES frames each way per workload slice.
+ * FRAMES frames each way per workload slice, and the workload.
  *
- * It starts the NIC's driver and the workload (t_netclient in "swifi" mode,
- * talking to a peer on the host through the wire), checks that the injector
+ * It starts the NIC's driver and the workload, checks that the injector
  * is refused what it must be refused, then runs the trials back to back in
  * this one boot. A trial: start from a fresh copy of the driver (restart it if
  * the last trial's faults are still in it); run /bin/swifi to inject FAULTS
@@ -19,6 +18,11 @@
  * driver manager's history), refused accesses per kind (the kernel log),
  * whether the workload got through byte-exact, and whether anything else in
  * the system was affected. The host watches for hangs and panics.
+ *
+ * Workloads: raw frames (the default; t_netclient in "swifi" mode, talking
+ * to a peer on the host through the wire) or, with ":tcp", the network
+ * server inet (with bulkd and echod) and the host's TCP transfers and UDP
+ * echoes through QEMU's user network; see tcp_slice() below.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,10 +33,23 @@
 #include <bulkhead/layout.h>
 #include <bulkhead/policy.h>
 #include <bulkhead/x86.h>
+#include <bulkhead/inet.h>
+#include <bulkhead/procinfo.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include "lib/testlib.h"
 
-#define WORKER          "swifiload"
+#define RAW_WORKER      "swifiload"
 #define WORKER_BINARY   "/tests/t_netclient"
+#define INET_LABEL      "inet"
+#define INET_ADDRESS    "eth0=10.0.2.15/24,10.0.2.2"
+#define CONTROL_PORT    5003         /* TCP: the host says "done TRIAL ok|fail" here (tools/swifi.py) */
+#define CONTROL_LINE    64
+#define TCP_SLICE_MS    90000        /* the host's transfers are over by then (tools/swifi.py TCP_TRIAL_S) */
+#define TCP_STUCK_MS    20000        /* no word from the host by then: the watchdog restarts the driver */
+#define INET_WAIT_MS    60000        /* inet has its address by then */
 #define SWIFI_BINARY    "/bin/swifi"
 #define LINE_MAX_LEN    1536
 #define MAX_FAILURES    8            /* failures listed per trial */
@@ -50,22 +67,29 @@ static const struct nic nics[] = {
 	{ "rtl8139",    "/drivers/rtl8139", "" },
 	{ "ne2000",     "/drivers/ne2000",  "" },
 	{ "ne2000_isa", "/drivers/ne2000",  "isa 300 9" },
+	{ "e100",       "/drivers/e100",    "" },
+	{ "e1000",      "/drivers/e1000",   "" },
 };
 
 static const char *cause_names[] = {
 	"none", "exit", "exception", "killed", "panic", "heartbeat", "refresh", "cpu", "stalled", "client",
 };
 
+/* The record's keys for the kinds of refusal (enum deny_kind), as tools/swifireport.py reads them. */
 static const char *deny_names[NR_DENY_KINDS] = {
-	"ipc", "kcall", "io", "grant", "memory", "irq", "trace", "priv",
+	"ipc", "kcall", "io", "grant", "memory", "irq", "trace", "priv", "dma",
 };
 
 struct spec {
 	uint32_t types;                  /* bit per enum x86_fault */
 	uint32_t first, count, faults, seed, frames;
+	int tcp;                         /* the workload: 0 raw frames, 1 TCP through inet */
 };
 
 static const struct nic *nic;
+static const char *worker = RAW_WORKER;  /* the workload's label: swifiload, or inet */
+static endpoint_t slice_peer = EP_NONE;   /* the raw workload while a slice runs */
+static int listener = -1, control = -1;  /* the host's control connection (tcp), and where it comes */
 static char line[LINE_MAX_LEN];
 static size_t line_len;
 
@@ -94,15 +118,19 @@ static const char *clean(const char *s, char *buf, size_t size)
 static int parse_spec(const char *text, struct spec *sp)
 {
 	char buf[128], *types, *rest, *save, *w;
-	int t;
+	int t, end = 0;
 
-	*sp = (struct spec){ (1u << X86_FAULT_COUNT) - 1, 0, 3, 100, 1, 100 };
+	*sp = (struct spec){ (1u << X86_FAULT_COUNT) - 1, 0, 3, 100, 1, 100, 0 };
 	if (!text || !*text)
 		return 0;
 	snprintf(buf, sizeof buf, "%s", text);
 	types = strtok_r(buf, ":", &rest);
-	if (!types || sscanf(rest, "%u:%u:%u:%u:%u", &sp->first, &sp->count, &sp->faults, &sp->seed,
-	                     &sp->frames) != 5)
+	if (!types || sscanf(rest, "%u:%u:%u:%u:%u%n", &sp->first, &sp->count, &sp->faults, &sp->seed,
+	                     &sp->frames, &end) != 5)
+		return -EINVAL;
+	if (!strcmp(rest + end, ":tcp"))
+		sp->tcp = 1;
+	else if (rest[end])
 		return -EINVAL;
 	if (strcmp(types, "all")) {
 		sp->types = 0;
@@ -183,7 +211,9 @@ static int wait_running(uint32_t old, struct dm_driver_info *info, uint32_t ms)
 	return 0;
 }
 
-static void start(void)
+static int start_tcp(void);
+
+static void start(const struct spec *sp)
 {
 	char policy[64], args[96];
 	struct dm_driver_info info;
@@ -194,8 +224,9 @@ static void start(void)
 			t_sleep(10);
 	snprintf(policy, sizeof policy, "/tests/swifi-%s.conf", nic->label);
 	snprintf(args, sizeof args, "%s 0 0 0 0 swifi", nic->label);
-	if (up(nic->binary, policy, nic->label, nic->args) < 0 ||
-	    up(WORKER_BINARY, "/tests/swifiload.conf", WORKER, args) < 0)
+	if (up(nic->binary, policy, nic->label, nic->args) < 0)
+		exit(1);
+	if (sp->tcp ? start_tcp() < 0 : up(WORKER_BINARY, "/tests/swifiload.conf", RAW_WORKER, args) < 0)
 		exit(1);
 }
 
@@ -208,7 +239,7 @@ static void check_confinement(void)
 
 	r = run_swifi("-q", "pm", "source", "1", "1");
 	printf("[swifi] check refuses_system_server %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
-	r = run_swifi("-q", WORKER, "source", "1", "1");
+	r = run_swifi("-q", worker, "source", "1", "1");
 	printf("[swifi] check refuses_unlisted_driver %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
 	r = run_swifi("-q", "kernel", "source", "1", "1");
 	printf("[swifi] check refuses_kernel %s (exit status %d, want 1)\n", r == 1 ? "ok" : "FAIL", r);
@@ -317,8 +348,8 @@ static int servers_ok(void)
 
 	return find_boot_server("pm") != EP_NONE && find_boot_server("ds") != EP_NONE &&
 	       find_boot_server("bootfs") != EP_NONE && find_boot_server("dm") != EP_NONE &&
-	       fs_lookup("/etc/swifi.conf", &ino, &size, &mode) == 0 && ds_lookup(WORKER, &value) == 0 &&
-	       dm_info(WORKER, 0, &info) == 0;
+	       fs_lookup("/etc/swifi.conf", &ino, &size, &mode) == 0 && ds_lookup(worker, &value) == 0 &&
+	       dm_info(worker, 0, &info) == 0;
 }
 
 /*
@@ -327,13 +358,38 @@ static int servers_ok(void)
  * own can help. A watchdog child restarts such a driver when the slice has
  * run WATCHDOG_MS; its exit status says whether it had to.
  */
-static int watchdog_start(void)
+/* Every process blocked in IPC, for a hang's console record (the host sees no more). */
+static void print_blocked(void)
 {
+	struct procinfo p;
+	int slot;
+
+	for (slot = 0; slot < NR_PROCS; slot++)
+		if (sys_procinfo(slot, 0, &p) == 0 && (p.state == PSTATE_SENDING || p.state == PSTATE_RECEIVING))
+			printf("t_swifi: blocked: %.*s (endpoint %d) %s %d\n", PROC_NAME_LEN, p.name, (int)p.endpoint,
+			       p.state == PSTATE_SENDING ? "sending to" : "receiving from", (int)p.ipc_peer);
+}
+
+/*
+ * The watchdog restarts the driver after ms. If the slice still has not
+ * ended WATCHDOG_MS after that (nothing else will end it), a grandchild
+ * lists what every process is blocked on before the host declares a hang.
+ */
+static int watchdog_start(uint32_t ms)
+{
+	endpoint_t parent = sys_self();
+	struct procinfo p;
 	int pid = pm_fork();
 
 	if (pid == 0) {
-		t_sleep(WATCHDOG_MS);
+		t_sleep(ms);
 		printf("t_swifi: the workload is stuck in %s; restarting the driver\n", nic->label);
+		if (pm_fork() == 0) {
+			t_sleep(WATCHDOG_MS);
+			if (sys_procinfo(-1, parent, &p) == 0 && p.state == PSTATE_RECEIVING && slice_peer == p.ipc_peer)
+				print_blocked();
+			exit(0);
+		}
 		exit(dm_refresh(nic->label) == 0 ? WATCHDOG_FIRED : 0);
 	}
 	return pid;
@@ -357,15 +413,135 @@ static int slice(uint32_t trial, uint32_t frames, message *m, int *stuck)
 	int r, dog;
 
 	memset(m, 0, sizeof *m);
-	if (dm_info(WORKER, 0, &w) < 0 || w.endpoint == EP_NONE)
+	if (dm_info(worker, 0, &w) < 0 || w.endpoint == EP_NONE)
 		return -ESRCH;
+	slice_peer = w.endpoint;
 	m->m_type = TEST_SLICE;
 	m->test_go.count = frames;
 	m->test_go.seed = trial;
-	dog = watchdog_start();
+	dog = watchdog_start(WATCHDOG_MS);
 	r = ipc_sendrec(w.endpoint, m);
 	*stuck = watchdog_stop(dog);
+	slice_peer = EP_NONE;
 	return r < 0 ? r : m->test_done.result;
+}
+
+/* --- the TCP workload (":tcp") ------------------------------------------------ */
+
+static int ifinfo(struct inet_ifinfo *out)
+{
+	message m;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = INET_IFINFO;
+	m.inet_req.index = 0;
+	m.inet_req.len = sizeof *out;
+	return server_call_granted(INET_LABEL, &m, &m.inet_req.grant, out, sizeof *out, GRANT_WRITE);
+}
+
+/* Run a daemon of /bin (bulkd, echod) in a child of ours; 0 or -1. */
+static int daemon_start(char *path)
+{
+	char *argv[] = { path, NULL };
+	int pid = fork();
+
+	if (pid == 0) {
+		execve(argv[0], argv, NULL);
+		_exit(127);
+	}
+	return pid > 0 ? 0 : -1;
+}
+
+/* inet on the NIC with a static address, bulkd and echod, and our control port; 0 or -1. */
+static int start_tcp(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(CONTROL_PORT) };
+	struct inet_ifinfo info;
+	char args[DM_ARGS_MAX];
+	uint32_t until = sys_uptime_ms() + INET_WAIT_MS;
+
+	worker = INET_LABEL;
+	snprintf(args, sizeof args, "drivers=%s %s", nic->label, INET_ADDRESS);
+	if (up("/servers/inet", "", INET_LABEL, args) < 0)
+		return -1;
+	while (ifinfo(&info) < 0 || !info.configured || info.driver == EP_NONE) {
+		if ((int32_t)(sys_uptime_ms() - until) >= 0) {
+			printf("t_swifi: inet has no address on %s after %u ms\n", nic->label, INET_WAIT_MS);
+			return -1;
+		}
+		t_sleep(20);
+	}
+	listener = socket(AF_INET, SOCK_STREAM, 0);
+	if (listener < 0 || bind(listener, (struct sockaddr *)&a, sizeof a) < 0 || listen(listener, 1) < 0 ||
+	    daemon_start("/bin/bulkd") < 0 || daemon_start("/bin/echod") < 0) {
+		printf("t_swifi: cannot start the TCP workload (control listener %d)\n", listener);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The host's word on trial n, if it came: 1 ok, 0 failed, -1 nothing yet;
+ * acknowledged. The host connects when it starts its part of a trial (and
+ * again if the connection broke): we wait for it in accept.
+ */
+static int host_verdict(uint32_t n)
+{
+	char text[CONTROL_LINE], ack[CONTROL_LINE], word[8];
+	unsigned trial;
+	ssize_t got;
+
+	if (control < 0 && (control = accept(listener, NULL, NULL)) < 0)
+		return -1;
+	got = recv(control, text, sizeof text - 1, MSG_DONTWAIT);
+	if (got == 0 || (got < 0 && errno != EAGAIN)) {
+		close(control);                       /* broken: the host connects again */
+		control = -1;
+	}
+	if (got <= 0)
+		return -1;
+	text[got] = '\0';
+	if (sscanf(text, "done %u %7s", &trial, word) != 2 || trial != n)
+		return -1;
+	snprintf(ack, sizeof ack, "ack %u\n", n);
+	send(control, ack, strlen(ack), 0);
+	return !strcmp(word, "ok");
+}
+
+/*
+ * One slice of the TCP workload: say "[swifi] load N" on the console; the
+ * host (tools/swifi.py) then sends bytes to bulkd's sink and reads from its
+ * source through inet and the driver, CRC-checked at both ends, and echoes
+ * UDP datagrams through echod; then it says "done N ok|fail" on our TCP
+ * control port, which we acknowledge. A driver that takes inet's request
+ * and never answers blocks inet (and so us, asking inet): if the host has
+ * not said so by TCP_STUCK_MS, the watchdog restarts the driver, as for the
+ * raw workload. 0 if the host said ok.
+ */
+static int tcp_slice(uint32_t n, message *m, int *stuck)
+{
+	struct inet_ifinfo i0, i1;
+	uint32_t t0 = sys_uptime_ms();
+	int verdict = -1, dog;
+
+	memset(m, 0, sizeof *m);
+	memset(&i0, 0, sizeof i0);
+	memset(&i1, 0, sizeof i1);
+	ifinfo(&i0);
+	printf("[swifi] load %u\n", n);
+	dog = watchdog_start(TCP_STUCK_MS);
+	while (verdict < 0 && sys_uptime_ms() - t0 < TCP_SLICE_MS) {
+		verdict = host_verdict(n);
+		if (verdict < 0)
+			t_sleep(10);
+	}
+	*stuck = watchdog_stop(dog);
+	ifinfo(&i1);
+	m->test_done.detail[0] = (int32_t)(i1.rx_frames - i0.rx_frames);
+	m->test_done.detail[2] = (int32_t)(i1.tx_frames - i0.tx_frames);
+	m->test_done.detail[4] = (int32_t)(i1.attaches - i0.attaches);
+	m->test_done.detail[5] = (int32_t)(sys_uptime_ms() - t0);
+	return verdict == 1 ? 0 : verdict == 0 ? -EIO : -ETIMEDOUT;
 }
 
 static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
@@ -385,14 +561,14 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 		return;
 	}
 	printf("\n[swifi] trial %s %u seed %u\n", x86_fault_name((enum x86_fault)type), n, seed);
-	dm_info(WORKER, 0, &worker0);
+	dm_info(worker, 0, &worker0);
 	t0 = sys_uptime_ms();
 	from = log_now();
 	snprintf(faults, sizeof faults, "%u", sp->faults);
 	snprintf(seedtext, sizeof seedtext, "%u", seed);
 	status = run_swifi("-q", nic->label, x86_fault_name((enum x86_fault)type), faults, seedtext);
 	*dirty = 1;
-	work = slice(n, sp->frames, &m, &stuck);
+	work = sp->tcp ? tcp_slice(n, &m, &stuck) : slice(n, sp->frames, &m, &stuck);
 	/* A failure the workload ran into may need up to two heartbeat periods
 	   and the liveness time to be detected. */
 	detect = 2 * before.heartbeat_ms + before.liveness_ms;
@@ -404,7 +580,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 	if (after.incarnation != before.incarnation || after.state != DRV_RUNNING)
 		serving = wait_running(before.incarnation, &after, RUNNING_WAIT_MS) == 0;
 	*dirty = after.incarnation == before.incarnation;
-	dm_info(WORKER, 0, &worker1);
+	dm_info(worker, 0, &worker1);
 
 	line_len = 0;
 	put("\n[swifi] {\"nic\": \"%s\", \"type\": \"%s\", \"trial\": %u, \"seed\": %u, \"faults\": %u, "
@@ -435,12 +611,13 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], nics[k].label))
 			nic = &nics[k];
 	if (!nic || parse_spec(argc > 2 ? argv[2] : NULL, &sp) < 0) {
-		printf("usage: t_swifi rtl8139|ne2000|ne2000_isa [TYPES:FIRST:COUNT:FAULTS:SEED:FRAMES]\n");
+		printf("usage: t_swifi rtl8139|ne2000|ne2000_isa|e100|e1000 [TYPES:FIRST:COUNT:FAULTS:SEED:FRAMES[:tcp]]\n");
 		return 2;
 	}
-	start();
-	printf("[swifi] begin %s types %x trials %u..%u, %u faults each, seed %u, %u frames\n", nic->label,
-	       sp.types, sp.first, sp.first + sp.count - 1, sp.faults, sp.seed, sp.frames);
+	start(&sp);
+	printf("[swifi] begin %s types %x trials %u..%u, %u faults each, seed %u, %u frames, workload %s\n",
+	       nic->label, sp.types, sp.first, sp.first + sp.count - 1, sp.faults, sp.seed, sp.frames,
+	       sp.tcp ? "tcp" : "raw");
 	check_confinement();
 	for (type = 0; type < X86_FAULT_COUNT; type++)
 		for (i = sp.first; (sp.types >> type & 1) && i < sp.first + sp.count; i++)
