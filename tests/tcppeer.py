@@ -22,11 +22,10 @@ BLOCK = 1 << 20
 PIECE = 64 * 1024        # bytes handed to the socket at a time (a stall is measured between pieces)
 SINK, SOURCE, CONTROL = 5001, 5002, 5003
 TIMEOUT = 120            # seconds without progress before a transfer fails
-KILLED_ROUNDS = 1        # transfers each way while the driver is killed every second. A second
-                         # round in one boot no longer meets ever longer restart backoffs (the
-                         # driver manager restarts a driver that was moving frames at once), but
-                         # it still sees rare long stalls (20 s) and once a short count at bulkd:
-                         # a known inet bug, not yet found
+KILLED_MIN_S = 4.5       # transfers each way go on while the driver is killed every second until
+                         # this long has passed (at least one round each way), so that a fast
+                         # transfer (20 MB in 1.3 s) still meets several kills
+KILLED_MAX_ROUNDS = 8
 
 
 def free_tcp_port():
@@ -151,9 +150,12 @@ class Peer:
         except OSError as e:
             self.result("tcp_to_guest_driver_killed", False, f"control connection: {e}")
             return
-        for _ in range(KILLED_ROUNDS):       # long enough for several kills on a fast host too
+        began = time.monotonic()
+        for _ in range(KILLED_MAX_ROUNDS):
             self.transfer("tcp_to_guest_driver_killed", self.to_guest, SIZE, to_rate)
             self.transfer("tcp_from_guest_driver_killed", self.from_guest, SIZE, from_rate)
+            if time.monotonic() - began >= KILLED_MIN_S:
+                break
         try:
             control.sendall(b"stop\n")
             control.recv(16)
