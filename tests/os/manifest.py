@@ -532,9 +532,11 @@ BOOTS.append({
               "poll_sockets", "poll_figures", "select_sockets", "garbage_refused", "dead_waiters_reclaimed"],
     "stop": r"\[test\] summary:",
 })
-# Only the RTL8139 for now: the NE2000 (PCI and ISA) stops receiving for good after
-# a few kills in a row during a transfer (its driver's restart does not revive the card).
-for _nic, _device in (("rtl8139", "rtl8139,romfile="),):
+# Not the e1000: QEMU's 82540EM passes no received frame for about a second after
+# its receiver is set up (bench: kill -> frames again 1,007 ms), so with a kill
+# every second the transfer never moves (tried: timed out; undisturbed it passes).
+for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
+                      ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9"), ("e100", "i82557b,romfile=")):
     BOOTS.append({
         "config": f"test-inet-tcp-{_nic}",
         "proves": f"TCP through inet on the {_nic} driver and BSD sockets: 20 MB each way between "

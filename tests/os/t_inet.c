@@ -52,6 +52,8 @@ static const struct setup setups[] = {
 	{ "rtl8139", "/drivers/rtl8139", "" },
 	{ "ne2000",  "/drivers/ne2000",  "" },
 	{ "ne2000_isa", "/drivers/ne2000", "isa 300 9" },
+	{ "e100",    "/drivers/e100",    "" },
+	{ "e1000",   "/drivers/e1000",   "" },
 };
 
 /* Start binary under label with its usual policy, unless /etc/rc already did. */
@@ -450,7 +452,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], setups[k].nic))
 			s = &setups[k];
 	if (!s) {
-		printf("usage: t_inet rtl8139|ne2000|ne2000_isa [dhcp|tcp]\n");
+		printf("usage: t_inet rtl8139|ne2000|ne2000_isa|e100|e1000 [dhcp|tcp]\n");
 		return 2;
 	}
 	dhcp = argc > 2 && !strcmp(argv[2], "dhcp");
