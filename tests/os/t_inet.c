@@ -56,32 +56,6 @@ static const struct setup setups[] = {
 	{ "e1000",   "/drivers/e1000",   "" },
 };
 
-/* Start binary under label with its usual policy, unless /etc/rc already did. */
-static int up(const char *binary, const char *label, const char *args)
-{
-	struct dm_up_request req;
-	struct dm_driver_info info;
-	char err[POLICY_ERR_MAX], text[DM_ARGS_MAX], *w;
-	uint32_t off = 0;
-	int r;
-
-	if (dm_info(label, 0, &info) == 0 && info.endpoint != EP_NONE)
-		return 0;
-	memset(&req, 0, sizeof req);
-	strcpy(req.binary, binary);
-	strcpy(req.label, label);
-	snprintf(text, sizeof text, "%s", args);
-	for (w = strtok(text, " "); w; w = strtok(NULL, " ")) {
-		strcpy(req.args + off, w);
-		off += (uint32_t)strlen(w) + 1;
-		req.argc++;
-	}
-	r = dm_up(&req, err, sizeof err);
-	if (r < 0)
-		printf("t_inet: cannot start %s: %s (%d)\n", label, err, r);
-	return r;
-}
-
 static int ifinfo(struct inet_ifinfo *out)
 {
 	message m;
@@ -458,9 +432,9 @@ int main(int argc, char **argv)
 	dhcp = argc > 2 && !strcmp(argv[2], "dhcp");
 	tcp = argc > 2 && !strcmp(argv[2], "tcp");
 	snprintf(args, sizeof args, "drivers=%s eth0=%s", s->nic, dhcp ? "dhcp" : "10.0.2.15/24,10.0.2.2");
-	r = up(s->binary, s->nic, s->args);
+	r = t_up(s->binary, s->nic, s->args);
 	if (r == 0)
-		r = up("/servers/inet", "inet", args);
+		r = t_up("/servers/inet", "inet", args);
 	t_check("inet_started", r == 0, "%s and inet started by the driver manager", s->nic);
 	r = wait_until(configured, 0, &info, WAIT_MS);
 	t_check("inet_attached", r == 0 && !strcmp(info.name, "eth0") && !strcmp(info.label, s->nic),

@@ -140,27 +140,6 @@ static uint32_t elapsed(uint32_t since) { return sys_uptime_ms() - since; }
 
 /* --- starting inet ----------------------------------------------------------------- */
 
-static int up(const char *binary, const char *label, const char *args)
-{
-	struct dm_up_request req;
-	struct dm_driver_info info;
-	char err[POLICY_ERR_MAX], text[DM_ARGS_MAX], *w;
-	uint32_t off = 0;
-
-	if (dm_info(label, 0, &info) == 0 && info.endpoint != EP_NONE)
-		return 0;
-	memset(&req, 0, sizeof req);
-	strcpy(req.binary, binary);
-	strcpy(req.label, label);
-	snprintf(text, sizeof text, "%s", args);
-	for (w = strtok(text, " "); w; w = strtok(NULL, " ")) {
-		strcpy(req.args + off, w);
-		off += (uint32_t)strlen(w) + 1;
-		req.argc++;
-	}
-	return dm_up(&req, err, sizeof err);
-}
-
 static int configured(void)
 {
 	struct inet_ifinfo info;
@@ -726,7 +705,7 @@ static int console_mode(void)
 	int r, n, u, started;
 	fd_set rd;
 
-	started = up("/servers/inet", "inet", "drivers=none") == 0;
+	started = t_up("/servers/inet", "inet", "drivers=none") == 0;
 	u = started ? udp_bound(LOOP, PORT + 20) : -1;
 	p[0] = (struct pollfd){ 0, POLLIN, 0 };
 	r = poll(p, 1, 0);
@@ -766,9 +745,9 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "console"))
 		return console_mode();
-	r = up("/drivers/rtl8139", "rtl8139", "");
+	r = t_up("/drivers/rtl8139", "rtl8139", "");
 	if (r == 0)
-		r = up("/servers/inet", "inet", "drivers=rtl8139 eth0=10.0.2.15/24,10.0.2.2");
+		r = t_up("/servers/inet", "inet", "drivers=rtl8139 eth0=10.0.2.15/24,10.0.2.2");
 	if (t_check("sockapi_inet_started", r == 0 && configured(), "rtl8139 and inet, eth0 at 10.0.2.15")) {
 		test_getaddrinfo();
 		test_text();

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/clients.h>
+#include <bulkhead/policy.h>
 #include "testlib.h"
 
 #define STASH_SIZE 32
@@ -268,4 +269,29 @@ int t_wait_driver(const char *label, uint32_t old, struct dm_driver_info *info, 
 		t_sleep(2);
 	} while ((int32_t)(sys_uptime_ms() - until) < 0);
 	return -ETIMEDOUT;
+}
+
+int t_up(const char *binary, const char *label, const char *args)
+{
+	struct dm_up_request req;
+	struct dm_driver_info info;
+	char err[POLICY_ERR_MAX], text[DM_ARGS_MAX], *w;
+	uint32_t off = 0;
+	int r;
+
+	if (dm_info(label, 0, &info) == 0 && info.endpoint != EP_NONE)
+		return 0;
+	memset(&req, 0, sizeof req);
+	strcpy(req.binary, binary);
+	strcpy(req.label, label);
+	snprintf(text, sizeof text, "%s", args);
+	for (w = strtok(text, " "); w; w = strtok(NULL, " ")) {
+		strcpy(req.args + off, w);
+		off += (uint32_t)strlen(w) + 1;
+		req.argc++;
+	}
+	r = dm_up(&req, err, sizeof err);
+	if (r < 0)
+		printf("cannot start %s: %s (%d)\n", label, err, r);
+	return r;
 }
