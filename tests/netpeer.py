@@ -124,6 +124,9 @@ class Peer:
     def send(self, kind, seq=0, size=MIN_FRAME, dst=None):
         self.send_raw(self.frame(dst or self.guest_mac, kind, seq, size))
 
+    def on_datagram(self, data):
+        """Every datagram QEMU hands us, before it is parsed (for subclasses that watch the wire)."""
+
     def recv(self, timeout):
         """The next frame of our protocol: (kind, seq, size, frame), or None."""
         deadline = time.monotonic() + timeout
@@ -136,6 +139,7 @@ class Peer:
                 data, _ = self.sock.recvfrom(65536)
             except socket.timeout:
                 return None
+            self.on_datagram(data)
             if len(data) < 14 + WIRE.size or struct.unpack(">H", data[12:14])[0] != ETHERTYPE:
                 continue
             magic, kind, _, seq, size = WIRE.unpack(data[14:14 + WIRE.size])

@@ -175,42 +175,6 @@ static int run_swifi(const char *a, const char *b, const char *c, const char *d,
 	return (status >> 8) & 0xff;
 }
 
-static int up(const char *binary, const char *config, const char *label, const char *args)
-{
-	struct dm_up_request req;
-	char text[DM_ARGS_MAX], err[POLICY_ERR_MAX], *w;
-	uint32_t off = 0;
-	int r;
-
-	memset(&req, 0, sizeof req);
-	strcpy(req.binary, binary);
-	strcpy(req.config, config);
-	strcpy(req.label, label);
-	snprintf(text, sizeof text, "%s", args);
-	for (w = strtok(text, " "); w; w = strtok(NULL, " ")) {
-		strcpy(req.args + off, w);
-		off += (uint32_t)strlen(w) + 1;
-		req.argc++;
-	}
-	r = dm_up(&req, err, sizeof err);
-	if (r < 0)
-		printf("t_swifi: cannot start %s: %s (%d)\n", label, err, r);
-	return r;
-}
-
-/* Wait until the driver serves in an incarnation after `old` (0: any). */
-static int wait_running(uint32_t old, struct dm_driver_info *info, uint32_t ms)
-{
-	uint32_t until = sys_uptime_ms() + ms;
-
-	while (dm_info(nic->label, 0, info) < 0 || info->incarnation <= old || info->state != DRV_RUNNING) {
-		if ((int32_t)(sys_uptime_ms() - until) >= 0)
-			return -ETIMEDOUT;
-		t_sleep(5);
-	}
-	return 0;
-}
-
 static int start_tcp(void);
 
 static void start(const struct spec *sp)
@@ -224,9 +188,9 @@ static void start(const struct spec *sp)
 			t_sleep(10);
 	snprintf(policy, sizeof policy, "/tests/swifi-%s.conf", nic->label);
 	snprintf(args, sizeof args, "%s 0 0 0 0 swifi", nic->label);
-	if (up(nic->binary, policy, nic->label, nic->args) < 0)
+	if (t_dm_up(nic->binary, policy, nic->label, nic->args) < 0)
 		exit(1);
-	if (sp->tcp ? start_tcp() < 0 : up(WORKER_BINARY, "/tests/swifiload.conf", RAW_WORKER, args) < 0)
+	if (sp->tcp ? start_tcp() < 0 : t_dm_up(WORKER_BINARY, "/tests/swifiload.conf", RAW_WORKER, args) < 0)
 		exit(1);
 }
 
@@ -261,7 +225,7 @@ static void check_rights_end(void)
 	first = ep > 0 ? sys_trace(TRACE_READ_TEXT, ep, USER_BASE, &byte, 1) : ep;
 	slot = endpoint_slot(ep);
 	if (dm_info(nic->label, 0, &info) == 0 && dm_refresh(nic->label) == 0)
-		wait_running(info.incarnation, &info, RUNNING_WAIT_MS);
+		t_wait_driver(nic->label, info.incarnation, &info, RUNNING_WAIT_MS);
 	if (endpoint_slot(info.endpoint) == slot)
 		r = sys_trace(TRACE_READ_TEXT, info.endpoint, USER_BASE, &byte, 1);
 	for (i = 0; i < 2 * NR_PROCS && r == 1; i++) {
@@ -462,7 +426,7 @@ static int start_tcp(void)
 
 	worker = INET_LABEL;
 	snprintf(args, sizeof args, "drivers=%s %s", nic->label, INET_ADDRESS);
-	if (up("/servers/inet", "", INET_LABEL, args) < 0)
+	if (t_dm_up("/servers/inet", "", INET_LABEL, args) < 0)
 		return -1;
 	while (ifinfo(&info) < 0 || !info.configured || info.driver == EP_NONE) {
 		if ((int32_t)(sys_uptime_ms() - until) >= 0) {
@@ -553,8 +517,8 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 	message m;
 
 	if (*dirty && dm_info(nic->label, 0, &before) == 0 && dm_refresh(nic->label) == 0)
-		serving = wait_running(before.incarnation, &before, RUNNING_WAIT_MS) == 0;
-	if (!serving || wait_running(0, &before, RUNNING_WAIT_MS) < 0) {
+		serving = t_wait_driver(nic->label, before.incarnation, &before, RUNNING_WAIT_MS) == 0;
+	if (!serving || t_wait_driver(nic->label, 0, &before, RUNNING_WAIT_MS) < 0) {
 		printf("[swifi] {\"nic\": \"%s\", \"type\": \"%s\", \"trial\": %u, \"seed\": %u, \"error\": "
 		       "\"the driver does not serve before the trial\"}\n", nic->label,
 		       x86_fault_name((enum x86_fault)type), n, seed);
@@ -578,7 +542,7 @@ static void trial(const struct spec *sp, int type, uint32_t n, int *dirty)
 			t_sleep(20);
 	dm_info(nic->label, 0, &after);
 	if (after.incarnation != before.incarnation || after.state != DRV_RUNNING)
-		serving = wait_running(before.incarnation, &after, RUNNING_WAIT_MS) == 0;
+		serving = t_wait_driver(nic->label, before.incarnation, &after, RUNNING_WAIT_MS) == 0;
 	*dirty = after.incarnation == before.incarnation;
 	dm_info(worker, 0, &worker1);
 

@@ -271,18 +271,16 @@ int t_wait_driver(const char *label, uint32_t old, struct dm_driver_info *info, 
 	return -ETIMEDOUT;
 }
 
-int t_up(const char *binary, const char *label, const char *args)
+int t_dm_up(const char *binary, const char *config, const char *label, const char *args)
 {
 	struct dm_up_request req;
-	struct dm_driver_info info;
 	char err[POLICY_ERR_MAX], text[DM_ARGS_MAX], *w;
 	uint32_t off = 0;
 	int r;
 
-	if (dm_info(label, 0, &info) == 0 && info.endpoint != EP_NONE)
-		return 0;
 	memset(&req, 0, sizeof req);
 	strcpy(req.binary, binary);
+	strcpy(req.config, config);
 	strcpy(req.label, label);
 	snprintf(text, sizeof text, "%s", args);
 	for (w = strtok(text, " "); w; w = strtok(NULL, " ")) {
@@ -294,4 +292,13 @@ int t_up(const char *binary, const char *label, const char *args)
 	if (r < 0)
 		printf("cannot start %s: %s (%d)\n", label, err, r);
 	return r;
+}
+
+int t_up(const char *binary, const char *label, const char *args)
+{
+	struct dm_driver_info info;
+
+	if (dm_info(label, 0, &info) == 0 && info.endpoint != EP_NONE)
+		return 0;
+	return t_dm_up(binary, "", label, args);
 }

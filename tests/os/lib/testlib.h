@@ -50,8 +50,10 @@ void t_wait_death(endpoint_t who, struct kc_getdeath *d, uint32_t timeout_ms);
 uint32_t t_rand(uint32_t *state);
 /* Wait until the driver `label` runs an incarnation after `old`; 0 or -ETIMEDOUT. */
 int  t_wait_driver(const char *label, uint32_t old, struct dm_driver_info *info, uint32_t timeout_ms);
-/* Start binary under label with its usual policy and args (words split at spaces), unless
-   it already runs (then 0); the driver manager's refusal is printed and returned. */
+/* Start binary under label with the policy file config ("": its usual one) and args (words
+   split at spaces); the driver manager's refusal is printed and returned. */
+int  t_dm_up(const char *binary, const char *config, const char *label, const char *args);
+/* The same with its usual policy, unless label already runs (then 0). */
 int  t_up(const char *binary, const char *label, const char *args);
 
 /* Port instructions made by hand (tests/os/lib/pio.c): 1 if the kernel refused them. */
