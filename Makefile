@@ -277,6 +277,8 @@ UNIT_SRC_test_server  := lib/server/server.c
 UNIT_SRC_test_term    := drivers/screen/term.c
 UNIT_SRC_test_keymap  := drivers/keyboard/keymap.c
 UNIT_SRC_test_iomap   := kernel/iomap.c
+UNIT_SRC_test_resend  := servers/inet/resend.c
+$(B)/unit/test_resend: HOST_CFLAGS += -iquote servers/inet
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -9,7 +9,10 @@ reading "<N>\\n". The guest's t_inet listens on port 5003: "kill" makes it
 kill the NIC driver every second, "stop" ends that.
 
 The script: SIZE bytes to the guest and SIZE bytes from it, undisturbed;
-then the same while the driver is killed every second. Each transfer must
+then ACCEPT_KILL_SIZE bytes to t_inet's port 5004, where the driver is killed
+as each connection is accepted (so the SYN-ACK is among the frames inet could
+send again: it must not, see servers/inet/resend.c); then the same as at first
+while the driver is killed every second. Each transfer must
 be byte-exact (CRC-32 checked at both ends); throughput is reported.
 """
 import array
@@ -20,7 +23,10 @@ import zlib
 SIZE = 20 * 1024 * 1024
 BLOCK = 1 << 20
 PIECE = 64 * 1024        # bytes handed to the socket at a time (a stall is measured between pieces)
-SINK, SOURCE, CONTROL = 5001, 5002, 5003
+SINK, SOURCE, CONTROL, ACCEPT_KILL = 5001, 5002, 5003, 5004
+ACCEPT_KILL_ROUNDS = 3   # t_inet kills the driver as it accepts each of these connections
+ACCEPT_KILL_SIZE = 4 * 1024 * 1024
+PATTERN_PERIOD = 251     # byte i sent to ACCEPT_KILL is i mod this
 TIMEOUT = 120            # seconds without progress before a transfer fails
 KILLED_MIN_S = 4.5       # transfers each way go on while the driver is killed every second until
                          # this long has passed (at least one round each way), so that a fast
@@ -41,7 +47,7 @@ def source_pattern(n):
 
 class Peer:
     def __init__(self):
-        self.ports = {p: free_tcp_port() for p in (SINK, SOURCE, CONTROL)}
+        self.ports = {p: free_tcp_port() for p in (SINK, SOURCE, CONTROL, ACCEPT_KILL)}
         self.results = {}
         block = bytearray(BLOCK)
         x = 12345
@@ -110,6 +116,26 @@ class Peer:
         want = zlib.crc32(source_pattern(size))
         return got == size and crc == want, took, f"received {got} of {size} bytes, crc {crc:08x} (want {want:08x})"
 
+    def to_killer(self, size):
+        """size bytes to t_inet's port where the driver dies at accept: (ok, seconds, detail)."""
+        start = self.last = time.monotonic()
+        self.stall = 0.0
+        data = bytes(range(PATTERN_PERIOD)) * (size // PATTERN_PERIOD + 1)
+        with self.connect(ACCEPT_KILL) as s:
+            for at in range(0, size, PIECE):
+                s.sendall(data[at:min(at + PIECE, size)])
+                self.progress()
+            s.shutdown(socket.SHUT_WR)
+            answer = b""
+            while not answer.endswith(b"\n"):
+                got = s.recv(64)
+                if not got:
+                    break
+                answer += got
+        took = time.monotonic() - start
+        return answer.strip() == f"{size} 1".encode(), took, \
+            f"sent {size} bytes, the guest says {answer.strip()!r} (count, pattern intact)"
+
     def wait_for_bulkd(self, timeout=150):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -146,6 +172,12 @@ class Peer:
         from_rate = self.transfer("tcp_from_guest", self.from_guest, SIZE)
         try:
             control = self.connect(CONTROL)
+        except OSError as e:
+            self.result("tcp_to_guest_driver_killed", False, f"control connection: {e}")
+            return
+        for _ in range(ACCEPT_KILL_ROUNDS):
+            self.transfer("tcp_to_guest_killed_at_accept", self.to_killer, ACCEPT_KILL_SIZE)
+        try:
             control.sendall(b"kill\n")
         except OSError as e:
             self.result("tcp_to_guest_driver_killed", False, f"control connection: {e}")

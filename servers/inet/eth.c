@@ -16,8 +16,9 @@
  * of the driver protocol does not confirm transmission, so the frames the
  * driver accepted in its last IN_FLIGHT_MS (at most RECENT of them: more
  * than a NIC's transmit ring holds) may have died with it: they are sent
- * again to the next incarnation. A duplicate is harmless to TCP and UDP and
- * shows as such to ping; a loss would cost TCP a retransmission timeout.
+ * again to the next incarnation, except TCP segments with SYN (resend.c says
+ * why). A duplicate is harmless to TCP and UDP and shows as such to ping; a
+ * loss would cost TCP a retransmission timeout.
  * After a restart inet also acknowledges every TCP connection again (see
  * sock_driver_restarted), so that senders resend what the dead driver had
  * received but not delivered without waiting for their timeout.
@@ -33,6 +34,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "inet.h"
+#include "resend.h"
 
 #define TX_QUEUE 64               /* frames waiting for the driver, per interface */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
@@ -146,7 +148,7 @@ static void resend_in_flight(struct iface *i)
 	for (k = 0; k < RECENT; k++) {
 		struct frame *f = &i->recent[(i->recent_next + k) % RECENT];
 
-		if (f->len && (int32_t)(f->sent_at - since) >= 0)
+		if (f->len && (int32_t)(f->sent_at - since) >= 0 && frame_resendable(f->data, f->len))
 			again[n++] = *f;
 		f->len = 0;
 	}

@@ -17,7 +17,8 @@
  * forwarded from 127.0.0.1): starts bulkd (TCP ports 5001 and 5002) for the
  * host peer (tests/tcppeer.py), and listens on TCP port CONTROL_PORT: when
  * the peer says "kill", this program kills the NIC driver every second
- * until it says "stop".
+ * until it says "stop". Before that, it kills the driver as it accepts each
+ * of the peer's connections to ACCEPT_KILL_PORT and checks what arrives.
  *
  * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
  * QEMU's user network instead, which must give it 10.0.2.15/24 (and, with
@@ -45,6 +46,9 @@
 #define KILL_EVERY_MS 1000
 #define MIN_KILLS     3
 #define BULKD_PROCS   4             /* more than bulkd ever runs (one per port) */
+#define ACCEPT_KILL_PORT   5004     /* the driver is killed as each connection here is accepted */
+#define ACCEPT_KILL_ROUNDS 3        /* ... this many connections (tests/tcppeer.py: ACCEPT_KILL_ROUNDS) */
+#define PATTERN_PERIOD     251      /* byte i of what the peer sends there is i mod this */
 
 struct setup { const char *nic, *binary, *args; };
 
@@ -305,12 +309,19 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 	report(&after);
 }
 
+/* Kill the NIC driver now: 1 if it was, else 0. */
+static int kill_driver(const char *nic)
+{
+	struct dm_driver_info d;
+
+	return dm_info(nic, 0, &d) == 0 && d.endpoint != EP_NONE && pm_kill(d.endpoint, 9) == 0;
+}
+
 /* Follow the peer's commands on connection c: kill the driver every second
    between "kill" and "stop". How many times it was killed. */
 static uint32_t kill_on_command(int c, const char *nic)
 {
 	uint32_t kills = 0, next = 0, killing = 0;
-	struct dm_driver_info d;
 	char line[16];
 	ssize_t n;
 
@@ -325,12 +336,54 @@ static uint32_t kill_on_command(int c, const char *nic)
 			next = sys_uptime_ms() + KILL_EVERY_MS;
 		}
 		if (killing && (int32_t)(sys_uptime_ms() - next) >= 0) {
-			if (dm_info(nic, 0, &d) == 0 && d.endpoint != EP_NONE && pm_kill(d.endpoint, 9) == 0)
-				kills++;
+			kills += kill_driver(nic);
 			next += KILL_EVERY_MS;
 		}
 		t_sleep(10);
 	}
+}
+
+/* Read c to its end: "<count> <1 if every byte followed the pattern>\n" back. */
+static uint32_t sink_pattern(int c)
+{
+	static uint8_t buf[16384];
+	uint32_t count = 0, good = 1;
+	char line[32];
+	ssize_t n, k;
+
+	while ((n = recv(c, buf, sizeof buf, 0)) > 0)
+		for (k = 0; k < n; k++, count++)
+			good &= buf[k] == count % PATTERN_PERIOD;
+	snprintf(line, sizeof line, "%lu %lu\n", (unsigned long)count, (unsigned long)good);
+	send(c, line, strlen(line), 0);
+	return count;
+}
+
+/*
+ * The driver killed the moment a connection is accepted, while the SYN-ACK
+ * the dead driver sent is still among the frames inet sends again to its
+ * successor (eth.c), and the peer's data is already waiting in QEMU's user
+ * network: every byte must still arrive (tests/tcppeer.py checks the answer).
+ * How many times it was killed.
+ */
+static uint32_t kill_at_accept(int l, const char *nic)
+{
+	uint32_t kills = 0, k, got = 0;
+	struct inet_ifinfo info;
+	int c;
+
+	for (k = 0; k < ACCEPT_KILL_ROUNDS; k++) {
+		c = accept(l, NULL, NULL);
+		if (c < 0)
+			break;
+		kills += kill_driver(nic);
+		got += sink_pattern(c);
+		close(c);
+		wait_until(reattached, kills + 1, &info, WAIT_MS);
+	}
+	t_check("driver_killed_at_accept", kills == ACCEPT_KILL_ROUNDS, "%s killed as each of %u connections "
+	        "was accepted; %lu bytes received in all (the peer checks each)", nic, k, (unsigned long)got);
+	return kills;
 }
 
 /* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed on command. */
@@ -338,16 +391,17 @@ static void tcp_control(const char *nic)
 {
 	struct dm_driver_info d;
 	struct inet_ifinfo info;
-	int l = tcp_listener(CONTROL_PORT), c;
+	int l = tcp_listener(CONTROL_PORT), a = tcp_listener(ACCEPT_KILL_PORT), c;
 	uint32_t kills;
 
-	t_check("bulkd_started", start("/bin/bulkd") == 0 && l >= 0, "bulkd on TCP ports 5001 and 5002; "
-	        "our control port %d", CONTROL_PORT);
+	t_check("bulkd_started", start("/bin/bulkd") == 0 && l >= 0 && a >= 0, "bulkd on TCP ports 5001 and "
+	        "5002; our control port %d and port %d", CONTROL_PORT, ACCEPT_KILL_PORT);
 	c = accept(l, NULL, NULL);
 	if (!t_check("peer_connected", c >= 0, "the host peer connected to TCP port %d: %s", CONTROL_PORT,
 	             c >= 0 ? "yes" : strerror(errno)))
 		return;
-	kills = kill_on_command(c, nic);
+	kills = kill_at_accept(a, nic);
+	kills += kill_on_command(c, nic);
 	wait_until(reattached, kills + 1, &info, WAIT_MS);
 	t_check("driver_killed_every_second", kills >= MIN_KILLS && info.attaches == kills + 1,
 	        "%s killed %u times, once a second, during the peer's transfers; inet attached %u times",
@@ -360,6 +414,7 @@ static void tcp_control(const char *nic)
 	send(c, "bye\n", 4, 0);
 	close(c);
 	close(l);
+	close(a);
 }
 
 /* bulkd's processes (one per port) go before inet is killed: they would report their sockets' end. */

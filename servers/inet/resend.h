@@ -1,0 +1,14 @@
+/*
+ * resend: which of the frames a dead driver had taken may be sent again to
+ * its successor (eth.c's resend_in_flight). Pure functions on raw Ethernet
+ * frames, unit-tested on the host (tests/unit/test_resend.c).
+ */
+#ifndef INET_RESEND_H
+#define INET_RESEND_H
+
+#include <stdint.h>
+
+/* 1 if f (len bytes) may go out twice, 0 if a duplicate could do harm. */
+int frame_resendable(const uint8_t *f, uint32_t len);
+
+#endif
