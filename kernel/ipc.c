@@ -224,13 +224,16 @@ static int do_receive(struct proc *caller, endpoint_t src, vir_bytes umsg)
 	if (src < 0 && src != EP_ANY && src != EP_HARDWARE && src != EP_CLOCK && src != EP_KERNEL)
 		return -EINVAL;
 
-	if (take_notification(caller, src, &m))
+	if (take_notification(caller, src, &m)) {
+		caller->run_ticks = 0;             /* busy with work, not spinning (see procinfo's run_ms) */
 		return vm_msg_write(&caller->vm, umsg, &m);
+	}
 
 	for (q = &caller->senders; (s = *q); q = &s->next_sender) {
 		if (src != EP_ANY && s->endpoint != src)
 			continue;
 		*q = s->next_sender;
+		caller->run_ticks = 0;
 		vm_msg_write(&caller->vm, umsg, &s->ipc_msg);
 		if (s->ipc_sendrec) {
 			s->state = PSTATE_RECEIVING;   /* now waiting for the reply */

@@ -45,7 +45,7 @@ struct proc {
 	int base_priority;            /* its own; priority sinks below it while it spins */
 	int ticks_left;
 	uint32_t cpu_ticks;
-	uint32_t run_ticks;           /* ticks run since it last blocked */
+	uint32_t run_ticks;           /* ticks run since it last blocked or received a message */
 	struct proc *next_ready;
 
 	struct vmspace vm;

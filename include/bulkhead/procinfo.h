@@ -25,7 +25,7 @@ struct procinfo {
 	int32_t    priority;         /* now (lower while it spins) */
 	int32_t    base_priority;    /* its own */
 	uint32_t   cpu_ticks;
-	uint32_t   run_ms;           /* CPU time used since it last blocked (0 while blocked) */
+	uint32_t   run_ms;           /* CPU time used since it last blocked or received (0 while blocked) */
 	uint32_t   pages;            /* physical pages owned */
 	uint32_t   priv_flags;       /* PRIV_* from priv.h */
 	uint32_t   n_kcalls;         /* how many kernel calls it may make */

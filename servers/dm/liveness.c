@@ -4,8 +4,9 @@
  * answering).
  *
  * CPU: every LIVENESS_CHECK_MS the kernel is asked how long each driver has
- * run since it last blocked (struct procinfo run_ms); one that ran longer
- * than its policy's `cpu` limit is spinning, and is killed and restarted.
+ * run since it last blocked or took a message (struct procinfo run_ms); one
+ * that ran longer than its policy's `cpu` limit is spinning, and is killed
+ * and restarted. A driver busy with a flood of requests is not.
  * (The scheduler already keeps a spinner from starving anyone.)
  *
  * Progress: a driver that reports progress (struct dm_progress, granted to

@@ -4,13 +4,45 @@
  * A spinner that never blocks and a worker share a priority. Proves: the
  * worker still finishes (the timer preempts the spinner), the spinner did get
  * the CPU too (round robin, not starvation the other way), and the spinner
- * can be killed by its manager, which gets the report.
+ * can be killed by its manager, which gets the report. And a process that
+ * keeps taking messages that were already waiting (here, notifications to
+ * itself) counts as blocking for its run time (procinfo run_ms, which the
+ * driver manager's `cpu` limit reads): busy is not spinning.
  */
 #include <stdio.h>
 #include <string.h>
 #include "lib/testlib.h"
 
 #define WORK 20000000
+#define BUSY_MS 400               /* each loop below runs this long */
+#define BUSY_RUN_MAX_MS 50        /* run_ms of a process that keeps receiving: about a tick */
+
+/* Run for BUSY_MS, taking a notification to ourselves all along if receive is set; our run_ms. */
+static uint32_t run_for(int receive, int *failed)
+{
+	uint32_t until = sys_uptime_ms() + BUSY_MS;
+	struct procinfo me;
+	message m;
+
+	*failed = sys_procinfo(-1, EP_SELF, &me) < 0;
+	while (!*failed && (int32_t)(sys_uptime_ms() - until) < 0)
+		if (receive)
+			*failed = ipc_notify(me.endpoint) < 0 || ipc_receive(EP_ANY, &m) < 0 ||
+			          m.m_type != NOTIFY_MESSAGE;
+	*failed |= sys_procinfo(-1, EP_SELF, &me) < 0;
+	return me.run_ms;
+}
+
+static void busy_is_not_spinning(void)
+{
+	int failed_spin, failed_busy;
+	uint32_t spin_ms = run_for(0, &failed_spin), busy_ms = run_for(1, &failed_busy);
+
+	t_check("busy_receiver_not_spinning", !failed_spin && !failed_busy && spin_ms >= BUSY_MS / 2 &&
+	        busy_ms <= BUSY_RUN_MAX_MS, "run time since blocking after %u ms spinning: %u ms; after %u ms "
+	        "taking waiting notifications: %u ms (at most %u)", BUSY_MS, spin_ms, BUSY_MS, busy_ms,
+	        BUSY_RUN_MAX_MS);
+}
 
 int main(void)
 {
@@ -47,5 +79,6 @@ int main(void)
 		r = sys_getdeath(&d);
 	t_check("kill_by_manager", r == 0 && d.who == ep[ROLE_SPINNER] && d.cause == DEATH_KILLED,
 	        "spinner killed, report: cause %u by %d", d.cause, (int)d.killer);
+	busy_is_not_spinning();
 	t_finish();
 }
