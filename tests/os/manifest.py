@@ -308,8 +308,9 @@ BOOTS = [
     },
     {
         "config": "default",
-        "proves": "make run boots to the shell with the RTL8139 driver running; a person lists "
-                  "drivers, kills one, and sees it restarted with the cause recorded",
+        "proves": "make run boots to the shell with the RTL8139 driver running and eth0 configured by "
+                  "DHCP (ifconfig, ping); a person lists drivers, kills one, and sees it restarted with "
+                  "the cause recorded",
         "qemu_args": ["-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,romfile="],
         # (case, what to type at the prompt, what the output must then show)
         "session": [
@@ -317,6 +318,10 @@ BOOTS = [
             ("service_list_shows_drivers", "service list",
              r"console\s+\d+ running\s+1\s+0 .*\n.*demo\s+\d+ running\s+1\s+0"),
             ("rtl8139_running", "service list", r"rtl8139\s+\d+ running\s+1\s+0"),
+            # /etc/rc.net: inet with eth0 by DHCP from QEMU's user network, up before the shell
+            ("ifconfig_dhcp_address", "ifconfig eth0",
+             r"eth0: configured  link up\r?\n\s+inet 10\.0\.2\.15  netmask 255\.255\.255\.0  gateway \S+  \(dhcp\)"),
+            ("ping_gateway_answered", "ping -c 2 10.0.2.2", r"2 packets transmitted, 2 received, 0% packet loss"),
             ("lspci_shows_owner", "lspci", r"10ec:8139 network\s+irq \d+\s+io [0-9a-f]+\+100 mem [0-9a-f]+\+100\s+\[rtl8139, endpoint \d+\]"),
             ("ps_shows_drivers_unprivileged", "ps", r"\d+ recv\s+any\s+2 .* P\s+11\s+2\s+1\s+1\s+0\s+0\s+0 demo"),
             ("kill_demo_detected", "kill demo", r"dm: demo \(incarnation 1\) failed: killed, status 15"),
