@@ -45,6 +45,8 @@ struct sock {
 	int error_told;               /* SO_ERROR has reported it */
 	int32_t backlog[ACCEPT_QUEUE]; /* a listener's accepted sockets, oldest first */
 	uint32_t n_backlog;
+	uint32_t recover_until;       /* after a driver restart: watch for a stalled sender until then */
+	uint32_t seen_nxt;            /* ... the next byte expected when we last looked */
 };
 
 struct sock *sock_new(endpoint_t owner, uint32_t type);
@@ -72,6 +74,6 @@ int tcp_sock_setopt(struct sock *s, uint32_t opt, uint32_t value);
 int tcp_sock_getopt(struct sock *s, uint32_t opt);
 int sock_from_err(err_t e);
 
-BH_STATIC_ASSERT(SOCK_TIMERS >= MAX_SOCKETS + MAX_POLLERS, "lwIP has a timer for each waiting socket and poll");
+BH_STATIC_ASSERT(SOCK_TIMERS >= 2 * MAX_SOCKETS + MAX_POLLERS, "lwIP has the timers of every socket and poll");
 
 #endif

@@ -15,13 +15,18 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/server.h>
+#include "lwip/timeouts.h"
 #include "sock.h"
 
 #define SEND_CHUNK TCP_SND_BUF        /* bytes taken from a program per try */
 #define MAX_CHAIN  0xffff             /* pbuf_free_header and tcp_recved take 16 bits */
 #define DUP_ACKS   4                  /* 3 make a sender retransmit at once (RFC 5681); the first may count as a window update */
+#define RECOVER_MS 1000               /* after a driver restart, watch for a stalled sender this long */
+#define STALL_MS   20                 /* ... looking this often: QEMU's round trips are a few ms */
 
 static uint8_t bounce[SEND_CHUNK];
+
+static void stall_check(void *arg);
 
 static void fill_peer(struct sock *s, message *m)
 {
@@ -332,6 +337,7 @@ void tcp_sock_close(struct sock *s)
 	}
 	if (s->rx)
 		pbuf_free(s->rx);
+	sys_untimeout(stall_check, s);
 	s->rx = NULL;
 	s->tcp = NULL;
 }
@@ -341,19 +347,52 @@ void tcp_sock_close(struct sock *s)
  * sending, may have died with it. What we sent and is not acknowledged goes
  * again now (the peer's acknowledgements may be what died), and
  * acknowledging what we have DUP_ACKS times makes the peer retransmit the
- * first missing segment at once (fast retransmit); neither waits for a
+ * first missing segment at once (fast retransmit), and again whenever the
+ * sender stalls in the RECOVER_MS after (stall_check); nothing waits for a
  * retransmission timeout. If nothing was lost, the duplicates are ignored.
  */
-void tcp_sock_nudge(struct sock *s)
+static void ack_again(struct tcp_pcb *pcb)
 {
 	int k;
 
+	for (k = 0; k < DUP_ACKS; k++) {
+		tcp_set_flags(pcb, TF_ACK_NOW);
+		tcp_output(pcb);
+	}
+}
+
+/*
+ * While recovering from a restart: has the sender gone quiet? Several of its
+ * segments may have died with the driver. Fast retransmit resends only the
+ * first; a sender without NewReno or SACK (QEMU's user network is one) then
+ * takes the acknowledgement of that one as the end of its recovery and waits
+ * for its retransmission timeout, a second or more, doubling with each
+ * restart that hits it. Acknowledging again whenever nothing new has come
+ * for STALL_MS makes it resend the next missing segment at once. A sender
+ * with nothing outstanding ignores the duplicates.
+ */
+static void stall_check(void *arg)
+{
+	struct sock *s = arg;
+	uint32_t now = sys_uptime_ms();
+
+	if (!s->tcp || !s->connected || (int32_t)(now - s->recover_until) >= 0)
+		return;
+	if (s->tcp->rcv_nxt == s->seen_nxt && s->tcp->state == ESTABLISHED)
+		ack_again(s->tcp);
+	s->seen_nxt = s->tcp->rcv_nxt;
+	sys_timeout(STALL_MS, stall_check, s);
+}
+
+void tcp_sock_nudge(struct sock *s)
+{
 	if (!s->tcp || !s->connected)
 		return;
-	for (k = 0; k < DUP_ACKS; k++) {
-		tcp_set_flags(s->tcp, TF_ACK_NOW);
-		tcp_output(s->tcp);
-	}
+	ack_again(s->tcp);
+	s->recover_until = sys_uptime_ms() + RECOVER_MS;
+	s->seen_nxt = s->tcp->rcv_nxt;
+	sys_untimeout(stall_check, s);
+	sys_timeout(STALL_MS, stall_check, s);
 }
 
 /* What poll sees: INET_POLL* bits, before the caller's events select them. */

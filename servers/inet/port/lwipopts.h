@@ -36,8 +36,9 @@
 /*
  * For programs' sockets (sock.c): SO_REUSEADDR; datagrams and connections
  * to the machine's own addresses and to 127.0.0.1 go through lwIP's loopback
- * queue (inet drains it in its loop, sock_loopback); and one timer per
- * socket (a receive or send timeout) and per waiting poll besides lwIP's own.
+ * queue (inet drains it in its loop, sock_loopback); and two timers per
+ * socket (a receive or send timeout; the watch for a stalled sender after a
+ * driver restart, tcp.c) and one per waiting poll besides lwIP's own.
  */
 #define SO_REUSE                1
 /* A SYN flood holds at most a listener's backlog of half-open connections
@@ -45,7 +46,7 @@
 #define TCP_LISTEN_BACKLOG      1
 #define LWIP_NETIF_LOOPBACK     1
 #define LWIP_LOOPBACK_MAX_PBUFS 64
-#define SOCK_TIMERS             (32 + 16)   /* MAX_SOCKETS + MAX_POLLERS (sock.h) */
+#define SOCK_TIMERS             (2 * 32 + 16) /* 2 x MAX_SOCKETS + MAX_POLLERS (sock.h) */
 #define MEMP_NUM_SYS_TIMEOUT    (LWIP_NUM_SYS_TIMEOUT_INTERNAL + SOCK_TIMERS)
 
 /* Memory: lwIP's own heap (outgoing packets) and fixed pools. */
