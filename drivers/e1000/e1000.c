@@ -21,9 +21,17 @@
  * stream of frames costs one interrupt per ITR interval, not one each; the
  * packet timers (RDTR/RADV, TIDV/TADV) stay 0, since the throttle already
  * batches and they would only add latency.
- * (QEMU's model holds received frames back for one second after any RCTL
- * write, so a restarted e1000 hears the wire again about 1 s after it
- * started; the frames wait in QEMU's queue, none is lost.)
+ * Restart: QEMU 7.2's model holds received frames back for one second
+ * after any write of RCTL (hw/net/e1000.c arms a 1 s "flush queue" timer in
+ * its RCTL handler and refuses frames while it runs), and its CTRL.RST
+ * resets nothing, so RCTL keeps the last incarnation's value. A chip whose
+ * RCTL already holds exactly ours after the reset is not written again: its
+ * receiver is first starved (RDT = RDH: no descriptor is the chip's, so it
+ * writes nowhere), then given our ring, and the new incarnation receives at
+ * once instead of a second later. A real 8254x clears RCTL on reset, so
+ * there RCTL is written as the manual says, last. (The link is not the
+ * cause: the driver never touches the PHY, so QEMU's autonegotiation timer
+ * never runs, and STATUS.LU stays up through a restart.)
  */
 #include <stdio.h>
 #include <string.h>
@@ -154,6 +162,7 @@ static struct tx_desc *txd;
 static uint32_t rx_next, rx_dropping;             /* rx_dropping: inside a frame without EOP */
 static uint32_t tx_next, tx_done, tx_in_flight;
 static int link_was;
+static int rx_kept;                               /* the reset left our receiver on (QEMU) */
 
 static uint32_t rd(uint32_t reg) { return *(volatile uint32_t *)(regs + reg); }
 static void wr(uint32_t reg, uint32_t v) { *(volatile uint32_t *)(regs + reg) = v; }
@@ -221,7 +230,7 @@ static int reset_chip(void)
 	int spins;
 
 	wr(IMC, INT_ALL);
-	wr(RCTL, 0);
+	wr(RDT, rd(RDH));                         /* starve the receiver: the reset may leave it on */
 	wr(TCTL, 0);
 	wr(CTRL, rd(CTRL) | CTRL_RST);
 	pause_us(RESET_US);
@@ -232,8 +241,13 @@ static int reset_chip(void)
 	return rd(CTRL) & CTRL_RST ? -EIO : 0;
 }
 
-static void init_rx(void)
+/*
+ * Our ring to the receiver; RCTL written only if the reset did not leave it
+ * holding our value (see the top of the file). Returns 1 if it did.
+ */
+static int init_rx(void)
 {
+	int kept = rd(RCTL) == RCTL_VALUE;
 	uint32_t i;
 
 	for (i = 0; i < RX_DESCS; i++) {
@@ -249,7 +263,9 @@ static void init_rx(void)
 	wr(RDT, RX_DESCS - 1);                    /* all but one descriptor are the chip's */
 	wr(RDTR, 0);
 	wr(RADV, 0);
-	wr(RCTL, RCTL_VALUE);
+	if (!kept)
+		wr(RCTL, RCTL_VALUE);
+	return kept;
 }
 
 static void init_tx(void)
@@ -290,7 +306,7 @@ static int start_chip(void)
 	wr(RAH0, (uint32_t)our_mac[4] | (uint32_t)our_mac[5] << 8 | RAH_AV);
 	for (i = 0; i < MTA_WORDS; i++)
 		wr(MTA + 4 * i, 0);
-	init_rx();
+	rx_kept = init_rx();
 	init_tx();
 	wr(ITR, ITR_VALUE);
 	wr(IMS, INT_WANTED);
@@ -458,8 +474,9 @@ static int init(int argc, char **argv, uint8_t mac[6])
 		return r;
 	link_was = link_up();
 	printf("e1000: %02x:%02x.%u at memory %x, IRQ %u, MAC %02x:%02x:%02x:%02x:%02x:%02x (from the %s), "
-	       "link %s, DMA at physical %x-%x\n", dev.bus, dev.dev, dev.func, dev.bar[0], irq, mac[0], mac[1],
-	       mac[2], mac[3], mac[4], mac[5], from, link_was ? "up" : "down", dma_phys, dma_phys + DMA_BYTES - 1);
+	       "link %s, receiver %s, DMA at physical %x-%x\n", dev.bus, dev.dev, dev.func, dev.bar[0], irq, mac[0],
+	       mac[1], mac[2], mac[3], mac[4], mac[5], from, link_was ? "up" : "down",
+	       rx_kept ? "kept on" : "enabled", dma_phys, dma_phys + DMA_BYTES - 1);
 	return 0;
 }
 
