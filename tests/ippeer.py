@@ -15,7 +15,11 @@ The script follows tests/os/t_inet.c:
      (port 7), each sent back byte-exact;
   5. a steady stream of STREAM ICMP and UDP echoes; early in it the peer asks
      the guest (a datagram "kill" to UDP port 9) to kill its NIC driver: the
-     answers must resume and the tail must be complete;
+     answers must resume, the tail must be complete, and what was lost (at
+     most STREAM_MAX_LOST: those in flight while the driver was down) is
+     counted and reported; then another stream, during which the guest makes
+     the driver crash (a datagram "crash": a CPU exception in the driver's own
+     code), judged the same way;
   6. RTT_PINGS back-to-back echoes (ICMP 56 bytes, UDP 64 and 1400 bytes):
      round-trip figures;
   7. bad input from the wire (WireGarbage below): malformed IPv4, UDP, ICMP
@@ -266,20 +270,23 @@ class Peer(netpeer.Peer):
                     f"{len(SWEEP_SIZES)} datagram sizes 0..8000 bytes through echod (UDP port 7): "
                     f"wrong {bad[:5]}, lost {lost[:5]}")
 
-    def stream(self):
+    def stream(self, word, case, what, base):
+        """The steady stream (sequence numbers from base); `word` to the guest's signal port early in it."""
         answered, lost, wrong = [], 0, 0
+        lost_by_kind = {"ICMP": 0, "UDP": 0}
         longest_gap = 0.0
         last_ok = time.monotonic()
         for seq in range(STREAM):
             if KILL_AT <= seq < KILL_AT + 3:
-                self.send_udp(SIGNAL_PORT, b"kill")
+                self.send_udp(SIGNAL_PORT, word)
             if seq % 2:
-                r = self.udp_echo(60000 + seq, 64, timeout=0.2)
+                r = self.udp_echo(base + seq, 64, timeout=0.2)
             else:
-                r = self.echo(60000 + seq, 56, timeout=0.2)
+                r = self.echo(base + seq, 56, timeout=0.2)
             now = time.monotonic()
             answered.append(bool(r))
             lost += r is None
+            lost_by_kind["UDP" if seq % 2 else "ICMP"] += r is None
             wrong += r is False
             if r:
                 longest_gap = max(longest_gap, now - last_ok)
@@ -287,9 +294,10 @@ class Peer(netpeer.Peer):
             time.sleep(STREAM_GAP)
         tail = answered[-STREAM_TAIL:]
         missing = [seq for seq, ok in enumerate(answered) if not ok]
-        self.result("echo_through_driver_restart",
-                    lost <= STREAM_MAX_LOST and wrong == 0 and all(tail),
-                    f"{STREAM} ICMP and UDP echoes while the guest killed its driver: {lost} lost, {wrong} wrong, "
+        self.result(case, lost <= STREAM_MAX_LOST and wrong == 0 and all(tail),
+                    f"{STREAM} ICMP and UDP echoes while the guest {what}: {lost} lost "
+                    f"({lost_by_kind['ICMP']} pings, {lost_by_kind['UDP']} datagrams; at most {STREAM_MAX_LOST}), "
+                    f"{wrong} wrong, "
                     f"the last {STREAM_TAIL} all answered: {all(tail)}; longest silence "
                     f"{longest_gap * 1000:.0f} ms; unanswered: {missing[:12]}")
 
@@ -315,7 +323,8 @@ class Peer(netpeer.Peer):
             self.sweep()
             self.bad_input()
             self.udp_sweep()
-            self.stream()
+            self.stream(b"kill", "echo_through_driver_restart", "killed its driver", 60000)
+            self.stream(b"crash", "echo_through_driver_crash", "made its driver crash", 62000)
             self.rtt("ping_rtt", "56-byte ICMP echoes", lambda seq: self.echo(seq, 56, timeout=0.5))
             self.rtt("udp_rtt_64", "64-byte UDP echoes", lambda seq: self.udp_echo(seq, 64, timeout=0.5))
             self.rtt("udp_rtt_1400", "1400-byte UDP echoes", lambda seq: self.udp_echo(seq, 1400, timeout=0.5))
