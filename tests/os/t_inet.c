@@ -21,11 +21,12 @@
  * the peer says "kill", this program kills the NIC driver every second
  * until it says "stop"; when it says "crash", it makes the driver crash every
  * second instead (t_inject writes ud2 over the start of the running
- * incarnation's nic_send: it dies of a CPU exception, invalid opcode, on its
- * next frame), and checks that the driver manager put each of those deaths
- * down to that exception. On "stop" it answers "stop" at once (a frame the
- * driver must send: a crash still pending comes now), checks the phase, and
- * then "done FAILURES EXCEPTIONS".
+ * incarnation's nic_send or, every other time, of its receive: it dies of a
+ * CPU exception, invalid opcode, on its next frame out or in), and checks
+ * that the driver manager put each of those deaths down to that exception.
+ * On "stop" it answers "stop" at once (frames to send and acknowledge: a
+ * crash still pending comes now), checks the phase, and then "done FAILURES
+ * EXCEPTIONS".
  *
  * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
  * QEMU's user network instead, which must give it 10.0.2.15/24 (and, with
@@ -53,10 +54,15 @@
 #define CONTROL_PORT  5003
 #define KILL_EVERY_MS 1000          /* also the crash period */
 #define VECTOR_INVALID_OPCODE 6     /* what the injected ud2 raises */
+#define CRASH_SITES   2             /* where the crashes go in turn: crash_sites */
 #define MIN_KILLS     3
 #define BULKD_PROCS   4             /* more than bulkd ever runs (one per port) */
 
 struct setup { const char *nic, *binary, *args; };
+
+/* Functions of every NIC driver: the transmit path (inside inet's NET_SEND
+   request) and the receive path (from the interrupt, inet not waiting). */
+static const char *const crash_sites[CRASH_SITES] = { "nic_send", "receive" };
 
 static const struct setup setups[] = {
 	{ "rtl8139", "/drivers/rtl8139", "" },
@@ -315,8 +321,8 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 	report(&after);
 }
 
-/* ud2 over the start of nic_send in the driver at ep (by t_inject): it dies of a CPU exception on its next frame. */
-static int inject_crash(const struct setup *s, endpoint_t ep)
+/* ud2 over the start of function in the driver at ep (by t_inject): it dies of a CPU exception when it runs it. */
+static int inject_crash(const struct setup *s, endpoint_t ep, const char *function)
 {
 	message m;
 	int r;
@@ -326,7 +332,7 @@ static int inject_crash(const struct setup *s, endpoint_t ep)
 	m.test_inject.target = ep;
 	m.test_inject.fault = FAULT_CRASH;
 	strcpy(m.test_inject.binary, strrchr(s->binary, '/') + 1);
-	strcpy(m.test_inject.function, "nic_send");
+	strcpy(m.test_inject.function, function);
 	r = ipc_sendrec(find_boot_server("inject"), &m);
 	return r < 0 ? r : m.m_type;
 }
@@ -355,7 +361,7 @@ static void crash_mid_ping(const struct setup *s, int signal_fd)
 		return;
 	dm_info(s->nic, 0, &d);
 	given_at = sys_uptime_ms();
-	r = inject_crash(s, d.endpoint);
+	r = inject_crash(s, d.endpoint, crash_sites[0]);
 	crashed = r == 0 && t_wait_driver(s->nic, d.incarnation, &next, WAIT_MS) == 0 &&
 	          died_of_crash(s->nic, d.incarnation, &f);
 	t_check("driver_crashed_mid_ping", crashed, "ud2 put over the start of %s's nic_send (endpoint %d, "
@@ -399,7 +405,7 @@ static void crash_came(struct failing *f)
 	f->pending = 0;
 }
 
-/* Once a second: kill the driver, or give its running incarnation a crash (one each). */
+/* Once a second: kill the driver, or give its running incarnation a crash (one each, the sites in turn). */
 static void fail_once(struct failing *f)
 {
 	struct dm_driver_info d;
@@ -414,7 +420,7 @@ static void fail_once(struct failing *f)
 		return;                   /* it has sent no frame since, or is still starting */
 	if (f->pending)
 		crash_came(f);
-	if (inject_crash(f->s, d.endpoint) == 0) {
+	if (inject_crash(f->s, d.endpoint, crash_sites[f->count % CRASH_SITES]) == 0) {
 		f->count++;
 		f->pending = d.incarnation;
 	}
@@ -438,7 +444,8 @@ static void end_phase(int c, struct failing *f)
 		t_check("driver_crashed_every_second", f->count >= MIN_KILLS && f->exceptions == f->count &&
 		        !f->pending && info.attaches == f->attaches + f->count,
 		        "%s made to crash %u times, once a second, during the peer's transfers (ud2 over the "
-		        "start of its nic_send); the driver manager put %u of those deaths down to a CPU "
+		        "start of its nic_send and of its receive in turn); the driver manager put %u of those "
+		        "deaths down to a CPU "
 		        "exception, invalid opcode%s%s; inet attached %u times more", nic, f->count, f->exceptions,
 		        f->pending ? "; the last crash never came" : "", f->odd, info.attaches - f->attaches);
 	else
