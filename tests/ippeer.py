@@ -85,6 +85,7 @@ class Peer(netpeer.Peer):
         self.ip_id = 1
         self.fragments = {}          # (src, id) -> {offset: bytes}, and the total length when known
         self.arp_requests_answered = 0
+        self.late = set()            # echoes answered after their timeout: ("icmp", seq) or ("udp", seq)
 
     # --- Ethernet and ARP -------------------------------------------------------
 
@@ -176,6 +177,17 @@ class Peer(netpeer.Peer):
                 got = self.handle_ip(frame[14:])
                 if got and got[1] == proto:
                     return got[0], got[2]
+                if got:
+                    self.note_late(got[1], got[2])
+
+    def note_late(self, proto, payload):
+        """Remember an echo answer nobody waits for any more (it came after its timeout)."""
+        if proto == PROTO_ICMP and len(payload) >= 8 and payload[0] == 0:
+            _, _, _, ident, rseq = struct.unpack("!BBHHH", payload[:8])
+            if ident == ECHO_ID:
+                self.late.add(("icmp", rseq))
+        elif proto == PROTO_UDP and len(payload) >= 12 and struct.unpack("!H", payload[:2])[0] == ECHO_PORT:
+            self.late.add(("udp", struct.unpack("!I", payload[8:12])[0]))
 
     # --- ICMP echo -------------------------------------------------------------------
 
@@ -198,6 +210,7 @@ class Peer(netpeer.Peer):
                 continue
             _, _, _, ident, rseq = struct.unpack("!BBHHH", icmp[:8])
             if ident != ECHO_ID or rseq != seq & 0xFFFF:
+                self.note_late(PROTO_ICMP, icmp)
                 continue                     # a late answer to an earlier echo
             ok = src == GUEST_IP and icmp[1] == 0 and checksum(icmp) == 0 and icmp[8:] == data
             return time.monotonic() - start if ok else False
@@ -219,6 +232,7 @@ class Peer(netpeer.Peer):
             sport, dport, length, csum = struct.unpack("!HHHH", udp[:8])
             body = udp[8:length]
             if sport != ECHO_PORT or dport != PEER_PORT or (size >= 4 and body[:4] != data[:4]):
+                self.note_late(PROTO_UDP, udp)
                 continue                     # not ours, or a late one
             pseudo = GUEST_IP + PEER_IP + struct.pack("!BBH", 0, PROTO_UDP, length)
             ok = src == GUEST_IP and (csum == 0 or checksum(pseudo + udp[:length]) == 0) and body == data
@@ -294,12 +308,15 @@ class Peer(netpeer.Peer):
             time.sleep(STREAM_GAP)
         tail = answered[-STREAM_TAIL:]
         missing = [seq for seq, ok in enumerate(answered) if not ok]
+        late = [seq for seq in missing
+                if (("udp", base + seq) if seq % 2 else ("icmp", (base + seq) & 0xFFFF)) in self.late]
         self.result(case, lost <= STREAM_MAX_LOST and wrong == 0 and all(tail),
                     f"{STREAM} ICMP and UDP echoes while the guest {what}: {lost} lost "
                     f"({lost_by_kind['ICMP']} pings, {lost_by_kind['UDP']} datagrams; at most {STREAM_MAX_LOST}), "
                     f"{wrong} wrong, "
                     f"the last {STREAM_TAIL} all answered: {all(tail)}; longest silence "
-                    f"{longest_gap * 1000:.0f} ms; unanswered: {missing[:12]}")
+                    f"{longest_gap * 1000:.0f} ms; unanswered: {missing[:12]}, of them answered after "
+                    f"the timeout (counted lost all the same): {late[:12]}")
 
     def rtt(self, case, what, echo):
         times = []
