@@ -388,7 +388,7 @@ struct failing {
 	uint32_t count;                   /* kills, or crashes given */
 	uint32_t pending;                 /* the incarnation given a crash it has not had yet (0: none) */
 	uint32_t exceptions;              /* crashes the driver manager put down to the CPU exception */
-	uint32_t attaches;                /* inet's attaches due when the phase began: 1 + earlier failures */
+	uint32_t attaches;                /* inet's attaches when the phase began (the first: 1, from boot) */
 	char odd[DM_DETAIL_MAX + 48];     /* the first death put down to something else */
 };
 
@@ -461,7 +461,8 @@ static void end_phase(int c, struct failing *f)
    "crash" makes the driver fail every second, until "stop". */
 static void follow_commands(int c, const struct setup *s)
 {
-	uint32_t next = 0, active = 0, failures = 0;
+	uint32_t next = 0, active = 0, phases = 0;
+	struct inet_ifinfo info;
 	struct failing f;
 	char line[16];
 	ssize_t n;
@@ -472,13 +473,13 @@ static void follow_commands(int c, const struct setup *s)
 			return;
 		if (n > 0 && active && !strncmp(line, "stop", 4)) {
 			end_phase(c, &f);
-			failures += f.count;
 			active = 0;
 		} else if (n > 0 && !active && (!strncmp(line, "kill", 4) || !strncmp(line, "crash", 5))) {
 			memset(&f, 0, sizeof f);
 			f.s = s;
 			f.crash = line[0] == 'c';
-			f.attaches = 1 + failures;
+			/* the first phase counts from boot: nothing else may have restarted the driver */
+			f.attaches = phases++ == 0 || ifinfo(&info) < 0 ? 1 : info.attaches;
 			active = 1;
 			next = sys_uptime_ms() + KILL_EVERY_MS;
 		}
