@@ -15,7 +15,11 @@ The script follows tests/os/t_inet.c:
      (port 7), each sent back byte-exact;
   5. a steady stream of STREAM ICMP and UDP echoes; early in it the peer asks
      the guest (a datagram "kill" to UDP port 9) to kill its NIC driver: the
-     answers must resume and the tail must be complete;
+     answers must resume, the tail must be complete, and what was lost (at
+     most STREAM_MAX_LOST: those in flight while the driver was down) is
+     counted and reported; then another stream, during which the guest makes
+     the driver crash (a datagram "crash": a CPU exception in the driver's own
+     code), judged the same way;
   6. RTT_PINGS back-to-back echoes (ICMP 56 bytes, UDP 64 and 1400 bytes):
      round-trip figures;
   7. bad input from the wire (WireGarbage below): malformed IPv4, UDP, ICMP
@@ -81,6 +85,7 @@ class Peer(netpeer.Peer):
         self.ip_id = 1
         self.fragments = {}          # (src, id) -> {offset: bytes}, and the total length when known
         self.arp_requests_answered = 0
+        self.late = set()            # echoes answered after their timeout: ("icmp", seq) or ("udp", seq)
 
     # --- Ethernet and ARP -------------------------------------------------------
 
@@ -172,6 +177,17 @@ class Peer(netpeer.Peer):
                 got = self.handle_ip(frame[14:])
                 if got and got[1] == proto:
                     return got[0], got[2]
+                if got:
+                    self.note_late(got[1], got[2])
+
+    def note_late(self, proto, payload):
+        """Remember an echo answer nobody waits for any more (it came after its timeout)."""
+        if proto == PROTO_ICMP and len(payload) >= 8 and payload[0] == 0:
+            _, _, _, ident, rseq = struct.unpack("!BBHHH", payload[:8])
+            if ident == ECHO_ID:
+                self.late.add(("icmp", rseq))
+        elif proto == PROTO_UDP and len(payload) >= 12 and struct.unpack("!H", payload[:2])[0] == ECHO_PORT:
+            self.late.add(("udp", struct.unpack("!I", payload[8:12])[0]))
 
     # --- ICMP echo -------------------------------------------------------------------
 
@@ -194,6 +210,7 @@ class Peer(netpeer.Peer):
                 continue
             _, _, _, ident, rseq = struct.unpack("!BBHHH", icmp[:8])
             if ident != ECHO_ID or rseq != seq & 0xFFFF:
+                self.note_late(PROTO_ICMP, icmp)
                 continue                     # a late answer to an earlier echo
             ok = src == GUEST_IP and icmp[1] == 0 and checksum(icmp) == 0 and icmp[8:] == data
             return time.monotonic() - start if ok else False
@@ -215,6 +232,7 @@ class Peer(netpeer.Peer):
             sport, dport, length, csum = struct.unpack("!HHHH", udp[:8])
             body = udp[8:length]
             if sport != ECHO_PORT or dport != PEER_PORT or (size >= 4 and body[:4] != data[:4]):
+                self.note_late(PROTO_UDP, udp)
                 continue                     # not ours, or a late one
             pseudo = GUEST_IP + PEER_IP + struct.pack("!BBH", 0, PROTO_UDP, length)
             ok = src == GUEST_IP and (csum == 0 or checksum(pseudo + udp[:length]) == 0) and body == data
@@ -266,20 +284,23 @@ class Peer(netpeer.Peer):
                     f"{len(SWEEP_SIZES)} datagram sizes 0..8000 bytes through echod (UDP port 7): "
                     f"wrong {bad[:5]}, lost {lost[:5]}")
 
-    def stream(self):
+    def stream(self, word, case, what, base):
+        """The steady stream (sequence numbers from base); `word` to the guest's signal port early in it."""
         answered, lost, wrong = [], 0, 0
+        lost_by_kind = {"ICMP": 0, "UDP": 0}
         longest_gap = 0.0
         last_ok = time.monotonic()
         for seq in range(STREAM):
             if KILL_AT <= seq < KILL_AT + 3:
-                self.send_udp(SIGNAL_PORT, b"kill")
+                self.send_udp(SIGNAL_PORT, word)
             if seq % 2:
-                r = self.udp_echo(60000 + seq, 64, timeout=0.2)
+                r = self.udp_echo(base + seq, 64, timeout=0.2)
             else:
-                r = self.echo(60000 + seq, 56, timeout=0.2)
+                r = self.echo(base + seq, 56, timeout=0.2)
             now = time.monotonic()
             answered.append(bool(r))
             lost += r is None
+            lost_by_kind["UDP" if seq % 2 else "ICMP"] += r is None
             wrong += r is False
             if r:
                 longest_gap = max(longest_gap, now - last_ok)
@@ -287,11 +308,15 @@ class Peer(netpeer.Peer):
             time.sleep(STREAM_GAP)
         tail = answered[-STREAM_TAIL:]
         missing = [seq for seq, ok in enumerate(answered) if not ok]
-        self.result("echo_through_driver_restart",
-                    lost <= STREAM_MAX_LOST and wrong == 0 and all(tail),
-                    f"{STREAM} ICMP and UDP echoes while the guest killed its driver: {lost} lost, {wrong} wrong, "
+        late = [seq for seq in missing
+                if (("udp", base + seq) if seq % 2 else ("icmp", (base + seq) & 0xFFFF)) in self.late]
+        self.result(case, lost <= STREAM_MAX_LOST and wrong == 0 and all(tail),
+                    f"{STREAM} ICMP and UDP echoes while the guest {what}: {lost} lost "
+                    f"({lost_by_kind['ICMP']} pings, {lost_by_kind['UDP']} datagrams; at most {STREAM_MAX_LOST}), "
+                    f"{wrong} wrong, "
                     f"the last {STREAM_TAIL} all answered: {all(tail)}; longest silence "
-                    f"{longest_gap * 1000:.0f} ms; unanswered: {missing[:12]}")
+                    f"{longest_gap * 1000:.0f} ms; unanswered: {missing[:12]}, of them answered after "
+                    f"the timeout (counted lost all the same): {late[:12]}")
 
     def rtt(self, case, what, echo):
         times = []
@@ -315,7 +340,8 @@ class Peer(netpeer.Peer):
             self.sweep()
             self.bad_input()
             self.udp_sweep()
-            self.stream()
+            self.stream(b"kill", "echo_through_driver_restart", "killed its driver", 60000)
+            self.stream(b"crash", "echo_through_driver_crash", "made its driver crash", 62000)
             self.rtt("ping_rtt", "56-byte ICMP echoes", lambda seq: self.echo(seq, 56, timeout=0.5))
             self.rtt("udp_rtt_64", "64-byte UDP echoes", lambda seq: self.udp_echo(seq, 64, timeout=0.5))
             self.rtt("udp_rtt_1400", "1400-byte UDP echoes", lambda seq: self.udp_echo(seq, 1400, timeout=0.5))

@@ -6,14 +6,19 @@ bulkd (commands/bulkd.c): TCP port 5001 is a sink that answers
 "<count> <crc32>\\n" after the client half-closes; port 5002 is a source that
 sends N bytes (byte i = byte i%4 of the little-endian uint32 i//4) after
 reading "<N>\\n". The guest's t_inet listens on port 5003: "kill" makes it
-kill the NIC driver every second, "stop" ends that.
+kill the NIC driver every second, "crash" makes the driver crash every
+second (a CPU exception in the driver's own code), "stop" ends either: the
+guest answers "stop" at once, checks the phase, then "done FAILURES
+EXCEPTIONS".
 
 The script: SIZE bytes to the guest and SIZE bytes from it, undisturbed;
 then ACCEPT_KILL_SIZE bytes to t_inet's port 5004, where the driver is killed
 as each connection is accepted (so the SYN-ACK is among the frames inet could
 send again: it must not, see servers/inet/resend.c); then the same as at first
-while the driver is killed every second. Each transfer must
-be byte-exact (CRC-32 checked at both ends); throughput is reported.
+while the driver is killed every second, and again while it crashes every
+second. Each transfer must be byte-exact (CRC-32 checked at both ends);
+throughput, the longest stall and the guest's count of kills or crashes are
+reported.
 """
 import array
 import socket
@@ -28,9 +33,9 @@ ACCEPT_KILL_ROUNDS = 3   # t_inet kills the driver as it accepts each of these c
 ACCEPT_KILL_SIZE = 4 * 1024 * 1024
 PATTERN_PERIOD = 251     # byte i sent to ACCEPT_KILL is i mod this
 TIMEOUT = 120            # seconds without progress before a transfer fails
-KILLED_MIN_S = 4.5       # transfers each way go on while the driver is killed every second until
-                         # this long has passed (at least one round each way), so that a fast
-                         # transfer (20 MB in 1.3 s) still meets several kills
+KILLED_MIN_S = 4.5       # transfers each way go on while the driver is killed (or crashes) every
+                         # second until this long has passed (at least one round each way), so
+                         # that a fast transfer (20 MB in 1.3 s) still meets several of them
 KILLED_MAX_ROUNDS = 8
 
 
@@ -177,20 +182,42 @@ class Peer:
             return
         for _ in range(ACCEPT_KILL_ROUNDS):
             self.transfer("tcp_to_guest_killed_at_accept", self.to_killer, ACCEPT_KILL_SIZE)
+        with control:
+            for how, past in (("kill", "killed"), ("crash", "crashed")):
+                if not self.failing(control, how, past, to_rate, from_rate):
+                    return
+
+    def failing(self, control, how, past, to_rate, from_rate):
+        """Transfers each way while the guest makes the driver fail (how: kill or crash) every
+        second; the guest's count of failures joins the cases' details. False if control failed."""
+        cases = (f"tcp_to_guest_driver_{past}", f"tcp_from_guest_driver_{past}")
         try:
-            control.sendall(b"kill\n")
+            control.sendall(f"{how}\n".encode())
         except OSError as e:
-            self.result("tcp_to_guest_driver_killed", False, f"control connection: {e}")
-            return
+            self.result(cases[0], False, f"control connection: {e}")
+            return False
         began = time.monotonic()
         for _ in range(KILLED_MAX_ROUNDS):
-            self.transfer("tcp_to_guest_driver_killed", self.to_guest, SIZE, to_rate)
-            self.transfer("tcp_from_guest_driver_killed", self.from_guest, SIZE, from_rate)
+            self.transfer(cases[0], self.to_guest, SIZE, to_rate)
+            self.transfer(cases[1], self.from_guest, SIZE, from_rate)
             if time.monotonic() - began >= KILLED_MIN_S:
                 break
+        answer = b""
         try:
             control.sendall(b"stop\n")
-            control.recv(16)
-            control.close()
-        except OSError:
-            pass
+            while b"done" not in answer or not answer.endswith(b"\n"):
+                got = control.recv(64)
+                if not got:
+                    break
+                answer += got
+        except OSError as e:
+            answer += f" ({e})".encode()
+        words = answer[answer.find(b"done"):].split() if b"done" in answer else []
+        seen = (f"the guest {past} the driver {words[1].decode()} times in {time.monotonic() - began:.1f} s"
+                + (f", {words[2].decode()} of them put down to a CPU exception by the driver manager"
+                   if how == "crash" else "")
+                if len(words) == 3 else f"no count from the guest: {answer!r}")
+        for case in cases:
+            ok, detail = self.results[case]
+            self.result(case, ok and len(words) == 3, f"{detail}; {seen}")
+        return len(words) == 3

@@ -487,16 +487,19 @@ BOOTS.append({
     "stop": r"\[test\] summary:",
 })
 # The network server inet on a NIC driver, against a host peer speaking ARP, IPv4
-# and ICMP (tests/ippeer.py); the guest kills the driver in the middle of a ping stream.
+# and ICMP (tests/ippeer.py); the guest kills the driver in the middle of a ping stream,
+# then makes it crash (t_inject: ud2 in its nic_send) in the middle of another.
 INET_CASES = [
     "inet_started", "inet_attached", "socket_bad_input_refused", "socket_of_another_process",
     "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill",
-    "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "in_flight_resent", "peer_done", "inet_killed_call_fails",
+    "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "in_flight_resent",
+    "peer_signals_crash", "driver_crashed_mid_ping", "inet_reattached_after_crash", "answers_after_crash",
+    "in_flight_resent_after_crash", "peer_done", "inet_killed_call_fails",
     "old_socket_stays_dead", "inet_restarted",
 ]
 INET_PEER_CASES = [
     "arp_resolved", "echo_all_sizes", "bad_echo_ignored", "udp_echo_all_sizes",
-    "echo_through_driver_restart", "ping_rtt", "udp_rtt_64", "udp_rtt_1400",
+    "echo_through_driver_restart", "echo_through_driver_crash", "ping_rtt", "udp_rtt_64", "udp_rtt_1400",
 ] + [kind + again for again in ("", "_again") for kind in (
     "wire_bad_ip_headers", "wire_bad_fragments", "wire_bad_udp_icmp", "wire_bad_tcp", "wire_arp_flood",
     "wire_syn_flood", "wire_rst_flood", "wire_zero_window")]
@@ -506,8 +509,9 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "config": f"test-inet-{_nic}",
         "proves": f"inet on lwIP over the {_nic} driver: ARP, ICMP echo and UDP echo (echod, BSD "
                   "sockets) of every size (fragments too), bad echoes and bad socket calls refused, "
-                  "and pings and datagrams answered again after the driver is killed mid-stream "
-                  "(inet re-attaches by itself); malformed and flooding input from the wire (two "
+                  "and pings and datagrams answered again after the driver is killed mid-stream, "
+                  "and again after it crashes mid-stream (a CPU exception; inet re-attaches by "
+                  "itself; the loss is counted and bounded); malformed and flooding input from the wire (two "
                   "rounds) leaves it answering ICMP, UDP and TCP",
         "nic": _device,
         "peer": "ip",
@@ -546,18 +550,21 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
     BOOTS.append({
         "config": f"test-inet-tcp-{_nic}",
         "proves": f"TCP through inet on the {_nic} driver and BSD sockets: 20 MB each way between "
-                  "the host and bulkd, byte-exact (CRC-32 at both ends), undisturbed and with the "
-                  "driver killed every second; and with the driver killed as each connection is "
-                  "accepted (a duplicate SYN-ACK would make QEMU's user network drop data)",
+                  "the host and bulkd, byte-exact (CRC-32 at both ends), undisturbed, with the "
+                  "driver killed as each connection is accepted (a duplicate SYN-ACK would make QEMU's "
+                  "user network drop data), with it killed every second, and with it crashing every "
+                  "second (ud2 put in its nic_send or receive by t_inject: each death a CPU exception, "
+                  "checked)",
         "nic": _device,
         "peer": "tcp",
         "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
-                  "driver_killed_at_accept", "driver_killed_every_second", "restarts_not_backed_off"],
+                  "driver_killed_at_accept", "driver_killed_every_second", "driver_crashed_every_second",
+                  "restarts_not_backed_off"],
         "peer_cases": ["bulkd_reachable", "tcp_to_guest", "tcp_from_guest", "tcp_to_guest_killed_at_accept",
-                       "tcp_to_guest_driver_killed",
-                       "tcp_from_guest_driver_killed"],
+                       "tcp_to_guest_driver_killed", "tcp_from_guest_driver_killed",
+                       "tcp_to_guest_driver_crashed", "tcp_from_guest_driver_crashed"],
         "stop": r"\[test\] summary:",
-        "timeout": 1500,
+        "timeout": 400,
     })
 
 # The network commands from the shell (tests/netcmdpeer.py is the host side): inet configured

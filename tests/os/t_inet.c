@@ -4,9 +4,11 @@
  * usual policies, inet with eth0 at 10.0.2.15/24 (gateway 10.0.2.2), and
  * watches inet through INET_IFINFO while the host peer (tests/ippeer.py)
  * resolves the guest with ARP and pings it: first a sweep of sizes, then a
- * steady stream, during which this program kills the driver. inet must
- * re-attach to the next incarnation by itself, and pings must be answered
- * again (the peer counts them; here, the frames inet sends afterwards).
+ * steady stream, during which this program kills the driver, and another,
+ * during which it makes the driver crash (a CPU exception, as in tcp mode
+ * below). inet must re-attach to the next incarnation by itself, and pings
+ * must be answered again (the peer counts them; here, the frames inet sends
+ * afterwards).
  *
  * Sockets: the UDP socket calls refuse bad input with POSIX's errors; the
  * peer exchanges datagrams with echod (started here, with bulkd, whose TCP
@@ -17,7 +19,14 @@
  * forwarded from 127.0.0.1): starts bulkd (TCP ports 5001 and 5002) for the
  * host peer (tests/tcppeer.py), and listens on TCP port CONTROL_PORT: when
  * the peer says "kill", this program kills the NIC driver every second
- * until it says "stop". Before that, it kills the driver as it accepts each
+ * until it says "stop"; when it says "crash", it makes the driver crash every
+ * second instead (t_inject writes ud2 over the start of the running
+ * incarnation's nic_send or, every other time, of its receive: it dies of a
+ * CPU exception, invalid opcode, on its next frame out or in), and checks
+ * that the driver manager put each of those deaths down to that exception.
+ * On "stop" it answers "stop" at once (frames to send and acknowledge: a
+ * crash still pending comes now), checks the phase, and then "done FAILURES
+ * EXCEPTIONS". Before any of that, it kills the driver as it accepts each
  * of the peer's connections to ACCEPT_KILL_PORT and checks what arrives.
  *
  * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
@@ -35,6 +44,7 @@
 #include <bulkhead/inet.h>
 #include <bulkhead/policy.h>
 #include <bulkhead/posix.h>
+#include <bulkhead/testproto.h>
 #include "lib/testlib.h"
 
 #define AFTER_KILL    200           /* frames inet must send after the restart */
@@ -43,7 +53,9 @@
 #define BUSY_PORT     5555
 #define RESTART_PORT  11
 #define CONTROL_PORT  5003
-#define KILL_EVERY_MS 1000
+#define KILL_EVERY_MS 1000          /* also the crash period */
+#define VECTOR_INVALID_OPCODE 6     /* what the injected ud2 raises */
+#define CRASH_SITES   2             /* where the crashes go in turn: crash_sites */
 #define MIN_KILLS     3
 #define BULKD_PROCS   4             /* more than bulkd ever runs (one per port) */
 #define ACCEPT_KILL_PORT   5004     /* the driver is killed as each connection here is accepted */
@@ -51,6 +63,10 @@
 #define PATTERN_PERIOD     251      /* byte i of what the peer sends there is i mod this */
 
 struct setup { const char *nic, *binary, *args; };
+
+/* Functions of every NIC driver: the transmit path (inside inet's NET_SEND
+   request) and the receive path (from the interrupt, inet not waiting). */
+static const char *const crash_sites[CRASH_SITES] = { "nic_send", "receive" };
 
 static const struct setup setups[] = {
 	{ "rtl8139", "/drivers/rtl8139", "" },
@@ -309,38 +325,182 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 	report(&after);
 }
 
-/* Kill the NIC driver now: 1 if it was, else 0. */
-static int kill_driver(const char *nic)
+/* ud2 over the start of function in the driver at ep (by t_inject): it dies of a CPU exception when it runs it. */
+static int inject_crash(const struct setup *s, endpoint_t ep, const char *function)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = TEST_INJECT;
+	m.test_inject.target = ep;
+	m.test_inject.fault = FAULT_CRASH;
+	strcpy(m.test_inject.binary, strrchr(s->binary, '/') + 1);
+	strcpy(m.test_inject.function, function);
+	r = ipc_sendrec(find_boot_server("inject"), &m);
+	return r < 0 ? r : m.m_type;
+}
+
+/* Did incarnation inc, the driver's latest failure, die of the crash it was given? */
+static int died_of_crash(const char *nic, uint32_t inc, struct dm_failure *f)
+{
+	memset(f, 0, sizeof *f);
+	return dm_history(nic, 0, f) == 0 && f->incarnation == inc && f->cause == CAUSE_EXCEPTION &&
+	       f->status == VECTOR_INVALID_OPCODE;
+}
+
+/* The driver made to crash mid-stream (ud2 in its nic_send): inet re-attaches as after a kill. */
+static void crash_mid_ping(const struct setup *s, int signal_fd)
+{
+	struct inet_ifinfo before, after;
+	struct dm_driver_info d, next;
+	struct dm_failure f;
+	uint32_t given_at;
+	int r, crashed;
+
+	r = wait_for_signal(signal_fd, "crash");
+	ifinfo(&before);
+	if (!t_check("peer_signals_crash", r == 0, "the peer asked for the crash on UDP port %d (%u frames "
+	             "received by inet so far)", SIGNAL_PORT, before.rx_frames))
+		return;
+	dm_info(s->nic, 0, &d);
+	given_at = sys_uptime_ms();
+	r = inject_crash(s, d.endpoint, crash_sites[0]);
+	crashed = r == 0 && t_wait_driver(s->nic, d.incarnation, &next, WAIT_MS) == 0 &&
+	          died_of_crash(s->nic, d.incarnation, &f);
+	t_check("driver_crashed_mid_ping", crashed, "ud2 put over the start of %s's nic_send (endpoint %d, "
+	        "incarnation %u): %d; the driver manager saw it die %u ms later of cause %u (%s)", s->nic,
+	        (int)d.endpoint, d.incarnation, r, crashed ? f.failed_ms - given_at : 0, crashed ? f.cause : 0,
+	        crashed ? f.detail : "no such death");
+	r = wait_until(reattached, before.attaches + 1, &after, WAIT_MS);
+	t_check("inet_reattached_after_crash", r == 0 && after.driver != d.endpoint,
+	        "inet re-attached to %s at endpoint %d (was %d) %u ms after the crash was put in", s->nic,
+	        (int)after.driver, (int)d.endpoint, sys_uptime_ms() - given_at);
+	r = wait_until(sent, after.tx_frames + AFTER_KILL, &after, WAIT_MS);
+	t_check("answers_after_crash", r == 0, "inet sent %u more frames through the new incarnation",
+	        after.tx_frames - before.tx_frames);
+	t_check("in_flight_resent_after_crash", after.tx_resent > before.tx_resent, "%u frames the crashed "
+	        "driver had been handed without a confirmed transmit were sent again to its successor",
+	        after.tx_resent - before.tx_resent);
+	report(&after);
+}
+
+/* One phase of the peer's tcp script: the driver killed, or made to crash, every second. */
+struct failing {
+	const struct setup *s;
+	int crash;
+	uint32_t count;                   /* kills, or crashes given */
+	uint32_t pending;                 /* the incarnation given a crash it has not had yet (0: none) */
+	uint32_t exceptions;              /* crashes the driver manager put down to the CPU exception */
+	uint32_t attaches;                /* inet's attaches when the phase began (the first: 1, from boot) */
+	char odd[DM_DETAIL_MAX + 48];     /* the first death put down to something else */
+};
+
+/* The driver's incarnation f->pending is gone: did it die of its crash? */
+static void crash_came(struct failing *f)
+{
+	struct dm_failure h;
+
+	if (died_of_crash(f->s->nic, f->pending, &h))
+		f->exceptions++;
+	else if (!f->odd[0])
+		snprintf(f->odd, sizeof f->odd, "; incarnation %u (given a crash) died of cause %u: %s",
+		         h.incarnation, h.cause, h.detail);
+	f->pending = 0;
+}
+
+/* Once a second: kill the driver, or give its running incarnation a crash (one each, the sites in turn). */
+static void fail_once(struct failing *f)
 {
 	struct dm_driver_info d;
 
-	return dm_info(nic, 0, &d) == 0 && d.endpoint != EP_NONE && pm_kill(d.endpoint, 9) == 0;
+	if (dm_info(f->s->nic, 0, &d) < 0 || d.endpoint == EP_NONE)
+		return;
+	if (!f->crash) {
+		f->count += pm_kill(d.endpoint, 9) == 0;
+		return;
+	}
+	if (d.incarnation == f->pending || d.state != DRV_RUNNING)
+		return;                   /* it has sent no frame since, or is still starting */
+	if (f->pending)
+		crash_came(f);
+	if (inject_crash(f->s, d.endpoint, crash_sites[f->count % CRASH_SITES]) == 0) {
+		f->count++;
+		f->pending = d.incarnation;
+	}
 }
 
-/* Follow the peer's commands on connection c: kill the driver every second
-   between "kill" and "stop". How many times it was killed. */
-static uint32_t kill_on_command(int c, const char *nic)
+/* "stop": answer at once (a frame the driver must send, so a crash still
+   pending comes now), check the phase, then tell the peer what happened. */
+static void end_phase(int c, struct failing *f)
 {
-	uint32_t kills = 0, next = 0, killing = 0;
+	const char *nic = f->s->nic;
+	struct dm_driver_info d;
+	struct inet_ifinfo info;
+	char done[48];
+	int n;
+
+	send(c, "stop\n", 5, 0);
+	if (f->pending && t_wait_driver(nic, f->pending, &d, WAIT_MS) == 0)
+		crash_came(f);
+	wait_until(reattached, f->attaches + f->count, &info, WAIT_MS);
+	if (f->crash)
+		t_check("driver_crashed_every_second", f->count >= MIN_KILLS && f->exceptions == f->count &&
+		        !f->pending && info.attaches == f->attaches + f->count,
+		        "%s made to crash %u times, once a second, during the peer's transfers (ud2 over the "
+		        "start of its nic_send and of its receive in turn); the driver manager put %u of those "
+		        "deaths down to a CPU "
+		        "exception, invalid opcode%s%s; inet attached %u times more", nic, f->count, f->exceptions,
+		        f->pending ? "; the last crash never came" : "", f->odd, info.attaches - f->attaches);
+	else
+		t_check("driver_killed_every_second", f->count >= MIN_KILLS && info.attaches == f->attaches + f->count,
+		        "%s killed %u times, once a second, during the peer's transfers; inet attached %u times",
+		        nic, f->count, info.attaches);
+	report(&info);
+	n = snprintf(done, sizeof done, "done %u %u\n", f->count, f->exceptions);
+	send(c, done, (size_t)n, 0);
+}
+
+/* Follow the peer's commands on connection c until it closes: "kill" or
+   "crash" makes the driver fail every second, until "stop". */
+static void follow_commands(int c, const struct setup *s, uint32_t attaches)
+{
+	uint32_t next = 0, active = 0, phases = 0;
+	struct inet_ifinfo info;
+	struct failing f;
 	char line[16];
 	ssize_t n;
 
 	for (;;) {
 		n = recv(c, line, sizeof line - 1, MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EAGAIN))
-			return kills;
-		if (n > 0 && !strncmp(line, "stop", 4))
-			return kills;
-		if (n > 0 && !strncmp(line, "kill", 4) && !killing) {
-			killing = 1;
+			return;
+		if (n > 0 && active && !strncmp(line, "stop", 4)) {
+			end_phase(c, &f);
+			active = 0;
+		} else if (n > 0 && !active && (!strncmp(line, "kill", 4) || !strncmp(line, "crash", 5))) {
+			memset(&f, 0, sizeof f);
+			f.s = s;
+			f.crash = line[0] == 'c';
+			/* the first phase counts from `attaches`: nothing else may have restarted the driver */
+			f.attaches = phases++ == 0 || ifinfo(&info) < 0 ? attaches : info.attaches;
+			active = 1;
 			next = sys_uptime_ms() + KILL_EVERY_MS;
 		}
-		if (killing && (int32_t)(sys_uptime_ms() - next) >= 0) {
-			kills += kill_driver(nic);
+		if (active && (int32_t)(sys_uptime_ms() - next) >= 0) {
+			fail_once(&f);
 			next += KILL_EVERY_MS;
 		}
 		t_sleep(10);
 	}
+}
+
+/* Kill the NIC driver now: 1 if it was, else 0. */
+static int kill_driver(const char *nic)
+{
+	struct dm_driver_info d;
+
+	return dm_info(nic, 0, &d) == 0 && d.endpoint != EP_NONE && pm_kill(d.endpoint, 9) == 0;
 }
 
 /* Read c to its end: "<count> <1 if every byte followed the pattern>\n" back. */
@@ -386,11 +546,10 @@ static uint32_t kill_at_accept(int l, const char *nic)
 	return kills;
 }
 
-/* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed on command. */
-static void tcp_control(const char *nic)
+/* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed, then crashing, on command. */
+static void tcp_control(const struct setup *s)
 {
 	struct dm_driver_info d;
-	struct inet_ifinfo info;
 	int l = tcp_listener(CONTROL_PORT), a = tcp_listener(ACCEPT_KILL_PORT), c;
 	uint32_t kills;
 
@@ -400,18 +559,12 @@ static void tcp_control(const char *nic)
 	if (!t_check("peer_connected", c >= 0, "the host peer connected to TCP port %d: %s", CONTROL_PORT,
 	             c >= 0 ? "yes" : strerror(errno)))
 		return;
-	kills = kill_at_accept(a, nic);
-	kills += kill_on_command(c, nic);
-	wait_until(reattached, kills + 1, &info, WAIT_MS);
-	t_check("driver_killed_every_second", kills >= MIN_KILLS && info.attaches == kills + 1,
-	        "%s killed %u times, once a second, during the peer's transfers; inet attached %u times",
-	        nic, kills, info.attaches);
-	t_check("restarts_not_backed_off", dm_info(nic, 0, &d) == 0 && d.failures_in_row <= 1,
-	        "each incarnation had moved frames when it was killed, so the driver manager counts %u "
-	        "failures in a row (next restart after %u ms), not one per kill", d.failures_in_row,
+	kills = kill_at_accept(a, s->nic);
+	follow_commands(c, s, 1 + kills);
+	t_check("restarts_not_backed_off", dm_info(s->nic, 0, &d) == 0 && d.failures_in_row <= 1,
+	        "each incarnation had moved frames when it was killed or crashed, so the driver manager counts "
+	        "%u failures in a row (next restart after %u ms), not one per failure", d.failures_in_row,
 	        d.next_delay_ms);
-	report(&info);
-	send(c, "bye\n", 4, 0);
 	close(c);
 	close(l);
 	close(a);
@@ -497,7 +650,7 @@ int main(int argc, char **argv)
 	        info.name, info.label, (int)info.driver, info.mac[0], info.mac[1], info.mac[2], info.mac[3],
 	        info.mac[4], info.mac[5], __builtin_bswap32(info.addr), info.link);
 	if (tcp && r == 0)
-		tcp_control(s->nic);
+		tcp_control(s);
 	else if (dhcp)             /* restricted, QEMU's DHCP server names no router */
 		t_check("dhcp_configured", r == 0 && info.dhcp && info.addr == 0x0f02000a &&
 		        info.netmask == 0x00ffffff && info.gateway == 0,
@@ -510,6 +663,7 @@ int main(int argc, char **argv)
 		        "echod on UDP port 7, bulkd on TCP ports 5001 and 5002 (for the peer's floods), "
 		        "and our signal socket on port %d", SIGNAL_PORT);
 		kill_mid_ping(s->nic, signal_fd);
+		crash_mid_ping(s, signal_fd);
 		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script")) {
 			stop_bulkd();
 			restart_inet();
