@@ -60,6 +60,8 @@ SWEEP_SIZES = list(range(0, MAX_ECHO_IN_ONE_FRAME + 1, 7)) + [MAX_ECHO_IN_ONE_FR
 STREAM = 1500
 STREAM_GAP = 0.01            # seconds between stream echoes
 STREAM_TAIL = 300            # the last echoes of the stream: every one must be answered
+STREAM_TIMEOUT = 0.2         # seconds a stream echo is waited for before the next goes out ...
+LATE_DRAIN_S = 1.0           # ... an answer that comes later (noted as late) still counts: lost is never answered
 STREAM_MAX_LOST = 20
 RTT_PINGS = 1000
 ECHO_ID = 0x4248
@@ -286,7 +288,7 @@ class Peer(netpeer.Peer):
 
     def stream(self, word, case, what, base):
         """The steady stream (sequence numbers from base); `word` to the guest's signal port early in it."""
-        answered, lost, wrong = [], 0, 0
+        answered, wrong = [], set()
         lost_by_kind = {"ICMP": 0, "UDP": 0}
         longest_gap = 0.0
         last_ok = time.monotonic()
@@ -294,29 +296,31 @@ class Peer(netpeer.Peer):
             if KILL_AT <= seq < KILL_AT + 3:
                 self.send_udp(SIGNAL_PORT, word)
             if seq % 2:
-                r = self.udp_echo(base + seq, 64, timeout=0.2)
+                r = self.udp_echo(base + seq, 64, timeout=STREAM_TIMEOUT)
             else:
-                r = self.echo(base + seq, 56, timeout=0.2)
+                r = self.echo(base + seq, 56, timeout=STREAM_TIMEOUT)
             now = time.monotonic()
             answered.append(bool(r))
-            lost += r is None
-            lost_by_kind["UDP" if seq % 2 else "ICMP"] += r is None
-            wrong += r is False
+            if r is False:
+                wrong.add(seq)
             if r:
                 longest_gap = max(longest_gap, now - last_ok)
                 last_ok = now
             time.sleep(STREAM_GAP)
-        tail = answered[-STREAM_TAIL:]
-        missing = [seq for seq, ok in enumerate(answered) if not ok]
-        late = [seq for seq in missing
-                if (("udp", base + seq) if seq % 2 else ("icmp", (base + seq) & 0xFFFF)) in self.late]
-        self.result(case, lost <= STREAM_MAX_LOST and wrong == 0 and all(tail),
-                    f"{STREAM} ICMP and UDP echoes while the guest {what}: {lost} lost "
+        self.receive(LATE_DRAIN_S, proto=None)     # answers still on their way are noted as late
+        late = {seq for seq, ok in enumerate(answered) if not ok and seq not in wrong and
+                (("udp", base + seq) if seq % 2 else ("icmp", (base + seq) & 0xFFFF)) in self.late}
+        missing = [seq for seq, ok in enumerate(answered) if not ok and seq not in late and seq not in wrong]
+        for seq in missing:
+            lost_by_kind["UDP" if seq % 2 else "ICMP"] += 1
+        tail = [ok or seq in late for seq, ok in enumerate(answered)][-STREAM_TAIL:]
+        lost = len(missing)
+        self.result(case, lost <= STREAM_MAX_LOST and not wrong and all(tail),
+                    f"{STREAM} ICMP and UDP echoes while the guest {what}: {lost} never answered "
                     f"({lost_by_kind['ICMP']} pings, {lost_by_kind['UDP']} datagrams; at most {STREAM_MAX_LOST}), "
-                    f"{wrong} wrong, "
-                    f"the last {STREAM_TAIL} all answered: {all(tail)}; longest silence "
-                    f"{longest_gap * 1000:.0f} ms; unanswered: {missing[:12]}, of them answered after "
-                    f"the timeout (counted lost all the same): {late[:12]}")
+                    f"{len(wrong)} wrong, {len(late)} answered after their {STREAM_TIMEOUT} s timeout "
+                    f"(a host stall, not a loss: {sorted(late)[:12]}); the last {STREAM_TAIL} all answered: "
+                    f"{all(tail)}; longest silence {longest_gap * 1000:.0f} ms; never answered: {missing[:12]}")
 
     def rtt(self, case, what, echo):
         times = []
