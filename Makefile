@@ -277,6 +277,7 @@ UNIT_SRC_test_server  := lib/server/server.c
 UNIT_SRC_test_term    := drivers/screen/term.c
 UNIT_SRC_test_keymap  := drivers/keyboard/keymap.c
 UNIT_SRC_test_iomap   := kernel/iomap.c
+UNIT_SRC_test_netbatch := lib/netdriver/batch.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -1,11 +1,14 @@
 /* netdriver: the network driver library (interface in include/bulkhead/netdriver.h). */
+#include <stddef.h>
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
 
 #define QUEUE 64                        /* received frames waiting for the client */
 
-struct frame { uint32_t len; uint8_t data[NET_MAX_FRAME]; };
+/* A received frame, kept as a batch record so that NET_RECV_BATCH copies it in one piece. */
+struct frame { struct net_frame_hdr h; uint8_t data[NET_MAX_FRAME]; };
+BH_STATIC_ASSERT(offsetof(struct frame, data) == sizeof(struct net_frame_hdr), "queued frame is a record");
 
 struct net_stats netdriver_stats;
 static const struct netdriver_ops *nic;
@@ -13,7 +16,9 @@ static struct frame queue[QUEUE];
 static uint32_t head, count;            /* oldest frame, and how many */
 static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
+static int client_notified;             /* told of frames, and has not asked for any since */
 static int test_mode;
+static int crash_in_batch;              /* NET_TEST_CRASH_IN_BATCH armed */
 static uint8_t mac[6];
 static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
 static struct dm_progress progress;     /* read by the driver manager */
@@ -28,7 +33,7 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 {
 	struct frame *f;
 
-	if (len < 14 || len > NET_MAX_FRAME) {
+	if (len < NET_HEADER_BYTES || len > NET_MAX_FRAME) {
 		netdriver_stats.rx_bad_length++;
 		return;
 	}
@@ -37,13 +42,16 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 		return;
 	}
 	f = &queue[(head + count++) % QUEUE];
-	f->len = len;
+	f->h.len = (uint16_t)len;
+	f->h.flags = 0;
 	memcpy(f->data, frame, len);
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
 	update_progress();
-	if (client != EP_NONE)
+	if (client != EP_NONE && !client_notified) {
+		client_notified = 1;            /* one notification until the client asks for frames */
 		ipc_notify(client);
+	}
 }
 
 void netdriver_transmitted(int ok)
@@ -67,6 +75,7 @@ static int do_init(message *m)
 	if (m->net_req.version != NET_VERSION)
 		return -EINVAL;
 	client = m->m_source;
+	client_notified = count != 0;
 	memset(&r, 0, sizeof r);
 	r.version = NET_VERSION;
 	memcpy(r.mac, mac, sizeof mac);
@@ -78,22 +87,19 @@ static int do_init(message *m)
 	return 0;
 }
 
-static int do_send(message *m)
+/* Hand one checked frame to the NIC (short ones padded): 0, -EAGAIN (ring full) or an error. */
+static int send_one(const uint8_t *data, uint32_t len)
 {
-	static uint8_t frame[NET_MAX_FRAME];
-	uint32_t len = m->net_req.len;
+	static uint8_t padded[NET_MIN_FRAME];
 	int r;
 
-	if (len < 14 || len > NET_MAX_FRAME)
-		return -EINVAL;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
-	if (r < 0)
-		return r;
 	if (len < NET_MIN_FRAME) {
-		memset(frame + len, 0, NET_MIN_FRAME - len);
+		memcpy(padded, data, len);
+		memset(padded + len, 0, NET_MIN_FRAME - len);
+		data = padded;
 		len = NET_MIN_FRAME;
 	}
-	r = nic->send(frame, len);
+	r = nic->send(data, len);
 	if (r == -EAGAIN) {
 		netdriver_stats.tx_full++;
 		client_waits_for_room = 1;
@@ -109,22 +115,105 @@ static int do_send(message *m)
 	return r;
 }
 
+static int do_send(message *m)
+{
+	static uint8_t frame[NET_MAX_FRAME];
+	uint32_t len = m->net_req.len;
+	int r;
+
+	if (len < NET_HEADER_BYTES || len > NET_MAX_FRAME)
+		return -EINVAL;
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
+	return r < 0 ? r : send_one(frame, len);
+}
+
+/* NET_TEST_CRASH_IN_BATCH: die here, in the middle of a batch call. */
+static void maybe_crash_in_batch(void)
+{
+	if (crash_in_batch)
+		*(volatile uint32_t *)0 = 1;
+}
+
+/* The whole batch is copied and checked before the first frame goes out. */
+static int do_send_batch(message *m)
+{
+	static uint8_t batch[NET_BATCH_BYTES];
+	uint32_t bytes = m->net_req.len, n = m->net_req.count, off = 0, len, k;
+	const uint8_t *frame;
+	int r;
+
+	if (n > NET_BATCH_FRAMES || bytes > NET_BATCH_BYTES)
+		return -E2BIG;
+	if (n == 0 || bytes == 0)
+		return -EINVAL;
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, batch, bytes, SAFECOPY_FROM);
+	if (r == 0)
+		r = net_batch_check(batch, bytes, n);
+	if (r < 0)
+		return r;
+	for (k = 0; k < n; k++) {
+		frame = net_batch_next(batch, &off, &len);
+		r = send_one(frame, len);
+		if (r < 0)
+			break;
+		if (k == 0)
+			maybe_crash_in_batch();
+	}
+	if (r == -EAGAIN && k > 0)
+		return (int)k;                  /* the rest when notified (send_one asked for room) */
+	return k > 0 ? (int)k : r;
+}
+
 static int do_recv(message *m)
 {
 	struct frame *f;
 	int r;
 
+	client_notified = 0;
 	if (!count)
 		return -EAGAIN;
 	f = &queue[head];
-	if (m->net_req.len < f->len)
+	if (m->net_req.len < f->h.len)
 		return -ENOSPC;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->len, SAFECOPY_TO);
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->h.len, SAFECOPY_TO);
 	if (r < 0)
 		return r;
 	head = (head + 1) % QUEUE;
 	count--;
-	return (int)f->len;
+	return (int)f->h.len;
+}
+
+/* The oldest frames that fit, as records, in one vectored copy; they leave the queue only after it. */
+static int do_recv_batch(message *m)
+{
+	static struct safecopy_req vec[VSAFECOPY_MAX];
+	uint32_t size = m->net_req.len, off = 0, n;
+	struct frame *f;
+	int r, bad;
+
+	if (size > NET_BATCH_BYTES)
+		return -E2BIG;
+	if (size < NET_BATCH_MIN)
+		return -EINVAL;
+	client_notified = 0;
+	for (n = 0; n < count && n < VSAFECOPY_MAX; n++) {     /* one vectored copy */
+		f = &queue[(head + n) % QUEUE];
+		if (size - off < NET_RECORD_BYTES(f->h.len))
+			break;
+		vec[n] = (struct safecopy_req){ m->m_source, m->net_req.grant, off, (vir_bytes)f,
+		                                (uint32_t)sizeof f->h + f->h.len, SAFECOPY_TO };
+		off += NET_RECORD_BYTES(f->h.len);
+	}
+	if (n == 0)
+		return -EAGAIN;
+	r = sys_vsafecopy(vec, n, &bad);
+	if (r < 0)
+		return r;
+	maybe_crash_in_batch();
+	head = (head + n) % QUEUE;
+	count -= n;
+	m->net_batch_reply = (struct net_batch_reply){ n, off };
+	return (int)n;
 }
 
 static int do_stats(message *m)
@@ -145,6 +234,10 @@ static int do_test(message *m)
 		return -EPERM;
 	if (m->net_req.op == NET_TEST_CRASH)
 		*(volatile uint32_t *)0 = 1;
+	if (m->net_req.op == NET_TEST_CRASH_IN_BATCH) {
+		crash_in_batch = 1;
+		return 0;
+	}
 	if (m->net_req.op == NET_TEST_RESET)
 		return nic->test_reset ? nic->test_reset() : -EINVAL;
 	if (m->net_req.op != NET_TEST_PROBE)
@@ -166,6 +259,8 @@ static void request(message *m)
 	case NET_RECV:  r = do_recv(m); break;
 	case NET_STATS: r = do_stats(m); break;
 	case NET_TEST:  r = do_test(m); break;
+	case NET_SEND_BATCH: r = do_send_batch(m); break;
+	case NET_RECV_BATCH: r = do_recv_batch(m); break;
 	default:        r = -ENOSYS; break;
 	}
 	driver_reply(m, m, r);
