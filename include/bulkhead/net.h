@@ -32,7 +32,8 @@
  *              given ports and PCI device (to prove they are refused), or
  *              reset the device pausing just after it starts (-EINVAL if
  *              the driver cannot), or arm a crash in the middle of the
- *              next batch call (after the copy, before the reply)
+ *              next NET_RECV_BATCH (after the copy, before the reply) or
+ *              NET_SEND_BATCH (after the first frame went out)
  *
  * Notifications: the driver notifies once when frames arrive and the client
  * has not asked for frames since its last notification; so a client, when
@@ -71,7 +72,8 @@ enum {
 #define NET_TEST_CRASH 1
 #define NET_TEST_PROBE 2
 #define NET_TEST_RESET 3                /* reset the device as on a fault, pausing just after it starts */
-#define NET_TEST_CRASH_IN_BATCH 4       /* crash in the next batch call: after the copy, before the reply */
+#define NET_TEST_CRASH_IN_RECV 4        /* crash in the next NET_RECV_BATCH: after the copy, before the reply */
+#define NET_TEST_CRASH_IN_SEND 5        /* crash in the next NET_SEND_BATCH: after its first frame went out */
 
 struct net_req {
 	uint32_t   version;
@@ -125,6 +127,7 @@ struct net_stats {
 	uint32_t rx_bad_length;        /* runts and oversize frames thrown away */
 	uint32_t tx_errors, tx_full, interrupts;
 	uint32_t rx_resets;            /* the receiver was reset: the device's ring made no sense */
+	uint32_t rx_queued;            /* received frames waiting for the client now */
 };
 
 MSG_PAYLOAD(net_req);

@@ -1,14 +1,11 @@
 /* netdriver: the network driver library (interface in include/bulkhead/netdriver.h). */
-#include <stddef.h>
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
 
 #define QUEUE 64                        /* received frames waiting for the client */
 
-/* A received frame, kept as a batch record so that NET_RECV_BATCH copies it in one piece. */
 struct frame { struct net_frame_hdr h; uint8_t data[NET_MAX_FRAME]; };
-BH_STATIC_ASSERT(offsetof(struct frame, data) == sizeof(struct net_frame_hdr), "queued frame is a record");
 
 struct net_stats netdriver_stats;
 static const struct netdriver_ops *nic;
@@ -18,7 +15,7 @@ static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
 static int client_notified;             /* told of frames, and has not asked for any since */
 static int test_mode;
-static int crash_in_batch;              /* NET_TEST_CRASH_IN_BATCH armed */
+static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed: in that batch call */
 static uint8_t mac[6];
 static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
 static struct dm_progress progress;     /* read by the driver manager */
@@ -100,6 +97,10 @@ static int send_one(const uint8_t *data, uint32_t len)
 		len = NET_MIN_FRAME;
 	}
 	r = nic->send(data, len);
+	if (r == -EAGAIN && nic->poll) {        /* a transmission may have finished unreported: reap, once */
+		nic->poll();
+		r = nic->send(data, len);
+	}
 	if (r == -EAGAIN) {
 		netdriver_stats.tx_full++;
 		client_waits_for_room = 1;
@@ -127,10 +128,10 @@ static int do_send(message *m)
 	return r < 0 ? r : send_one(frame, len);
 }
 
-/* NET_TEST_CRASH_IN_BATCH: die here, in the middle of a batch call. */
-static void maybe_crash_in_batch(void)
+/* NET_TEST_CRASH_IN_RECV or _SEND: die here, in the middle of a batch call of that kind. */
+static void maybe_crash_in_batch(int op)
 {
-	if (crash_in_batch)
+	if (crash_in == op)
 		*(volatile uint32_t *)0 = 1;
 }
 
@@ -157,7 +158,7 @@ static int do_send_batch(message *m)
 		if (r < 0)
 			break;
 		if (k == 0)
-			maybe_crash_in_batch();
+			maybe_crash_in_batch(NET_TEST_CRASH_IN_SEND);
 	}
 	if (r == -EAGAIN && k > 0)
 		return (int)k;                  /* the rest when notified (send_one asked for room) */
@@ -183,33 +184,30 @@ static int do_recv(message *m)
 	return (int)f->h.len;
 }
 
-/* The oldest frames that fit, as records, in one vectored copy; they leave the queue only after it. */
+/* The oldest frames that fit, as records, in one copy; they leave the queue only after it. */
 static int do_recv_batch(message *m)
 {
-	static struct safecopy_req vec[VSAFECOPY_MAX];
+	static uint8_t batch[NET_BATCH_BYTES];
 	uint32_t size = m->net_req.len, off = 0, n;
 	struct frame *f;
-	int r, bad;
+	int r;
 
 	if (size > NET_BATCH_BYTES)
 		return -E2BIG;
 	if (size < NET_BATCH_MIN)
 		return -EINVAL;
 	client_notified = 0;
-	for (n = 0; n < count && n < VSAFECOPY_MAX; n++) {     /* one vectored copy */
+	for (n = 0; n < count; n++) {
 		f = &queue[(head + n) % QUEUE];
-		if (size - off < NET_RECORD_BYTES(f->h.len))
+		if (net_batch_put(batch, size, &off, f->data, f->h.len) < 0)
 			break;
-		vec[n] = (struct safecopy_req){ m->m_source, m->net_req.grant, off, (vir_bytes)f,
-		                                (uint32_t)sizeof f->h + f->h.len, SAFECOPY_TO };
-		off += NET_RECORD_BYTES(f->h.len);
 	}
 	if (n == 0)
 		return -EAGAIN;
-	r = sys_vsafecopy(vec, n, &bad);
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, batch, off, SAFECOPY_TO);
 	if (r < 0)
 		return r;
-	maybe_crash_in_batch();
+	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
 	head = (head + n) % QUEUE;
 	count -= n;
 	m->net_batch_reply = (struct net_batch_reply){ n, off };
@@ -219,6 +217,8 @@ static int do_recv_batch(message *m)
 static int do_stats(message *m)
 {
 	uint32_t n = m->net_req.len < sizeof netdriver_stats ? m->net_req.len : sizeof netdriver_stats;
+
+	netdriver_stats.rx_queued = count;
 
 	return sys_safecopy(m->m_source, m->net_req.grant, 0, &netdriver_stats, n, SAFECOPY_TO);
 }
@@ -234,8 +234,8 @@ static int do_test(message *m)
 		return -EPERM;
 	if (m->net_req.op == NET_TEST_CRASH)
 		*(volatile uint32_t *)0 = 1;
-	if (m->net_req.op == NET_TEST_CRASH_IN_BATCH) {
-		crash_in_batch = 1;
+	if (m->net_req.op == NET_TEST_CRASH_IN_RECV || m->net_req.op == NET_TEST_CRASH_IN_SEND) {
+		crash_in = (int)m->net_req.op;
 		return 0;
 	}
 	if (m->net_req.op == NET_TEST_RESET)
