@@ -5,7 +5,7 @@
 
 #define QUEUE 64                        /* received frames waiting for the client */
 
-struct frame { struct net_frame_hdr h; uint8_t data[NET_MAX_FRAME]; };
+struct frame { uint32_t len; uint8_t data[NET_MAX_FRAME]; };
 
 struct net_stats netdriver_stats;
 static const struct netdriver_ops *nic;
@@ -39,8 +39,7 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 		return;
 	}
 	f = &queue[(head + count++) % QUEUE];
-	f->h.len = (uint16_t)len;
-	f->h.flags = 0;
+	f->len = len;
 	memcpy(f->data, frame, len);
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
@@ -160,9 +159,7 @@ static int do_send_batch(message *m)
 		if (k == 0)
 			maybe_crash_in_batch(NET_TEST_CRASH_IN_SEND);
 	}
-	if (r == -EAGAIN && k > 0)
-		return (int)k;                  /* the rest when notified (send_one asked for room) */
-	return k > 0 ? (int)k : r;
+	return k > 0 ? (int)k : r;           /* fewer than n: the rest when notified (send_one asked for room) */
 }
 
 static int do_recv(message *m)
@@ -174,14 +171,14 @@ static int do_recv(message *m)
 	if (!count)
 		return -EAGAIN;
 	f = &queue[head];
-	if (m->net_req.len < f->h.len)
+	if (m->net_req.len < f->len)
 		return -ENOSPC;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->h.len, SAFECOPY_TO);
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->len, SAFECOPY_TO);
 	if (r < 0)
 		return r;
 	head = (head + 1) % QUEUE;
 	count--;
-	return (int)f->h.len;
+	return (int)f->len;
 }
 
 /* The oldest frames that fit, as records, in one copy; they leave the queue only after it. */
@@ -199,7 +196,7 @@ static int do_recv_batch(message *m)
 	client_notified = 0;
 	for (n = 0; n < count; n++) {
 		f = &queue[(head + n) % QUEUE];
-		if (net_batch_put(batch, size, &off, f->data, f->h.len) < 0)
+		if (net_batch_put(batch, size, &off, f->data, f->len) < 0)
 			break;
 	}
 	if (n == 0)
