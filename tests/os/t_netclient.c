@@ -752,9 +752,9 @@ static void print_stats(void)
 
 	if (get_stats(&st) >= 0)
 		printf("[net] driver stats: rx %u frames, tx %u, rx errors %u, overflows %u, dropped %u, "
-		       "bad length %u, tx full %u, interrupts %u, receiver resets %u\n", st.rx_frames, st.tx_frames,
-		       st.rx_errors, st.rx_overflows, st.rx_dropped, st.rx_bad_length, st.tx_full, st.interrupts,
-		       st.rx_resets);
+		       "bad length %u, tx full %u, interrupts %u, receiver resets %u; malformed batches from it %u\n",
+		       st.rx_frames, st.tx_frames, st.rx_errors, st.rx_overflows, st.rx_dropped, st.rx_bad_length,
+		       st.tx_full, st.interrupts, st.rx_resets, bad_batches);
 }
 #define PINGS 500
 
