@@ -35,10 +35,6 @@
  *              next NET_RECV_BATCH (after the copy, before the reply) or
  *              NET_SEND_BATCH (after the first frame went out)
  *
- * Notifications: the driver notifies once when frames arrive and the client
- * has not asked for frames since its last notification; so a client, when
- * notified, takes frames until -EAGAIN.
- *
  * The batch layout (both directions): records back to back, each a struct
  * net_frame_hdr followed by the frame, padded with unspecified bytes to a
  * multiple of NET_BATCH_ALIGN; nothing after the last. lib/netdriver/batch.c

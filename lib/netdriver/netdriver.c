@@ -13,7 +13,6 @@ static struct frame queue[QUEUE];
 static uint32_t head, count;            /* oldest frame, and how many */
 static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
-static int client_notified;             /* told of frames, and has not asked for any since */
 static int test_mode;
 static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed: in that batch call */
 static uint8_t mac[6];
@@ -44,10 +43,8 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
 	update_progress();
-	if (client != EP_NONE && !client_notified) {
-		client_notified = 1;            /* one notification until the client asks for frames */
+	if (client != EP_NONE)
 		ipc_notify(client);
-	}
 }
 
 void netdriver_transmitted(int ok)
@@ -71,7 +68,6 @@ static int do_init(message *m)
 	if (m->net_req.version != NET_VERSION)
 		return -EINVAL;
 	client = m->m_source;
-	client_notified = count != 0;
 	memset(&r, 0, sizeof r);
 	r.version = NET_VERSION;
 	memcpy(r.mac, mac, sizeof mac);
@@ -167,7 +163,6 @@ static int do_recv(message *m)
 	struct frame *f;
 	int r;
 
-	client_notified = 0;
 	if (!count)
 		return -EAGAIN;
 	f = &queue[head];
@@ -193,7 +188,6 @@ static int do_recv_batch(message *m)
 		return -E2BIG;
 	if (size < NET_BATCH_MIN)
 		return -EINVAL;
-	client_notified = 0;
 	for (n = 0; n < count; n++) {
 		f = &queue[(head + n) % QUEUE];
 		if (net_batch_put(batch, size, &off, f->data, f->len) < 0)
