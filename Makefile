@@ -279,6 +279,7 @@ UNIT_SRC_test_keymap  := drivers/keyboard/keymap.c
 UNIT_SRC_test_iomap   := kernel/iomap.c
 UNIT_SRC_test_resend  := servers/inet/resend.c
 $(B)/unit/test_resend: HOST_CFLAGS += -iquote servers/inet
+UNIT_SRC_test_netbatch := lib/netdriver/batch.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -250,8 +250,8 @@ class Peer:
                     f"while the driver restarted (bound 5 s)")
         return longest
 
-    def phase_guest_stream(self, case, count):
-        """Acknowledge the guest's DATA frames in order until END (the driver stalls meanwhile)."""
+    def phase_guest_stream(self, case, count, what="across the restart of its stalled driver"):
+        """Acknowledge the guest's DATA frames in order until END (the driver stalls or crashes meanwhile)."""
         expect = 0
         while True:
             got = self.recv(60)
@@ -264,8 +264,7 @@ class Peer:
             self.send(K_ACK, expect)
         if got:
             self.send(K_ACK, got[1] + 1)
-        self.result(case, expect == count, f"{expect} of {count} frames from the guest arrived in order "
-                    "across the restart of its stalled driver")
+        self.result(case, expect == count, f"{expect} of {count} frames from the guest arrived in order {what}")
 
     def run_bench(self, frames=2000, pings=500, hello_timeout=120, mark=None):
         """The benchmark script (the client's bench()); returns the figures.
@@ -451,4 +450,7 @@ class Peer:
         self.phase_garbage()
         self.phase_stream("resumes_after_kill")
         self.phase_stream("resumes_after_crash")
+        self.phase_stream("resumes_after_crash_mid_recv_batch")
+        self.phase_guest_stream("resumes_after_crash_mid_send_batch", STALL_STREAM,
+                                "across the restart of its driver, crashed inside a batch")
         self.phase_guest_stream("resumes_after_stall", STALL_STREAM)

@@ -89,6 +89,7 @@ typedef struct message {
 		struct net_req     net_req;
 		struct net_init_reply net_init_reply;
 		struct net_probe_reply net_probe_reply;
+		struct net_batch_reply net_batch_reply;
 		struct inet_req    inet_req;
 		struct inet_sock   inet_sock;
 		struct inet_poll   inet_poll;

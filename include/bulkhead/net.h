@@ -14,10 +14,37 @@
  *   NET_RECV   the oldest received frame into the grant; its length, or
  *              -EAGAIN when there is none
  *   NET_STATS  a struct net_stats into the grant
+ *   NET_SEND_BATCH  send `count` frames (1..NET_BATCH_FRAMES) laid out as a
+ *              batch (below) in the first `len` bytes of the grant (at most
+ *              NET_BATCH_BYTES). The driver checks the whole batch before
+ *              sending any of it (-EINVAL: malformed, -E2BIG: too many
+ *              frames or bytes; nothing sent), then sends the frames in
+ *              order until its ring is full: the reply is how many it took
+ *              (1..count; the first that many), or -EAGAIN if none. If it
+ *              took fewer than count it notifies when it has room again.
+ *   NET_RECV_BATCH  as many of the oldest received frames as fit into the
+ *              grant's first `len` bytes (NET_BATCH_MIN..NET_BATCH_BYTES,
+ *              else -EINVAL or -E2BIG), laid out as a batch: the reply is how
+ *              many (and net_batch_reply says how many bytes), or -EAGAIN.
+ *              Frames leave the driver's queue only when the copy into the
+ *              grant succeeded, just before the reply.
  *   NET_TEST   only for a driver started with --test: crash, or try the
  *              given ports and PCI device (to prove they are refused), or
  *              reset the device pausing just after it starts (-EINVAL if
- *              the driver cannot)
+ *              the driver cannot), or arm a crash in the middle of the
+ *              next NET_RECV_BATCH (after the copy, before the reply) or
+ *              NET_SEND_BATCH (after the first frame went out)
+ *
+ * The batch layout (both directions): records back to back, each a struct
+ * net_frame_hdr followed by the frame, padded with unspecified bytes to a
+ * multiple of NET_BATCH_ALIGN; nothing after the last. lib/netdriver/batch.c
+ * builds and checks batches (the driver checks every batch a client sends,
+ * a client every batch a driver returns: neither trusts the other).
+ *
+ * Restart safety: a batch is done only when its reply arrives. A client
+ * whose call fails (-ESRCH: the driver died during it) takes nothing from
+ * the grant as received and nothing it sent as taken; a new incarnation
+ * starts with an empty queue.
  */
 #ifndef BULKHEAD_NET_H
 #define BULKHEAD_NET_H
@@ -30,14 +57,19 @@ enum {
 	NET_RECV,
 	NET_STATS,
 	NET_TEST,
+	NET_SEND_BATCH,
+	NET_RECV_BATCH,
 };
 
 #define NET_VERSION   1
 #define NET_MIN_FRAME 60
+#define NET_HEADER_BYTES 14              /* the shortest frame a client may send: an Ethernet header */
 #define NET_MAX_FRAME 1514
 #define NET_TEST_CRASH 1
 #define NET_TEST_PROBE 2
 #define NET_TEST_RESET 3                /* reset the device as on a fault, pausing just after it starts */
+#define NET_TEST_CRASH_IN_RECV 4        /* crash in the next NET_RECV_BATCH: after the copy, before the reply */
+#define NET_TEST_CRASH_IN_SEND 5        /* crash in the next NET_SEND_BATCH: after its first frame went out */
 
 struct net_req {
 	uint32_t   version;
@@ -46,6 +78,7 @@ struct net_req {
 	uint32_t   op;                 /* NET_TEST: what to do */
 	uint32_t   port[2];            /* NET_TEST_PROBE: ports to try reading */
 	uint16_t   vendor, device;     /* NET_TEST_PROBE: a PCI device to try claiming */
+	uint32_t   count;              /* NET_SEND_BATCH: frames in the batch */
 };
 
 struct net_init_reply {
@@ -58,6 +91,30 @@ struct net_init_reply {
 
 struct net_probe_reply { int32_t port[2]; int32_t pci; };
 
+struct net_batch_reply { uint32_t frames, bytes; };   /* NET_RECV_BATCH: what the grant now holds */
+
+/* One record of a batch: this header, then `len` bytes of frame, then padding. */
+struct net_frame_hdr {
+	uint16_t len;                  /* 14..NET_MAX_FRAME */
+	uint16_t flags;                /* 0 (no flags are defined yet) */
+};
+BH_STATIC_ASSERT(sizeof(struct net_frame_hdr) == 4, "batch record header layout");
+
+#define NET_BATCH_ALIGN  4
+#define NET_BATCH_FRAMES 32            /* frames in one NET_SEND_BATCH, at most */
+#define NET_BATCH_BYTES  16384         /* bytes of one batch, at most */
+#define NET_RECORD_BYTES(len) \
+	((uint32_t)sizeof(struct net_frame_hdr) + (((len) + NET_BATCH_ALIGN - 1) & ~(uint32_t)(NET_BATCH_ALIGN - 1)))
+#define NET_BATCH_MIN    NET_RECORD_BYTES(NET_MAX_FRAME)   /* a NET_RECV_BATCH grant holds a largest frame */
+BH_STATIC_ASSERT(NET_BATCH_MIN == 1520, "batch record of a largest frame");
+BH_STATIC_ASSERT(NET_BATCH_BYTES >= 8 * NET_BATCH_MIN, "a batch holds a window of largest frames");
+BH_STATIC_ASSERT(NET_BATCH_BYTES % NET_BATCH_ALIGN == 0, "batch size aligned");
+
+/* lib/netdriver/batch.c: building and checking batches (0 or -errno, as above). */
+int net_batch_put(uint8_t *batch, uint32_t size, uint32_t *used, const void *frame, uint32_t len);
+int net_batch_check(const uint8_t *batch, uint32_t bytes, uint32_t count);
+const uint8_t *net_batch_next(const uint8_t *batch, uint32_t *offset, uint32_t *len);
+
 struct net_stats {
 	uint32_t rx_frames, rx_bytes, tx_frames, tx_bytes;
 	uint32_t rx_errors;            /* bad frames the device reported */
@@ -66,10 +123,12 @@ struct net_stats {
 	uint32_t rx_bad_length;        /* runts and oversize frames thrown away */
 	uint32_t tx_errors, tx_full, interrupts;
 	uint32_t rx_resets;            /* the receiver was reset: the device's ring made no sense */
+	uint32_t rx_queued;            /* received frames waiting for the client now */
 };
 
 MSG_PAYLOAD(net_req);
 MSG_PAYLOAD(net_init_reply);
 MSG_PAYLOAD(net_probe_reply);
+MSG_PAYLOAD(net_batch_reply);
 
 #endif

@@ -14,6 +14,7 @@ static uint32_t head, count;            /* oldest frame, and how many */
 static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
 static int test_mode;
+static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed: in that batch call */
 static uint8_t mac[6];
 static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
 static struct dm_progress progress;     /* read by the driver manager */
@@ -28,7 +29,7 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 {
 	struct frame *f;
 
-	if (len < 14 || len > NET_MAX_FRAME) {
+	if (len < NET_HEADER_BYTES || len > NET_MAX_FRAME) {
 		netdriver_stats.rx_bad_length++;
 		return;
 	}
@@ -78,22 +79,23 @@ static int do_init(message *m)
 	return 0;
 }
 
-static int do_send(message *m)
+/* Hand one checked frame to the NIC (short ones padded): 0, -EAGAIN (ring full) or an error. */
+static int send_one(const uint8_t *data, uint32_t len)
 {
-	static uint8_t frame[NET_MAX_FRAME];
-	uint32_t len = m->net_req.len;
+	static uint8_t padded[NET_MIN_FRAME];
 	int r;
 
-	if (len < 14 || len > NET_MAX_FRAME)
-		return -EINVAL;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
-	if (r < 0)
-		return r;
 	if (len < NET_MIN_FRAME) {
-		memset(frame + len, 0, NET_MIN_FRAME - len);
+		memcpy(padded, data, len);
+		memset(padded + len, 0, NET_MIN_FRAME - len);
+		data = padded;
 		len = NET_MIN_FRAME;
 	}
-	r = nic->send(frame, len);
+	r = nic->send(data, len);
+	if (r == -EAGAIN && nic->poll) {        /* a transmission may have finished unreported: reap, once */
+		nic->poll();
+		r = nic->send(data, len);
+	}
 	if (r == -EAGAIN) {
 		netdriver_stats.tx_full++;
 		client_waits_for_room = 1;
@@ -107,6 +109,53 @@ static int do_send(message *m)
 		update_progress();
 	}
 	return r;
+}
+
+static int do_send(message *m)
+{
+	static uint8_t frame[NET_MAX_FRAME];
+	uint32_t len = m->net_req.len;
+	int r;
+
+	if (len < NET_HEADER_BYTES || len > NET_MAX_FRAME)
+		return -EINVAL;
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
+	return r < 0 ? r : send_one(frame, len);
+}
+
+/* NET_TEST_CRASH_IN_RECV or _SEND: die here, in the middle of a batch call of that kind. */
+static void maybe_crash_in_batch(int op)
+{
+	if (crash_in == op)
+		*(volatile uint32_t *)0 = 1;
+}
+
+/* The whole batch is copied and checked before the first frame goes out. */
+static int do_send_batch(message *m)
+{
+	static uint8_t batch[NET_BATCH_BYTES];
+	uint32_t bytes = m->net_req.len, n = m->net_req.count, off = 0, len, k;
+	const uint8_t *frame;
+	int r;
+
+	if (n > NET_BATCH_FRAMES || bytes > NET_BATCH_BYTES)
+		return -E2BIG;
+	if (n == 0 || bytes == 0)
+		return -EINVAL;
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, batch, bytes, SAFECOPY_FROM);
+	if (r == 0)
+		r = net_batch_check(batch, bytes, n);
+	if (r < 0)
+		return r;
+	for (k = 0; k < n; k++) {
+		frame = net_batch_next(batch, &off, &len);
+		r = send_one(frame, len);
+		if (r < 0)
+			break;
+		if (k == 0)
+			maybe_crash_in_batch(NET_TEST_CRASH_IN_SEND);
+	}
+	return k > 0 ? (int)k : r;           /* fewer than n: the rest when notified (send_one asked for room) */
 }
 
 static int do_recv(message *m)
@@ -127,9 +176,40 @@ static int do_recv(message *m)
 	return (int)f->len;
 }
 
+/* The oldest frames that fit, as records, in one copy; they leave the queue only after it. */
+static int do_recv_batch(message *m)
+{
+	static uint8_t batch[NET_BATCH_BYTES];
+	uint32_t size = m->net_req.len, off = 0, n;
+	struct frame *f;
+	int r;
+
+	if (size > NET_BATCH_BYTES)
+		return -E2BIG;
+	if (size < NET_BATCH_MIN)
+		return -EINVAL;
+	for (n = 0; n < count; n++) {
+		f = &queue[(head + n) % QUEUE];
+		if (net_batch_put(batch, size, &off, f->data, f->len) < 0)
+			break;
+	}
+	if (n == 0)
+		return -EAGAIN;
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, batch, off, SAFECOPY_TO);
+	if (r < 0)
+		return r;
+	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
+	head = (head + n) % QUEUE;
+	count -= n;
+	m->net_batch_reply = (struct net_batch_reply){ n, off };
+	return (int)n;
+}
+
 static int do_stats(message *m)
 {
 	uint32_t n = m->net_req.len < sizeof netdriver_stats ? m->net_req.len : sizeof netdriver_stats;
+
+	netdriver_stats.rx_queued = count;
 
 	return sys_safecopy(m->m_source, m->net_req.grant, 0, &netdriver_stats, n, SAFECOPY_TO);
 }
@@ -145,6 +225,10 @@ static int do_test(message *m)
 		return -EPERM;
 	if (m->net_req.op == NET_TEST_CRASH)
 		*(volatile uint32_t *)0 = 1;
+	if (m->net_req.op == NET_TEST_CRASH_IN_RECV || m->net_req.op == NET_TEST_CRASH_IN_SEND) {
+		crash_in = (int)m->net_req.op;
+		return 0;
+	}
 	if (m->net_req.op == NET_TEST_RESET)
 		return nic->test_reset ? nic->test_reset() : -EINVAL;
 	if (m->net_req.op != NET_TEST_PROBE)
@@ -166,6 +250,8 @@ static void request(message *m)
 	case NET_RECV:  r = do_recv(m); break;
 	case NET_STATS: r = do_stats(m); break;
 	case NET_TEST:  r = do_test(m); break;
+	case NET_SEND_BATCH: r = do_send_batch(m); break;
+	case NET_RECV_BATCH: r = do_recv_batch(m); break;
 	default:        r = -ENOSYS; break;
 	}
 	driver_reply(m, m, r);

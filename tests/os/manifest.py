@@ -378,14 +378,16 @@ NET_NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
 # Raw Ethernet through each NIC's driver, against the host peer (tests/netpeer.py).
 NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
-    "other_unicast_filtered", "guest_to_host_sent", "survives_garbage",
+    "other_unicast_filtered", "guest_to_host_sent", "malformed_batch_refused", "survives_garbage",
     "traffic_resumes_after_kill", "kill_resume_prompt", "traffic_resumes_after_crash",
+    "traffic_resumes_after_crash_mid_recv_batch", "traffic_resumes_after_crash_mid_send_batch",
     "bus_master_only_with_dma", "driver_has_only_its_device", "listed_client_may_restart", "stalled_driver_restarted",
     "traffic_resumes_after_stall",
 ]
 NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",
-    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash", "resumes_after_stall",
+    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash", "resumes_after_crash_mid_recv_batch",
+    "resumes_after_crash_mid_send_batch", "resumes_after_stall",
 ]
 for _nic, _device in NET_NICS:
     BOOTS.append({

@@ -74,6 +74,19 @@ static int swifi_mode;                /* the campaign's workload: complain about
 static uint32_t complaints;
 #define COMPLAIN_MS 2000              /* no progress for this long: the driver is broken */
 
+/*
+ * The batch calls (NET_SEND_BATCH, NET_RECV_BATCH) in the test script and
+ * the benchmark; the wire and swifi modes keep the one-frame calls, so both
+ * stay in use. Received frames wait in rx_batch until taken one by one;
+ * frames to send gather in tx_batch until tx_flush (or until it is full).
+ */
+static int batching;
+static uint8_t rx_batch[NET_BATCH_BYTES], tx_batch[NET_BATCH_BYTES];
+static uint32_t rx_off, rx_left;      /* the next frame in rx_batch, and how many are left */
+static uint32_t tx_used, tx_count;
+static uint32_t bad_batches;          /* batches from the driver that did not check out */
+static uint32_t recv_batch_deaths, send_batch_deaths;   /* batch calls that found the driver dead */
+
 static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
 static uint16_t be16(uint16_t v) { return __builtin_bswap16(v); }
 
@@ -82,9 +95,11 @@ static uint8_t pattern(uint32_t seq, uint32_t size, uint32_t i)
 	return (uint8_t)(seq + i * 31 + size * 7);
 }
 
-static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message *m)
+/* One protocol call with buf granted (`grant_len` bytes of it) and `len` and `count` in the request. */
+static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
+                      message *m)
 {
-	grant_id_t g = buf ? grant_direct(driver, buf, len, rights) : GRANT_INVALID;
+	grant_id_t g = buf ? grant_direct(driver, buf, grant_len, rights) : GRANT_INVALID;
 	int r;
 
 	memset(m, 0, sizeof *m);
@@ -92,9 +107,15 @@ static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message 
 	m->net_req.version = NET_VERSION;
 	m->net_req.grant = g;
 	m->net_req.len = len;
+	m->net_req.count = count;
 	r = ipc_sendrec(driver, m);
 	grant_revoke(g);
 	return r < 0 ? r : m->m_type;
+}
+
+static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message *m)
+{
+	return net_call_n(type, buf, len, len, 0, rights, m);
 }
 
 /* Find the driver (a new incarnation, after a restart) and attach to it. */
@@ -165,11 +186,68 @@ static void build(uint8_t *f, const uint8_t *dst, uint16_t kind, uint32_t seq, u
 		f[i] = pattern(seq, size, i);
 }
 
+/* The first n frames of tx_batch were taken: move the rest to its start. */
+static void tx_taken(uint32_t n)
+{
+	uint32_t off = 0, len, k;
+
+	for (k = 0; k < n && k < tx_count; k++)
+		net_batch_next(tx_batch, &off, &len);
+	memmove(tx_batch, tx_batch + off, tx_used - off);
+	tx_used -= off;
+	tx_count -= k;
+}
+
+/* Send every gathered frame (0), waiting for room as the driver asks. */
+static int tx_flush(void)
+{
+	message m;
+	int r = 0, tries;
+
+	for (tries = 0; tx_count && tries < 1000; tries++) {
+		r = net_call_n(NET_SEND_BATCH, tx_batch, tx_used, tx_used, tx_count, GRANT_READ, &m);
+		if (r > 0 && (uint32_t)r <= tx_count) {
+			tx_taken((uint32_t)r);
+			if (tx_count)
+				wait_news(20);        /* its ring is full: it notifies when there is room */
+			tries = 0;
+		} else if (r == -ESRCH) {
+			send_batch_deaths++;
+			reattach();                   /* the whole batch again: nothing of it counts as taken */
+		} else if (r == -EAGAIN) {
+			wait_news(20);
+		} else {
+			tx_taken(tx_count);           /* refused: a bug of ours, or a broken driver */
+			return r < 0 ? r : -EIO;
+		}
+	}
+	return tx_count ? -ETIMEDOUT : 0;
+}
+
+/* Gather a frame for the next NET_SEND_BATCH (sending the batch first if it is full). */
+static int tx_add(const uint8_t *f, uint32_t len)
+{
+	int r;
+
+	if (tx_count == NET_BATCH_FRAMES || NET_BATCH_BYTES - tx_used < NET_RECORD_BYTES(len)) {
+		r = tx_flush();
+		if (r < 0)
+			return r;
+	}
+	r = net_batch_put(tx_batch, sizeof tx_batch, &tx_used, f, len);
+	tx_count += r == 0;
+	return r;
+}
+
 static int send_frame(uint8_t *f, uint32_t len)
 {
 	message m;
 	int r, tries;
 
+	if (batching) {
+		r = tx_add(f, len);
+		return r < 0 ? r : tx_flush();
+	}
 	for (tries = 0; tries < 1000; tries++) {
 		r = net_call(NET_SEND, f, len, GRANT_READ, &m);
 		if (r == 0)
@@ -192,15 +270,56 @@ static void send_kind(uint16_t kind, uint32_t seq)
 	send_frame(f, sizeof f);
 }
 
+/* As send_kind, but when batching it goes with the next batch (before we next wait for frames). */
+static void queue_kind(uint16_t kind, uint32_t seq)
+{
+	uint8_t f[NET_MIN_FRAME];
+
+	build(f, peer_mac, kind, seq, sizeof f);
+	if (batching)
+		tx_add(f, sizeof f);
+	else
+		send_frame(f, sizeof f);
+}
+
+/* The next received frame into f: its length, or -EAGAIN, -ESRCH, ... (NET_RECV's results). */
+static int next_frame(uint8_t *f)
+{
+	const uint8_t *p;
+	uint32_t len;
+	message m;
+	int r;
+
+	if (!batching)
+		return net_call(NET_RECV, f, NET_MAX_FRAME, GRANT_WRITE, &m);
+	if (!rx_left) {
+		tx_flush();                       /* what we gathered goes out before we wait for answers */
+		r = net_call(NET_RECV_BATCH, rx_batch, sizeof rx_batch, GRANT_WRITE, &m);
+		recv_batch_deaths += r == -ESRCH;   /* what it copied before it died is not taken */
+		if (r <= 0)
+			return r;
+		if (m.net_batch_reply.frames != (uint32_t)r ||
+		    net_batch_check(rx_batch, m.net_batch_reply.bytes, (uint32_t)r) < 0) {
+			bad_batches++;
+			return -EIO;
+		}
+		rx_off = 0;
+		rx_left = (uint32_t)r;
+	}
+	p = net_batch_next(rx_batch, &rx_off, &len);
+	rx_left--;
+	memcpy(f, p, len);
+	return (int)len;
+}
+
 /* The next frame of ours (EtherType, magic), or -ETIMEDOUT. Others are counted. */
 static int recv_frame(uint8_t *f, struct wire *w, uint32_t timeout_ms, uint32_t *others)
 {
 	uint32_t until = sys_uptime_ms() + timeout_ms;
-	message m;
 	int r;
 
 	for (;;) {
-		r = net_call(NET_RECV, f, NET_MAX_FRAME, GRANT_WRITE, &m);
+		r = next_frame(f);
 		if (r >= (int)(14 + sizeof *w) && f[12] == (ETHERTYPE >> 8) && f[13] == (ETHERTYPE & 0xff)) {
 			memcpy(w, f + 14, sizeof *w);
 			w->magic = be32(w->magic);
@@ -216,8 +335,8 @@ static int recv_frame(uint8_t *f, struct wire *w, uint32_t timeout_ms, uint32_t 
 			reattach();
 		else if (r <= 0 && (int32_t)(sys_uptime_ms() - until) >= 0)
 			return -ETIMEDOUT;
-		else if (r == -EAGAIN)
-			wait_news(50);
+		else if (r < 0)
+			wait_news(50);           /* -EAGAIN, or an error: do not spin on the driver */
 	}
 }
 
@@ -293,7 +412,10 @@ static int send_stream(uint32_t n, uint32_t size)
 		while (sent < n && sent < acked + WINDOW) {
 			s = size ? size : NET_MIN_FRAME + sent;
 			build(f, peer_mac, K_DATA, sent, s);
-			send_frame(f, s);
+			if (batching)
+				tx_add(f, s);             /* the window goes as one batch, before we wait */
+			else
+				send_frame(f, s);
 			sent++;
 		}
 		if (recv_frame(f, &w, 1000, NULL) > 0 && w.kind == K_ACK) {
@@ -308,6 +430,97 @@ static int send_stream(uint32_t n, uint32_t size)
 	return acked == n ? (int)resends : -1;
 }
 
+static int get_stats(struct net_stats *st)
+{
+	message m;
+
+	memset(st, 0, sizeof *st);
+	return net_call(NET_STATS, st, sizeof *st, GRANT_WRITE, &m);
+}
+
+#define HOSTILE_WAIT_MS 5000        /* for a frame to wait in the driver's queue */
+#define BAD_ETHERTYPE 0x88b6        /* not the peer's: if a frame of ours got out, the peer ignores it */
+
+static uint8_t hostile[NET_BATCH_BYTES + NET_BATCH_MIN];
+
+/* One malformed call: did it fail with `want` (any error other than -EAGAIN if want is 1)? */
+static int refused(int type, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights, int want,
+                   const char *what)
+{
+	message m;
+	int r = net_call_n(type, hostile, grant_len, len, count, rights, &m);
+	int ok = want == 1 ? r < 0 && r != -EAGAIN : r == want;
+
+	if (!ok)
+		printf("t_netclient: %s: %d, not %d\n", what, r, want);
+	return ok;
+}
+
+/* Three good frames (60, 61, 1514 bytes) as a batch in `hostile`: its length. */
+static uint32_t good_batch(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t used = 0, len[3] = { 60, 61, NET_MAX_FRAME }, k;
+
+	for (k = 0; k < 3; k++) {
+		memcpy(f, broadcast, 6);
+		memcpy(f + 6, my_mac, 6);
+		f[12] = BAD_ETHERTYPE >> 8;
+		f[13] = BAD_ETHERTYPE & 0xff;
+		net_batch_put(hostile, sizeof hostile, &used, f, len[k]);
+	}
+	return used;
+}
+
+static void set_hdr(uint32_t off, uint16_t len, uint16_t flags)
+{
+	struct net_frame_hdr h = { len, flags };
+
+	memcpy(hostile + off, &h, sizeof h);
+}
+
+/*
+ * A hostile client's batch calls, while frames wait in the driver's queue:
+ * every malformed one refused with its error; no frame sent, none taken.
+ */
+static void malformed_batches(void)
+{
+	uint32_t until = sys_uptime_ms() + HOSTILE_WAIT_MS, used, second = NET_RECORD_BYTES(60), ok = 1;
+	struct net_stats st0, st1;
+
+	while ((get_stats(&st0) < 0 || st0.rx_queued == 0) && (int32_t)(sys_uptime_ms() - until) < 0)
+		t_sleep(10);
+	used = good_batch();
+	ok &= refused(NET_SEND_BATCH, used, used, 0, GRANT_READ, -EINVAL, "send: no frame");
+	ok &= refused(NET_SEND_BATCH, used, used, NET_BATCH_FRAMES + 1, GRANT_READ, -E2BIG, "send: too many frames");
+	ok &= refused(NET_SEND_BATCH, sizeof hostile, NET_BATCH_BYTES + 4, 3, GRANT_READ, -E2BIG, "send: too many bytes");
+	ok &= refused(NET_SEND_BATCH, used, 0, 3, GRANT_READ, -EINVAL, "send: no bytes");
+	ok &= refused(NET_SEND_BATCH, used, used, 2, GRANT_READ, -EINVAL, "send: bytes after the last frame");
+	ok &= refused(NET_SEND_BATCH, used, used, 4, GRANT_READ, -EINVAL, "send: a frame missing");
+	ok &= refused(NET_SEND_BATCH, used, used - 1, 3, GRANT_READ, -EINVAL, "send: the last frame cut short");
+	ok &= refused(NET_SEND_BATCH, 100, used, 3, GRANT_READ, -ERANGE, "send: grant smaller than the batch");
+	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_WRITE, -EACCES, "send: grant not readable");
+	set_hdr(second, 13, 0);
+	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a 13-byte frame");
+	set_hdr(second, NET_MAX_FRAME + 1, 0);
+	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a 1515-byte frame");
+	set_hdr(second, 61, 1);
+	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a flag set");
+	set_hdr(second, 65, 0);
+	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a frame past its record");
+	ok &= refused(NET_RECV_BATCH, NET_BATCH_MIN - 1, NET_BATCH_MIN - 1, 0, GRANT_WRITE, -EINVAL,
+	              "recv: grant smaller than a largest frame");
+	ok &= refused(NET_RECV_BATCH, sizeof hostile, NET_BATCH_BYTES + 4, 0, GRANT_WRITE, -E2BIG, "recv: too many bytes");
+	ok &= refused(NET_RECV_BATCH, 2, NET_BATCH_BYTES, 0, GRANT_WRITE, 1, "recv: grant smaller than claimed");
+	ok &= refused(NET_RECV_BATCH, NET_BATCH_BYTES, NET_BATCH_BYTES, 0, GRANT_READ, -EACCES, "recv: grant not writable");
+	get_stats(&st1);
+	t_check("malformed_batch_refused", ok && st0.rx_queued > 0 && st1.rx_queued >= st0.rx_queued &&
+	        st1.tx_frames == st0.tx_frames && st1.tx_bytes == st0.tx_bytes,
+	        "17 malformed batch calls each refused with its error: %s; frames sent %u -> %u; "
+	        "frames waiting in the driver %u -> %u (none taken)", ok ? "yes" : "no", st0.tx_frames,
+	        st1.tx_frames, st0.rx_queued, st1.rx_queued);
+}
+
 /* Phase 4: garbage from the peer, then a probe frame that must still arrive. */
 static void survive_garbage(void)
 {
@@ -318,6 +531,7 @@ static void survive_garbage(void)
 	int len;
 
 	dm_info(label, 0, &before);
+	malformed_batches();
 	while ((len = recv_frame(f, &w, 30000, &others)) > 0 && w.kind != K_PROBE)
 		;
 	dm_info(label, 0, &after);
@@ -340,16 +554,33 @@ static void crash_driver(void)
 	ipc_send(driver, &m);
 }
 
-/*
- * Phase 5: a stream from the peer while the driver is killed (or crashes).
- * Returns the ms from the failure to the next frame in order (or
- * UINT32_MAX if none came).
- */
-static uint32_t stream_through_failure(const char *name, int crash)
+/* Ask a driver started with --test to crash in the middle of its next batch call of one kind. */
+static int arm_crash(uint32_t op)
 {
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = NET_TEST;
+	m.net_req.version = NET_VERSION;
+	m.net_req.op = op;
+	r = ipc_sendrec(driver, &m);
+	return r < 0 ? r : m.m_type;
+}
+
+enum failure { KILLED, CRASHED, CRASHED_MID_RECV_BATCH };
+
+/*
+ * Phase 5: a stream from the peer while the driver is killed (or crashes,
+ * maybe inside a batch call). Returns the ms from the failure to the next
+ * frame in order (or UINT32_MAX if none came).
+ */
+static uint32_t stream_through_failure(const char *name, enum failure crash)
+{
+	static const char *const how[] = { "was killed", "crashed", "crashed inside a NET_RECV_BATCH" };
 	static uint8_t f[NET_MAX_FRAME];
 	struct dm_driver_info before, after;
-	uint32_t next = 0, bad = 0, before_re = reattached, failed_at = 0, back_at = 0;
+	uint32_t next = 0, bad = 0, before_re = reattached, failed_at = 0, back_at = 0, deaths = recv_batch_deaths;
 	struct wire w;
 	int len;
 
@@ -366,7 +597,9 @@ static uint32_t stream_through_failure(const char *name, int crash)
 		send_kind(K_ACK, next);
 		if (next == FAIL_AT && !failed_at) {
 			failed_at = sys_uptime_ms();
-			if (crash)
+			if (crash == CRASHED_MID_RECV_BATCH)
+				arm_crash(NET_TEST_CRASH_IN_RECV);
+			else if (crash == CRASHED)
 				crash_driver();
 			else
 				pm_kill(driver, 9);
@@ -375,10 +608,10 @@ static uint32_t stream_through_failure(const char *name, int crash)
 	send_kind(K_ACK, w.seq + 1);
 	dm_info(label, 0, &after);
 	t_check(name, len > 0 && next == STREAM && bad == 0 && after.incarnation == before.incarnation + 1 &&
-	        reattached > before_re,
-	        "%u of %u frames in order after the driver %s at frame %u; re-attached to incarnation %u; "
-	        "frames flowing again %u ms later", next, STREAM, crash ? "crashed" : "was killed", FAIL_AT,
-	        after.incarnation, back_at - failed_at);
+	        reattached > before_re && (crash != CRASHED_MID_RECV_BATCH || recv_batch_deaths > deaths),
+	        "%u of %u frames in order, byte-exact, after the driver %s at frame %u (%u batch calls found it "
+	        "dead); re-attached to incarnation %u; frames flowing again %u ms later", next, STREAM, how[crash],
+	        FAIL_AT, recv_batch_deaths - deaths, after.incarnation, back_at - failed_at);
 	return back_at ? back_at - failed_at : UINT32_MAX;
 }
 
@@ -505,18 +738,35 @@ static void stall(void)
 	        STALL_STREAM, sent, after.incarnation);
 }
 
+/* Our stream while the driver crashes inside a NET_SEND_BATCH, after the batch's first frame went out. */
+static void send_through_crash(void)
+{
+	struct dm_driver_info before, after;
+	uint32_t deaths = send_batch_deaths;
+	int r, sent;
+
+	dm_info(label, 0, &before);
+	r = arm_crash(NET_TEST_CRASH_IN_SEND);
+	sent = r == 0 ? send_stream(STALL_STREAM, STALL_FRAME) : -1;
+	dm_info(label, 0, &after);
+	t_check("traffic_resumes_after_crash_mid_send_batch", r == 0 && sent >= 0 &&
+	        after.incarnation == before.incarnation + 1 && send_batch_deaths > deaths,
+	        "armed: %d; %d frames sent in batches of up to %d, all acknowledged in order (%d resent); "
+	        "%u batch calls found the driver dead; incarnation %u -> %u", r, STALL_STREAM, WINDOW, sent,
+	        send_batch_deaths - deaths, before.incarnation, after.incarnation);
+}
+
 #define BENCH_FRAMES 2000
 
 static void print_stats(void)
 {
 	struct net_stats st;
-	message m;
 
-	if (net_call(NET_STATS, &st, sizeof st, GRANT_WRITE, &m) >= 0)
+	if (get_stats(&st) >= 0)
 		printf("[net] driver stats: rx %u frames, tx %u, rx errors %u, overflows %u, dropped %u, "
-		       "bad length %u, tx full %u, interrupts %u, receiver resets %u\n", st.rx_frames, st.tx_frames,
-		       st.rx_errors, st.rx_overflows, st.rx_dropped, st.rx_bad_length, st.tx_full, st.interrupts,
-		       st.rx_resets);
+		       "bad length %u, tx full %u, interrupts %u, receiver resets %u; malformed batches from it %u\n",
+		       st.rx_frames, st.tx_frames, st.rx_errors, st.rx_overflows, st.rx_dropped, st.rx_bad_length,
+		       st.tx_full, st.interrupts, st.rx_resets, bad_batches);
 }
 #define PINGS 500
 
@@ -531,7 +781,7 @@ static uint32_t ack_until_end(void)
 		if (w.kind == K_DATA && w.seq == next)
 			next++;
 		if (w.kind == K_DATA)
-			send_kind(K_ACK, w.kind == K_DATA && w.seq < next ? w.seq + 1 : next);
+			queue_kind(K_ACK, w.kind == K_DATA && w.seq < next ? w.seq + 1 : next);
 	}
 	send_kind(K_ACK, w.seq + 1);
 	return next;
@@ -550,15 +800,16 @@ static void bench(void)
 
 	for (i = 0; i < BENCH_FRAMES; i++) {
 		build(f, peer_mac, K_DATA, i, NET_MAX_FRAME);
-		send_frame(f, NET_MAX_FRAME);
+		tx_add(f, NET_MAX_FRAME);
 	}
+	tx_flush();
 	send_kind(K_END, BENCH_FRAMES);
 	got = ack_until_end();
 	printf("[netbench] received %u of %u frames from the peer\n", got, BENCH_FRAMES);
 	print_stats();
 	got = ack_until_end();
 	printf("[netbench] answered %u pings\n", got);
-	stream_through_failure("bench_recovery_after_kill", 0);
+	stream_through_failure("bench_recovery_after_kill", KILLED);
 	printf("[netbench] done\n");
 }
 
@@ -817,6 +1068,7 @@ int main(int argc, char **argv)
 	swifi_mode = argc > 6 && !strcmp(argv[6], "swifi");
 	if (swifi_mode)
 		swifi_serve();
+	batching = 1;                            /* the script and the benchmark use the batch calls */
 	if (argc > 6 && !strcmp(argv[6], "bench")) {
 		bench();
 		for (;;)
@@ -826,10 +1078,12 @@ int main(int argc, char **argv)
 	r = send_stream(ALL_SIZES, 0);
 	t_check("guest_to_host_sent", r == 0, "%d frames of sizes 60-1514 acknowledged; %d resent", ALL_SIZES, r);
 	survive_garbage();
-	resumed_ms = stream_through_failure("traffic_resumes_after_kill", 0);
+	resumed_ms = stream_through_failure("traffic_resumes_after_kill", KILLED);
 	t_check("kill_resume_prompt", resumed_ms <= RESUME_MAX_MS, "after the kill frames flowed again in %u ms "
 	        "(bound %u ms)", resumed_ms, RESUME_MAX_MS);
-	stream_through_failure("traffic_resumes_after_crash", 1);
+	stream_through_failure("traffic_resumes_after_crash", CRASHED);
+	stream_through_failure("traffic_resumes_after_crash_mid_recv_batch", CRASHED_MID_RECV_BATCH);
+	send_through_crash();
 	check_bus_master();
 	probe_isolation((uint32_t)strtoul(argv[2], NULL, 16), (uint32_t)strtoul(argv[3], NULL, 16),
 	                (uint16_t)strtoul(argv[4], NULL, 16), (uint16_t)strtoul(argv[5], NULL, 16));
