@@ -70,9 +70,8 @@ static int n_ifaces;
 static const char *watched[MAX_DRIVERS];
 static int n_watched;
 
-/* One protocol call with buf granted to the driver for its duration (count: NET_SEND_BATCH's frames). */
-static int net_call_n(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
-                      message *m)
+/* One protocol call with buf granted to the driver for its duration. */
+static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
 {
 	grant_id_t g = GRANT_INVALID;
 	int r;
@@ -87,16 +86,10 @@ static int net_call_n(struct iface *i, int type, void *buf, uint32_t len, uint32
 	m->net_req.version = NET_VERSION;
 	m->net_req.grant = g;
 	m->net_req.len = len;
-	m->net_req.count = count;
 	r = ipc_sendrec(i->driver, m);
 	if (buf)
 		grant_revoke(g);
 	return r < 0 ? r : m->m_type;
-}
-
-static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
-{
-	return net_call_n(i, type, buf, len, 0, rights, m);
 }
 
 /* The driver is gone: what waits goes to its successor, once the data store names it. */
@@ -163,53 +156,21 @@ static void resend_in_flight(struct iface *i)
 		i->info.tx_resent++;
 }
 
-/* The first n waiting frames went to the driver (taken: it took them; else it refused them). */
-static void sent(struct iface *i, uint32_t n, int taken)
-{
-	struct frame *f;
-
-	while (n--) {
-		f = &i->queue[i->head];
-		if (!taken) {
-			i->info.tx_dropped++;         /* the driver refused it: no point retrying */
-		} else {
-			i->info.tx_frames++;
-			i->info.tx_bytes += f->len;
-			keep(i, f);
-			i->info.tx_resent += f->restart != 0;
-		}
-		i->head = (i->head + 1) % TX_QUEUE;
-		i->count--;
-	}
-}
-
-/* Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the driver takes it. */
+/* Send what waits, in order, while the driver takes it. */
 static void flush(struct iface *i)
 {
-	static uint8_t batch[NET_BATCH_BYTES];
-	uint32_t used, n;
-	message m;
 	int r;
 
-	while (i->count && i->driver != EP_NONE) {
-		for (used = 0, n = 0; n < i->count && n < NET_BATCH_FRAMES; n++) {
-			struct frame *f = &i->queue[(i->head + n) % TX_QUEUE];
-
-			if (net_batch_put(batch, sizeof batch, &used, f->data, f->len) < 0)
-				break;
-		}
-		r = n ? net_call_n(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, &m) : -EINVAL;
-		if (r == -ESRCH)
-			lost(i);                      /* nothing of the batch counts as taken */
-		if (r == -ESRCH || r == -EAGAIN)
-			return;                       /* the driver notifies us when it has room */
-		if (r <= 0 || (uint32_t)r > n) {
-			sent(i, 1, 0);                /* refused (a bad frame first, or a broken driver) */
-			continue;
-		}
-		sent(i, (uint32_t)r, 1);
-		if ((uint32_t)r < n)
-			return;                       /* its ring is full: it notifies us when there is room */
+	while (i->count) {
+		r = transmit(i, &i->queue[i->head]);
+		if (r == -EAGAIN)
+			return;
+		if (r < 0)
+			i->info.tx_dropped++;         /* the driver refused it: no point retrying */
+		else if (i->queue[i->head].restart)
+			i->info.tx_resent++;
+		i->head = (i->head + 1) % TX_QUEUE;
+		i->count--;
 	}
 }
 
@@ -257,28 +218,22 @@ static void deliver(struct iface *i, const uint8_t *data, uint32_t len)
 		pbuf_free(p);
 }
 
-/* Take every frame the driver holds for us, a batch (NET_RECV_BATCH) at a time; lwIP's timers run now and then. */
+/* Take every frame the driver holds for us; lwIP's timers run now and then. */
 static void receive(struct iface *i)
 {
-	static uint8_t batch[NET_BATCH_BYTES];
-	uint32_t off, len, k, n = 0;
-	const uint8_t *frame;
+	static uint8_t buf[NET_MAX_FRAME];
 	message m;
-	int r;
+	int r, n;
 
-	while (i->driver != EP_NONE) {
-		r = net_call(i, NET_RECV_BATCH, batch, sizeof batch, GRANT_WRITE, &m);
+	for (n = 1; i->driver != EP_NONE; n++) {
+		r = net_call(i, NET_RECV, buf, sizeof buf, GRANT_WRITE, &m);
 		if (r == -ESRCH)
-			lost(i);                      /* what it copied before it died is not taken */
-		if (r <= 0 || m.net_batch_reply.frames != (uint32_t)r ||
-		    net_batch_check(batch, m.net_batch_reply.bytes, (uint32_t)r) < 0)
-			return;                       /* none, or a batch that does not check out: none taken */
-		for (off = 0, k = 0; k < (uint32_t)r; k++) {
-			frame = net_batch_next(batch, &off, &len);
-			deliver(i, frame, len);
-			if (++n % RX_BURST == 0)
-				sys_check_timeouts();
-		}
+			lost(i);
+		if (r <= 0)
+			return;
+		deliver(i, buf, (uint32_t)r);
+		if (n % RX_BURST == 0)
+			sys_check_timeouts();
 	}
 }
 
