@@ -166,8 +166,9 @@ def charts(records, outdir, plt):
             ax.set_xticks([i + width * (len(nics) - 1) / 2 for i in range(len(TYPES))], TYPES, rotation=45)
             ax.set_ylim(0, 100)
             ax.set_title(title)
-        a1.legend(fontsize="small")
-        fig.tight_layout()
+        handles, labels = a1.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=len(nics), fontsize="small")
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
         fig.savefig(os.path.join(outdir, "tcp-udp.png"), dpi=100)
         out.append(("The workload: TCP byte-exact and UDP losses", "tcp-udp.png"))
         plt.close(fig)
@@ -212,6 +213,10 @@ def markdown(records, images, took=None, ran=None):
     lines.append(f"Drivers: {', '.join(nics)}; fault types: {', '.join(t for t in TYPES if any(r['type'] == t for r in records))}; "
                  f"{', '.join(str(f) for f in faults)} faults per trial; campaign seed "
                  f"{', '.join(str(x) for x in sorted({r.get('campaign_seed') for r in records}))}.")
+    kinds = sorted({r.get("workload_kind", "raw") for r in records})
+    lines.append("Workload per trial: " + "; ".join(
+        "TCP through inet, one transfer each way with bulkd (CRC-32 checked), and UDP echoes through echod "
+        "at the same time" if k == "tcp" else "a slice of raw frames each way (t_netclient)" for k in kinds) + ".")
     if took is not None and ran:
         lines.append(f"This run: {ran} trials in {took:.0f} s ({ran / took * 60:.1f} trials/min, "
                      f"{s['faults'] * ran / max(1, s['trials']) / took:.0f} faults/s).")
