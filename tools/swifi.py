@@ -70,9 +70,10 @@ CONSOLE_TAIL = 6000          # bytes of console kept with an OS failure
 K_SLICE, K_SLICE_ACK = 9, 10
 RESEND_S = 0.1
 TCP_BYTES = 65536            # each way per trial, --workload tcp
-TCP_IDLE_S = 30              # a TCP transfer with no progress this long has failed: longer than
+TCP_IDLE_S = 45              # a TCP transfer with no progress this long has failed: longer than
                              # t_swifi.c's TCP_STUCK_MS (20 s), after which its watchdog restarts a
-                             # driver that holds inet's request, so that TCP can go on after it
+                             # driver that holds inet's request, plus the 12 s QEMU's user network
+                             # may wait between SYN retransmissions, so that TCP can go on after it
 TCP_TRIAL_S = 80             # the host's part of a trial ends by then (t_swifi.c TCP_SLICE_MS is longer)
 CONTROL_PORT = 5003          # t_swifi's TCP control port (t_swifi.c)
 CONTROL_WAIT_S = 4.0
