@@ -267,6 +267,7 @@ def markdown(records, images, took=None, ran=None):
                       f"median {median(mech):.1f} ms, worst {max(mech):.1f} ms."]
     for title, png in images:
         lines += ["", f"## {title}", "", f"![{title}]({png})"]
+    lines += tcp_misses(records)
     os_fail = [r for r in records if r.get("os_failure")]
     lines += ["", "## OS failures", ""]
     if not os_fail:
@@ -277,6 +278,26 @@ def markdown(records, images, took=None, ran=None):
                      f"--seed {r.get('campaign_seed')} --faults {r.get('faults')}`")
     lines += ["", "Terms: see tools/swifireport.py.", ""]
     return "\n".join(lines)
+
+
+def tcp_misses(records, most=40):
+    """The trials whose TCP transfers were not both byte-exact, each with what
+    happened to its driver (the reader judges whether the fault explains it)."""
+    miss = [r for r in records if "host" in r and not r["host"].get("tcp_exact")]
+    if not any("host" in r for r in records):
+        return []
+    lines = ["", "## TCP transfers not byte-exact", ""]
+    if not miss:
+        return lines + ["None."]
+    for r in miss[:most]:
+        causes = ", ".join(f["cause"] for f in r.get("failures", [])) or "no failure detected"
+        ways = "; ".join(f"{w.replace('_', ' ')} {r['host'][w].get('outcome')} after {r['host'][w].get('s')} s "
+                         f"({r['host'][w].get('detail')})" for w in ("to_guest", "from_guest") if w in r["host"])
+        lines.append(f"- {r['nic']}/{r['type']}/{r['trial']}: driver: {causes}{', stuck' if r.get('stuck') else ''}; "
+                     f"{ways}")
+    if len(miss) > most:
+        lines.append(f"- ... and {len(miss) - most} more (results.jsonl)")
+    return lines
 
 
 def write(records, outdir, took=None, ran=None):
