@@ -81,8 +81,9 @@ def payload_for(seq, size):
 
 
 class Peer(netpeer.Peer):
-    def __init__(self):
+    def __init__(self, ip=PEER_IP):
         super().__init__()
+        self.ip = ip                 # the peer's own address (tools/swifi.py takes another beside QEMU's 10.0.2.2)
         self.guest_mac = None
         self.ip_id = 1
         self.fragments = {}          # (src, id) -> {offset: bytes}, and the total length when known
@@ -96,7 +97,7 @@ class Peer(netpeer.Peer):
         self.send_raw(frame + b"\0" * max(0, 60 - len(frame)))
 
     def arp(self, op, target_mac, target_ip, dst):
-        body = struct.pack("!HHBBH", 1, ETH_IP, 6, 4, op) + PEER_MAC + PEER_IP + target_mac + target_ip
+        body = struct.pack("!HHBBH", 1, ETH_IP, 6, 4, op) + PEER_MAC + self.ip + target_mac + target_ip
         self.send_eth(dst, ETH_ARP, body)
 
     def handle_arp(self, body):
@@ -106,7 +107,7 @@ class Peer(netpeer.Peer):
         sender_mac, sender_ip, target_ip = body[8:14], body[14:18], body[24:28]
         if op == 2 and sender_ip == GUEST_IP:
             self.guest_mac = sender_mac
-        elif op == 1 and target_ip == PEER_IP:
+        elif op == 1 and target_ip == self.ip:
             self.arp_requests_answered += 1
             self.arp(2, sender_mac, sender_ip, sender_mac)
 
@@ -121,7 +122,7 @@ class Peer(netpeer.Peer):
             part = payload[off:off + chunk]
             more = off + chunk < len(payload)
             head = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(part), ident,
-                               (0x2000 if more else 0) | (off >> 3), 64, proto, 0, PEER_IP, dst_ip)
+                               (0x2000 if more else 0) | (off >> 3), 64, proto, 0, self.ip, dst_ip)
             head = head[:10] + struct.pack("!H", checksum(head)) + head[12:]
             self.send_eth(self.guest_mac, ETH_IP, head + part)
 
@@ -153,7 +154,7 @@ class Peer(netpeer.Peer):
         return src, proto, whole
 
     def send_udp(self, dst_port, payload, src_port=PEER_PORT):
-        pseudo = PEER_IP + GUEST_IP + struct.pack("!BBH", 0, PROTO_UDP, 8 + len(payload))
+        pseudo = self.ip + GUEST_IP + struct.pack("!BBH", 0, PROTO_UDP, 8 + len(payload))
         head = struct.pack("!HHHH", src_port, dst_port, 8 + len(payload), 0)
         csum = checksum(pseudo + head + payload) or 0xFFFF
         self.send_ip(GUEST_IP, PROTO_UDP, head[:6] + struct.pack("!H", csum) + payload)
@@ -170,6 +171,7 @@ class Peer(netpeer.Peer):
                 frame, _ = self.sock.recvfrom(65536)
             except socket.timeout:
                 return None
+            self.on_datagram(frame)
             if len(frame) < 14 or frame[0:6] not in (PEER_MAC, BROADCAST):
                 continue
             ethertype = struct.unpack("!H", frame[12:14])[0]
@@ -236,7 +238,7 @@ class Peer(netpeer.Peer):
             if sport != ECHO_PORT or dport != PEER_PORT or (size >= 4 and body[:4] != data[:4]):
                 self.note_late(PROTO_UDP, udp)
                 continue                     # not ours, or a late one
-            pseudo = GUEST_IP + PEER_IP + struct.pack("!BBH", 0, PROTO_UDP, length)
+            pseudo = GUEST_IP + self.ip + struct.pack("!BBH", 0, PROTO_UDP, length)
             ok = src == GUEST_IP and (csum == 0 or checksum(pseudo + udp[:length]) == 0) and body == data
             return time.monotonic() - start if ok else False
 

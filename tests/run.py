@@ -274,7 +274,8 @@ def run_policy_tools(results, only):
 
 
 # A small fault-injection campaign (tools/swifi.py): every NIC, every fault type, one trial each.
-SWIFI_NICS = 5               # tools/swifi.py NICS: rtl8139, ne2000, ne2000_isa, e100, e1000
+SWIFI_NIC_NAMES = ("rtl8139", "ne2000", "ne2000_isa", "e100", "e1000")   # tools/swifi.py NICS
+SWIFI_NICS = len(SWIFI_NIC_NAMES)
 SWIFI_TEST_ARGS = ["--trials", "1", "--faults", "100", "--seed", "11"]
 SWIFI_TIMEOUT = 900
 
@@ -303,6 +304,13 @@ def run_swifi(results, only):
     results.add("swifi/faults_applied", total is not None and int(total.group(1)) == want and not empty and
                 int(total.group(2)) > 0, f"{total.group(2) if total else 0} faults in {total.group(1) if total else 0} "
                 f"of {want} trials" + (f"; none applied in {', '.join(empty)}" if empty else ""))
+    # The workload (TCP through inet, UDP echoes) really ran on every NIC: in at least one trial each,
+    # both transfers byte-exact and every echo answered (else "no OS failure" was measured without traffic).
+    loads = dict(re.findall(r"^swifi: workload (\S+): (.*)$", p.stdout, re.M))
+    for nic in SWIFI_NIC_NAMES:
+        whole = re.search(r"both whole in (\d+) trials", loads.get(nic, ""))
+        results.add(f"swifi/workload_{nic}", whole is not None and int(whole.group(1)) > 0,
+                    loads.get(nic, "no workload figures reported"))
     checks = re.findall(r"^swifi: check (\S+) (ok|FAILED) ?(.*)$", p.stdout, re.M)
     for name, verdict, detail in checks:
         results.add(f"swifi/{name}", verdict == "ok", detail)
@@ -311,7 +319,8 @@ def run_swifi(results, only):
 
 
 # Trials the campaign found a bug with, rerun from their seeds (tools/swifi.py --replay --check: no OS
-# failure, and the workload of the last trial byte-exact): (name, NIC/TYPE/TRIAL[-LAST], seed, the bug).
+# failure, and the workload of the last trial byte-exact), with the raw-frame workload they were found
+# with: (name, NIC/TYPE/TRIAL[-LAST], seed, the bug).
 SWIFI_REGRESSIONS = [
     ("swifi/ne2000_wire_wedged_next_boot", "ne2000/random/8-9", 2009,
      "random/8 makes the card send an empty frame, after which QEMU's socket netdev forwards nothing: "
@@ -332,7 +341,7 @@ def run_swifi_regressions(results, only):
         name, trial, seed, _ = reg
         try:
             p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "swifi.py"), "--replay", trial,
-                                "--seed", str(seed), "--check"], capture_output=True, text=True,
+                                "--seed", str(seed), "--workload", "raw", "--check"], capture_output=True, text=True,
                                timeout=SWIFI_REPLAY_TIMEOUT)
             out, rc = p.stdout + p.stderr, p.returncode
         except subprocess.TimeoutExpired:

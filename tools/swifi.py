@@ -17,11 +17,18 @@ wired), start() and stop(), load(text, pos) (called as the console grows)
 and result(trial) (what the host saw, merged into the trial's record).
   raw  the raw-frame stream (SliceWorkload; guest side t_netclient's "swifi"
        mode): a thread serves the guest's slices on the wire (a UDP socket);
-  tcp  TCP through the network server inet (TcpWorkload; QEMU's user network,
-       restricted, ports forwarded from 127.0.0.1): on the guest's "[swifi]
-       load N" the host sends TCP_BYTES to bulkd's sink and reads as many from
-       its source, each CRC-checked, and echoes --udp-echoes datagrams through
-       echod; then it tells t_swifi "done N ok|fail" on a TCP control port.
+  tcp  (the default) TCP and UDP through the network server inet (TcpWorkload):
+       on the guest's "[swifi] load N" the host sends TCP_BYTES to bulkd's
+       sink and reads as many from its source, each CRC-checked, and at the
+       same time sends --udp-echoes datagrams to echod, each once, counting
+       the answered, the lost and the wrong; then it tells t_swifi "done N
+       ok|fail" on a TCP control port. The NIC sits on a QEMU hub with two
+       netdevs: QEMU's user network (restricted, TCP ports forwarded from
+       127.0.0.1) for TCP, and a socket netdev to UdpEchoes, a peer of our
+       own at UDP_PEER_IP that speaks ARP, IPv4 and UDP (tests/ippeer.py).
+       QEMU's restricted user network drops the guest's UDP (its hostfwd
+       answers never came back: 0 of 20 echoes), and the driver under test
+       must keep its one NIC, so the hub it is.
 
 Results: one JSON line per trial appended to --out (default
 build/swifi/results.jsonl); a campaign that is interrupted continues where
@@ -29,7 +36,7 @@ it stopped. --report writes the Markdown report with charts (tools/swifireport.p
 
 Usage: tools/swifi.py [--drivers rtl8139,ne2000,ne2000_isa,e100,e1000] [--types all|source,nop,...]
                       [--trials N] [--faults N] [--seed N] [--jobs N] [--frames N]
-                      [--workload raw|tcp] [--tcp-bytes N]
+                      [--workload tcp|raw] [--tcp-bytes N] [--udp-echoes N]
                       [--out FILE] [--report DIR] [--replay NIC/TYPE/TRIAL[-LAST]] [--iso FILE] [--check]
 """
 import argparse
@@ -47,6 +54,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+import ippeer  # noqa: E402
 import netpeer  # noqa: E402
 import qemu  # noqa: E402
 import tcppeer  # noqa: E402
@@ -62,11 +70,17 @@ CONSOLE_TAIL = 6000          # bytes of console kept with an OS failure
 K_SLICE, K_SLICE_ACK = 9, 10
 RESEND_S = 0.1
 TCP_BYTES = 65536            # each way per trial, --workload tcp
-TCP_IDLE_S = 20              # a TCP transfer with no progress this long has failed
+TCP_IDLE_S = 45              # a TCP transfer with no progress this long has failed: longer than
+                             # t_swifi.c's TCP_STUCK_MS (20 s), after which its watchdog restarts a
+                             # driver that holds inet's request, plus the 12 s QEMU's user network
+                             # may wait between SYN retransmissions, so that TCP can go on after it
 TCP_TRIAL_S = 80             # the host's part of a trial ends by then (t_swifi.c TCP_SLICE_MS is longer)
-UDP_ECHO_PORT, CONTROL_PORT = 7, 5003     # echod; t_swifi's TCP control port (t_swifi.c)
-UDP_TRIES, UDP_WAIT_S = 5, 0.5
+CONTROL_PORT = 5003          # t_swifi's TCP control port (t_swifi.c)
 CONTROL_WAIT_S = 4.0
+UDP_ECHOES = 20              # datagrams echoed per trial, each sent once (--workload tcp)
+UDP_WAIT_S = 0.5             # an echo not back by then is lost
+UDP_PEER_IP = bytes([10, 0, 2, 9])        # UdpEchoes, beside QEMU's 10.0.2.2 and 10.0.2.3 on the guest's /24
+GUEST_MAC = bytes.fromhex("525400123456")
 
 # Not anchored at line starts: a faulty driver may print without a newline.
 TRIAL_RE = re.compile(r"\[swifi\] trial (\w+) (\d+) seed (\d+)\r?$", re.M)
@@ -188,23 +202,61 @@ class Transfers(tcppeer.Peer):
         return s
 
 
+class UdpEchoes(ippeer.Peer):
+    """Datagrams to the guest's echod from UDP_PEER_IP (answering the guest's
+    ARP itself), on the socket netdev of TcpWorkload's hub. An empty datagram
+    from QEMU means its socket netdev has stopped forwarding (see
+    SliceWorkload): `wedged`."""
+
+    def __init__(self):
+        super().__init__(UDP_PEER_IP)
+        self.guest_mac = GUEST_MAC                # set by qemu_args: no ARP of ours needed
+        self.wedged = False
+
+    def on_datagram(self, data):
+        if not data:
+            self.wedged = True
+
+    def run(self, trial, n):
+        """n datagrams of varied sizes (one frame each), each sent once and
+        waited for UDP_WAIT_S: how many came back byte-exact, wrong, or not at all."""
+        answered = wrong = 0
+        for i in range(n):
+            size = 4 + i * 97 % (ippeer.MAX_ECHO_IN_ONE_FRAME - 3)
+            got = self.udp_echo(trial * n + i, size, UDP_WAIT_S)   # seq: a late answer is not counted
+            answered += bool(got)
+            wrong += got is False
+        return {"sent": n, "answered": answered, "wrong": wrong, "lost": n - answered - wrong}
+
+
 class TcpWorkload:
     """The host side of t_swifi's TCP workload: per trial, one transfer each way
-    through bulkd (tests/tcppeer.py's protocol, CRC-32 at both ends) and UDP
-    echoes through echod, then the verdict to t_swifi's control port."""
-    PORTS = {"tcp": (tcppeer.SINK, tcppeer.SOURCE, CONTROL_PORT), "udp": (UDP_ECHO_PORT,)}
+    through bulkd (tests/tcppeer.py's protocol, CRC-32 at both ends) and, at
+    the same time, UDP echoes through echod (UdpEchoes); then the verdict to
+    t_swifi's control port: ok if both transfers were byte-exact and no echo
+    came back wrong (a lost datagram is counted, not a failure: UDP may lose)."""
+    PORTS = (tcppeer.SINK, tcppeer.SOURCE, CONTROL_PORT)
 
     def __init__(self, size, echoes):
         self.size, self.n_echoes = size, echoes
         self.control = None
-        self.fwd = {(proto, p): tcppeer.free_tcp_port() for proto, ports in self.PORTS.items() for p in ports}
+        self.fwd = {p: tcppeer.free_tcp_port() for p in self.PORTS}
         self.stopping = threading.Event()
         self.threads, self.results, self.scan = {}, {}, 0
-        self.peer = Transfers({g: h for (proto, g), h in self.fwd.items() if proto == "tcp"})
+        self.peer = Transfers(self.fwd)
+        self.udp = UdpEchoes()
+
+    @property
+    def wedged(self):
+        return self.udp.wedged
 
     def qemu_args(self, device):
-        fwd = ",".join(f"hostfwd={proto}:127.0.0.1:{h}-:{g}" for (proto, g), h in self.fwd.items())
-        return ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{device},netdev=n0,mac=52:54:00:12:34:56"]
+        """The NIC on hub 0, with QEMU's user network and the socket to UdpEchoes on it."""
+        fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in self.fwd.items())
+        wire = f"socket,id=s0,udp=127.0.0.1:{self.udp.port},localaddr=127.0.0.1:{self.udp.qemu_port}"
+        return ["-netdev", f"user,id=u0,restrict=on,{fwd}", "-netdev", wire,
+                "-netdev", "hubport,id=h1,hubid=0,netdev=u0", "-netdev", "hubport,id=h2,hubid=0,netdev=s0",
+                "-netdev", "hubport,id=h0,hubid=0", "-device", f"{device},netdev=h0,mac={GUEST_MAC.hex(':')}"]
 
     def start(self):
         pass
@@ -215,6 +267,7 @@ class TcpWorkload:
             t.join(TCP_IDLE_S + 5)
         if self.control:
             self.control.close()
+        self.udp.close()
 
     def load(self, text, pos):
         """Start the host's part of each trial the guest announced."""
@@ -233,34 +286,36 @@ class TcpWorkload:
 
     @staticmethod
     def transfer(how, size):
+        """One transfer; its outcome: "exact", "corrupt" (every byte came but the
+        CRC differs: wrong data delivered) or "aborted" (an error, a timeout, or
+        the connection ended early)."""
+        t0 = time.monotonic()
         try:
             ok, took, detail = how(size)
         except OSError as e:
-            ok, took, detail = False, 0.0, f"{type(e).__name__}: {e}"
-        return {"ok": bool(ok), "s": round(took, 3), "detail": detail}
+            ok, took, detail = False, time.monotonic() - t0, f"{type(e).__name__}: {e}"
+        whole = (re.search(rf"received {size} of {size} bytes|bulkd says b'{size} ", detail) is not None)
+        outcome = "exact" if ok else "corrupt" if whole else "aborted"
+        return {"ok": bool(ok), "outcome": outcome, "s": round(took, 3), "detail": detail}
 
-    def echoes(self):
-        """n_echoes datagrams of varied sizes through echod, each tried UDP_TRIES times."""
-        got = 0
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.settimeout(UDP_WAIT_S)
-            for i in range(self.n_echoes):
-                data = bytes((i + j) & 0xFF for j in range(1 + i * 97 % 1400))
-                for _ in range(UDP_TRIES):
-                    s.sendto(data, ("127.0.0.1", self.fwd[("udp", UDP_ECHO_PORT)]))
-                    try:
-                        if s.recv(2048) == data:
-                            got += 1
-                            break
-                    except OSError:
-                        pass
-        return {"ok": got == self.n_echoes, "echoed": got, "of": self.n_echoes}
+    def echoes(self, trial, out):
+        try:
+            out.update(self.udp.run(trial, self.n_echoes))
+        except OSError as e:
+            out.update({"sent": self.n_echoes, "answered": 0, "wrong": 0, "lost": self.n_echoes,
+                        "detail": f"{type(e).__name__}: {e}"})
 
     def run(self, trial):
         t0 = time.monotonic()
+        udp = {}
+        echoes = threading.Thread(target=self.echoes, args=(trial, udp), daemon=True)
+        echoes.start()
         res = {"to_guest": self.transfer(self.peer.to_guest, self.size),
-               "from_guest": self.transfer(self.peer.from_guest, self.size), "udp": self.echoes()}
-        res["ok"] = all(v["ok"] for v in res.values())
+               "from_guest": self.transfer(self.peer.from_guest, self.size)}
+        echoes.join()
+        res["udp"] = udp
+        res["tcp_exact"] = res["to_guest"]["ok"] and res["from_guest"]["ok"]
+        res["ok"] = res["tcp_exact"] and not udp.get("wrong") and "detail" not in udp
         res["s"] = round(time.monotonic() - t0, 3)
         res["told"] = self.tell(trial, res["ok"])
         self.results[trial] = res
@@ -426,6 +481,19 @@ def classify(record):
     if "error" in record:
         why.append(record["error"])
     return "; ".join(why) or None
+
+
+def workload_line(nic, records):
+    """What the TCP workload did on one NIC (tests/run.py reads this line)."""
+    udp = [r["host"].get("udp", {}) for r in records]
+    sent, answered = sum(u.get("sent", 0) for u in udp), sum(u.get("answered", 0) for u in udp)
+    whole = sum(1 for r in records if r["host"].get("tcp_exact") and udp_whole(r["host"].get("udp", {})))
+    return (f"swifi: workload {nic}: TCP byte-exact in {sum(1 for r in records if r['host'].get('tcp_exact'))} "
+            f"of {len(records)} trials, UDP echoes {answered} of {sent} answered, both whole in {whole} trials")
+
+
+def udp_whole(udp):
+    return udp.get("sent", 0) > 0 and udp.get("answered") == udp["sent"]
 
 
 def os_failure_record(nic, trial, seed, failure, console, registers, args):
@@ -596,11 +664,11 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="the campaign's seed")
     ap.add_argument("--jobs", type=int, default=2, help="QEMUs at once")
     ap.add_argument("--frames", type=int, default=100, help="workload frames each way per trial (raw)")
-    ap.add_argument("--workload", choices=("raw", "tcp"), default="raw",
-                    help="raw frames (t_netclient), or TCP and UDP through inet (bulkd, echod)")
+    ap.add_argument("--workload", choices=("tcp", "raw"), default="tcp",
+                    help="TCP and UDP through inet (bulkd, echod), or raw frames (t_netclient)")
     ap.add_argument("--tcp-bytes", type=int, default=TCP_BYTES, help="bytes each way per trial (tcp)")
-    ap.add_argument("--udp-echoes", type=int, default=0, help="UDP datagrams echoed per trial (tcp; through "
-                    "QEMU's restricted user network none came back in our runs, so 0 by default)")
+    ap.add_argument("--udp-echoes", type=int, default=UDP_ECHOES, help="UDP datagrams echoed per trial, "
+                    "each sent once (tcp)")
     ap.add_argument("--per-boot", type=int, default=1000, help="at most this many trials of a type per boot")
     ap.add_argument("--out", default=os.path.join(BUILD, "swifi", "results.jsonl"), help="JSON lines, appended")
     ap.add_argument("--report", help="write the report (Markdown and charts) into this directory")
@@ -615,7 +683,8 @@ def main():
     args.drivers = [d for d in args.drivers.split(",") if d]
     args.types = TYPES if args.types == "all" else [t for t in args.types.split(",") if t]
     bad = [d for d in args.drivers if d not in NICS] + [t for t in args.types if t not in TYPES]
-    if bad or args.trials < 1 or args.faults < 1 or args.frames < 1 or args.tcp_bytes < 4 or args.tcp_bytes % 4:
+    if (bad or args.trials < 1 or args.faults < 1 or args.frames < 1 or args.udp_echoes < 0 or args.tcp_bytes < 4
+            or args.tcp_bytes % 4):
         sys.exit(f"swifi: unknown driver or type: {', '.join(bad)}" if bad else
                  "swifi: counts must be positive (--tcp-bytes a multiple of 4)")
     if args.iso:
@@ -639,6 +708,8 @@ def main():
     for r in empty:
         print(f"swifi: trial {r['nic']}/{r['type']}/{r['trial']} injected no fault (swifi exit status "
               f"{r.get('swifi_status')})")
+    for nic in args.drivers if args.workload == "tcp" else ():
+        print(workload_line(nic, [r for r in mine if r["nic"] == nic and "host" in r]))
     if args.report:
         print(f"swifi: report in {report(mine, args.report, took, ran)}")
     if args.check:

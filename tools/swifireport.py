@@ -20,7 +20,14 @@ Terms, per trial (one record of tools/swifi.py):
                     dead, the driver never serving again;
   wire wedged       the faulty driver made the NIC send an empty frame, after
                     which QEMU's socket netdev forwards nothing more (a QEMU
-                    flaw, not the OS's): the campaign went on in a new boot.
+                    flaw, not the OS's): the campaign went on in a new boot;
+  TCP byte-exact    (the TCP workload) both transfers of the trial, to the
+                    guest's bulkd and from it, complete with the right CRC-32;
+                    "corrupt" is a transfer that completed with a wrong CRC
+                    (wrong data delivered), "aborted" one that did not complete;
+  UDP echoes        (the TCP workload) datagrams sent once each to the guest's
+                    echod during the trial: answered byte-exact, lost (no
+                    answer within 0.5 s), or wrong (answered, not byte-exact).
 """
 import collections
 import json
@@ -61,6 +68,26 @@ def summarize(records):
         "unrecovered": sum(1 for r in failed if not r["workload"]["ok"]),
         "denied": sum(sum(r.get("denied", {}).values()) for r in trials),
         "wedged": sum(1 for r in trials if r.get("wire_wedged")),
+        **tcp_udp(trials),
+    }
+
+
+def tcp_udp(trials):
+    """The TCP workload's figures (zero without it)."""
+    hosts = [r["host"] for r in trials if "host" in r]
+    ways = [h[w] for h in hosts for w in ("to_guest", "from_guest") if w in h]
+    udp = [h.get("udp", {}) for h in hosts]
+    return {
+        "tcp_trials": len(hosts),
+        "tcp_exact": sum(1 for h in hosts if h.get("tcp_exact")),
+        "tcp_exact_failed": sum(1 for r in trials if "host" in r and r["host"].get("tcp_exact") and detected(r)),
+        "tcp_corrupt": sum(1 for w in ways if w.get("outcome") == "corrupt"),
+        "tcp_aborted": sum(1 for w in ways if w.get("outcome") == "aborted"),
+        "udp_sent": sum(u.get("sent", 0) for u in udp),
+        "udp_answered": sum(u.get("answered", 0) for u in udp),
+        "udp_lost": sum(u.get("lost", 0) for u in udp),
+        "udp_wrong": sum(u.get("wrong", 0) for u in udp),
+        "udp_trials_lossless": sum(1 for u in udp if u.get("sent") and not u.get("lost") and not u.get("wrong")),
     }
 
 
@@ -126,6 +153,26 @@ def charts(records, outdir, plt):
     out.append(("Unauthorized accesses refused, per kind", "refused-accesses.png"))
     plt.close(fig)
 
+    # the TCP workload: byte-exact transfers and UDP losses per type and driver
+    if any("host" in r for r in trials):
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.5))
+        for k, nic in enumerate(nics):
+            xs = [i + k * width for i in range(len(TYPES))]
+            per = [tcp_udp([r for r in trials if r["nic"] == nic and r["type"] == t]) for t in TYPES]
+            a1.bar(xs, [100.0 * p["tcp_exact"] / p["tcp_trials"] if p["tcp_trials"] else 0 for p in per],
+                   width, label=nic)
+            a2.bar(xs, [100.0 * p["udp_lost"] / p["udp_sent"] if p["udp_sent"] else 0 for p in per], width, label=nic)
+        for ax, title in ((a1, "TCP byte-exact both ways (% of trials)"), (a2, "UDP echoes lost (%)")):
+            ax.set_xticks([i + width * (len(nics) - 1) / 2 for i in range(len(TYPES))], TYPES, rotation=45)
+            ax.set_ylim(0, 100)
+            ax.set_title(title)
+        handles, labels = a1.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=len(nics), fontsize="small")
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
+        fig.savefig(os.path.join(outdir, "tcp-udp.png"), dpi=100)
+        out.append(("The workload: TCP byte-exact and UDP losses", "tcp-udp.png"))
+        plt.close(fig)
+
     # recovery time distribution
     times = {nic: sorted(mechanism_ms(f) for r in trials if r["nic"] == nic for f in detected(r)
                          if f.get("recovery_us")) for nic in nics}
@@ -166,6 +213,10 @@ def markdown(records, images, took=None, ran=None):
     lines.append(f"Drivers: {', '.join(nics)}; fault types: {', '.join(t for t in TYPES if any(r['type'] == t for r in records))}; "
                  f"{', '.join(str(f) for f in faults)} faults per trial; campaign seed "
                  f"{', '.join(str(x) for x in sorted({r.get('campaign_seed') for r in records}))}.")
+    kinds = sorted({r.get("workload_kind", "raw") for r in records})
+    lines.append("Workload per trial: " + "; ".join(
+        "TCP through inet, one transfer each way with bulkd (CRC-32 checked), and UDP echoes through echod "
+        "at the same time" if k == "tcp" else "a slice of raw frames each way (t_netclient)" for k in kinds) + ".")
     if took is not None and ran:
         lines.append(f"This run: {ran} trials in {took:.0f} s ({ran / took * 60:.1f} trials/min, "
                      f"{s['faults'] * ran / max(1, s['trials']) / took:.0f} faults/s).")
@@ -182,18 +233,30 @@ def markdown(records, images, took=None, ran=None):
               f"| Hangs / kernel panics | {s['hangs']} / {s['panics']} |",
               f"| QEMU's wire wedged by an empty frame (new boot) | {s['wedged']} |",
               f"| Transparent recoveries (failure detected, workload byte-exact) | "
-              f"{s['transparent']} of {s['trials_failed']} ({pct(s['transparent'], s['trials_failed'])}) |",
-              "", "## Per driver and fault type", "",
-              "| Driver | Type | Trials | Faults | Failures | Restarts | Stuck | Silent | Workload ok | OS failures |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              f"{s['transparent']} of {s['trials_failed']} ({pct(s['transparent'], s['trials_failed'])}) |"]
+    if s["tcp_trials"]:
+        lines += [f"| TCP transfers byte-exact both ways | {s['tcp_exact']} of {s['tcp_trials']} trials "
+                  f"({pct(s['tcp_exact'], s['tcp_trials'])}); {s['tcp_exact_failed']} of them across a detected "
+                  f"failure |",
+                  f"| TCP transfers aborted / **delivered wrong data** | {s['tcp_aborted']} / "
+                  f"**{s['tcp_corrupt']}** (of {2 * s['tcp_trials']}) |",
+                  f"| UDP echoes sent / answered / lost / wrong | {s['udp_sent']} / {s['udp_answered']} / "
+                  f"{s['udp_lost']} ({pct(s['udp_lost'], s['udp_sent'])}) / {s['udp_wrong']}; trials without a "
+                  f"loss: {s['udp_trials_lossless']} of {s['tcp_trials']} |"]
+    lines += ["", "## Per driver and fault type", "",
+              "| Driver | Type | Trials | Faults | Failures | Restarts | Stuck | Silent | Workload ok | "
+              "TCP exact | UDP lost | OS failures |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for nic in nics:
         for t in TYPES:
             rs = [r for r in records if r["nic"] == nic and r["type"] == t]
             if not rs:
                 continue
             x = summarize(rs)
+            tcp = f"{x['tcp_exact']}/{x['tcp_trials']}" if x["tcp_trials"] else "-"
+            udp = f"{x['udp_lost']}/{x['udp_sent']}" if x["udp_sent"] else "-"
             lines.append(f"| {nic} | {t} | {x['trials']} | {x['faults']} | {x['failures']} | {x['restarts']} | "
-                         f"{x['stuck']} | {x['silent']} | {x['workload_ok']} | {x['os_failures']} |")
+                         f"{x['stuck']} | {x['silent']} | {x['workload_ok']} | {tcp} | {udp} | {x['os_failures']} |")
     fs = [f for r in records for f in detected(r) if f.get("recovery_us")]
     rec = [f["recovery_us"] / 1000.0 for f in fs]
     if rec:
@@ -204,6 +267,7 @@ def markdown(records, images, took=None, ran=None):
                       f"median {median(mech):.1f} ms, worst {max(mech):.1f} ms."]
     for title, png in images:
         lines += ["", f"## {title}", "", f"![{title}]({png})"]
+    lines += tcp_misses(records)
     os_fail = [r for r in records if r.get("os_failure")]
     lines += ["", "## OS failures", ""]
     if not os_fail:
@@ -214,6 +278,26 @@ def markdown(records, images, took=None, ran=None):
                      f"--seed {r.get('campaign_seed')} --faults {r.get('faults')}`")
     lines += ["", "Terms: see tools/swifireport.py.", ""]
     return "\n".join(lines)
+
+
+def tcp_misses(records, most=40):
+    """The trials whose TCP transfers were not both byte-exact, each with what
+    happened to its driver (the reader judges whether the fault explains it)."""
+    miss = [r for r in records if "host" in r and not r["host"].get("tcp_exact")]
+    if not any("host" in r for r in records):
+        return []
+    lines = ["", "## TCP transfers not byte-exact", ""]
+    if not miss:
+        return lines + ["None."]
+    for r in miss[:most]:
+        causes = ", ".join(f["cause"] for f in r.get("failures", [])) or "no failure detected"
+        ways = "; ".join(f"{w.replace('_', ' ')} {r['host'][w].get('outcome')} after {r['host'][w].get('s')} s "
+                         f"({r['host'][w].get('detail')})" for w in ("to_guest", "from_guest") if w in r["host"])
+        lines.append(f"- {r['nic']}/{r['type']}/{r['trial']}: driver: {causes}{', stuck' if r.get('stuck') else ''}; "
+                     f"{ways}")
+    if len(miss) > most:
+        lines.append(f"- ... and {len(miss) - most} more (results.jsonl)")
+    return lines
 
 
 def write(records, outdir, took=None, ran=None):

@@ -19,10 +19,11 @@
  * whether the workload got through byte-exact, and whether anything else in
  * the system was affected. The host watches for hangs and panics.
  *
- * Workloads: raw frames (the default; t_netclient in "swifi" mode, talking
- * to a peer on the host through the wire) or, with ":tcp", the network
- * server inet (with bulkd and echod) and the host's TCP transfers and UDP
- * echoes through QEMU's user network; see tcp_slice() below.
+ * Workloads: raw frames (without ":tcp"; t_netclient in "swifi" mode,
+ * talking to a peer on the host through the wire) or, with ":tcp" (what
+ * tools/swifi.py passes by default), the network server inet (with bulkd
+ * and echod), the host's TCP transfers through QEMU's user network and its
+ * UDP echoes from a peer on the same QEMU hub; see tcp_slice() below.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -475,8 +476,9 @@ static int host_verdict(uint32_t n)
 /*
  * One slice of the TCP workload: say "[swifi] load N" on the console; the
  * host (tools/swifi.py) then sends bytes to bulkd's sink and reads from its
- * source through inet and the driver, CRC-checked at both ends, and echoes
- * UDP datagrams through echod; then it says "done N ok|fail" on our TCP
+ * source through inet and the driver, CRC-checked at both ends, and at the
+ * same time echoes UDP datagrams through echod (from 10.0.2.9, a peer of its
+ * own beside QEMU's user network); then it says "done N ok|fail" on our TCP
  * control port, which we acknowledge. A driver that takes inet's request
  * and never answers blocks inet (and so us, asking inet): if the host has
  * not said so by TCP_STUCK_MS, the watchdog restarts the driver, as for the
