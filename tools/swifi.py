@@ -64,7 +64,10 @@ TYPES = ["source", "destination", "pointer", "interface", "loop", "text", "nop",
 NICS = {"rtl8139": "rtl8139,romfile=", "ne2000": "ne2k_pci,romfile=",
         "ne2000_isa": "ne2k_isa,iobase=0x300,irq=9", "e100": "i82557b,romfile=", "e1000": "e1000,romfile="}
 BOOT_DEADLINE_S = 180        # from QEMU's start to t_swifi's "[swifi] begin"
-TRIAL_DEADLINE_S = 120       # a trial's record must come by then: else the system hung
+TRIAL_DEADLINE_S = 150       # a trial's record must come by then: else the system hung. A healthy
+                             # trial may take t_swifi.c's TCP_SLICE_MS (90 s: the host's transfers,
+                             # each TCP_IDLE_S of patience after a stuck driver's 20 s) plus its
+                             # RUNNING_WAIT_MS (15 s) for a restarted driver; 120 s was less than that
 MONITOR_WAIT_S = 2.0
 CONSOLE_TAIL = 6000          # bytes of console kept with an OS failure
 K_SLICE, K_SLICE_ACK = 9, 10
