@@ -45,6 +45,17 @@ def free_tcp_port():
         return s.getsockname()[1]
 
 
+def read_line(s):
+    """The peer's answer line on s (what came before it closed, if it closed first)."""
+    answer = b""
+    while not answer.endswith(b"\n"):
+        got = s.recv(64)
+        if not got:
+            break
+        answer += got
+    return answer
+
+
 def source_pattern(n):
     """The bytes bulkd's source sends for n (a multiple of 4)."""
     return array.array("I", range(n // 4)).tobytes()
@@ -94,12 +105,7 @@ class Peer:
                 crc = zlib.crc32(chunk, crc)
                 sent += len(chunk)
             s.shutdown(socket.SHUT_WR)
-            answer = b""
-            while not answer.endswith(b"\n"):
-                got = s.recv(64)
-                if not got:
-                    break
-                answer += got
+            answer = read_line(s)
         took = time.monotonic() - start
         want = f"{size} {crc:08x}".encode()
         return answer.strip() == want, took, f"sent {size} bytes (crc {crc:08x}), bulkd says {answer.strip()!r}"
@@ -131,12 +137,7 @@ class Peer:
                 s.sendall(data[at:min(at + PIECE, size)])
                 self.progress()
             s.shutdown(socket.SHUT_WR)
-            answer = b""
-            while not answer.endswith(b"\n"):
-                got = s.recv(64)
-                if not got:
-                    break
-                answer += got
+            answer = read_line(s)
         took = time.monotonic() - start
         return answer.strip() == f"{size} 1".encode(), took, \
             f"sent {size} bytes, the guest says {answer.strip()!r} (count, pattern intact)"

@@ -255,12 +255,7 @@ def tcp_to_guest(port, size, block):
             crc = zlib.crc32(chunk, crc)
             sent += len(chunk)
         s.shutdown(socket.SHUT_WR)
-        answer = b""
-        while not answer.endswith(b"\n"):
-            got = s.recv(64)
-            if not got:
-                break
-            answer += got
+        answer = tcppeer.read_line(s)
     took = time.monotonic() - start
     return answer.strip() == f"{size} {crc:08x}".encode(), took, max(stall, time.monotonic() - last)
 
