@@ -41,17 +41,6 @@ static const char *ip(uint32_t a, char *buf)
 	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN) ? buf : "?";
 }
 
-static int ifinfo(uint32_t n, struct inet_ifinfo *out)
-{
-	message m;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = INET_IFINFO;
-	m.inet_req.index = n;
-	m.inet_req.len = sizeof *out;
-	return server_call_granted("inet", &m, &m.inet_req.grant, out, sizeof *out, GRANT_WRITE);
-}
-
 static void show(const struct inet_ifinfo *i)
 {
 	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
@@ -86,7 +75,7 @@ static int find(const char *name, struct inet_ifinfo *out)
 	int r;
 
 	for (n = 0; n < MAX_IFACES_SHOWN; n++) {
-		r = ifinfo(n, out);
+		r = inet_info(INET_IFINFO, n, out, sizeof *out);
 		if (r == -ENOENT)
 			break;
 		if (r < 0) {
@@ -107,7 +96,7 @@ static int show_all(void)
 	int r = 0;
 
 	for (n = 0; n < MAX_IFACES_SHOWN; n++) {
-		r = ifinfo(n, &info);
+		r = inet_info(INET_IFINFO, n, &info, sizeof info);
 		if (r < 0)
 			break;
 		show(&info);

@@ -32,17 +32,6 @@ static void usage(FILE *to)
 	        "  -t  TCP sockets only     -u  UDP sockets only     -l  listening only\n");
 }
 
-static int sockinfo(uint32_t n, struct inet_sockinfo *out)
-{
-	message m;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = INET_SOCKINFO;
-	m.inet_req.index = n;
-	m.inet_req.len = sizeof *out;
-	return server_call_granted("inet", &m, &m.inet_req.grant, out, sizeof *out, GRANT_WRITE);
-}
-
 static const char *endpoint(uint32_t addr, uint16_t port, char *buf)
 {
 	char a[INET_ADDRSTRLEN] = "*";
@@ -92,7 +81,7 @@ int main(int argc, char **argv)
 	}
 	printf("Proto Recv-Q Send-Q Local Address          Foreign Address        State        PID\n");
 	for (n = 0; n < MAX_SLOTS; n++) {
-		r = sockinfo(n, &s);
+		r = inet_info(INET_SOCKINFO, n, &s, sizeof s);
 		if (r < 0)
 			break;
 		if (!wanted(&s, tcp, udp, listening))

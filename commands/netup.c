@@ -44,17 +44,6 @@ static void usage(FILE *to)
 	        DEFAULT_WAIT_S);
 }
 
-static int call_info(int type, uint32_t n, void *out, uint32_t len)
-{
-	message m;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = type;
-	m.inet_req.index = n;
-	m.inet_req.len = len;
-	return server_call_granted("inet", &m, &m.inet_req.grant, out, len, GRANT_WRITE);
-}
-
 static uint32_t started;
 static int no_iface;
 
@@ -63,7 +52,7 @@ static int iface_up(const char *name)
 	struct inet_ifinfo i;
 	uint32_t n;
 
-	for (n = 0; n < MAX_IFACES && call_info(INET_IFINFO, n, &i, sizeof i) == 0; n++)
+	for (n = 0; n < MAX_IFACES && inet_info(INET_IFINFO, n, &i, sizeof i) == 0; n++)
 		if (!strcmp(i.name, name))
 			return i.configured && i.link;
 	no_iface = sys_uptime_ms() - started >= NO_IFACE_MS;
@@ -75,7 +64,7 @@ static int listening(const struct port *p)
 	struct inet_sockinfo s;
 	uint32_t n;
 
-	for (n = 0; n < MAX_SLOTS && call_info(INET_SOCKINFO, n, &s, sizeof s) == 0; n++)
+	for (n = 0; n < MAX_SLOTS && inet_info(INET_SOCKINFO, n, &s, sizeof s) == 0; n++)
 		if (s.type == p->type && s.local_port == p->number &&
 		    (s.type == INET_UDP || s.state == INET_TCP_LISTEN))
 			return 1;

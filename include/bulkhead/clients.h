@@ -69,4 +69,7 @@ int dm_info(const char *label, uint32_t index, struct dm_driver_info *out);
 int dm_history(const char *label, uint32_t index, struct dm_failure *out);
 int dm_policy(const char *label, char *buf, uint32_t len);
 
+/* inet's INET_IFINFO or INET_SOCKINFO about interface or socket slot index, into out: 0 or -errno. */
+int inet_info(int type, uint32_t index, void *out, uint32_t len);
+
 #endif

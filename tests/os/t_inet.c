@@ -76,15 +76,10 @@ static const struct setup setups[] = {
 	{ "e1000",   "/drivers/e1000",   "" },
 };
 
+/* eth0's counters and state. */
 static int ifinfo(struct inet_ifinfo *out)
 {
-	message m;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = INET_IFINFO;
-	m.inet_req.index = 0;
-	m.inet_req.len = sizeof *out;
-	return server_call_granted("inet", &m, &m.inet_req.grant, out, sizeof *out, GRANT_WRITE);
+	return inet_info(INET_IFINFO, 0, out, sizeof *out);
 }
 
 /* Poll inet until cond(info) holds or ms pass; 0 if it held. */

@@ -144,14 +144,9 @@ static int configured(void)
 {
 	struct inet_ifinfo info;
 	uint32_t until = sys_uptime_ms() + WAIT_MS;
-	message m;
 
 	do {
-		memset(&m, 0, sizeof m);
-		m.m_type = INET_IFINFO;
-		m.inet_req.len = sizeof info;
-		if (server_call_granted("inet", &m, &m.inet_req.grant, &info, sizeof info, GRANT_WRITE) == 0 &&
-		    info.configured && info.driver != EP_NONE)
+		if (inet_info(INET_IFINFO, 0, &info, sizeof info) == 0 && info.configured && info.driver != EP_NONE)
 			return 1;
 		t_sleep(20);
 	} while ((int32_t)(sys_uptime_ms() - until) < 0);

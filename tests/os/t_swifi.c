@@ -393,15 +393,10 @@ static int slice(uint32_t trial, uint32_t frames, message *m, int *stuck)
 
 /* --- the TCP workload (":tcp") ------------------------------------------------ */
 
+/* eth0's counters and state. */
 static int ifinfo(struct inet_ifinfo *out)
 {
-	message m;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = INET_IFINFO;
-	m.inet_req.index = 0;
-	m.inet_req.len = sizeof *out;
-	return server_call_granted(INET_LABEL, &m, &m.inet_req.grant, out, sizeof *out, GRANT_WRITE);
+	return inet_info(INET_IFINFO, 0, out, sizeof *out);
 }
 
 /* Run a daemon of /bin (bulkd, echod) in a child of ours; 0 or -1. */
