@@ -256,3 +256,32 @@ void proc_info(const struct proc *p, struct procinfo *out)
 	memcpy(out->denied, p->denied, sizeof out->denied);
 	strlcpy(out->name, p->name, sizeof out->name);
 }
+
+static const char *const state_names[] = {
+	[PSTATE_FREE] = "free", [PSTATE_RUNNABLE] = "runnable", [PSTATE_SENDING] = "sending",
+	[PSTATE_RECEIVING] = "receiving", [PSTATE_STOPPED] = "stopped", [PSTATE_ZOMBIE] = "zombie",
+};
+
+static void dump_one(const struct proc *p)
+{
+	const char *wait = p->state == PSTATE_RECEIVING && p->ipc_sendrec ? " (its reply)" : "";
+
+	kprintf("  %-2d %-5d %-15s %-9s", p->slot, p->endpoint, p->name, state_names[p->state]);
+	if (p->state == PSTATE_RECEIVING && p->ipc_peer == EP_ANY)
+		kprintf(" from any");
+	else if (p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING)
+		kprintf(" %s %d%s", p->state == PSTATE_SENDING ? "to" : "from", p->ipc_peer, wait);
+	kprintf("  eip %x cpu %u%s\n", p->regs.eip, p->cpu_ticks, p->senders ? " senders waiting" : "");
+}
+
+/* Every live process: who runs, who waits on whom (for an NMI, see trap.c). */
+void proc_dump(void)
+{
+	int i;
+
+	kprintf("kernel: NMI: process table (uptime %u ms); slot endpoint name state:\n", clock_uptime_ms());
+	for (i = 0; i < NR_PROCS; i++)
+		if (proc_table[i].state != PSTATE_FREE)
+			dump_one(&proc_table[i]);
+	kprintf("kernel: NMI: end of process table\n");
+}

@@ -87,6 +87,7 @@ void proc_end(struct proc *p, const struct kc_getdeath *how);
 int  proc_reap(struct proc *manager, struct kc_getdeath *out);
 void proc_fault(struct proc *p, const struct trapframe *tf, uint32_t addr);
 void proc_info(const struct proc *p, struct procinfo *out);
+void proc_dump(void);
 
 /* The live process with endpoint ep (generation included), or NULL. */
 static inline struct proc *proc_lookup(endpoint_t ep)

@@ -6,7 +6,9 @@
  * is handled, and kernel_exit() resumes whichever process should run. A CPU
  * exception in user mode ends that process (proc_fault). From kernel mode
  * only interrupts are expected (the kernel runs with interrupts off except
- * while idle); anything else is a kernel bug and panics.
+ * while idle); anything else is a kernel bug and panics. An NMI (QEMU's
+ * monitor `nmi`, a debug button) is nobody's fault: it prints the process
+ * table, to see who waits on whom in a system that stopped, and all goes on.
  */
 #include <bulkhead/ipc.h>
 #include "trap.h"
@@ -69,6 +71,8 @@ void trap(struct trapframe *tf)
 	}
 	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
 		irq_handle((int)(v - IRQ_BASE));
+	} else if (v == VEC_NMI) {
+		proc_dump();
 	} else if (!from_user) {
 		kprintf("kernel: exception %u in kernel mode\n", v);
 		dump_frame(tf);

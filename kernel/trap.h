@@ -17,6 +17,7 @@ struct trapframe {
 _Static_assert(__builtin_offsetof(struct trapframe, cs) == 60, "FRAME_CS in entry.asm");
 
 #define IRQ_BASE 32     /* IRQ n arrives on vector IRQ_BASE + n */
+#define VEC_NMI  2      /* non-maskable interrupt: the operator asks for a process dump */
 #define VEC_NM   7      /* device not available: lazy FPU switch */
 #define VEC_GP   13
 #define VEC_PF   14

@@ -2,13 +2,18 @@
 
 A Machine starts qemu-system-i386 (TCG, never KVM) on build/bulkhead.iso with
 the serial console on a pipe, picks the boot configuration through the SMBIOS
-family string (see boot/grub.cfg), and reads the console with deadlines.
+family string (see boot/grub.cfg), and reads the console with deadlines. Its
+QMP socket takes QEMU monitor commands (hmp: `info registers`, `nmi`, keys).
 Only the QEMU process a Machine started is ever killed.
 """
+import json
 import os
 import re
 import selectors
+import shutil
+import socket
 import subprocess
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,12 +27,26 @@ class Machine:
         """boot: what QEMU boots (default: the Bulkhead image; tools/bench.py
         passes -kernel/-initrd/-append for its Linux guest)."""
         self.config = config
+        self.make_dir()
         self.cmd = [
             "qemu-system-i386", "-machine", machine, "-m", "128M", *(boot or ["-cdrom", ISO]),
-            "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
+            "-display", "none", "-monitor", "none", *self.qmp_args(), "-serial", "stdio", "-no-reboot",
             "-nic", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-smbios", f"type=1,family={config}", *extra_args,
         ]
+        self.start()
+
+    def make_dir(self):
+        """A directory of this machine's own (its QMP socket, copies of images), gone at stop()."""
+        self.dir = tempfile.mkdtemp(prefix="bulkhead-qemu-")
+        self.qmp_path = os.path.join(self.dir, "qmp")
+        self.qmp = None
+        self.qmp_buf = b""
+
+    def qmp_args(self):
+        return ["-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
+
+    def start(self):
         self.started = time.monotonic()
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -35,6 +54,44 @@ class Machine:
         self.sel.register(self.proc.stdout, selectors.EVENT_READ)
         self.raw = b""
         self.eof = False
+
+    def _qmp_connect(self):
+        deadline = time.monotonic() + 10
+        while self.qmp is None:
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.settimeout(10)
+                s.connect(self.qmp_path)
+                self.qmp = s
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        self._qmp_reply()                      # the greeting
+        self._qmp_send({"execute": "qmp_capabilities"})
+
+    def _qmp_reply(self):
+        while True:
+            while b"\n" not in self.qmp_buf:
+                data = self.qmp.recv(65536)
+                if not data:
+                    raise OSError("QMP closed")
+                self.qmp_buf += data
+            line, self.qmp_buf = self.qmp_buf.split(b"\n", 1)
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def _qmp_send(self, cmd):
+        self.qmp.sendall(json.dumps(cmd).encode() + b"\n")
+        return self._qmp_reply()
+
+    def hmp(self, command):
+        """A human monitor command (say "info registers", "nmi"); its output."""
+        if self.qmp is None:
+            self._qmp_connect()
+        r = self._qmp_send({"execute": "human-monitor-command", "arguments": {"command-line": command}})
+        return r.get("return", "")
 
     @property
     def text(self):
@@ -87,9 +144,12 @@ class Machine:
             return None
 
     def stop(self):
+        if self.qmp:
+            self.qmp.close()
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
         self.proc.stdin.close()
         self.sel.close()
         self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)

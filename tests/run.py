@@ -71,14 +71,17 @@ def is_key(command):
 
 def run_session(machine, steps):
     """Type each step's command at the shell prompt and look for its output.
-    A step is (case, command, expect) or (case, command, expect, RUNNING).
+    A step is (case, command, expect) or (case, command, expect, RUNNING); a
+    command ("monitor", what) is given to QEMU's monitor instead (say "nmi").
     Returns {case: (ok, detail)}."""
     results = {}
     if not machine.wait_for(PROMPT, DEFAULT_TIMEOUT, partial=True):
         return {case: (False, "no shell prompt") for case, *_ in steps}
     for case, command, expect, *running in steps:
         at = machine.mark() if command else 0
-        if command:
+        if isinstance(command, tuple):                  # ("monitor", what): a QEMU monitor command
+            machine.hmp(command[1])
+        elif command:
             machine.send(command if is_key(command) else command + "\r")
         found = machine.wait_for(expect, STEP_TIMEOUT, after=at, partial=True)
         if RUNNING not in running:

@@ -4,20 +4,15 @@ a PC would, reading its screen and typing on its PS/2 keyboard.
 An ImageMachine boots build/bulkhead.iso from firmware (SeaBIOS, or OVMF on
 q35) as a CD or as a USB stick, without an SMBIOS family string, so GRUB
 picks the default system as on a real PC. Besides the serial line (as for
-every Machine), it has a QMP socket: keys are typed with `sendkey` on the
+every Machine), it uses its QMP socket: keys are typed with `sendkey` on the
 emulated PS/2 keyboard, and the screen is read back without OCR: VGA text
 cells with `xp` on the text buffer (b8000), a framebuffer by `screendump`
 compared cell by cell against the driver's own font (tools/mkfont.py).
 """
-import json
 import os
 import re
-import selectors
 import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 
 from qemu import ISO, ROOT, Machine
@@ -61,8 +56,7 @@ class ImageMachine(Machine):
     def __init__(self, firmware, media, extra_args=()):
         self.config = f"image-{firmware}-{media}"
         self.firmware = firmware
-        self.dir = tempfile.mkdtemp(prefix="bulkhead-screen-")
-        self.qmp_path = os.path.join(self.dir, "qmp")
+        self.make_dir()
         image = os.path.join(self.dir, "image.iso")
         shutil.copy(ISO, image)      # a stick is writable: each boot its own copy
         if media == "cd":
@@ -82,56 +76,10 @@ class ImageMachine(Machine):
         else:
             machine = ["qemu-system-i386", "-machine", "pc"]
         self.cmd = machine + [
-            "-m", "128M", *drive, "-display", "none", "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
+            "-m", "128M", *drive, "-display", "none", *self.qmp_args(),
             "-serial", "stdio", "-no-reboot", "-nic", "none", *extra_args,
         ]
-        self.started = time.monotonic()
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.sel = selectors.DefaultSelector()
-        self.sel.register(self.proc.stdout, selectors.EVENT_READ)
-        self.raw = b""
-        self.eof = False
-        self.qmp = None
-        self.qmp_buf = b""
-
-    def _qmp_connect(self):
-        deadline = time.monotonic() + 10
-        while self.qmp is None:
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.settimeout(10)
-                s.connect(self.qmp_path)
-                self.qmp = s
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self._qmp_reply()                      # the greeting
-        self._qmp_send({"execute": "qmp_capabilities"})
-
-    def _qmp_reply(self):
-        while True:
-            while b"\n" not in self.qmp_buf:
-                data = self.qmp.recv(65536)
-                if not data:
-                    raise OSError("QMP closed")
-                self.qmp_buf += data
-            line, self.qmp_buf = self.qmp_buf.split(b"\n", 1)
-            msg = json.loads(line)
-            if "event" not in msg:
-                return msg
-
-    def _qmp_send(self, cmd):
-        self.qmp.sendall(json.dumps(cmd).encode() + b"\n")
-        return self._qmp_reply()
-
-    def hmp(self, command):
-        """A human monitor command; its output."""
-        if self.qmp is None:
-            self._qmp_connect()
-        r = self._qmp_send({"execute": "human-monitor-command", "arguments": {"command-line": command}})
-        return r.get("return", "")
+        self.start()
 
     def type_keys(self, text):
         """Type text on the PS/2 keyboard, a key at a time."""
@@ -198,12 +146,6 @@ class ImageMachine(Machine):
             time.sleep(0.5)
         self.last_screen = text
         return False
-
-    def stop(self):
-        if self.qmp:
-            self.qmp.close()
-        super().stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def run_screen_session(machine):

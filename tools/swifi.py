@@ -48,7 +48,6 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -358,42 +357,26 @@ class Boot:
     def __init__(self, nic, spec, args):
         self.workload = (TcpWorkload(args.tcp_bytes, args.udp_echoes) if args.workload == "tcp"
                          else SliceWorkload(args.frames))
-        self.sockdir = tempfile.mkdtemp(prefix="swifi-")
-        self.monitor = os.path.join(self.sockdir, "monitor")
-        args = self.workload.qemu_args(NICS[nic]) + [
-            "-monitor", f"unix:{self.monitor},server=on,wait=off",
-            "-smbios", f"type=1,serial={spec}"]
+        args = self.workload.qemu_args(NICS[nic]) + ["-smbios", f"type=1,serial={spec}"]
         self.workload.start()
         self.machine = Machine(f"swifi-{nic}", args)
 
-    def registers(self):
-        """QEMU's `info registers` through the monitor (the CPU's state now)."""
+    def state(self):
+        """The stopped system's state: the CPU's registers, and the kernel's
+        process table (an NMI makes the kernel print it: who waits on whom)."""
+        m = self.machine
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.settimeout(MONITOR_WAIT_S)
-                s.connect(self.monitor)
-                s.sendall(b"info registers\n")
-                out, deadline = b"", time.monotonic() + MONITOR_WAIT_S
-                while time.monotonic() < deadline:
-                    try:
-                        data = s.recv(65536)
-                    except socket.timeout:
-                        break
-                    if not data:
-                        break
-                    out += data
-                return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out.decode("utf-8", "replace"))
-        except OSError as e:
-            return f"(no register dump: {e})"
+            regs = m.hmp("info registers")
+            at = m.mark()
+            m.hmp("nmi")
+            m.wait_for(r"kernel: NMI: end of process table", MONITOR_WAIT_S, after=at)
+            return regs + m.text[at:]
+        except (OSError, ValueError) as e:
+            return f"(no state from QEMU's monitor: {e})"
 
     def stop(self):
         self.machine.stop()
         self.workload.stop()
-        try:
-            os.unlink(self.monitor)
-        except OSError:
-            pass
-        os.rmdir(self.sockdir)
 
 
 def run_boot(nic, types, first, count, args, on_record, on_check=None):
@@ -409,7 +392,7 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
     try:
         if not m.wait_for(r"\[swifi\] begin", BOOT_DEADLINE_S):
             failure = "panic" if "KERNEL PANIC" in m.text else "boot"
-            on_record(os_failure_record(nic, plan[0], None, failure, m.text, boot.registers(), args))
+            on_record(os_failure_record(nic, plan[0], None, failure, m.text, boot.state(), args))
             return plan[1:]
         deadline = time.monotonic() + TRIAL_DEADLINE_S
         while done < len(plan):
@@ -463,7 +446,7 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
             return []
         failure = "panic" if "KERNEL PANIC" in m.text else "exited" if m.eof else "hang"
         seed = int(current.group(3)) if current and current.start() >= pos else None
-        on_record(os_failure_record(nic, plan[done], seed, failure, m.text, boot.registers(), args))
+        on_record(os_failure_record(nic, plan[done], seed, failure, m.text, boot.state(), args))
         return plan[done + 1:]
     finally:
         boot.stop()
@@ -652,7 +635,7 @@ def replay(args):
         registers = rec.pop("registers", None)
         print(json.dumps(rec, indent=2))
         if console:
-            print("--- console ---\n" + console + "\n--- registers ---\n" + (registers or ""))
+            print("--- console ---\n" + console + "\n--- registers, process table ---\n" + (registers or ""))
     if any(r.get("os_failure") for r in out):
         return 1
     return 1 if args.check and (not out or not out[-1].get("workload", {}).get("ok")) else 0

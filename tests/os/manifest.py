@@ -347,6 +347,10 @@ BOOTS = [
             ("shell_in_shell_read_gets_line", "an inner line", r"t_tty: read 'an inner line'"),
             ("shell_in_shell_exits", "exit", PROMPT_PATTERN),
             ("ctrl_c_program_running", "/tests/t_tty spin", r"t_tty: spinning until interrupted", "running"),
+            # An NMI (QEMU's monitor) prints the kernel's process table; the program it interrupted runs on.
+            ("nmi_prints_process_table", ("monitor", "nmi"),
+             r"kernel: NMI: process table .*\n(?:.*\n)*?\s+\d+\s+\d+\s+t_tty\s+runnable(?:.*\n)*?kernel: NMI: end",
+             "running"),
             ("ctrl_c_interrupts_foreground", "\x03", r"\^C\r?\n\[ended by signal 2\]"),
             ("shell_works_after_ctrl_c", "cat /tests/hello.txt", r"Hello from the boot file system\.\r?\n" + PROMPT_PATTERN),
             ("service_down_console_refused", "service down console",
