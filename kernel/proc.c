@@ -234,14 +234,44 @@ static uint32_t count_bits(const uint32_t *map, unsigned words)
 	return n;
 }
 
+static int ipc_blocked(const struct proc *p)
+{
+	return p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING;
+}
+
+/* Whether w waits on p: blocked sending to it, or in a sendrec waiting for its reply. */
+static int waits_on(const struct proc *w, const struct proc *p)
+{
+	return w != p && w->ipc_peer == p->endpoint &&
+	       (w->state == PSTATE_SENDING || (w->state == PSTATE_RECEIVING && w->ipc_sendrec));
+}
+
+/* Who has waited longest on p, and for how long (so a manager sees a driver keep a client waiting). */
+static void longest_waiter(const struct proc *p, struct procinfo *out, uint32_t now)
+{
+	const struct proc *w;
+
+	out->waiter = EP_NONE;
+	for (w = proc_table; w < proc_table + NR_PROCS; w++)
+		if (waits_on(w, p) && (out->waiter == EP_NONE || now - w->blocked_at > out->waiter_ms)) {
+			out->waiter = w->endpoint;
+			out->waiter_ms = now - w->blocked_at;
+		}
+}
+
 void proc_info(const struct proc *p, struct procinfo *out)
 {
+	uint32_t now = clock_uptime_ms();
+
 	memset(out, 0, sizeof *out);
 	out->endpoint = p->endpoint;
 	out->manager = p->manager;
 	out->uid = p->uid;
 	out->state = p->state;
-	out->ipc_peer = p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING ? p->ipc_peer : EP_NONE;
+	out->ipc_peer = ipc_blocked(p) ? p->ipc_peer : EP_NONE;
+	out->blocked_ms = ipc_blocked(p) ? now - p->blocked_at : 0;
+	out->in_sendrec = p->state == PSTATE_RECEIVING && p->ipc_sendrec;
+	longest_waiter(p, out, now);
 	out->priority = p->priority;
 	out->base_priority = p->base_priority;
 	out->cpu_ticks = p->cpu_ticks;

@@ -53,6 +53,7 @@ struct proc {
 	endpoint_t ipc_peer;          /* SENDING: to whom; RECEIVING: from whom */
 	vir_bytes ipc_buf;            /* where a received message goes */
 	int ipc_sendrec;              /* in a sendrec: waiting for the reply takes no notifications */
+	uint32_t blocked_at;          /* uptime (ms) when it last blocked in IPC; a sendrec's send and reply are one wait */
 	message ipc_msg;              /* SENDING: the message, copied in */
 	struct proc *senders;         /* processes blocked sending to this one */
 	struct proc *next_sender;

@@ -18,6 +18,7 @@
 #include "gdt.h"
 #include "priv.h"
 #include "panic.h"
+#include "clock.h"
 
 struct proc *current;
 static struct proc *ready_head[NR_PRIORITIES];
@@ -66,6 +67,7 @@ void proc_block(struct proc *p, enum proc_state why)
 {
 	sched_unready(p);
 	p->state = why;
+	p->blocked_at = clock_uptime_ms();
 	sched_rested(p);
 }
 

@@ -26,6 +26,10 @@ struct procinfo {
 	int32_t    base_priority;    /* its own */
 	uint32_t   cpu_ticks;
 	uint32_t   run_ms;           /* CPU time used since it last blocked or received (0 while blocked) */
+	uint32_t   blocked_ms;       /* how long it has been blocked in IPC (0 unless SENDING/RECEIVING) */
+	uint32_t   in_sendrec;       /* RECEIVING: the reply to its own request, from ipc_peer */
+	endpoint_t waiter;           /* who has waited longest on this process: blocked sending to it, */
+	uint32_t   waiter_ms;        /* or for its reply (EP_NONE, 0: nobody); for how long */
 	uint32_t   pages;            /* physical pages owned */
 	uint32_t   priv_flags;       /* PRIV_* from priv.h */
 	uint32_t   n_kcalls;         /* how many kernel calls it may make */

@@ -12,7 +12,9 @@
  * Progress: a driver that reports progress (struct dm_progress, granted to
  * us at DM_INIT_DONE) has it read with every heartbeat answer. One that has
  * held work (pending > 0) and completed none of it for its policy's
- * `liveness` time is stalled, and is restarted like a hung one.
+ * `liveness` time is stalled, and is restarted like a hung one. So is one
+ * that has kept a process waiting (blocked sending to it, or for its
+ * answer) that long, which the kernel tells us (procinfo's waiter).
  *
  * Clients: a service named in a driver's `clients` may ask for the driver to
  * be restarted (DM_RESTART); the caller must be the endpoint that service
@@ -47,30 +49,67 @@ void liveness_answer(struct driver *d)
 	d->progress = p;
 }
 
-static void check_cpu(struct driver *d)
+static void check_cpu(struct driver *d, const struct procinfo *info)
 {
-	struct procinfo info;
 	char detail[DM_DETAIL_MAX];
 
-	if (!d->pol.cpu_ms || sys_procinfo(-1, d->ep, &info) < 0 || info.run_ms < d->pol.cpu_ms)
+	if (!d->pol.cpu_ms || info->run_ms < d->pol.cpu_ms)
 		return;
-	snprintf(detail, sizeof detail, "ran for %u ms without blocking", info.run_ms);
+	snprintf(detail, sizeof detail, "ran for %u ms without blocking", info->run_ms);
 	printf("dm: %s (incarnation %u): %s (its limit is %u ms); restarting it\n", d->label,
 	       d->incarnation, detail, d->pol.cpu_ms);
 	driver_kill(d, CAUSE_CPU, detail);
+}
+
+static int reports_progress(const struct driver *d)
+{
+	return d->pol.liveness_ms && d->state == DRV_RUNNING && d->progress_grant != GRANT_INVALID;
 }
 
 static void check_progress(struct driver *d, uint32_t now)
 {
 	char detail[DM_DETAIL_MAX];
 
-	if (!d->pol.liveness_ms || d->state != DRV_RUNNING || d->progress_grant == GRANT_INVALID ||
-	    d->progress.pending == 0 || now - d->progress_ms < d->pol.liveness_ms)
+	if (!reports_progress(d) || d->progress.pending == 0 || now - d->progress_ms < d->pol.liveness_ms)
 		return;
 	snprintf(detail, sizeof detail, "stalled: %u pending, none done for %u ms",
 	         d->progress.pending, now - d->progress_ms);
 	printf("dm: %s (incarnation %u) %s; restarting it\n", d->label, d->incarnation, detail);
 	driver_kill(d, CAUSE_STALLED, detail);
+}
+
+/*
+ * The kernel's word, which the driver cannot bend: a process has been
+ * blocked sending to it, or waiting for its answer, for `liveness` ms.
+ * (Its own progress report may say all is well: a fault can make it
+ * answer heartbeats and swallow a client's request.)
+ */
+static void check_waiter(struct driver *d, const struct procinfo *info, uint32_t now)
+{
+	char detail[DM_DETAIL_MAX];
+	struct procinfo w;
+
+	if (!reports_progress(d) || info->waiter == EP_NONE || info->waiter_ms < d->pol.liveness_ms)
+		return;
+	if (sys_procinfo(-1, info->waiter, &w) < 0)
+		strcpy(w.name, "?");
+	snprintf(detail, sizeof detail, "no answer to %.*s for %u ms", PROC_NAME_LEN, w.name, info->waiter_ms);
+	printf("dm: %s (incarnation %u) stalled: %s (endpoint %d) waited for its answer %u ms; restarting it\n",
+	       d->label, d->incarnation, w.name, (int)info->waiter, info->waiter_ms);
+	driver_kill(d, CAUSE_STALLED, detail);
+}
+
+static void check(struct driver *d, uint32_t now)
+{
+	struct procinfo info;
+
+	if (sys_procinfo(-1, d->ep, &info) < 0)
+		return;
+	check_cpu(d, &info);
+	if (!d->pending_cause)
+		check_progress(d, now);
+	if (!d->pending_cause)
+		check_waiter(d, &info, now);
 }
 
 /* Check d if it is due; when d next wants a check (0: never). */
@@ -82,9 +121,7 @@ uint32_t liveness_timer(struct driver *d, uint32_t now)
 		return 0;
 	if ((int32_t)(now - d->next_check_ms) >= 0) {
 		d->next_check_ms = now + LIVENESS_CHECK_MS;
-		check_cpu(d);
-		if (!d->pending_cause)
-			check_progress(d, now);
+		check(d, now);
 	}
 	return d->pending_cause ? 0 : d->next_check_ms;
 }

@@ -386,7 +386,7 @@ NET_CASES = [
     "traffic_resumes_after_kill", "kill_resume_prompt", "traffic_resumes_after_crash",
     "traffic_resumes_after_crash_mid_recv_batch", "traffic_resumes_after_crash_mid_send_batch",
     "bus_master_only_with_dma", "driver_has_only_its_device", "listed_client_may_restart", "stalled_driver_restarted",
-    "traffic_resumes_after_stall",
+    "traffic_resumes_after_stall", "swallowing_driver_restarted", "swallowing_driver_replaced",
 ]
 NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",

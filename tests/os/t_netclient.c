@@ -698,7 +698,8 @@ static void restart_as_client(void)
 	        r == 0 ? after.incarnation : 0, r == 0 ? f.cause : 0, r == 0 ? f.detail : "");
 }
 
-static int inject_no_transmit(void)
+/* Have t_inject put `fault` at the start of `function` in our driver; 0 or -errno. */
+static int inject(uint32_t fault, const char *function)
 {
 	message m;
 	int r;
@@ -706,9 +707,9 @@ static int inject_no_transmit(void)
 	memset(&m, 0, sizeof m);
 	m.m_type = TEST_INJECT;
 	m.test_inject.target = driver;
-	m.test_inject.fault = FAULT_RETURN_ZERO;
+	m.test_inject.fault = fault;
 	strcpy(m.test_inject.binary, strcmp(label, "ne2000_isa") ? label : "ne2000");   /* its binary */
-	strcpy(m.test_inject.function, "nic_send");
+	strcpy(m.test_inject.function, function);
 	r = ipc_sendrec(find_boot_server("inject"), &m);
 	return r < 0 ? r : m.m_type;
 }
@@ -723,7 +724,7 @@ static void stall(void)
 
 	dm_info(label, 0, &before);
 	bound = before.liveness_ms + before.heartbeat_ms;
-	r = inject_no_transmit();
+	r = inject(FAULT_RETURN_ZERO, "nic_send");
 	sent = r == 0 ? send_stream(STALL_STREAM, STALL_FRAME) : -1;
 	dm_info(label, 0, &after);
 	if (r == 0)
@@ -739,6 +740,36 @@ static void stall(void)
 }
 
 /* Our stream while the driver crashes inside a NET_SEND_BATCH, after the batch's first frame went out. */
+/*
+ * Step 9: the driver takes our request and never answers it, answering its
+ * heartbeats all along and holding no work (its progress report says all is
+ * well). The kernel tells the driver manager how long we have waited.
+ */
+static void swallow(void)
+{
+	struct dm_driver_info before;
+	struct net_stats st;
+	struct dm_failure f;
+	uint32_t t0 = sys_uptime_ms(), bound;
+	int r, asked = -1, again;
+
+	dm_info(label, 0, &before);
+	bound = before.liveness_ms + before.heartbeat_ms;
+	r = inject(FAULT_RETURN_ZERO, "request");    /* the library's request dispatch: no answer */
+	if (r == 0)
+		asked = get_stats(&st);                   /* blocks until the driver is restarted */
+	if (r == 0)
+		r = dm_history(label, 0, &f);
+	t_check("swallowing_driver_restarted", r == 0 && f.cause == CAUSE_STALLED && f.incarnation == before.incarnation &&
+	        strstr(f.detail, "no answer to netclient") && f.failed_ms - t0 <= bound,
+	        "request dispatch made a no-op: our NET_STATS ended %d; %s, declared %u ms after (liveness %u ms; "
+	        "bound liveness + one heartbeat period = %u ms)", asked, r == 0 ? f.detail : "not injected",
+	        r == 0 ? f.failed_ms - t0 : 0, before.liveness_ms, bound);
+	again = attach() == 0 ? get_stats(&st) : -1;
+	t_check("swallowing_driver_replaced", asked < 0 && again == 0,
+	        "the new incarnation attached and answered NET_STATS: %d", again);
+}
+
 static void send_through_crash(void)
 {
 	struct dm_driver_info before, after;
@@ -1089,6 +1120,7 @@ int main(int argc, char **argv)
 	                (uint16_t)strtoul(argv[4], NULL, 16), (uint16_t)strtoul(argv[5], NULL, 16));
 	restart_as_client();
 	stall();
+	swallow();
 	print_stats();
 	t_summary();
 	for (;;)                     /* exiting would count as a failure and restart us */
