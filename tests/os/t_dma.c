@@ -240,21 +240,6 @@ static int back(const char *label, uint32_t incarnation, struct dm_driver_info *
 	return 0;
 }
 
-static int crash_iommu(endpoint_t ep)
-{
-	message m;
-	int r;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = TEST_INJECT;
-	m.test_inject.target = ep;
-	m.test_inject.fault = FAULT_CRASH;
-	strcpy(m.test_inject.binary, "iommu");
-	strcpy(m.test_inject.function, "alarm");             /* it runs every 20 ms */
-	r = ipc_sendrec(find_boot_server("inject"), &m);
-	return r < 0 ? r : m.m_type;
-}
-
 /* The IOMMU driver killed (crash: crashed) while the live driver receives. */
 static void iommu_fails(const char *test_case, int crash)
 {
@@ -264,7 +249,8 @@ static void iommu_fails(const char *test_case, int crash)
 	dm_info("dmaevil", 0, &live);
 	dm_info(IOMMU_LABEL, 0, &before);
 	denied0 = denied_dma(live.endpoint);
-	r = crash ? (uint32_t)crash_iommu(before.endpoint) : (uint32_t)pm_kill(before.endpoint, 9);
+	r = crash ? (uint32_t)t_inject(before.endpoint, FAULT_CRASH, "iommu", "alarm")   /* it runs every 20 ms */
+	          : (uint32_t)pm_kill(before.endpoint, 9);
 	if (!back(IOMMU_LABEL, before.incarnation, &after)) {
 		t_fail(test_case, "the IOMMU driver did not come back (%d; cause %u)", (int)r, after.last_cause);
 		return;

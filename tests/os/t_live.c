@@ -63,22 +63,6 @@ static void spin_until_restart(uint32_t old_incarnation, struct watch *w)
 	w->cpu_ms = my_cpu_ms() - cpu0;
 }
 
-static int inject(endpoint_t target, uint32_t fault, const char *binary, const char *function)
-{
-	endpoint_t injector = find_boot_server("inject");
-	message m;
-	int r;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = TEST_INJECT;
-	m.test_inject.target = target;
-	m.test_inject.fault = fault;
-	strcpy(m.test_inject.binary, binary);
-	strcpy(m.test_inject.function, function);
-	r = ipc_sendrec(injector, &m);
-	return r < 0 ? r : m.m_type;
-}
-
 static uint32_t share_pct(const struct watch *w)
 {
 	return w->end > w->start ? w->cpu_ms * 100 / (w->end - w->start) : 0;
@@ -92,7 +76,7 @@ static void test_spin(void)
 	int r;
 
 	dm_info(LABEL, 0, &before);
-	r = inject(before.endpoint, FAULT_SPIN_ANSWERING, "demo", "alarm_tick");
+	r = t_inject(before.endpoint, FAULT_SPIN_ANSWERING, "demo", "alarm_tick");
 	if (r < 0) {
 		t_fail("cpu_spinner_restarted", "the injector refused: %d", r);
 		return;

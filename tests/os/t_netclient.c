@@ -701,17 +701,7 @@ static void restart_as_client(void)
 /* Have t_inject put `fault` at the start of `function` in our driver; 0 or -errno. */
 static int inject(uint32_t fault, const char *function)
 {
-	message m;
-	int r;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = TEST_INJECT;
-	m.test_inject.target = driver;
-	m.test_inject.fault = fault;
-	strcpy(m.test_inject.binary, strcmp(label, "ne2000_isa") ? label : "ne2000");   /* its binary */
-	strcpy(m.test_inject.function, function);
-	r = ipc_sendrec(find_boot_server("inject"), &m);
-	return r < 0 ? r : m.m_type;
+	return t_inject(driver, fault, strcmp(label, "ne2000_isa") ? label : "ne2000", function);   /* its binary */
 }
 
 /* Step 8: the driver takes frames and sends none, answering heartbeats all along. */

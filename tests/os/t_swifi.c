@@ -488,9 +488,9 @@ static int tcp_slice(uint32_t n, message *m, int *stuck)
 	memset(m, 0, sizeof *m);
 	memset(&i0, 0, sizeof i0);
 	memset(&i1, 0, sizeof i1);
+	dog = watchdog_start(TCP_STUCK_MS);          /* first: asking inet may block on the driver too */
 	ifinfo(&i0);
 	printf("[swifi] load %u\n", n);
-	dog = watchdog_start(TCP_STUCK_MS);
 	while (verdict < 0 && sys_uptime_ms() - t0 < TCP_SLICE_MS) {
 		verdict = host_verdict(n);
 		if (verdict < 0)

@@ -6,6 +6,7 @@
 #include <bulkhead/errno.h>
 #include <bulkhead/clients.h>
 #include <bulkhead/policy.h>
+#include <bulkhead/testproto.h>
 #include "testlib.h"
 
 #define STASH_SIZE 32
@@ -301,4 +302,19 @@ int t_up(const char *binary, const char *label, const char *args)
 	if (dm_info(label, 0, &info) == 0 && info.endpoint != EP_NONE)
 		return 0;
 	return t_dm_up(binary, "", label, args);
+}
+
+int t_inject(endpoint_t target, uint32_t fault, const char *binary, const char *function)
+{
+	message m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.m_type = TEST_INJECT;
+	m.test_inject.target = target;
+	m.test_inject.fault = fault;
+	snprintf(m.test_inject.binary, sizeof m.test_inject.binary, "%s", binary);
+	snprintf(m.test_inject.function, sizeof m.test_inject.function, "%s", function);
+	r = ipc_sendrec(find_boot_server("inject"), &m);
+	return r < 0 ? r : m.m_type;
 }

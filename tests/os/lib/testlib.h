@@ -56,6 +56,10 @@ int  t_dm_up(const char *binary, const char *config, const char *label, const ch
 /* The same with its usual policy, unless label already runs (then 0). */
 int  t_up(const char *binary, const char *label, const char *args);
 
+/* Have the fault injector (tests/os/t_inject.c) put `fault` (FAULT_*) at the start of
+   `function` in target, which runs /.../BINARY; 0 or -errno. */
+int  t_inject(endpoint_t target, uint32_t fault, const char *binary, const char *function);
+
 /* Port instructions made by hand (tests/os/lib/pio.c): 1 if the kernel refused them. */
 struct t_pio_string { uint32_t ecx, index; };   /* ecx and esi/edi after a rep ins/outs */
 int  t_pio_in(uint16_t port, int size, uint32_t eax_before, uint32_t *eax_after);
