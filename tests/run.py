@@ -322,8 +322,8 @@ def run_swifi(results, only):
 
 
 # Trials the campaign found a bug with, rerun from their seeds (tools/swifi.py --replay --check: no OS
-# failure, and the workload of the last trial byte-exact), with the raw-frame workload they were found
-# with: (name, NIC/TYPE/TRIAL[-LAST], seed, the bug).
+# failure, and the workload of the last trial byte-exact), with the workload they were found with
+# (raw frames unless said): (name, NIC/TYPE/TRIAL[-LAST], seed, the bug[, more swifi.py arguments]).
 SWIFI_REGRESSIONS = [
     ("swifi/ne2000_wire_wedged_next_boot", "ne2000/random/8-9", 2009,
      "random/8 makes the card send an empty frame, after which QEMU's socket netdev forwards nothing: "
@@ -331,6 +331,11 @@ SWIFI_REGRESSIONS = [
     ("swifi/e1000_first_slice_served", "e1000/interface/0", 2009,
      "the workload stashed the first slice's request while its driver died during its hello, "
      "and never answered it: t_swifi waited for ever (a hang)"),
+    ("swifi/ne2000_swallowed_request_noticed", "ne2000/interface/1", 1,
+     "the faulty driver took inet's request and never answered while it answered its heartbeats: inet "
+     "waited for ever, and so did t_swifi (a hang in make swifi); only t_swifi's watchdog could restart "
+     "it (20 s). Now the driver manager must, by itself: inet waited on it longer than its liveness time",
+     ["--workload", "tcp", "--faults", "100", "--no-watchdog"]),
 ]
 SWIFI_REPLAY_TIMEOUT = 600
 
@@ -341,11 +346,11 @@ def run_swifi_regressions(results, only):
     os.makedirs(LOGS, exist_ok=True)
 
     def replay(reg):
-        name, trial, seed, _ = reg
+        name, trial, seed, _, *more = reg
         try:
             p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "swifi.py"), "--replay", trial,
-                                "--seed", str(seed), "--workload", "raw", "--check"], capture_output=True, text=True,
-                               timeout=SWIFI_REPLAY_TIMEOUT)
+                                "--seed", str(seed), "--workload", "raw", "--check", *(more[0] if more else [])],
+                               capture_output=True, text=True, timeout=SWIFI_REPLAY_TIMEOUT)
             out, rc = p.stdout + p.stderr, p.returncode
         except subprocess.TimeoutExpired:
             out, rc = "timed out", None
@@ -356,7 +361,9 @@ def run_swifi_regressions(results, only):
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for reg, rc in zip(todo, pool.map(replay, todo)):
             results.add(reg[0], rc == 0, f"--replay {reg[1]} --seed {reg[2]}: " +
-                        ("no OS failure, the workload byte-exact" if rc == 0 else
+                        ("no OS failure, the workload byte-exact" +
+                         (", the stuck driver restarted without the watchdog" if "--no-watchdog" in str(reg) else "")
+                         if rc == 0 else
                          f"failed (exit {rc}; see build/test-logs/{reg[0].replace('/', '_')}.log)") +
                         f"; was: {reg[3]}")
 

@@ -638,6 +638,8 @@ def replay(args):
             print("--- console ---\n" + console + "\n--- registers, process table ---\n" + (registers or ""))
     if any(r.get("os_failure") for r in out):
         return 1
+    if args.check and args.no_watchdog and out and out[-1].get("stuck"):
+        return 1
     return 1 if args.check and (not out or not out[-1].get("workload", {}).get("ok")) else 0
 
 
@@ -665,6 +667,9 @@ def main():
     ap.add_argument("--iso", help="boot this image instead of build/bulkhead.iso")
     ap.add_argument("--check", action="store_true",
                     help="fail (exit 1) on any OS failure, a failed check, or a trial without faults applied")
+    ap.add_argument("--no-watchdog", action="store_true",
+                    help="with --replay --check: fail too if the workload's watchdog had to restart the driver "
+                         "(the system did not notice the stuck driver by itself)")
     args = ap.parse_args()
     args.drivers = [d for d in args.drivers.split(",") if d]
     args.types = TYPES if args.types == "all" else [t for t in args.types.split(",") if t]
