@@ -335,6 +335,21 @@ static void print_blocked(void)
 			       p.state == PSTATE_SENDING ? "sending to" : "receiving from", (int)p.ipc_peer);
 }
 
+static int ifinfo(struct inet_ifinfo *out);
+
+/* Say the workload is stuck, with what inet saw of the interface (TCP workload) so far. */
+static void print_stuck(void)
+{
+	struct inet_ifinfo i;
+
+	if (!strcmp(worker, INET_LABEL) && ifinfo(&i) == 0)
+		printf("t_swifi: the workload is stuck in %s (%s so far: rx %u, tx %u, tx queued %u, resent %u, "
+		       "dropped %u); restarting the driver\n", nic->label, i.name, i.rx_frames, i.tx_frames,
+		       i.tx_queued, i.tx_resent, i.tx_dropped);
+	else
+		printf("t_swifi: the workload is stuck in %s; restarting the driver\n", nic->label);
+}
+
 /*
  * The watchdog restarts the driver after ms. If the slice still has not
  * ended WATCHDOG_MS after that (nothing else will end it), a grandchild
@@ -348,7 +363,7 @@ static int watchdog_start(uint32_t ms)
 
 	if (pid == 0) {
 		t_sleep(ms);
-		printf("t_swifi: the workload is stuck in %s; restarting the driver\n", nic->label);
+		print_stuck();
 		if (pm_fork() == 0) {
 			t_sleep(WATCHDOG_MS);
 			if (sys_procinfo(-1, parent, &p) == 0 && p.state == PSTATE_RECEIVING && slice_peer == p.ipc_peer)
