@@ -280,6 +280,8 @@ UNIT_SRC_test_iomap   := kernel/iomap.c
 UNIT_SRC_test_resend  := servers/inet/resend.c
 $(B)/unit/test_resend: HOST_CFLAGS += -iquote servers/inet
 UNIT_SRC_test_netbatch := lib/netdriver/batch.c
+UNIT_SRC_test_quiet   := servers/inet/quiet.c
+$(B)/unit/test_quiet: HOST_CFLAGS += -iquote servers/inet
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

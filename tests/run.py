@@ -290,19 +290,20 @@ def run_swifi(results, only):
     if only and only not in "swifi":
         return
     os.makedirs(LOGS, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "campaign.jsonl")
-        p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "swifi.py"), "--check", "--out", out,
-                            *SWIFI_TEST_ARGS], capture_output=True, text=True, timeout=SWIFI_TIMEOUT)
-        with open(os.path.join(LOGS, "swifi.log"), "w") as f:
-            f.write(p.stdout + p.stderr)
+    out = os.path.join(LOGS, "swifi.jsonl")            # the records: an OS failure's has its console and state
+    if os.path.exists(out):
+        os.unlink(out)
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "swifi.py"), "--check", "--out", out,
+                        *SWIFI_TEST_ARGS], capture_output=True, text=True, timeout=SWIFI_TIMEOUT)
+    with open(os.path.join(LOGS, "swifi.log"), "w") as f:
+        f.write(p.stdout + p.stderr)
     total = re.search(r"^swifi: (\d+) trials, (\d+) faults injected, (\d+) OS failures", p.stdout, re.M)
     failures = re.findall(r"^swifi: OS failure (.*)$", p.stdout, re.M)
     empty = re.findall(r"^swifi: trial (\S+) injected no fault", p.stdout, re.M)
     ok = total is not None and int(total.group(3)) == 0 and not failures
     results.add("swifi/no_os_failure", ok, (f"{total.group(1)} trials, {total.group(2)} faults injected, "
                 f"{total.group(3)} OS failures" if total else "the campaign did not finish") +
-                ("; " + "; ".join(failures) if failures else "") + ("" if ok else " (see build/test-logs/swifi.log)"))
+                ("; " + "; ".join(failures) if failures else "") + ("" if ok else " (see build/test-logs/swifi.log, and swifi.jsonl for each record)"))
     want = SWIFI_NICS * 8 * 1
     results.add("swifi/faults_applied", total is not None and int(total.group(1)) == want and not empty and
                 int(total.group(2)) > 0, f"{total.group(2) if total else 0} faults in {total.group(1) if total else 0} "
@@ -335,6 +336,11 @@ SWIFI_REGRESSIONS = [
      "the faulty driver took inet's request and never answered while it answered its heartbeats: inet "
      "waited for ever, and so did t_swifi (a hang in make swifi); only t_swifi's watchdog could restart "
      "it (20 s). Now the driver manager must, by itself: inet waited on it longer than its liveness time",
+     ["--workload", "tcp", "--faults", "100", "--no-watchdog"]),
+    ("swifi/e1000_deaf_driver_noticed", "e1000/loop/0", 2026,
+     "the faulty driver answered its heartbeats and every request but received nothing (inet: rx 0 in "
+     "20 s): nobody noticed until t_swifi's watchdog restarted it. Now inet must: no frame, not even the "
+     "answer to its ARP probe of the gateway, and it asks the driver manager for a restart",
      ["--workload", "tcp", "--faults", "100", "--no-watchdog"]),
 ]
 SWIFI_REPLAY_TIMEOUT = 600

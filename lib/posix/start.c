@@ -1,4 +1,5 @@
 /* start: from the entry code (lib/crt/crt0.asm) to main() and exit(). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bulkhead/layout.h>
@@ -29,5 +30,8 @@ void bh_start(int argc, char **argv)
 {
 	if (argc > 0)
 		take_environment(argc, argv);
+	/* A message on stderr goes out as one write per line, not one per piece of its format:
+	   another program writing to the console meanwhile cannot cut it in two. */
+	setvbuf(stderr, NULL, _IOLBF, BUFSIZ);
 	exit(main(argc, argv));
 }

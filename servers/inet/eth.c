@@ -22,6 +22,11 @@
  * After a restart inet also acknowledges every TCP connection again (see
  * sock_driver_restarted), so that senders resend what the dead driver had
  * received but not delivered without waiting for their timeout.
+ *
+ * A driver that answers everyone but delivers no frame is deaf: after a
+ * silence inet probes the gateway with ARP, and when not even that is
+ * answered it asks the driver manager to restart the driver (quiet.c; the
+ * driver's policy must name inet among its `clients`).
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +40,7 @@
 #include "netif/ethernet.h"
 #include "inet.h"
 #include "resend.h"
+#include "quiet.h"
 
 #define TX_QUEUE 64               /* frames waiting for the driver, per interface */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
@@ -63,6 +69,8 @@ struct iface {
 	uint32_t lost_at;                /* when we saw the driver gone (0: we did not) */
 	endpoint_t retry_ep;             /* NET_INIT to it was refused (EPERM): try again */
 	uint32_t retry_at, tries;
+	struct quiet quiet;              /* is the driver deaf? */
+	int heard;                       /* a frame arrived since the timers last ran */
 };
 
 static struct iface ifaces[MAX_IFACES];
@@ -209,6 +217,7 @@ static void deliver(struct iface *i, const uint8_t *data, uint32_t len)
 
 	i->info.rx_frames++;
 	i->info.rx_bytes += len;
+	i->heard = 1;
 	if (!p) {
 		i->info.rx_dropped++;
 		return;
@@ -305,6 +314,7 @@ static void attach(struct iface *i, endpoint_t ep)
 	}
 	i->tries = 0;
 	i->info.attaches++;
+	quiet_attached(&i->quiet, sys_uptime_ms());
 	i->info.link = m.net_init_reply.link;
 	if (!first && memcmp(i->info.mac, m.net_init_reply.mac, 6)) {
 		memcpy(i->info.mac, m.net_init_reply.mac, 6);
@@ -364,6 +374,7 @@ static struct iface *new_iface(const char *label)
 	snprintf(i->label, sizeof i->label, "%s", label);
 	i->driver = EP_NONE;
 	i->retry_ep = EP_NONE;
+	quiet_init(&i->quiet, sys_uptime_ms());
 	n_ifaces++;
 	return i;
 }
@@ -425,23 +436,62 @@ int eth_notified(endpoint_t who)
 	return 0;
 }
 
+/* Nothing received for a while, not even the probe's answer: have the driver restarted. */
+static void deaf(struct iface *i, uint32_t silent_ms)
+{
+	int r;
+
+	printf("inet: %s: nothing received for %u ms, not even an answer to an ARP probe of the gateway: "
+	       "%s (endpoint %d) seems deaf; asking the driver manager to restart it\n", i->name,
+	       silent_ms, i->label, (int)i->driver);
+	r = dm_restart(i->label);
+	if (r < 0)
+		printf("inet: %s: the driver manager refused to restart %s: %d (is inet among the clients "
+		       "its policy names?)\n", i->name, i->label, r);
+}
+
+/* The deaf-driver watch (quiet.c) on one interface; ms until it wants to run again (0: never). */
+static uint32_t watch_quiet(struct iface *i, uint32_t now)
+{
+	const ip4_addr_t *gw = netif_ip4_gw(&i->netif);
+	uint32_t next, silent_ms;
+
+	if (i->heard)
+		quiet_heard(&i->quiet, now);
+	i->heard = 0;
+	if (i->driver == EP_NONE || !i->info.link || !netif_is_up(&i->netif) || ip4_addr_isany(gw)) {
+		quiet_attached(&i->quiet, now);          /* no frame is to be expected: no silence to count */
+		return 0;
+	}
+	silent_ms = now - i->quiet.heard_at;
+	switch (quiet_check(&i->quiet, now, &next)) {
+	case QUIET_PROBE: etharp_request(&i->netif, gw); break;
+	case QUIET_DEAF:  deaf(i, silent_ms); break;
+	case QUIET_NOTHING: break;
+	}
+	return next ? next : 1;
+}
+
+static uint32_t earlier(uint32_t a, uint32_t b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
 uint32_t eth_timers(void)
 {
-	uint32_t now = sys_uptime_ms(), next = 0, left;
+	uint32_t now = sys_uptime_ms(), next = 0;
 	struct iface *i;
 	int n;
 
 	for (n = 0; n < n_ifaces; n++) {
 		i = &ifaces[n];
+		next = earlier(next, watch_quiet(i, now));
 		if (i->retry_ep == EP_NONE)
 			continue;
 		if ((int32_t)(now - i->retry_at) >= 0)
 			attach(i, i->retry_ep);
-		if (i->retry_ep == EP_NONE)
-			continue;
-		left = i->retry_at - now;
-		if (!next || left < next)
-			next = left ? left : 1;
+		if (i->retry_ep != EP_NONE)
+			next = earlier(next, i->retry_at - now ? i->retry_at - now : 1);
 	}
 	return next;
 }

@@ -560,12 +560,13 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
                   "driver killed as each connection is accepted (a duplicate SYN-ACK would make QEMU's "
                   "user network drop data), with it killed every second, and with it crashing every "
                   "second (ud2 put in its nic_send or receive by t_inject: each death a CPU exception, "
-                  "checked)",
+                  "checked); and a deaf driver (its receive made a no-op: it answers everyone, delivers "
+                  "nothing) noticed by inet, which has it restarted",
         "nic": _device,
         "peer": "tcp",
         "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
                   "driver_killed_at_accept", "driver_killed_every_second", "driver_crashed_every_second",
-                  "restarts_not_backed_off"],
+                  "restarts_not_backed_off", "deaf_driver_restarted_by_inet", "deaf_driver_successor_hears"],
         "peer_cases": ["bulkd_reachable", "tcp_to_guest", "tcp_from_guest", "tcp_to_guest_killed_at_accept",
                        "tcp_to_guest_driver_killed", "tcp_from_guest_driver_killed",
                        "tcp_to_guest_driver_crashed", "tcp_from_guest_driver_crashed"],
@@ -634,7 +635,9 @@ BOOTS.append({
         ("kill_driver_during_nc", "kill rtl8139", r"dm: rtl8139 \(incarnation 1\) failed: killed"),
         ("inet_reattached_during_nc", None, r"inet: eth0 re-attached to rtl8139"),
         ("nc_stream_survives_restart", None, r"\nstream-end \d+\r?\n"),
-        ("nc_stream_ends_cleanly", "uptime", r"\[\d+ done\]"),
+        # (the shell reports the job's end at its next prompt: before `uptime` or after it, as timing has it)
+        ("prompt_after_stream", "uptime", r"up \d+\.\d+ s"),
+        ("nc_stream_ends_cleanly", None, r"\nstream-end \d+\r?\n(?:.*\n)*?\[\d+ done\]"),
         ("ifconfig_counts_restart", "ifconfig eth0", r"incarnation 2  restarts seen 1"),
         ("ifconfig_sets_address", "ifconfig eth0 10.0.2.16/24 gateway 10.0.2.2", PROMPT_PATTERN),
         ("ifconfig_shows_new_address", "ifconfig eth0", r"inet 10\.0\.2\.16  netmask 255\.255\.255\.0  gateway 10\.0\.2\.2  \(static\)"),

@@ -46,9 +46,11 @@
 #include <bulkhead/posix.h>
 #include <bulkhead/testproto.h>
 #include "lib/testlib.h"
+#include "../../servers/inet/quiet.h"   /* inet's quiet time and probe wait: the deaf driver's bound */
 
 #define AFTER_KILL    200           /* frames inet must send after the restart */
 #define WAIT_MS       60000
+#define DEAF_SLACK_MS 3000          /* beyond inet's quiet time and probe wait, for a loaded host */
 #define SIGNAL_PORT   9             /* the peer says "kill" here (tests/ippeer.py) */
 #define BUSY_PORT     5555
 #define RESTART_PORT  11
@@ -541,6 +543,39 @@ static uint32_t kill_at_accept(int l, const char *nic)
 	return kills;
 }
 
+static int received(const struct inet_ifinfo *i, uint32_t n) { return i->rx_frames >= n; }
+
+/*
+ * The driver goes deaf: t_inject makes its receive routine a no-op, so it
+ * answers its heartbeats and every request and delivers nothing. Nobody but
+ * inet can tell: after its quiet time without a frame it probes the gateway
+ * (QEMU's user network answers ARP), and when not even that is answered it
+ * asks the driver manager to restart the driver.
+ */
+static void deaf_driver(const struct setup *s)
+{
+	struct dm_driver_info d, next;
+	struct inet_ifinfo before, after;
+	struct dm_failure f;
+	uint32_t t0, bound = QUIET_MS + PROBE_WAIT_MS + DEAF_SLACK_MS;
+	int r, restarted = 0;
+
+	dm_info(s->nic, 0, &d);
+	t0 = sys_uptime_ms();
+	r = t_inject(d.endpoint, FAULT_RETURN_ZERO, strrchr(s->binary, '/') + 1, "receive");
+	memset(&f, 0, sizeof f);
+	if (r == 0 && t_wait_driver(s->nic, d.incarnation, &next, 2 * bound) == 0 && dm_history(s->nic, 0, &f) == 0)
+		restarted = f.incarnation == d.incarnation && f.cause == CAUSE_CLIENT && strstr(f.detail, "inet") &&
+		            f.failed_ms - t0 <= bound;
+	t_check("deaf_driver_restarted_by_inet", restarted, "receive routine made a no-op: %d; the driver manager "
+	        "restarted it %u ms later, cause %u (%s); bound: inet's quiet time %u + probe wait %u + %u ms",
+	        r, f.failed_ms ? f.failed_ms - t0 : 0, f.cause, f.detail, QUIET_MS, PROBE_WAIT_MS, DEAF_SLACK_MS);
+	ifinfo(&before);
+	r = wait_until(received, before.rx_frames + 1, &after, 2 * QUIET_MS + PROBE_WAIT_MS + DEAF_SLACK_MS);
+	t_check("deaf_driver_successor_hears", r == 0, "inet received %u frames through the new incarnation",
+	        after.rx_frames - before.rx_frames);
+}
+
 /* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed, then crashing, on command. */
 static void tcp_control(const struct setup *s)
 {
@@ -563,6 +598,7 @@ static void tcp_control(const struct setup *s)
 	close(c);
 	close(l);
 	close(a);
+	deaf_driver(s);
 }
 
 /* bulkd's processes (one per port) go before inet is killed: they would report their sockets' end. */
