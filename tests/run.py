@@ -335,12 +335,15 @@ SWIFI_REGRESSIONS = [
     ("swifi/ne2000_swallowed_request_noticed", "ne2000/interface/1", 1,
      "the faulty driver took inet's request and never answered while it answered its heartbeats: inet "
      "waited for ever, and so did t_swifi (a hang in make swifi); only t_swifi's watchdog could restart "
-     "it (20 s). Now the driver manager must, by itself: inet waited on it longer than its liveness time",
+     "it (20 s). Now the system must, by itself (the driver manager: inet waited on it longer than its "
+     "liveness time)",
      ["--workload", "tcp", "--faults", "100", "--no-watchdog"]),
     ("swifi/e1000_deaf_driver_noticed", "e1000/loop/0", 2026,
      "the faulty driver answered its heartbeats and every request but received nothing (inet: rx 0 in "
-     "20 s): nobody noticed until t_swifi's watchdog restarted it. Now inet must: no frame, not even the "
-     "answer to its ARP probe of the gateway, and it asks the driver manager for a restart",
+     "20 s): nobody noticed until t_swifi's watchdog restarted it. Now the system must, by itself (inet "
+     "when nothing arrives, not even the answer to its ARP probe of the gateway; the driver manager when "
+     "work waits undone). A replay depends on the binary's layout: the in-OS cases deaf_driver_* and "
+     "swallowing_driver_* test the mechanisms themselves",
      ["--workload", "tcp", "--faults", "100", "--no-watchdog"]),
 ]
 SWIFI_REPLAY_TIMEOUT = 600
