@@ -501,7 +501,7 @@ INET_CASES = [
     "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill",
     "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "in_flight_resent",
     "peer_signals_crash", "driver_crashed_mid_ping", "inet_reattached_after_crash", "answers_after_crash",
-    "in_flight_resent_after_crash", "peer_done", "inet_killed_call_fails",
+    "in_flight_resent_after_crash", "peer_done", "inet_batches_checked_out", "inet_killed_call_fails",
     "old_socket_stays_dead", "inet_restarted",
 ]
 INET_PEER_CASES = [
