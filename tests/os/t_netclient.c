@@ -52,6 +52,7 @@
 #define BURST (NET_BATCH_FRAMES + 16)  /* small frames the peer sends at once (netpeer.py too) */
 #define BURST_WAIT_MS 500           /* ... while we do not read: they wait in the driver's queue */
 #define BURST_TRIES 5
+#define BURST_DONE_SENDS 3          /* "done" is sent this often: the peer must hear it to move on */
 /*
  * A killed driver's next incarnation hears the wire again within this: about
  * 100 ms here (the peer resends after 100 ms of silence). QEMU's e1000 model
@@ -590,7 +591,7 @@ static void receive_burst(void)
 		while (next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
 			burst_frame(f, len, &w, &next, &bad);
 	}
-	for (tries = 0; tries < 3; tries++)
+	for (tries = 0; tries < BURST_DONE_SENDS; tries++)
 		send_kind(K_BURST, 0);                   /* done (not an ACK: the next phase counts ACKs) */
 	t_check("recv_batch_at_most_batch_frames", next == BURST && bad == 0 &&
 	        first <= NET_BATCH_FRAMES && bad_batches == bad0,
