@@ -9,7 +9,9 @@ peer. The peer follows the same script as the guest's test client
   2. send frames of every size 60..1514 (windowed, each acknowledged), then
      20 broadcasts and 20 frames for another address, then END;
   3. receive frames of every size from the client and check them byte for byte;
-  4. send garbage (runts, oversize, random bytes), then a probe frame;
+  4. send garbage (runts, oversize, random bytes), then a probe frame; then,
+     each time the client asks (BURST), BURST small frames at once, until it
+     says it has them all;
   5. stream 600 frames twice while the client kills, then crashes, its driver;
      measure how long frames stop flowing.
 
@@ -30,6 +32,8 @@ ETHERTYPE = 0x88B5
 MAGIC = 0x42484E54
 K_HELLO, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE = range(1, 9)
 K_RESET = 11                 # (9 and 10 are the fault-injection campaign's, tools/swifi.py)
+K_BURST = 12
+BURST = 32 + 16              # small frames sent at once: more than NET_BATCH_FRAMES (include/bulkhead/net.h)
 WIRE = struct.Struct(">IHHII")
 PEER_MAC = bytes.fromhex("020000000001")
 FOREIGN_MAC = bytes.fromhex("020000000099")
@@ -242,6 +246,21 @@ class Peer:
         self.result("garbage_then_probe", got is not None, "the probe sent after the garbage was answered"
                     if got else "no answer to the probe after the garbage")
 
+    def phase_burst(self):
+        """BURST small DATA frames back to back whenever the client asks (BURST, seq BURST), until it
+        says it is done (BURST, seq 0)."""
+        deadline = time.monotonic() + 30
+        bursts = 0
+        while time.monotonic() < deadline:
+            got = self.recv(1.0)
+            if got and got[0] == K_BURST and got[1] == BURST:
+                for seq in range(BURST):
+                    self.send(K_DATA, seq)
+                bursts += 1
+            elif got and got[0] == K_BURST and got[1] == 0:
+                break
+        self.result("burst_sent", bursts > 0, f"{BURST} small frames at once, {bursts} times")
+
     def phase_stream(self, case):
         delivered, _, longest = self.send_windowed(STREAM, lambda seq: 1000, timeout=120, resend_after=0.1)
         self.end(STREAM)
@@ -448,6 +467,7 @@ class Peer:
         self.phase_to_guest()
         self.phase_from_guest()
         self.phase_garbage()
+        self.phase_burst()
         self.phase_stream("resumes_after_kill")
         self.phase_stream("resumes_after_crash")
         self.phase_stream("resumes_after_crash_mid_recv_batch")

@@ -141,6 +141,7 @@ struct inet_ifinfo {
 	uint32_t   tx_queued;                  /* frames the driver could not take at once */
 	uint32_t   tx_resent;                  /* ... sent later, some to a new incarnation */
 	uint32_t   tx_dropped;                 /* the queue was full, or the driver refused */
+	uint32_t   rx_bad_batches;             /* NET_RECV_BATCH answers that did not check out */
 };
 
 struct inet_sock {

@@ -22,9 +22,10 @@
  *              order until its ring is full: the reply is how many it took
  *              (1..count; the first that many), or -EAGAIN if none. If it
  *              took fewer than count it notifies when it has room again.
- *   NET_RECV_BATCH  as many of the oldest received frames as fit into the
+ *   NET_RECV_BATCH  the oldest received frames, as many as fit into the
  *              grant's first `len` bytes (NET_BATCH_MIN..NET_BATCH_BYTES,
- *              else -EINVAL or -E2BIG), laid out as a batch: the reply is how
+ *              else -EINVAL or -E2BIG) and at most NET_BATCH_FRAMES (as
+ *              in every batch), laid out as a batch: the reply is how
  *              many (and net_batch_reply says how many bytes), or -EAGAIN.
  *              Frames leave the driver's queue only when the copy into the
  *              grant succeeded, just before the reply.

@@ -176,7 +176,12 @@ static int do_recv(message *m)
 	return (int)f->len;
 }
 
-/* The oldest frames that fit, as records, in one copy; they leave the queue only after it. */
+/*
+ * The oldest frames that fit, at most NET_BATCH_FRAMES (the client checks a
+ * batch against that limit and takes none of a longer one: with small frames
+ * a full queue fits in the grant), as records, in one copy; they leave the
+ * queue only after it.
+ */
 static int do_recv_batch(message *m)
 {
 	static uint8_t batch[NET_BATCH_BYTES];
@@ -188,7 +193,7 @@ static int do_recv_batch(message *m)
 		return -E2BIG;
 	if (size < NET_BATCH_MIN)
 		return -EINVAL;
-	for (n = 0; n < count; n++) {
+	for (n = 0; n < count && n < NET_BATCH_FRAMES; n++) {
 		f = &queue[(head + n) % QUEUE];
 		if (net_batch_put(batch, size, &off, f->data, f->len) < 0)
 			break;

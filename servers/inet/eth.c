@@ -10,9 +10,13 @@
  * published under the same label: the interface re-attaches to it
  * (NET_INIT again) and keeps its lwIP state, addresses and connections.
  *
- * Transmission: a frame the driver cannot take at once (ring full, or the
- * driver dead or restarting) waits in the interface's queue and is sent, in
- * order, when the driver has room again or to the next incarnation. Version 1
+ * Frames come from the driver a NET_RECV_BATCH at a time. Transmission: a
+ * frame the driver cannot take at once (ring full, or the driver dead or
+ * restarting) waits in the interface's queue and is sent, in order, a
+ * NET_SEND_BATCH at a time, when the driver has room again or to the next
+ * incarnation. A batch counts as taken only when its reply arrives: the
+ * frames of one the driver died in wait for the next incarnation (except a
+ * TCP SYN, as below: the dead driver may have sent them). Version 1
  * of the driver protocol does not confirm transmission, so the frames the
  * driver accepted in its last IN_FLIGHT_MS (at most RECENT of them: more
  * than a NIC's transmit ring holds) may have died with it: they are sent
@@ -78,8 +82,9 @@ static int n_ifaces;
 static const char *watched[MAX_DRIVERS];
 static int n_watched;
 
-/* One protocol call with buf granted to the driver for its duration. */
-static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
+/* One protocol call with buf granted to the driver for its duration (count: NET_SEND_BATCH's frames). */
+static int net_call_n(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
+                      message *m)
 {
 	grant_id_t g = GRANT_INVALID;
 	int r;
@@ -94,10 +99,16 @@ static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t
 	m->net_req.version = NET_VERSION;
 	m->net_req.grant = g;
 	m->net_req.len = len;
+	m->net_req.count = count;
 	r = ipc_sendrec(i->driver, m);
 	if (buf)
 		grant_revoke(g);
 	return r < 0 ? r : m->m_type;
+}
+
+static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
+{
+	return net_call_n(i, type, buf, len, 0, rights, m);
 }
 
 /* The driver is gone: what waits goes to its successor, once the data store names it. */
@@ -164,21 +175,78 @@ static void resend_in_flight(struct iface *i)
 		i->info.tx_resent++;
 }
 
-/* Send what waits, in order, while the driver takes it. */
-static void flush(struct iface *i)
+/* The first n waiting frames went to the driver (taken: it took them; else it refused them). */
+static void sent(struct iface *i, uint32_t n, int taken)
 {
-	int r;
+	struct frame *f;
 
-	while (i->count) {
-		r = transmit(i, &i->queue[i->head]);
-		if (r == -EAGAIN)
-			return;
-		if (r < 0)
+	while (n--) {
+		f = &i->queue[i->head];
+		if (!taken) {
 			i->info.tx_dropped++;         /* the driver refused it: no point retrying */
-		else if (i->queue[i->head].restart)
-			i->info.tx_resent++;
+		} else {
+			i->info.tx_frames++;
+			i->info.tx_bytes += f->len;
+			keep(i, f);
+			i->info.tx_resent += f->restart != 0;
+		}
 		i->head = (i->head + 1) % TX_QUEUE;
 		i->count--;
+	}
+}
+
+/*
+ * The driver died in a NET_SEND_BATCH of the first n waiting frames: it may
+ * have sent some. They wait for its next incarnation, as frames in flight
+ * do, except a TCP SYN, which is left to TCP's own retransmission (resend.c).
+ */
+static void dead_batch(struct iface *i, uint32_t n)
+{
+	uint32_t k, kept = 0;
+	struct frame *f;
+
+	for (k = 0; k < i->count; k++) {
+		f = &i->queue[(i->head + k) % TX_QUEUE];
+		if (k < n && !frame_resendable(f->data, f->len)) {
+			i->info.tx_dropped++;
+			continue;
+		}
+		if (kept != k)
+			i->queue[(i->head + kept) % TX_QUEUE] = *f;
+		kept++;
+	}
+	i->count = kept;
+}
+
+/* Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the driver takes it. */
+static void flush(struct iface *i)
+{
+	static uint8_t batch[NET_BATCH_BYTES];
+	uint32_t used, n;
+	message m;
+	int r;
+
+	while (i->count && i->driver != EP_NONE) {
+		for (used = 0, n = 0; n < i->count && n < NET_BATCH_FRAMES; n++) {
+			struct frame *f = &i->queue[(i->head + n) % TX_QUEUE];
+
+			if (net_batch_put(batch, sizeof batch, &used, f->data, f->len) < 0)
+				break;
+		}
+		r = n ? net_call_n(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, &m) : -EINVAL;
+		if (r == -ESRCH) {
+			dead_batch(i, n);             /* nothing of the batch counts as taken */
+			lost(i);
+		}
+		if (r == -ESRCH || r == -EAGAIN)
+			return;                       /* the driver notifies us when it has room */
+		if (r <= 0 || (uint32_t)r > n) {
+			sent(i, 1, 0);                /* refused (a bad frame first, or a broken driver) */
+			continue;
+		}
+		sent(i, (uint32_t)r, 1);
+		if ((uint32_t)r < n)
+			return;                       /* its ring is full: it notifies us when there is room */
 	}
 }
 
@@ -227,22 +295,41 @@ static void deliver(struct iface *i, const uint8_t *data, uint32_t len)
 		pbuf_free(p);
 }
 
-/* Take every frame the driver holds for us; lwIP's timers run now and then. */
+/* The driver answered NET_RECV_BATCH with r frames that do not check out: counted, and said once. */
+static void bad_batch(struct iface *i, int r, const message *m)
+{
+	if (i->info.rx_bad_batches++ == 0)
+		printf("inet: %s: driver %s returned a batch that does not check out (%d frames, %u bytes); "
+		       "its frames are lost (further ones only counted)\n", i->name, i->label, r,
+		       m->net_batch_reply.bytes);
+}
+
+/* Take every frame the driver holds for us, a batch (NET_RECV_BATCH) at a time; lwIP's timers run now and then. */
 static void receive(struct iface *i)
 {
-	static uint8_t buf[NET_MAX_FRAME];
+	static uint8_t batch[NET_BATCH_BYTES];
+	uint32_t off, len, k, n = 0;
+	const uint8_t *frame;
 	message m;
-	int r, n;
+	int r;
 
-	for (n = 1; i->driver != EP_NONE; n++) {
-		r = net_call(i, NET_RECV, buf, sizeof buf, GRANT_WRITE, &m);
+	while (i->driver != EP_NONE) {
+		r = net_call(i, NET_RECV_BATCH, batch, sizeof batch, GRANT_WRITE, &m);
 		if (r == -ESRCH)
-			lost(i);
+			lost(i);                      /* what it copied before it died is not taken */
 		if (r <= 0)
 			return;
-		deliver(i, buf, (uint32_t)r);
-		if (n % RX_BURST == 0)
-			sys_check_timeouts();
+		if (m.net_batch_reply.frames != (uint32_t)r ||
+		    net_batch_check(batch, m.net_batch_reply.bytes, (uint32_t)r) < 0) {
+			bad_batch(i, r, &m);          /* none taken: the driver has dropped them */
+			return;
+		}
+		for (off = 0, k = 0; k < (uint32_t)r; k++) {
+			frame = net_batch_next(batch, &off, &len);
+			deliver(i, frame, len);
+			if (++n % RX_BURST == 0)
+				sys_check_timeouts();
+		}
 	}
 }
 

@@ -383,6 +383,7 @@ NET_NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
 NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
     "other_unicast_filtered", "guest_to_host_sent", "malformed_batch_refused", "survives_garbage",
+    "recv_batch_at_most_batch_frames",
     "traffic_resumes_after_kill", "kill_resume_prompt", "traffic_resumes_after_crash",
     "traffic_resumes_after_crash_mid_recv_batch", "traffic_resumes_after_crash_mid_send_batch",
     "bus_master_only_with_dma", "driver_has_only_its_device", "listed_client_may_restart", "stalled_driver_restarted",
@@ -390,7 +391,7 @@ NET_CASES = [
 ]
 NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",
-    "garbage_then_probe", "resumes_after_kill", "resumes_after_crash", "resumes_after_crash_mid_recv_batch",
+    "garbage_then_probe", "burst_sent", "resumes_after_kill", "resumes_after_crash", "resumes_after_crash_mid_recv_batch",
     "resumes_after_crash_mid_send_batch", "resumes_after_stall",
 ]
 for _nic, _device in NET_NICS:
@@ -500,7 +501,7 @@ INET_CASES = [
     "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill",
     "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "in_flight_resent",
     "peer_signals_crash", "driver_crashed_mid_ping", "inet_reattached_after_crash", "answers_after_crash",
-    "in_flight_resent_after_crash", "peer_done", "inet_killed_call_fails",
+    "in_flight_resent_after_crash", "peer_done", "inet_batches_checked_out", "inet_killed_call_fails",
     "old_socket_stays_dead", "inet_restarted",
 ]
 INET_PEER_CASES = [

@@ -98,6 +98,21 @@ static int wait_until(int (*cond)(const struct inet_ifinfo *, uint32_t), uint32_
 	return -ETIMEDOUT;
 }
 
+/*
+ * After the peer's floods: every NET_RECV_BATCH answer inet got checked out.
+ * (A driver that answered with more than NET_BATCH_FRAMES small frames had
+ * them refused by inet, and lost: the RST flood's probe RSTs among them.)
+ */
+static void batches_checked_out(void)
+{
+	struct inet_ifinfo info;
+	int r = ifinfo(&info);
+
+	t_check("inet_batches_checked_out", r == 0 && info.rx_bad_batches == 0,
+	        "%u NET_RECV_BATCH answers of %u frames in all did not check out (info: %d)",
+	        r == 0 ? info.rx_bad_batches : 0, r == 0 ? info.rx_frames : 0, r);
+}
+
 /* A UDP socket bound to port (any address); its descriptor or -1. */
 static int udp_socket(int port)
 {
@@ -270,9 +285,9 @@ static int sent(const struct inet_ifinfo *i, uint32_t n) { return i->tx_frames >
 static void report(const struct inet_ifinfo *i)
 {
 	printf("[inet] %s (%s, endpoint %d, %u attaches): rx %u frames %u bytes, tx %u frames %u bytes, "
-	       "rx dropped %u, tx queued %u, resent after restart %u, dropped %u\n", i->name, i->label,
-	       (int)i->driver, i->attaches, i->rx_frames, i->rx_bytes, i->tx_frames, i->tx_bytes,
-	       i->rx_dropped, i->tx_queued, i->tx_resent, i->tx_dropped);
+	       "rx dropped %u, bad batches %u, tx queued %u, resent after restart %u, dropped %u\n", i->name,
+	       i->label, (int)i->driver, i->attaches, i->rx_frames, i->rx_bytes, i->tx_frames, i->tx_bytes,
+	       i->rx_dropped, i->rx_bad_batches, i->tx_queued, i->tx_resent, i->tx_dropped);
 }
 
 /* The peer's datagram `word` on the signal socket, within 2 * WAIT_MS. */
@@ -696,6 +711,7 @@ int main(int argc, char **argv)
 		kill_mid_ping(s->nic, signal_fd);
 		crash_mid_ping(s, signal_fd);
 		if (t_check("peer_done", wait_for_signal(signal_fd, "done") == 0, "the peer finished its script")) {
+			batches_checked_out();
 			stop_bulkd();
 			restart_inet();
 		}

@@ -12,7 +12,9 @@
  *   2. receive frames of every size 60..1514 from the peer, then broadcasts,
  *      then frames for another address (which the NIC must filter);
  *   3. send frames of every size to the peer;
- *   4. survive garbage from the peer, then answer its probe frame;
+ *   4. survive garbage from the peer, then answer its probe frame; ask for
+ *      a burst of small frames and read them only once they all wait in the
+ *      driver: batches of at most NET_BATCH_FRAMES, none lost;
  *   5. receive a stream during which the driver is killed, then one during
  *      which it is made to crash: re-attach to each new incarnation;
  *   6. ask the driver (in --test mode) to read PORT1, PORT2 and claim the PCI
@@ -47,6 +49,10 @@
 #define STALL_STREAM 100            /* frames sent while the driver stalls (netpeer.py too) */
 #define STALL_FRAME 200
 #define FAIL_AT 200
+#define BURST (NET_BATCH_FRAMES + 16)  /* small frames the peer sends at once (netpeer.py too) */
+#define BURST_WAIT_MS 500           /* ... while we do not read: they wait in the driver's queue */
+#define BURST_TRIES 5
+#define BURST_DONE_SENDS 3          /* "done" is sent this often: the peer must hear it to move on */
 /*
  * A killed driver's next incarnation hears the wire again within this: about
  * 100 ms here (the peer resends after 100 ms of silence). QEMU's e1000 model
@@ -56,7 +62,7 @@
 #define RESUME_MAX_MS 500
 
 enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE, K_SLICE, K_SLICE_ACK,
-            K_RESET };
+            K_RESET, K_BURST };
 
 struct wire {                 /* after the 14-byte Ethernet header, big-endian on the wire */
 	uint32_t magic;
@@ -312,7 +318,20 @@ static int next_frame(uint8_t *f)
 	return (int)len;
 }
 
-/* The next frame of ours (EtherType, magic), or -ETIMEDOUT. Others are counted. */
+/* Is the frame f of length r (a NET_RECV result) one of ours (EtherType, magic)? Its header into w. */
+static int ours(const uint8_t *f, int r, struct wire *w)
+{
+	if (r < (int)(14 + sizeof *w) || f[12] != (ETHERTYPE >> 8) || f[13] != (ETHERTYPE & 0xff))
+		return 0;
+	memcpy(w, f + 14, sizeof *w);
+	w->magic = be32(w->magic);
+	w->kind = be16(w->kind);
+	w->seq = be32(w->seq);
+	w->size = be32(w->size);
+	return w->magic == MAGIC;
+}
+
+/* The next frame of ours, or -ETIMEDOUT. Others are counted. */
 static int recv_frame(uint8_t *f, struct wire *w, uint32_t timeout_ms, uint32_t *others)
 {
 	uint32_t until = sys_uptime_ms() + timeout_ms;
@@ -320,15 +339,8 @@ static int recv_frame(uint8_t *f, struct wire *w, uint32_t timeout_ms, uint32_t 
 
 	for (;;) {
 		r = next_frame(f);
-		if (r >= (int)(14 + sizeof *w) && f[12] == (ETHERTYPE >> 8) && f[13] == (ETHERTYPE & 0xff)) {
-			memcpy(w, f + 14, sizeof *w);
-			w->magic = be32(w->magic);
-			w->kind = be16(w->kind);
-			w->seq = be32(w->seq);
-			w->size = be32(w->size);
-			if (w->magic == MAGIC)
-				return r;
-		}
+		if (ours(f, r, w))
+			return r;
 		if (r > 0 && others)
 			(*others)++;
 		if (r == -ESRCH)
@@ -540,6 +552,52 @@ static void survive_garbage(void)
 	t_check("survives_garbage", len > 0 && after.incarnation == before.incarnation,
 	        "after runts, oversize and random frames (%u of them delivered as frames) the probe arrived; "
 	        "still incarnation %u", others, after.incarnation);
+}
+
+/* A DATA frame of the burst: is it the next one (*next moves on), and is it intact (else *bad counts)? */
+static void burst_frame(const uint8_t *f, int len, const struct wire *w, uint32_t *next, uint32_t *bad)
+{
+	if (w->kind != K_DATA || w->seq != *next)
+		return;
+	*bad += !intact(f, len, w);
+	(*next)++;
+}
+
+/*
+ * Phase 4b: the peer sends BURST small frames at once while we do not read,
+ * so more than NET_BATCH_FRAMES wait in the driver's queue (all fit in one
+ * NET_BATCH_BYTES grant). The first NET_RECV_BATCH must hold at most
+ * NET_BATCH_FRAMES of them, every batch must check out, and the rest must
+ * come in the next calls: none lost. (A driver that put the whole queue in
+ * one batch made its client refuse the batch, and the frames were gone.)
+ */
+static void receive_burst(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t next = 0, bad = 0, first = 0, bad0 = bad_batches, tries, asks;
+	struct wire w;
+	int len;
+
+	for (asks = 0; asks < BURST_TRIES && next < BURST; asks++) {
+		while (next_frame(f) > 0)
+			;                                    /* nothing older waits, in the driver or in rx_batch */
+		send_kind(K_BURST, BURST);
+		t_sleep(BURST_WAIT_MS);
+		next = bad = 0;
+		len = next_frame(f);                     /* the first batch: its size is the point */
+		first = len > 0 ? rx_left + 1 : 0;
+		if (ours(f, len, &w))
+			burst_frame(f, len, &w, &next, &bad);
+		while (next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
+			burst_frame(f, len, &w, &next, &bad);
+	}
+	for (tries = 0; tries < BURST_DONE_SENDS; tries++)
+		send_kind(K_BURST, 0);                   /* done (not an ACK: the next phase counts ACKs) */
+	t_check("recv_batch_at_most_batch_frames", next == BURST && bad == 0 &&
+	        first <= NET_BATCH_FRAMES && bad_batches == bad0,
+	        "%u of %u small frames sent at once arrived in order (%u not byte-exact, %u asks); the first "
+	        "NET_RECV_BATCH held %u (at most %u); %u batches did not check out", next, BURST, bad, asks, first,
+	        NET_BATCH_FRAMES, bad_batches - bad0);
 }
 
 /* Ask a driver started with --test to crash (it does not answer). */
@@ -1099,6 +1157,7 @@ int main(int argc, char **argv)
 	r = send_stream(ALL_SIZES, 0);
 	t_check("guest_to_host_sent", r == 0, "%d frames of sizes 60-1514 acknowledged; %d resent", ALL_SIZES, r);
 	survive_garbage();
+	receive_burst();
 	resumed_ms = stream_through_failure("traffic_resumes_after_kill", KILLED);
 	t_check("kill_resume_prompt", resumed_ms <= RESUME_MAX_MS, "after the kill frames flowed again in %u ms "
 	        "(bound %u ms)", resumed_ms, RESUME_MAX_MS);

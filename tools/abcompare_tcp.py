@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Two Bulkhead builds interleaved in one invocation: TCP through inet.
+
+tools/abcompare.py compares the raw-frame path (no inet); this compares what a
+change to inet or to the driver protocol costs or buys on TCP. For each round
+and NIC it boots build A's ISO, then build B's (netbench-<device>, as
+`make bench-linux` does: inet, bulkd, -netdev user,restrict=on with ports
+forwarded from 127.0.0.1 only), moves 1 MB each way unmeasured, then
+TCP_SIZE (20 MB) host->guest and guest->host, CRC-32 checked, and records
+MB/s and the guest's CPU per full-size segment: the CPU time of QEMU's vCPU
+thread over the transfer divided by TCP_SIZE / 1460, far steadier than MB/s
+on a loaded host. At the end the medians of A and B and B/A. Keep a copy of
+build/bulkhead.iso from before a change, build the change, and compare:
+
+  cp build/bulkhead.iso /tmp/before.iso     # (before the change)
+  python3 tools/abcompare_tcp.py /tmp/before.iso build/bulkhead.iso 3 rtl8139,ne2k_pci
+"""
+import os
+import random
+import statistics
+import sys
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import bench_linux  # noqa: E402
+import qemu  # noqa: E402
+import tcppeer  # noqa: E402
+
+SEGMENT = 1460               # inet's TCP_MSS (servers/inet/port/lwipopts.h)
+COLUMNS = ("A", "B")
+ROWS = (("TCP host->guest MB/s", "to_mbs"), ("  guest CPU per segment, us", "to_us_seg"),
+        ("TCP guest->host MB/s", "from_mbs"), ("  guest CPU per segment, us", "from_us_seg"))
+
+
+def transfers(nic, iso, block, want_crc):
+    """One boot of iso: {key: figure} for the rows it measured (none if it failed)."""
+    qemu.ISO = iso
+    ports = {g: tcppeer.free_tcp_port() for g in (5001, 5002)}
+    fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in ports.items())
+    args = ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{nic[1]},netdev=n0,mac=52:54:00:12:34:56"]
+    m, _ = bench_linux.boot_net("bulkhead", nic, args)
+    out = {}
+    if not m:
+        return out
+    try:
+        bench_linux.tcp_transfers(ports, block, want_crc, bench_linux.TCP_WARMUP)
+        pid = m.proc.pid
+        tid = bench_linux.vcpu_thread(pid)
+        size = bench_linux.TCP_SIZE
+        for key, how in (("to", lambda: bench_linux.tcp_to_guest(ports[5001], size, block)),
+                         ("from", lambda: bench_linux.tcp_from_guest(ports[5002], size, want_crc))):
+            before = bench_linux.thread_cpu_s(pid, tid) if tid else None
+            try:
+                ok, took, _ = how()
+            except OSError:
+                ok, took = False, 0
+            after = bench_linux.thread_cpu_s(pid, tid) if tid else None
+            if ok and took:
+                out[f"{key}_mbs"] = size / took / 1e6
+            if ok and before is not None:
+                out[f"{key}_us_seg"] = (after - before) * 1e6 / (size / SEGMENT)
+    finally:
+        m.stop()
+    return out
+
+
+def main():
+    if len(sys.argv) != 5:
+        sys.exit(__doc__)
+    isos = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
+    rounds, names = int(sys.argv[3]), sys.argv[4].split(",")
+    nics = [n for n in bench_linux.NICS if n[0] in names]
+    block = random.Random(1).randbytes(bench_linux.TCP_CHUNK)
+    want_crc = zlib.crc32(tcppeer.source_pattern(bench_linux.TCP_SIZE))
+    res = {}
+    for r in range(rounds):
+        for nic in nics:
+            for col, iso in zip(COLUMNS, isos):
+                out = transfers(nic, iso, block, want_crc)
+                res.setdefault((nic[0], col), []).append(out)
+                print(f"  ({nic[0]} round {r + 1} {col}: " +
+                      ", ".join(f"{k} {v:.2f}" for k, v in out.items()) + ")", flush=True)
+    for nic in nics:
+        print(f"\n{nic[0]}: medians over {rounds} round(s)")
+        print(f"  {'':30s} {'A':>9s} {'B':>9s} {'B/A':>6s}")
+        for title, key in ROWS:
+            v = [[x[key] for x in res[(nic[0], c)] if key in x] for c in COLUMNS]
+            a, b = (statistics.median(x) if x else None for x in v)
+            print(f"  {title:30s} {bench_linux.fmt(a, '{:.2f}'):>9s} {bench_linux.fmt(b, '{:.2f}'):>9s} "
+                  f"{bench_linux.ratio(b, a):>6s}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
