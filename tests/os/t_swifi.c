@@ -53,8 +53,10 @@
 #define TCP_STUCK_MS    20000        /* no word from the host by then: the watchdog restarts the driver */
 #define INET_WAIT_MS    60000        /* inet has its address by then */
 #define SWIFI_BINARY    "/bin/swifi"
-#define LINE_MAX_LEN    1536
-#define MAX_FAILURES    8            /* failures listed per trial */
+#define MAX_FAILURES    8            /* failures listed per trial (the newest; failures_total counts all) */
+#define FAILURE_MAX_LEN (160 + DM_DETAIL_MAX)   /* one listed failure, numbers at their longest */
+#define RECORD_REST_LEN 1024         /* the rest of a record: fixed fields, counters, others_dead */
+#define LINE_MAX_LEN    (RECORD_REST_LEN + MAX_FAILURES * FAILURE_MAX_LEN)
 #define RUNNING_WAIT_MS 15000        /* a restarted driver must serve again by then */
 #define LOG_BATCH       32
 #define MAX_OTHERS      4            /* other processes' deaths listed per trial */
@@ -292,18 +294,18 @@ static void put_failures(uint32_t first, uint32_t last)
 {
 	struct dm_failure f;
 	char detail[DM_DETAIL_MAX];
-	uint32_t i, n = 0;
+	uint32_t i, n = 0, total = 0;
 
 	put(", \"failures\": [");
-	for (i = 0; n < MAX_FAILURES && dm_history(nic->label, i, &f) == 0 && f.incarnation >= first; i++) {
-		if (f.incarnation >= last)
+	for (i = 0; dm_history(nic->label, i, &f) == 0 && f.incarnation >= first; i++) {
+		if (f.incarnation >= last || total++ >= MAX_FAILURES)
 			continue;
 		put("%s{\"cause\": \"%s\", \"status\": %d, \"addr\": %u, \"detail\": \"%s\", \"recovery_us\": %u, "
 		    "\"delay_ms\": %u}", n++ ? ", " : "", f.cause < sizeof cause_names / sizeof cause_names[0] ?
 		    cause_names[f.cause] : "?", (int)f.status, f.addr, clean(f.detail, detail, sizeof detail),
 		    f.recovery_us, f.delay_ms);
 	}
-	put("]");
+	put("], \"failures_total\": %u", total);
 }
 
 /* The system servers and the workload are all still there and answer. */
