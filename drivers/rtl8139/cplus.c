@@ -17,10 +17,11 @@
  * so nothing the chip wrote is used twice. No port access per frame.
  * Transmit: TX_DESCS descriptors with their own buffers; a frame costs a
  * copy, a descriptor and one write of TPPOLL. Finished descriptors are
- * reaped on the next send, poll or interrupt, so no interrupt is asked for
- * per frame: the transmit-OK interrupt is unmasked only while the ring is
- * full, so a client waiting for room hears of it. (QEMU's chip transmits
- * everything the ring holds during the TPPOLL write itself.)
+ * reaped on the transmit interrupt and on the next send or poll. (QEMU's
+ * chip transmits everything the ring holds during the TPPOLL write itself
+ * and raises one interrupt for it; while the driver serves a batch of
+ * sends its IRQ stays masked, so a batch costs one interrupt, not one a
+ * frame.)
  * Restart: the chip's reset forgets the rings and turns C+ off; start()
  * builds fresh rings (every receive descriptor the chip's, no transmit
  * descriptor) before giving them to the chip.
@@ -59,12 +60,11 @@ struct desc {
 #define BUF_BYTES   2048          /* a buffer: a whole frame and its CRC */
 #define RING_ALIGN  256
 #define RX_RING_OFFSET 0
-#define TX_RING_OFFSET RING_ALIGN * ((RX_DESCS * sizeof(struct desc) + RING_ALIGN - 1) / RING_ALIGN)
+#define TX_RING_OFFSET (RING_ALIGN * ((RX_DESCS * sizeof(struct desc) + RING_ALIGN - 1) / RING_ALIGN))
 #define BUF_OFFSET  4096
 #define RX_BUF(i)   (BUF_OFFSET + (i) * BUF_BYTES)
 #define TX_BUF(i)   (BUF_OFFSET + (RX_DESCS + (i)) * BUF_BYTES)
 #define DMA_BYTES   (BUF_OFFSET + (RX_DESCS + TX_DESCS) * BUF_BYTES)
-#define IMR_QUIET   (INT_RX_ANY | INT_TX_ERR | INT_LINK)   /* no interrupt per transmitted frame */
 
 _Static_assert(TX_RING_OFFSET + TX_DESCS * sizeof(struct desc) <= BUF_OFFSET, "rings fit before the buffers");
 _Static_assert(BUF_BYTES >= NET_MAX_FRAME + RX_CRC && BUF_BYTES <= RXD_LEN, "a buffer holds a frame and its CRC");
@@ -75,7 +75,6 @@ static phys_bytes dma_phys;
 static struct desc *rxd, *txd;
 static uint32_t rx_next;
 static uint32_t tx_next, tx_done, tx_in_flight;
-static int tx_irq;                /* INT_TX_OK unmasked: the ring is full */
 
 static uint32_t eor(uint32_t i, uint32_t n)
 {
@@ -93,14 +92,6 @@ static void give_rx(uint32_t i)
 	d->cmd = DESC_OWN | eor(i, RX_DESCS) | BUF_BYTES;   /* OWN last: the chip may take it at once */
 }
 
-static void quiet_tx(int full)
-{
-	if (full == tx_irq)
-		return;
-	tx_irq = full;
-	out16(IMR, full ? IMR_QUIET | INT_TX_OK : IMR_QUIET);
-}
-
 static uint32_t cp_start(void)
 {
 	uint32_t lost = tx_in_flight, i;
@@ -114,7 +105,6 @@ static uint32_t cp_start(void)
 		txd[i].addr_hi = 0;
 	}
 	rx_next = tx_next = tx_done = tx_in_flight = 0;
-	tx_irq = 0;
 	out16(CPCMD, CPCMD_RX | CPCMD_TX);
 	out32(RDSAR, (uint32_t)(dma_phys + RX_RING_OFFSET));
 	out32(RDSAR + 4, 0);
@@ -123,7 +113,7 @@ static uint32_t cp_start(void)
 	out8(CR, CR_RX | CR_TX);                   /* the chip starts both rings at descriptor 0 */
 	out32(RCR, RCR_VALUE);
 	out32(TCR, TCR_VALUE);
-	out16(IMR, IMR_QUIET);
+	out16(IMR, INT_HANDLED);
 	return lost;
 }
 
@@ -136,7 +126,6 @@ static void cp_reap(void)
 		tx_in_flight--;
 		netdriver_transmitted(!(cmd & TXD_ERROR));
 	}
-	quiet_tx(tx_in_flight == TX_DESCS);
 }
 
 static int cp_send(const uint8_t *frame, uint32_t len)
