@@ -19,9 +19,9 @@
  * copy, a descriptor and one write of TPPOLL. Finished descriptors are
  * reaped on the transmit interrupt and on the next send or poll. (QEMU's
  * chip transmits everything the ring holds during the TPPOLL write itself
- * and raises one interrupt for it; while the driver serves a batch of
- * sends its IRQ stays masked, so a batch costs one interrupt, not one a
- * frame.)
+ * and raises its interrupt; the kernel keeps a raised IRQ masked until
+ * the driver has served it, so a batch of sends costs one interrupt, not
+ * one a frame.)
  * Restart: the chip's reset forgets the rings and turns C+ off; start()
  * builds fresh rings (every receive descriptor the chip's, no transmit
  * descriptor) before giving them to the chip.

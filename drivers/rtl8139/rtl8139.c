@@ -8,7 +8,7 @@
  * RTL8139C+, is meant to be driven) when the chip's hardware version says
  * it has it; classic mode (classic.c: a receive ring buffer and four
  * transmit slots) on the older chips, or when the driver's argument is
- * "classic". C+ costs fewer port accesses and interrupts per frame (see
+ * "classic". C+ costs fewer port accesses per frame (see
  * cplus.c and README's figures).
  *
  * Every start, first or after a restart, resets the chip and gives it
