@@ -10,11 +10,20 @@ change, build the change, and compare:
 
   cp build/bulkhead.iso /tmp/before.iso     # (before the change)
   python3 tools/abcompare.py /tmp/before.iso build/bulkhead.iso 3 rtl8139,ne2k_pci
+
+With --net first, the figures through each guest's own stack instead (for
+NICs with a netbench-<device> boot): tools/bench_linux.py's udp_run and
+tcp_run (UDP echo round trips, TCP 20 MB each way, calm and with the driver
+killed every second) on A, B and Linux in turn, and the medians with B/A:
+
+  python3 tools/abcompare.py --net /tmp/before.iso build/bulkhead.iso 3 rtl8139
 """
 import contextlib
 import io
 import os
+import random
 import sys
+import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
@@ -22,6 +31,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import bench_linux  # noqa: E402
 import kentries  # noqa: E402
 import qemu  # noqa: E402
+import tcppeer  # noqa: E402
 
 COLUMNS = ("A", "B", "Linux")
 
@@ -48,12 +58,48 @@ def entries(nic, iso):
     return buf.getvalue().strip()
 
 
+def net(nic, iso, block, want_crc):
+    """UDP echoes and TCP transfers through the guest's stack (A, B: Bulkhead's ISOs; None: Linux)."""
+    if iso:
+        qemu.ISO = iso
+    guest = "bulkhead" if iso else "linux"
+    out = bench_linux.udp_run(guest, nic)
+    out.update(bench_linux.tcp_run(guest, nic, block, want_crc))
+    return out
+
+
+def net_main(isos, rounds, nics):
+    block = random.Random(1).randbytes(bench_linux.TCP_CHUNK)
+    want_crc = zlib.crc32(tcppeer.source_pattern(bench_linux.TCP_SIZE))
+    nics = [n for n in nics if bench_linux.netbench_config(n[0])]
+    res = {}
+    for r in range(rounds):
+        for nic in nics:
+            for col, iso in zip(COLUMNS, isos):
+                out = net(nic, iso, block, want_crc)
+                res.setdefault((nic[0], col), []).append(out)
+                print(f"  ({nic[0]} round {r + 1} {col}: {out})", flush=True)
+    for nic in nics:
+        print(f"\n{nic[0]}: medians over {rounds} round(s)")
+        print(f"  {'':40s} {'A':>9s} {'B':>9s} {'Linux':>9s} {'B/A':>6s}")
+        for title, key, spec in bench_linux.NET_ROWS + bench_linux.KILL_ROWS:
+            v = [bench_linux.median_of(res[(nic[0], c)], key) for c in COLUMNS]
+            print(f"  {title:40s} {bench_linux.fmt(v[0], spec):>9s} {bench_linux.fmt(v[1], spec):>9s} "
+                  f"{bench_linux.fmt(v[2], spec):>9s} {bench_linux.ratio(v[1], v[0]):>6s}")
+    return 0
+
+
 def main():
+    net_mode = len(sys.argv) > 1 and sys.argv[1] == "--net"
+    if net_mode:
+        del sys.argv[1]
     if len(sys.argv) != 5:
         sys.exit(__doc__)
     isos = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), None)
     rounds, names = int(sys.argv[3]), sys.argv[4].split(",")
     nics = [n for n in bench_linux.NICS if n[0] in names]
+    if net_mode:
+        return net_main(isos, rounds, nics)
     res = {}
     for r in range(rounds):
         for nic in nics:

@@ -408,6 +408,22 @@ for _nic, _device in NET_NICS:
         "stop": r"\[test\] summary:",
     })
 
+# The rtl8139 driver drives QEMU's chip (an RTL8139C+) in C+ mode (descriptor rings); its
+# classic mode (ring buffer, four transmit slots), kept for the chips before the C+, gets the
+# same raw-Ethernet tests with the driver argument "classic".
+next(b for b in BOOTS if b["config"] == "test-net-rtl8139")["console"] = [
+    ("cplus_mode_on_a_cplus_chip", r"rtl8139: [^\n]*, C\+ mode, DMA at physical")]
+BOOTS.append({
+    "config": "test-net-rtl8139-classic",
+    "proves": "the rtl8139 driver's classic mode (asked for with the argument classic): every raw-Ethernet "
+              "test of its C+ mode",
+    "nic": "rtl8139,romfile=",
+    "cases": NET_CASES,
+    "peer_cases": NET_PEER_CASES,
+    "console": [("classic_mode_when_asked", r"rtl8139: [^\n]*, classic mode, DMA at physical")],
+    "stop": r"\[test\] summary:",
+})
+
 # The e100 driver on the 8255x variants other than the 82557B: same tests, other device ids.
 for _variant in ("i82559er", "i82801"):
     BOOTS.append({

@@ -1,7 +1,9 @@
 /*
- * t_net NIC [bench|wire]: sets up a raw-Ethernet test (boot configurations
- * test-net-*; with "bench", the benchmark, bench-net-*; with "wire", the
- * hostile-wire test, test-wire-*):
+ * t_net NIC [bench|wire] [driver=WORD]: sets up a raw-Ethernet test (boot
+ * configurations test-net-*; with "bench", the benchmark, bench-net-*; with
+ * "wire", the hostile-wire test, test-wire-*; driver=WORD gives the driver
+ * WORD as one more argument, e.g. driver=classic for the rtl8139's classic
+ * mode):
  * starts the NIC's driver with its test policy (and --test; stopping it first
  * if /etc/rc started it under its usual policy), then the test
  * client t_netclient under its own policy; the client and the host peer
@@ -36,6 +38,8 @@ static const struct setup setups[] = {
 	{ "e1000",      "/drivers/e1000",   "/tests/net-e1000.conf",      "--test",          "300 cf8 10ec 8139",
 	  "nocard_e100", "/drivers/e100", "", "no Intel 8255x", "/tests/netclient-intel.conf" },
 };
+
+#define DRIVER_ARG "driver="    /* t_net's word that is the driver's argument */
 
 /* Put words (separated by spaces) into req's argument block. */
 static void set_args(struct dm_up_request *req, const char *a, const char *b)
@@ -108,12 +112,19 @@ int main(int argc, char **argv)
 {
 	const struct setup *s = NULL;
 	char probe[64];
-	int wire = argc > 2 && !strcmp(argv[2], "wire");
-	unsigned i;
+	const char *kind = NULL, *driver_arg = "";
+	int wire, i;
 
-	for (i = 0; argc > 1 && i < sizeof setups / sizeof setups[0]; i++)
+	for (i = 0; argc > 1 && i < (int)(sizeof setups / sizeof setups[0]); i++)
 		if (!strcmp(argv[1], setups[i].nic))
 			s = &setups[i];
+	for (i = 2; i < argc; i++) {
+		if (!strncmp(argv[i], DRIVER_ARG, strlen(DRIVER_ARG)))
+			driver_arg = argv[i] + strlen(DRIVER_ARG);
+		else
+			kind = argv[i];
+	}
+	wire = kind && !strcmp(kind, "wire");
 	if (!s) {
 		printf("usage: t_net rtl8139|ne2000|ne2000_isa|e100|e1000\n");
 		return 2;
@@ -122,9 +133,9 @@ int main(int argc, char **argv)
 	if (wire)
 		check_absent_device(s);
 	strcpy(probe, s->probe);
-	if (argc > 2)
-		strcat(strcat(probe, " "), argv[2]);
-	if (up(s->binary, s->config, s->nic, s->args, "") < 0 ||
+	if (kind)
+		strcat(strcat(probe, " "), kind);
+	if (up(s->binary, s->config, s->nic, s->args, driver_arg) < 0 ||
 	    (wire && up("/tests/t_bystander", "/tests/bystander.conf", "bystander", "", "") < 0) ||
 	    up("/tests/t_netclient", s->client_config ? s->client_config : "/tests/netclient.conf", "netclient",
 	       s->nic, probe) < 0)

@@ -1,0 +1,206 @@
+/*
+ * rtl8139 C+ mode: descriptor rings, as the RTL8139C+ datasheet describes
+ * them and as QEMU's chip (an RTL8139C+) is meant to be driven.
+ *
+ * Both rings are arrays of 16-byte descriptors (command/status with OWN,
+ * EOR, FS, LS and a length; a VLAN word; the buffer's 64-bit address), 256-
+ * byte aligned, the last one marked EOR. A descriptor whose OWN bit is set
+ * is the chip's; it clears OWN when it is done with it.
+ *
+ * Receive: RX_DESCS descriptors, each with its own BUF_BYTES buffer, handed
+ * to the chip with the buffer's size. The chip writes a frame and its CRC
+ * into one buffer; one that does not fit it drops (QEMU) or spreads over
+ * several descriptors (the datasheet): only a whole frame (FS and LS in one
+ * descriptor), without error bits, of a length the buffer holds is
+ * delivered; the rest are counted. Every descriptor we take is rewritten
+ * from our own table (address, size, EOR) before it goes back to the chip,
+ * so nothing the chip wrote is used twice. No port access per frame.
+ * Transmit: TX_DESCS descriptors with their own buffers; a frame costs a
+ * copy, a descriptor and one write of TPPOLL. Finished descriptors are
+ * reaped on the transmit interrupt and on the next send or poll. (QEMU's
+ * chip transmits everything the ring holds during the TPPOLL write itself
+ * and raises its interrupt; the kernel keeps a raised IRQ masked until
+ * the driver has served it, so a batch of sends costs one interrupt, not
+ * one a frame.)
+ * Restart: the chip's reset forgets the rings and turns C+ off; start()
+ * builds fresh rings (every receive descriptor the chip's, no transmit
+ * descriptor) before giving them to the chip.
+ */
+#include <string.h>
+#include <bulkhead/errno.h>
+#include "rtl8139.h"
+
+#define TNPDS   0x20              /* transmit normal-priority descriptors: 64-bit address */
+#define TPPOLL  0xd9              /* transmit priority polling */
+#define CPCMD   0xe0              /* C+ command */
+#define RDSAR   0xe4              /* receive descriptors: 64-bit address */
+
+#define TPPOLL_NPQ  0x40          /* look at the normal-priority ring */
+#define CPCMD_RX    0x0002        /* C+ receive enable */
+#define CPCMD_TX    0x0001        /* C+ transmit enable */
+#define RCR_VALUE   (RCR_FIFO_NONE | RCR_DMA_UNLIM | RCR_BROADCAST | RCR_MY_MAC)
+
+#define DESC_OWN    0x80000000u   /* the chip's */
+#define DESC_EOR    0x40000000u   /* the ring's last */
+#define DESC_FS     0x20000000u   /* a frame's first segment */
+#define DESC_LS     0x10000000u   /* a frame's last segment */
+#define RXD_ERRORS  0x00fc0000u   /* buffer overflow, FIFO overflow, watchdog, error summary, runt, CRC */
+#define RXD_LEN     0x00001fffu   /* receive: the frame and its CRC; given: the buffer's size */
+#define TXD_LEN     0x0000ffffu
+#define TXD_ERROR   0x00800000u   /* transmit error summary, with OWN clear */
+
+struct desc {
+	volatile uint32_t cmd;        /* OWN, EOR, FS, LS, status, length */
+	volatile uint32_t vlan;
+	volatile uint32_t addr_lo, addr_hi;
+};
+
+#define RX_DESCS    64
+#define TX_DESCS    64            /* QEMU's chip wraps its transmit ring after 64, EOR or not */
+#define BUF_BYTES   2048          /* a buffer: a whole frame and its CRC */
+#define RING_ALIGN  256
+#define RX_RING_OFFSET 0
+#define TX_RING_OFFSET (RING_ALIGN * ((RX_DESCS * sizeof(struct desc) + RING_ALIGN - 1) / RING_ALIGN))
+#define BUF_OFFSET  4096
+#define RX_BUF(i)   (BUF_OFFSET + (i) * BUF_BYTES)
+#define TX_BUF(i)   (BUF_OFFSET + (RX_DESCS + (i)) * BUF_BYTES)
+#define DMA_BYTES   (BUF_OFFSET + (RX_DESCS + TX_DESCS) * BUF_BYTES)
+
+_Static_assert(TX_RING_OFFSET + TX_DESCS * sizeof(struct desc) <= BUF_OFFSET, "rings fit before the buffers");
+_Static_assert(BUF_BYTES >= NET_MAX_FRAME + RX_CRC && BUF_BYTES <= RXD_LEN, "a buffer holds a frame and its CRC");
+_Static_assert(TX_DESCS <= 64, "QEMU's transmit ring has at most 64 descriptors");
+
+static uint8_t *dma;
+static phys_bytes dma_phys;
+static struct desc *rxd, *txd;
+static uint32_t rx_next;
+static uint32_t tx_next, tx_done, tx_in_flight;
+
+static uint32_t eor(uint32_t i, uint32_t n)
+{
+	return i == n - 1 ? DESC_EOR : 0;
+}
+
+/* Descriptor i of the receive ring back to the chip, from our own table. */
+static void give_rx(uint32_t i)
+{
+	struct desc *d = &rxd[i];
+
+	d->addr_lo = (uint32_t)(dma_phys + RX_BUF(i));
+	d->addr_hi = 0;
+	d->vlan = 0;
+	d->cmd = DESC_OWN | eor(i, RX_DESCS) | BUF_BYTES;   /* OWN last: the chip may take it at once */
+}
+
+static uint32_t cp_start(void)
+{
+	uint32_t lost = tx_in_flight, i;
+
+	for (i = 0; i < RX_DESCS; i++)
+		give_rx(i);
+	for (i = 0; i < TX_DESCS; i++) {
+		txd[i].cmd = eor(i, TX_DESCS);
+		txd[i].vlan = 0;
+		txd[i].addr_lo = (uint32_t)(dma_phys + TX_BUF(i));
+		txd[i].addr_hi = 0;
+	}
+	rx_next = tx_next = tx_done = tx_in_flight = 0;
+	out16(CPCMD, CPCMD_RX | CPCMD_TX);
+	out32(RDSAR, (uint32_t)(dma_phys + RX_RING_OFFSET));
+	out32(RDSAR + 4, 0);
+	out32(TNPDS, (uint32_t)(dma_phys + TX_RING_OFFSET));
+	out32(TNPDS + 4, 0);
+	out8(CR, CR_RX | CR_TX);                   /* the chip starts both rings at descriptor 0 */
+	out32(RCR, RCR_VALUE);
+	out32(TCR, TCR_VALUE);
+	out16(IMR, INT_HANDLED);
+	return lost;
+}
+
+static void cp_reap(void)
+{
+	uint32_t cmd;
+
+	while (tx_in_flight && !((cmd = txd[tx_done].cmd) & DESC_OWN)) {
+		tx_done = (tx_done + 1) % TX_DESCS;
+		tx_in_flight--;
+		netdriver_transmitted(!(cmd & TXD_ERROR));
+	}
+}
+
+static int cp_send(const uint8_t *frame, uint32_t len)
+{
+	struct desc *d;
+
+	cp_reap();
+	if (tx_in_flight == TX_DESCS)
+		return -EAGAIN;
+	d = &txd[tx_next];
+	memcpy(dma + TX_BUF(tx_next), frame, len);
+	d->addr_lo = (uint32_t)(dma_phys + TX_BUF(tx_next));
+	d->addr_hi = 0;
+	d->vlan = 0;
+	d->cmd = DESC_OWN | eor(tx_next, TX_DESCS) | DESC_FS | DESC_LS | (len & TXD_LEN);
+	tx_next = (tx_next + 1) % TX_DESCS;
+	tx_in_flight++;
+	out8(TPPOLL, TPPOLL_NPQ);
+	return 0;
+}
+
+/* One descriptor the chip gave back: deliver its frame if it is whole and sound. */
+static void take(uint32_t status, uint32_t i)
+{
+	uint32_t len = status & RXD_LEN;
+
+	if (!(status & DESC_FS) || !(status & DESC_LS)) {
+		netdriver_stats.rx_bad_length += (status & DESC_LS) != 0;   /* once, at a split frame's end */
+		return;
+	}
+	if (status & RXD_ERRORS)
+		netdriver_stats.rx_errors++;
+	else if (len < RX_LEN_MIN || len > BUF_BYTES)
+		netdriver_stats.rx_bad_length++;
+	else
+		netdriver_received(dma + RX_BUF(i), len - RX_CRC);   /* it counts lengths it does not take */
+}
+
+static void cp_receive(void)
+{
+	uint32_t n, status;
+
+	for (n = 0; n < RX_DESCS; n++) {
+		status = rxd[rx_next].cmd;
+		if (status & DESC_OWN)
+			break;
+		take(status, rx_next);
+		give_rx(rx_next);
+		rx_next = (rx_next + 1) % RX_DESCS;
+	}
+}
+
+static int cp_alloc(void)
+{
+	int r = driver_dmaalloc(DMA_BYTES, (void **)&dma, &dma_phys);
+
+	if (r < 0)
+		return r;
+	rxd = (struct desc *)(dma + RX_RING_OFFSET);
+	txd = (struct desc *)(dma + TX_RING_OFFSET);
+	return 0;
+}
+
+static void cp_dma_range(phys_bytes *first, phys_bytes *last)
+{
+	*first = dma_phys;
+	*last = dma_phys + DMA_BYTES - 1;
+}
+
+const struct rtl_mode rtl_cplus = {
+	.name = "C+",
+	.alloc = cp_alloc,
+	.start = cp_start,
+	.send = cp_send,
+	.receive = cp_receive,
+	.reap = cp_reap,
+	.dma_range = cp_dma_range,
+};
