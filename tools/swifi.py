@@ -420,7 +420,8 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
                 if args.workload == "tcp" and "trial" in record:
                     host = boot.workload.result(record["trial"])
                     record["host"] = host
-                    record.setdefault("workload", {})["ok"] = int(record["workload"].get("ok", 0) and host["ok"])
+                    load = record.setdefault("workload", {})      # (none in an error record)
+                    load["ok"] = int(load.get("ok", 0) and host["ok"])
                 record["os_failure"] = classify(record)
                 if args.replay:
                     record["console"] = segment                 # what the trial printed
