@@ -86,7 +86,8 @@ GUEST_MAC = bytes.fromhex("525400123456")
 
 # Not anchored at line starts: a faulty driver may print without a newline.
 TRIAL_RE = re.compile(r"\[swifi\] trial (\w+) (\d+) seed (\d+)\r?$", re.M)
-RECORD_RE = re.compile(r"\[swifi\] (\{.*)\r?$", re.M)     # (a cut record is an error, not a hang)
+# A whole line only (the console arrives in pieces); a record cut short is an error, not a hang.
+RECORD_RE = re.compile(r"\[swifi\] (\{[^\r\n]*)\r?\n")
 CHECK_RE = re.compile(r"^\[swifi\] check (\w+) (ok|FAIL)(.*?)\r?$", re.M)
 LOAD_RE = re.compile(r"\[swifi\] load (\d+)\r?$", re.M)
 APPLIED_RE = re.compile(r"swifi: (\w+) \(endpoint -?\d+\): (\d+) of (\d+) (\w+) faults applied.*seed (\d+)", re.M)
