@@ -340,17 +340,7 @@ static void kill_mid_ping(const char *nic, int signal_fd)
 /* ud2 over the start of function in the driver at ep (by t_inject): it dies of a CPU exception when it runs it. */
 static int inject_crash(const struct setup *s, endpoint_t ep, const char *function)
 {
-	message m;
-	int r;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = TEST_INJECT;
-	m.test_inject.target = ep;
-	m.test_inject.fault = FAULT_CRASH;
-	strcpy(m.test_inject.binary, strrchr(s->binary, '/') + 1);
-	strcpy(m.test_inject.function, function);
-	r = ipc_sendrec(find_boot_server("inject"), &m);
-	return r < 0 ? r : m.m_type;
+	return t_inject(ep, FAULT_CRASH, strrchr(s->binary, '/') + 1, function);
 }
 
 /* Did incarnation inc, the driver's latest failure, die of the crash it was given? */
