@@ -301,7 +301,8 @@ static void dump_one(const struct proc *p)
 		kprintf(" from any");
 	else if (p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING)
 		kprintf(" %s %d%s", p->state == PSTATE_SENDING ? "to" : "from", p->ipc_peer, wait);
-	kprintf("  eip %x cpu %u%s\n", p->regs.eip, p->cpu_ticks, p->senders ? " senders waiting" : "");
+	kprintf("  eip %x cr3 %x cpu %u%s\n", p->regs.eip, p->vm.pd, p->cpu_ticks,
+	        p->senders ? " senders waiting" : "");
 }
 
 /* Every live process: who runs, who waits on whom (for an NMI, see trap.c). */
