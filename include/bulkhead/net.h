@@ -2,9 +2,12 @@
  * The network driver protocol, version 1: an Ethernet driver and its client
  * (the network server, or a test client). Frames move only through grants;
  * the two never share memory. Requests are sendrec; the reply's m_type is
- * the result. The driver notifies its client when frames have arrived and
- * when a full transmit ring has room again, so nothing is ever left pending
- * inside the driver: after a restart there is nothing half-done to lose.
+ * the result. The driver notifies its client when frames have arrived (when
+ * a frame arrives to an empty queue: once per burst, so a client takes every
+ * frame there is, until -EAGAIN or a NET_RECV_BATCH reply that leaves none,
+ * before it waits) and when a full transmit ring has room again, so nothing
+ * is ever left pending inside the driver: after a restart there is nothing
+ * half-done to lose.
  *
  *   NET_INIT   attach (the driver notifies this client from now on); the
  *              reply carries the protocol version, the MAC address and link
@@ -26,7 +29,8 @@
  *              grant's first `len` bytes (NET_BATCH_MIN..NET_BATCH_BYTES,
  *              else -EINVAL or -E2BIG) and at most NET_BATCH_FRAMES (as
  *              in every batch), laid out as a batch: the reply is how
- *              many (and net_batch_reply says how many bytes), or -EAGAIN.
+ *              many (and net_batch_reply says how many bytes, and how many
+ *              frames are still queued after these), or -EAGAIN.
  *              Frames leave the driver's queue only when the copy into the
  *              grant succeeded, just before the reply.
  *   NET_TEST   only for a driver started with --test: crash, or try the
@@ -92,7 +96,10 @@ struct net_init_reply {
 
 struct net_probe_reply { int32_t port[2]; int32_t pci; };
 
-struct net_batch_reply { uint32_t frames, bytes; };   /* NET_RECV_BATCH: what the grant now holds */
+struct net_batch_reply {        /* NET_RECV_BATCH: what the grant now holds */
+	uint32_t frames, bytes;
+	uint32_t left;                 /* frames still queued in the driver */
+};
 
 /* One record of a batch: this header, then `len` bytes of frame, then padding. */
 struct net_frame_hdr {
@@ -125,6 +132,7 @@ struct net_stats {
 	uint32_t tx_errors, tx_full, interrupts;
 	uint32_t rx_resets;            /* the receiver was reset: the device's ring made no sense */
 	uint32_t rx_queued;            /* received frames waiting for the client now */
+	uint32_t rx_notifies;          /* notifications that frames had arrived (one per burst) */
 };
 
 MSG_PAYLOAD(net_req);

@@ -25,6 +25,13 @@ static void update_progress(void)
 	progress.received = netdriver_stats.rx_frames;
 }
 
+/*
+ * A good frame for the client's queue. The client hears of it only when
+ * it is the first in an empty queue: a client takes every frame there is
+ * (until -EAGAIN, or a batch reply with nothing left) before it waits, so
+ * one notification per burst is enough, where one per frame cost the
+ * client a kernel entry and often a wakeup each.
+ */
 void netdriver_received(const uint8_t *frame, uint32_t len)
 {
 	struct frame *f;
@@ -43,8 +50,10 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
 	update_progress();
-	if (client != EP_NONE)
+	if (client != EP_NONE && count == 1) {
+		netdriver_stats.rx_notifies++;
 		ipc_notify(client);
+	}
 }
 
 void netdriver_transmitted(int ok)
@@ -180,7 +189,7 @@ static int do_recv(message *m)
  * The oldest frames that fit, at most NET_BATCH_FRAMES (the client checks a
  * batch against that limit and takes none of a longer one: with small frames
  * a full queue fits in the grant), as records, in one copy; they leave the
- * queue only after it.
+ * queue only after it. The reply says how many are left.
  */
 static int do_recv_batch(message *m)
 {
@@ -206,7 +215,7 @@ static int do_recv_batch(message *m)
 	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
 	head = (head + n) % QUEUE;
 	count -= n;
-	m->net_batch_reply = (struct net_batch_reply){ n, off };
+	m->net_batch_reply = (struct net_batch_reply){ n, off, count };
 	return (int)n;
 }
 

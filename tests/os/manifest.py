@@ -384,6 +384,8 @@ NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
     "other_unicast_filtered", "guest_to_host_sent", "malformed_batch_refused", "survives_garbage",
     "recv_batch_at_most_batch_frames",
+    "one_notification_per_burst",
+    "recv_batch_says_what_is_left",
     "traffic_resumes_after_kill", "kill_resume_prompt", "traffic_resumes_after_crash",
     "traffic_resumes_after_crash_mid_recv_batch", "traffic_resumes_after_crash_mid_send_batch",
     "bus_master_only_with_dma", "driver_has_only_its_device", "listed_client_may_restart", "stalled_driver_restarted",

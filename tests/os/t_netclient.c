@@ -89,6 +89,7 @@ static uint32_t complaints;
 static int batching;
 static uint8_t rx_batch[NET_BATCH_BYTES], tx_batch[NET_BATCH_BYTES];
 static uint32_t rx_off, rx_left;      /* the next frame in rx_batch, and how many are left */
+static uint32_t rx_driver_left;       /* the last NET_RECV_BATCH reply: frames left in the driver */
 static uint32_t tx_used, tx_count;
 static uint32_t bad_batches;          /* batches from the driver that did not check out */
 static uint32_t recv_batch_deaths, send_batch_deaths;   /* batch calls that found the driver dead */
@@ -311,6 +312,7 @@ static int next_frame(uint8_t *f)
 		}
 		rx_off = 0;
 		rx_left = (uint32_t)r;
+		rx_driver_left = m.net_batch_reply.left;
 	}
 	p = net_batch_next(rx_batch, &rx_off, &len);
 	rx_left--;
@@ -574,18 +576,22 @@ static void burst_frame(const uint8_t *f, int len, const struct wire *w, uint32_
 static void receive_burst(void)
 {
 	static uint8_t f[NET_MAX_FRAME];
-	uint32_t next = 0, bad = 0, first = 0, bad0 = bad_batches, tries, asks;
+	uint32_t next = 0, bad = 0, first = 0, left = 0, bad0 = bad_batches, tries, asks;
+	struct net_stats st0, st1;
 	struct wire w;
-	int len;
+	int len, st_ok = 0;
 
 	for (asks = 0; asks < BURST_TRIES && next < BURST; asks++) {
 		while (next_frame(f) > 0)
 			;                                    /* nothing older waits, in the driver or in rx_batch */
+		st_ok = get_stats(&st0) == 0;
 		send_kind(K_BURST, BURST);
 		t_sleep(BURST_WAIT_MS);
+		st_ok &= get_stats(&st1) == 0;
 		next = bad = 0;
 		len = next_frame(f);                     /* the first batch: its size is the point */
 		first = len > 0 ? rx_left + 1 : 0;
+		left = rx_driver_left;
 		if (ours(f, len, &w))
 			burst_frame(f, len, &w, &next, &bad);
 		while (next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
@@ -598,6 +604,12 @@ static void receive_burst(void)
 	        "%u of %u small frames sent at once arrived in order (%u not byte-exact, %u asks); the first "
 	        "NET_RECV_BATCH held %u (at most %u); %u batches did not check out", next, BURST, bad, asks, first,
 	        NET_BATCH_FRAMES, bad_batches - bad0);
+	t_check("one_notification_per_burst", st_ok && next == BURST && st1.rx_queued == BURST &&
+	        st1.rx_notifies - st0.rx_notifies == 1,
+	        "%u frames arrived while we did not read (stats %s); the driver notified us %u times (want 1)",
+	        st1.rx_queued, st_ok ? "read" : "failed", st1.rx_notifies - st0.rx_notifies);
+	t_check("recv_batch_says_what_is_left", next == BURST && first + left == BURST,
+	        "the first NET_RECV_BATCH of %u queued frames held %u and said %u were left", BURST, first, left);
 }
 
 /* Ask a driver started with --test to crash (it does not answer). */
