@@ -10,11 +10,12 @@
  * published under the same label: the interface re-attaches to it
  * (NET_INIT again) and keeps its lwIP state, addresses and connections.
  *
- * Frames come from the driver a NET_RECV_BATCH at a time. Transmission: a
- * frame the driver cannot take at once (ring full, or the driver dead or
- * restarting) waits in the interface's queue and is sent, in order, a
- * NET_SEND_BATCH at a time, when the driver has room again or to the next
- * incarnation. A batch counts as taken only when its reply arrives: the
+ * Frames come from the driver a NET_RECV_BATCH at a time, until it says no
+ * more are queued. Transmission: frames wait in the interface's queue and go
+ * to the driver in order, a NET_SEND_BATCH at a time, at the end of the
+ * request or notification that made them (eth_flush); what the driver cannot
+ * take at once (ring full, or the driver dead or restarting) goes when it
+ * has room again or to the next incarnation. A batch counts as taken only when its reply arrives: the
  * frames of one the driver died in wait for the next incarnation (except a
  * TCP SYN, as below: the dead driver may have sent them). Version 1
  * of the driver protocol does not confirm transmission, so the frames the
@@ -56,6 +57,7 @@
 struct frame {
 	uint32_t len;
 	int restart;                  /* it waited for the driver's next incarnation */
+	int waited;                   /* the driver could not take it at once (counted in tx_queued) */
 	uint32_t sent_at;             /* in `recent`: when the driver took it */
 	uint8_t data[NET_MAX_FRAME];
 };
@@ -68,6 +70,7 @@ struct iface {
 	struct inet_ifinfo info;         /* counters and what the driver said */
 	struct frame queue[TX_QUEUE];
 	uint32_t head, count;
+	int waiting;                     /* the driver's ring was full: it notifies us when there is room */
 	struct frame recent[RECENT];     /* the last frames the driver took, a ring */
 	uint32_t recent_next;
 	uint32_t lost_at;                /* when we saw the driver gone (0: we did not) */
@@ -218,6 +221,20 @@ static void dead_batch(struct iface *i, uint32_t n)
 	i->count = kept;
 }
 
+/* The frames still waiting could not go at once: counted (once each) in tx_queued. */
+static void left_waiting(struct iface *i)
+{
+	uint32_t k;
+	struct frame *f;
+
+	i->waiting = i->count && i->driver != EP_NONE;
+	for (k = 0; k < i->count; k++) {
+		f = &i->queue[(i->head + k) % TX_QUEUE];
+		i->info.tx_queued += !f->waited;
+		f->waited = 1;
+	}
+}
+
 /* Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the driver takes it. */
 static void flush(struct iface *i)
 {
@@ -226,6 +243,7 @@ static void flush(struct iface *i)
 	message m;
 	int r;
 
+	i->waiting = 0;
 	while (i->count && i->driver != EP_NONE) {
 		for (used = 0, n = 0; n < i->count && n < NET_BATCH_FRAMES; n++) {
 			struct frame *f = &i->queue[(i->head + n) % TX_QUEUE];
@@ -239,23 +257,39 @@ static void flush(struct iface *i)
 			lost(i);
 		}
 		if (r == -ESRCH || r == -EAGAIN)
-			return;                       /* the driver notifies us when it has room */
+			break;                        /* the driver notifies us when it has room */
 		if (r <= 0 || (uint32_t)r > n) {
 			sent(i, 1, 0);                /* refused (a bad frame first, or a broken driver) */
 			continue;
 		}
 		sent(i, (uint32_t)r, 1);
 		if ((uint32_t)r < n)
-			return;                       /* its ring is full: it notifies us when there is room */
+			break;                        /* its ring is full: it notifies us when there is room */
 	}
+	left_waiting(i);
 }
 
-/* lwIP's output: one complete Ethernet frame in p. */
+/* The end of a request or notification: what lwIP sent meanwhile goes to the drivers. */
+void eth_flush(void)
+{
+	int n;
+
+	for (n = 0; n < n_ifaces; n++)
+		if (!ifaces[n].waiting)
+			flush(&ifaces[n]);
+}
+
+/*
+ * lwIP's output: one complete Ethernet frame in p. It waits in the queue
+ * until the end of the request or notification that produced it
+ * (eth_flush), so that what one event makes (a window of TCP segments, the
+ * ACKs for a burst received) goes to the driver in one NET_SEND_BATCH, not a
+ * call a frame; a full batch goes at once.
+ */
 static err_t link_output(struct netif *netif, struct pbuf *p)
 {
 	struct iface *i = netif->state;
 	struct frame *f;
-	int r;
 
 	if (p->tot_len > NET_MAX_FRAME) {
 		i->info.tx_dropped++;
@@ -267,14 +301,11 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
 	}
 	f = &i->queue[(i->head + i->count) % TX_QUEUE];
 	f->len = pbuf_copy_partial(p, f->data, p->tot_len, 0);
-	r = i->count ? -EAGAIN : transmit(i, f);
-	if (r != -EAGAIN) {
-		i->info.tx_dropped += r < 0;     /* the driver refused it */
-		return ERR_OK;
-	}
 	f->restart = i->driver == EP_NONE;
+	f->waited = 0;
 	i->count++;
-	i->info.tx_queued++;
+	if (i->count >= NET_BATCH_FRAMES && !i->waiting)
+		flush(i);
 	return ERR_OK;
 }
 
@@ -304,7 +335,10 @@ static void bad_batch(struct iface *i, int r, const message *m)
 		       m->net_batch_reply.bytes);
 }
 
-/* Take every frame the driver holds for us, a batch (NET_RECV_BATCH) at a time; lwIP's timers run now and then. */
+/*
+ * Take every frame the driver holds for us, a batch (NET_RECV_BATCH) at a
+ * time, until it says none is left; lwIP's timers run now and then.
+ */
 static void receive(struct iface *i)
 {
 	static uint8_t batch[NET_BATCH_BYTES];
@@ -330,6 +364,8 @@ static void receive(struct iface *i)
 			if (++n % RX_BURST == 0)
 				sys_check_timeouts();
 		}
+		if (m.net_batch_reply.left == 0)
+			return;                       /* the next frame to arrive is notified */
 	}
 }
 

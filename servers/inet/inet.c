@@ -156,7 +156,7 @@ static void notified(const message *m)
 		eth_notified(m->m_source);
 }
 
-/* lwIP's timers that are due; then the time until the next one (0: none). */
+/* lwIP's timers that are due, and the frames waiting to go; then the time until the next timer (0: none). */
 static uint32_t timers(void)
 {
 	uint32_t eth = eth_timers();
@@ -165,6 +165,7 @@ static uint32_t timers(void)
 
 	sys_check_timeouts();
 	busy = sock_loopback();
+	eth_flush();                     /* what this event and the timers made, in batches */
 	next = sys_timeouts_sleeptime();
 	if (busy)
 		return 1;
