@@ -282,8 +282,6 @@ $(B)/unit/test_resend: HOST_CFLAGS += -iquote servers/inet
 UNIT_SRC_test_netbatch := lib/netdriver/batch.c
 UNIT_SRC_test_quiet   := servers/inet/quiet.c
 $(B)/unit/test_quiet: HOST_CFLAGS += -iquote servers/inet
-UNIT_SRC_test_throttle := drivers/e1000/throttle.c
-$(B)/unit/test_throttle: HOST_CFLAGS += -iquote drivers/e1000
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -17,11 +17,10 @@
  * descriptors, each with its own buffer; a completion (DD) is taken only
  * from a descriptor we handed over.
  * Interrupts: receive timer, overrun, descriptors low, link change and
- * transmit done, through the chip's interrupt throttle (ITR) while frames
- * stream, so that a stream costs one interrupt per ITR interval, not one
- * each; off between lone exchanges, where it only held answers back
- * (throttle.c chooses from the frames each interrupt found). The packet
- * timers (RDTR/RADV, TIDV/TADV) stay 0: they would only add latency.
+ * transmit done, through the chip's interrupt throttle (ITR) so that a
+ * stream of frames costs one interrupt per ITR interval, not one each; the
+ * packet timers (RDTR/RADV, TIDV/TADV) stay 0, since the throttle already
+ * batches and they would only add latency.
  * Restart: QEMU 7.2's model holds received frames back for one second
  * after any write of RCTL (hw/net/e1000.c arms a 1 s "flush queue" timer in
  * its RCTL handler and refuses frames while it runs), and its CTRL.RST
@@ -38,7 +37,6 @@
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
-#include "throttle.h"
 
 #define INTEL_VENDOR 0x8086
 #define E1000_82540EM 0x100e
@@ -165,9 +163,6 @@ static uint32_t rx_next, rx_dropping;             /* rx_dropping: inside a frame
 static uint32_t tx_next, tx_done, tx_in_flight;
 static int link_was;
 static int rx_kept;                               /* the reset left our receiver on (QEMU) */
-static struct throttle throttle;
-static int itr_on;                                /* ITR holds ITR_VALUE (else 0) */
-static uint32_t work;                             /* frames received and sent, for the throttle */
 
 static uint32_t rd(uint32_t reg) { return *(volatile uint32_t *)(regs + reg); }
 static void wr(uint32_t reg, uint32_t v) { *(volatile uint32_t *)(regs + reg) = v; }
@@ -313,9 +308,7 @@ static int start_chip(void)
 		wr(MTA + 4 * i, 0);
 	rx_kept = init_rx();
 	init_tx();
-	throttle = (struct throttle){ 0, 0 };
-	itr_on = 0;
-	wr(ITR, 0);                               /* no throttle until a stream comes */
+	wr(ITR, ITR_VALUE);
 	wr(IMS, INT_WANTED);
 	return 0;
 }
@@ -325,7 +318,6 @@ static void reap_transmissions(void)
 	while (tx_in_flight && (txd[tx_done].status & TXD_DD)) {
 		tx_done = (tx_done + 1) % TX_DESCS;
 		tx_in_flight--;
-		work++;
 		netdriver_transmitted(1);
 	}
 }
@@ -362,7 +354,6 @@ static void take(const struct rx_desc *d, uint32_t index)
 		netdriver_stats.rx_bad_length += !rx_dropping;
 		return;
 	}
-	work++;
 	if (errors & RXE_ANY)
 		netdriver_stats.rx_errors++;
 	else if (len > BUF_BYTES)
@@ -423,21 +414,10 @@ static void service(void)
 	}
 }
 
-/* The throttle on for a stream, off for lone exchanges (throttle.h): ITR written only when that changes. */
-static void set_throttle(int on)
-{
-	if (on != itr_on)
-		wr(ITR, on ? ITR_VALUE : 0);
-	itr_on = on;
-}
-
 static void interrupt(uint32_t irqs)
 {
-	uint32_t before = work;
-
 	(void)irqs;
 	service();
-	set_throttle(throttle_update(&throttle, work - before));
 	sys_irqctl(IRQ_ENABLE, irq);
 }
 
