@@ -90,7 +90,6 @@ static int batching;
 static uint8_t rx_batch[NET_BATCH_BYTES], tx_batch[NET_BATCH_BYTES];
 static uint32_t rx_off, rx_left;      /* the next frame in rx_batch, and how many are left */
 static uint32_t rx_driver_left;       /* the last NET_RECV_BATCH reply: frames left in the driver */
-static int rx_news = 1;               /* 0: the driver said none are left, and we have not waited since */
 static uint32_t tx_used, tx_count;
 static uint32_t bad_batches;          /* batches from the driver that did not check out */
 static uint32_t recv_batch_deaths, send_batch_deaths;   /* batch calls that found the driver dead */
@@ -134,7 +133,6 @@ static int attach(void)
 	message m;
 	int r;
 
-	rx_news = 1;                         /* a new incarnation: ask it */
 	do {
 		if (ds_lookup(label, &value) == 0 && (endpoint_t)value != old) {
 			driver = (endpoint_t)value;      /* (asked again until it answers) */
@@ -179,7 +177,6 @@ static void wait_news(uint32_t ms)
 	message m;
 
 	t_receive(driver, &m, ms);
-	rx_news = 1;                         /* frames, room, or time to look anyway */
 }
 
 static void build(uint8_t *f, const uint8_t *dst, uint16_t kind, uint32_t seq, uint32_t size)
@@ -304,10 +301,7 @@ static int next_frame(uint8_t *f)
 		return net_call(NET_RECV, f, NET_MAX_FRAME, GRANT_WRITE, &m);
 	if (!rx_left) {
 		tx_flush();                       /* what we gathered goes out before we wait for answers */
-		if (!rx_news)
-			return -EAGAIN;               /* it said none are left, and has not notified since */
 		r = net_call(NET_RECV_BATCH, rx_batch, sizeof rx_batch, GRANT_WRITE, &m);
-		rx_news = r > 0 && m.net_batch_reply.left > 0;
 		recv_batch_deaths += r == -ESRCH;   /* what it copied before it died is not taken */
 		if (r <= 0)
 			return r;
@@ -593,7 +587,6 @@ static void receive_burst(void)
 		st_ok = get_stats(&st0) == 0;
 		send_kind(K_BURST, BURST);
 		t_sleep(BURST_WAIT_MS);
-		rx_news = 1;                             /* (t_sleep took whatever the driver said) */
 		st_ok &= get_stats(&st1) == 0;
 		next = bad = 0;
 		len = next_frame(f);                     /* the first batch: its size is the point */
