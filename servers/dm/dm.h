@@ -65,6 +65,7 @@ void driver_serving(struct driver *d);
 void driver_up_answer(struct driver *d, int result, const char *why);
 void driver_heartbeat_answer(struct driver *d);
 uint32_t driver_timers(void);        /* run what is due; ms until the next thing, or 0 */
+uint32_t next_tick(uint32_t now, uint32_t every);   /* the first multiple of every ms after now */
 
 /* hardware.c: which binary a policy runs, who holds which hardware. */
 int  hardware_admit(struct driver *d, char *err, size_t errlen);   /* service up: 0 or -errno, why */

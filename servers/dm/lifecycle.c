@@ -315,6 +315,16 @@ void driver_failed(struct driver *d, const struct kc_getdeath *death)
 	}
 }
 
+/*
+ * The first multiple of `every` ms after now: drivers with the same period
+ * are pinged and checked at the same moments, so the driver manager wakes
+ * once for all of them instead of once for each.
+ */
+uint32_t next_tick(uint32_t now, uint32_t every)
+{
+	return every ? now - now % every + every : now + 1;
+}
+
 /* Ping or check one running driver. */
 static void heartbeat(struct driver *d, uint32_t now)
 {
@@ -326,7 +336,7 @@ static void heartbeat(struct driver *d, uint32_t now)
 		return;
 	}
 	ipc_notify(d->ep);
-	d->next_ping_ms = now + period / 2;
+	d->next_ping_ms = next_tick(now, period / 2);
 }
 
 uint32_t driver_timers(void)

@@ -120,7 +120,7 @@ uint32_t liveness_timer(struct driver *d, uint32_t now)
 	if (!d->pol.cpu_ms && !d->pol.liveness_ms)
 		return 0;
 	if ((int32_t)(now - d->next_check_ms) >= 0) {
-		d->next_check_ms = now + LIVENESS_CHECK_MS;
+		d->next_check_ms = next_tick(now, LIVENESS_CHECK_MS);
 		check(d, now);
 	}
 	return d->pending_cause ? 0 : d->next_check_ms;
