@@ -1,10 +1,12 @@
 /*
  * clock: the PIT interrupts HZ times a second. Each tick advances uptime,
  * charges the running process (preempting it when its quantum is used up)
- * and fires due alarms as notifications from EP_CLOCK. At boot the cycle
+ * and fires due alarms as notifications from EP_CLOCK. The uptime is kept in
+ * the clock page, which vm.c maps read-only into every process. At boot the cycle
  * counter is measured against PIT channel 2 so that rdtsc figures can be
  * turned into time.
  */
+#include <bulkhead/layout.h>
 #include "clock.h"
 #include "cpu.h"
 #include "pic.h"
@@ -18,7 +20,15 @@
 #define PORT_B    0x61
 #define CALIBRATE_MS 10
 
-static volatile uint32_t uptime_ms;
+/*
+ * The uptime lives in the clock page, which every process also sees
+ * (read-only) at USER_CLOCK_PAGE: a whole page of its own, so that no other
+ * kernel variable shares it.
+ */
+static union {
+	struct clock_page c;
+	uint8_t whole[PAGE_SIZE];
+} page __attribute__((aligned(PAGE_SIZE)));
 static uint32_t tsc_khz;
 static uint32_t next_alarm;    /* earliest alarm_at of any process; 0: none */
 
@@ -49,7 +59,8 @@ void clock_init(void)
 	pic_unmask(0);
 }
 
-uint32_t clock_uptime_ms(void) { return uptime_ms; }
+uint32_t clock_uptime_ms(void) { return page.c.uptime_ms; }
+phys_bytes clock_page_frame(void) { return (phys_bytes)&page; }
 uint32_t clock_tsc_khz(void) { return tsc_khz; }
 
 static int alive(const struct proc *p)
@@ -65,7 +76,7 @@ static void fire_alarms(void)
 	for (p = proc_table; p < proc_table + NR_PROCS; p++) {
 		if (!p->alarm_at || !alive(p))
 			continue;
-		if (p->alarm_at <= uptime_ms) {
+		if (p->alarm_at <= page.c.uptime_ms) {
 			p->alarm_at = 0;
 			notify_kernel(p, NOTIFY_FROM_CLOCK);
 		} else if (!next_alarm || p->alarm_at < next_alarm) {
@@ -76,18 +87,18 @@ static void fire_alarms(void)
 
 void clock_tick(void)
 {
-	uptime_ms += 1000 / HZ;
+	page.c.uptime_ms += 1000 / HZ;
 	sched_tick();
-	if (next_alarm && next_alarm <= uptime_ms)
+	if (next_alarm && next_alarm <= page.c.uptime_ms)
 		fire_alarms();
 }
 
 /* Set p's alarm to go off in ms (0 cancels); returns the ms that were left. */
 uint32_t clock_set_alarm(struct proc *p, uint32_t ms)
 {
-	uint32_t left = p->alarm_at > uptime_ms ? p->alarm_at - uptime_ms : 0;
+	uint32_t left = p->alarm_at > page.c.uptime_ms ? p->alarm_at - page.c.uptime_ms : 0;
 
-	p->alarm_at = ms ? uptime_ms + ms : 0;
+	p->alarm_at = ms ? page.c.uptime_ms + ms : 0;
 	if (p->alarm_at && (!next_alarm || p->alarm_at < next_alarm))
 		next_alarm = p->alarm_at;
 	return left;

@@ -8,15 +8,19 @@
 #include "cpu.h"
 #include "panic.h"
 #include "string.h"
+#include "clock.h"
 
 #define PD_INDEX(va)  ((va) >> 22)
 #define PT_INDEX(va)  (((va) >> 12) & 0x3ff)
 #define FRAME(e)      ((e) & ~0xfffu)
 #define KERNEL_PDES   PD_INDEX(KERNEL_SPACE_END)
+#define USER_PDES_END PD_INDEX(USER_SPACE_END)    /* the process's own PDEs: KERNEL_PDES up to this */
+#define CLOCK_PDE     PD_INDEX(USER_CLOCK_PAGE)
 #define USER_PDE_FLAGS (PTE_P | PTE_W | PTE_U)
 
 static uint32_t kernel_pd[1024] __attribute__((aligned(4096)));
 static uint32_t kernel_pt0[1024] __attribute__((aligned(4096)));
+static uint32_t clock_pt[1024] __attribute__((aligned(4096)));   /* shared by every address space */
 
 void vm_init(void)
 {
@@ -27,6 +31,7 @@ void vm_init(void)
 	kernel_pd[0] = (uint32_t)kernel_pt0 | PTE_P | PTE_W;
 	for (i = 1; i < KERNEL_PDES; i++)
 		kernel_pd[i] = (i << 22) | PTE_P | PTE_W | PTE_PS | PTE_G;
+	clock_pt[PT_INDEX(USER_CLOCK_PAGE)] = FRAME(clock_page_frame()) | PTE_P | PTE_U;   /* read-only */
 	write_cr4(read_cr4() | CR4_PSE | CR4_PGE);
 	write_cr3((uint32_t)kernel_pd);
 	write_cr0(read_cr0() | CR0_PG | CR0_WP);
@@ -34,7 +39,7 @@ void vm_init(void)
 
 static int is_user_range(vir_bytes va, size_t len)
 {
-	return va >= USER_BASE && (len == 0 || va + (len - 1) >= va);
+	return va >= USER_BASE && va < USER_SPACE_END && len <= USER_SPACE_END - va;
 }
 
 static phys_bytes alloc_zeroed(void)
@@ -53,6 +58,7 @@ int vm_create(struct vmspace *vm)
 	if (!vm->pd)
 		return -ENOMEM;
 	memcpy((void *)vm->pd, kernel_pd, KERNEL_PDES * sizeof(uint32_t));
+	((uint32_t *)vm->pd)[CLOCK_PDE] = (uint32_t)clock_pt | PTE_P | PTE_U;
 	vm->pages = 1;
 	vm->map_next = USER_MAP_BASE;
 	return 0;
@@ -77,7 +83,8 @@ void vm_destroy(struct vmspace *vm)
 		return;
 	if (is_loaded(vm))
 		write_cr3((uint32_t)kernel_pd);
-	for (i = KERNEL_PDES; i < 1024; i++) {
+	KASSERT(FRAME(pd[CLOCK_PDE]) == (uint32_t)clock_pt);   /* shared: never freed here */
+	for (i = KERNEL_PDES; i < USER_PDES_END; i++) {
 		uint32_t *pt = (uint32_t *)FRAME(pd[i]);
 
 		if (!(pd[i] & PTE_P))
@@ -99,7 +106,7 @@ static uint32_t *pte_find(const struct vmspace *vm, vir_bytes va)
 {
 	uint32_t pde = ((uint32_t *)vm->pd)[PD_INDEX(va)];
 
-	if (va < KERNEL_SPACE_END || !(pde & PTE_P))
+	if (va < KERNEL_SPACE_END || va >= USER_SPACE_END || !(pde & PTE_P))
 		return NULL;
 	return &((uint32_t *)FRAME(pde))[PT_INDEX(va)];
 }
@@ -110,7 +117,7 @@ static uint32_t *pte_make(struct vmspace *vm, vir_bytes va)
 	uint32_t *pde = &((uint32_t *)vm->pd)[PD_INDEX(va)];
 	phys_bytes pt;
 
-	if (va < KERNEL_SPACE_END)
+	if (va < KERNEL_SPACE_END || va >= USER_SPACE_END)
 		return NULL;
 	if (!(*pde & PTE_P)) {
 		pt = alloc_zeroed();
@@ -335,7 +342,7 @@ int vm_fork(struct vmspace *child, const struct vmspace *parent)
 	phys_bytes pa;
 	int r;
 
-	for (i = KERNEL_PDES; i < 1024; i++) {
+	for (i = KERNEL_PDES; i < USER_PDES_END; i++) {
 		const uint32_t *pt = (const uint32_t *)FRAME(pd[i]);
 		if (!(pd[i] & PTE_P))
 			continue;

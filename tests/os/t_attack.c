@@ -301,6 +301,8 @@ static void attack_grants(void)
 	expect("grant_offset_past_the_end", sys_safecopy(controller, arms.ro, 5000, buf, 0, SAFECOPY_FROM), -ERANGE, DENY_GRANT);
 	expect("grant_offset_length_overflow", sys_safecopy(controller, arms.ro, 0xffffff00u, buf, 0x200, SAFECOPY_FROM), -ERANGE, DENY_GRANT);
 	expect("grant_local_buffer_in_kernel", sys_safecopy(controller, arms.ro, 0, (void *)KERNEL_TEXT, 16, SAFECOPY_FROM), -EFAULT, DENY_GRANT);
+	expect("grant_local_buffer_clock_page", sys_safecopy(controller, arms.ro, 0, (void *)USER_CLOCK_PAGE, 16,
+	       SAFECOPY_FROM), -EFAULT, DENY_GRANT);
 	expect("grant_local_buffer_unmapped", sys_safecopy(controller, arms.ro, 0, (void *)UNMAPPED, 16, SAFECOPY_FROM), -EFAULT, DENY_GRANT);
 	expect("grant_local_buffer_read_only", sys_safecopy(controller, arms.ro, 0, (void *)USER_BASE, 16, SAFECOPY_FROM), -EFAULT, DENY_GRANT);
 	expect("grant_dead_granter", sys_safecopy(arms.dead, arms.ro, 0, buf, 16, SAFECOPY_FROM), -ESRCH, DENY_GRANT);
@@ -370,6 +372,7 @@ static void attack_memory(void)
 
 	expect("umap_kernel", sys_umap((void *)KERNEL_TEXT, 4, &phys, NULL), -EFAULT, DENY_MEM);
 	expect("umap_unmapped", sys_umap((void *)UNMAPPED, 4, &phys, NULL), -EFAULT, DENY_MEM);
+	expect("umap_clock_page", sys_umap((void *)USER_CLOCK_PAGE, 4, &phys, NULL), -EFAULT, DENY_MEM);
 	allowed("umap_own_memory", sys_umap(&local, 4, &phys, NULL) == 0 && phys != 0, "found its own stack's page");
 
 	allowed("dma_alloc", sys_dmaalloc(3 * 4096, &addr, &phys) == 0 &&

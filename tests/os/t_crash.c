@@ -4,6 +4,7 @@
  * else may be disturbed.
  */
 #include <stdio.h>
+#include <bulkhead/layout.h>
 #include <string.h>
 #include "lib/testlib.h"
 
@@ -49,6 +50,8 @@ static void crash(const char *mode)
 		printf("%d\n", recurse(0));
 	else if (!strcmp(mode, "textwrite"))
 		*(volatile uint8_t *)(uintptr_t)main = 0xcc;        /* our own code */
+	else if (!strcmp(mode, "clkwrite"))
+		((struct clock_page *)USER_CLOCK_PAGE)->uptime_ms = 0;   /* the kernel's clock, read-only */
 	else if (!strcmp(mode, "kjump"))
 		((void (*)(void))0x100000)();                       /* into the kernel */
 	printf("t_crash: mode '%s' did not crash\n", mode);

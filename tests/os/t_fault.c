@@ -3,7 +3,8 @@
  *
  * Each t_crash process commits one fault from ring 3: writing kernel memory,
  * a NULL read, cli, hlt, out, in, lgdt, mov to cr3, divide by zero, ud2, a
- * stack overflow, writing its own text and jumping into the kernel. Proves: each one ends only that process, the manager gets
+ * stack overflow, writing its own text or the clock page (read-only) and
+ * jumping into the kernel. Proves: each one ends only that process, the manager gets
  * a report with the right vector (and error code and address for page
  * faults), and a bystander keeps running and finishes its work correctly.
  */
@@ -38,6 +39,8 @@ static struct expect expects[] = {
 	  .check_addr = 1, .addr_lo = STACK_BOTTOM - 4096, .addr_hi = STACK_BOTTOM - 1 },
 	{ .name = "crash_textwrite", .vector = 14, .error_mask = 7, .error = 7,       /* present, write */
 	  .check_addr = 1, .addr_lo = USER_BASE, .addr_hi = USER_BASE + 0x100000 },
+	{ .name = "crash_clkwrite", .vector = 14, .error_mask = 7, .error = 7,     /* present, write */
+	  .check_addr = 1, .addr_lo = USER_CLOCK_PAGE, .addr_hi = USER_CLOCK_PAGE },
 	{ .name = "crash_kjump", .vector = 14, .error_mask = 5, .error = 5,           /* present, supervisor */
 	  .check_addr = 1, .addr_lo = 0x100000, .addr_hi = 0x100000 },
 	GPF("cli"), GPF("hlt"), GPF("out"), GPF("in"), GPF("lgdt"), GPF("cr3"),

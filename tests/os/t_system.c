@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <signal.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/layout.h>
+#include <bulkhead/syslib.h>
 #include <bulkhead/clients.h>
 #include "lib/testlib.h"
 
@@ -56,6 +58,34 @@ static void test_fork_wait(void)
 	t_check("pm_kill", r == 0 && WIFSIGNALED(st) && WTERMSIG(st) == 9,
 	        "killed a sleeping child: signal %d", WTERMSIG(st));
 	t_check("pm_wait_no_children", waitpid(-1, &st, 0) < 0, "wait with no children fails");
+}
+
+/*
+ * The clock page: sys_uptime_ms() reads it without a kernel call; it must
+ * agree with KC_TIME, advance, and be there in a forked child too.
+ */
+static void test_clock_page(void)
+{
+	const struct clock_page *page = (const struct clock_page *)USER_CLOCK_PAGE;
+	uint32_t before = page->uptime_ms, after, diff;
+	struct kc_time t;
+	int pid, st, r;
+
+	r = sys_time(&t);
+	after = page->uptime_ms;
+	diff = t.uptime_ms - before;
+	t_check("clock_page_agrees_with_kernel", r == 0 && diff <= after - before + 1 && sys_uptime_ms() >= after,
+	        "clock page %u..%u ms, KC_TIME %u ms (%d)", before, after, t.uptime_ms, r);
+	t_sleep(30);
+	after = sys_uptime_ms();
+	t_check("clock_page_advances", after - before >= 30 && after - before < 30000,
+	        "30 ms of sleep moved the clock page from %u to %u", before, after);
+	pid = fork();
+	if (pid == 0)
+		exit(page->uptime_ms >= after && page->uptime_ms - after < 30000 ? 7 : 8);
+	st = child_status(pid);
+	t_check("clock_page_in_forked_child", WIFEXITED(st) && WEXITSTATUS(st) == 7,
+	        "a forked child read the clock page: exit %d (want 7)", WEXITSTATUS(st));
 }
 
 static void test_exec(void)
@@ -161,6 +191,7 @@ int main(void)
 {
 	printf("t_system: running as pid %d\n", getpid());
 	test_fork_wait();
+	test_clock_page();
 	test_exec();
 	test_ds();
 	test_bootfs();
