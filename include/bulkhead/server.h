@@ -10,8 +10,9 @@
  * Optional hooks: `clean` makes a request safe before any handler sees it
  * (terminate strings); `before_receive` runs before every receive and
  * returns the milliseconds until the server next has work of its own (its
- * timers), or 0 for none: the loop sets that alarm, and its expiry arrives
- * as a notification from EP_CLOCK.
+ * timers), or 0 for none: the loop sets that alarm (unless one it set is
+ * due sooner: then a notification may come early, and the hook simply runs
+ * again), and its expiry arrives as a notification from EP_CLOCK.
  */
 #ifndef BULKHEAD_SERVER_H
 #define BULKHEAD_SERVER_H
@@ -38,6 +39,8 @@ struct server {
 void server_loop(const struct server *s) __attribute__((noreturn));
 /* One request, as the loop handles it: the handler's result (not yet sent). */
 int server_dispatch(const struct server *s, message *m);
+/* Whether the loop sets an alarm ms from now, given the one it set (*armed, due at *at); updates them. */
+int server_rearm(uint32_t now, uint32_t ms, int *armed, uint32_t *at);
 /* Answer m's sender with `result` in m_type (for handlers that suspended). */
 void server_reply(endpoint_t to, message *m, int result);
 

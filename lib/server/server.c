@@ -19,14 +19,33 @@ void server_reply(endpoint_t to, message *m, int result)
 	ipc_sendnb(to, m);
 }
 
+/*
+ * Should the loop set an alarm for `ms` from now, with one (if *armed) due
+ * at *at? Only if none is pending or the new deadline comes first: a later
+ * deadline, or none (0), leaves the pending alarm, whose early expiry just
+ * runs before_receive again. A kernel call per request saved.
+ */
+int server_rearm(uint32_t now, uint32_t ms, int *armed, uint32_t *at)
+{
+	if (ms == 0)
+		return 0;
+	if (*armed && (int32_t)(*at - now) > 0 && (int32_t)(*at - (now + ms)) <= 0)
+		return 0;
+	*armed = 1;
+	*at = now + ms;
+	return 1;
+}
+
 void server_loop(const struct server *s)
 {
+	uint32_t ms, at = 0;
+	int r, armed = 0;
 	message m;
-	int r;
 
 	for (;;) {
-		if (s->before_receive)
-			sys_alarm(s->before_receive());
+		ms = s->before_receive ? s->before_receive() : 0;
+		if (server_rearm(sys_uptime_ms(), ms, &armed, &at))
+			sys_alarm(ms);
 		if (ipc_receive(EP_ANY, &m) < 0)
 			continue;
 		if (m.m_type == NOTIFY_MESSAGE) {

@@ -2,7 +2,8 @@
  * Unit tests for the servers' request loop (lib/server): dispatch by m_type
  * from the table, -ENOSYS outside it or for a hole, the clean hook before
  * the handler, notifications to their callback, SERVER_SUSPEND sending no
- * reply, and the before_receive hook's alarm. IPC is stubbed: receive hands
+ * reply, and the before_receive hook's alarm, set only when it is due sooner
+ * than the one pending. IPC is stubbed: receive hands
  * out a scripted list of messages and then leaves the loop by longjmp.
  */
 #include <stdarg.h>
@@ -39,6 +40,13 @@ int ipc_sendnb(endpoint_t dst, message *m)
 	reply_to[nreplies] = dst;
 	replies[nreplies++] = *m;
 	return 0;
+}
+
+static uint32_t now_ms = 1000;
+
+uint32_t sys_uptime_ms(void)
+{
+	return now_ms;
 }
 
 int sys_alarm(uint32_t ms)
@@ -158,15 +166,34 @@ static void test_notifications_to_callback(void **state)
 	assert_int_equal(nreplies, 0);
 }
 
-static void test_alarm_before_every_receive(void **state)
+static void test_alarm_only_when_sooner(void **state)
 {
 	struct server s = { FIRST, SERVER_TABLE(table), NULL, NULL, timers };
 
 	add(300, FIRST, 0);
 	add(301, FIRST, 0);
 	run(&s);
-	assert_int_equal(nalarms, 3);     /* before each of the two, and before the last receive */
+	assert_int_equal(nalarms, 1);     /* the same deadline before every receive: set once */
 	assert_int_equal(alarms[0], 250);
+}
+
+static void test_rearm_decisions(void **state)
+{
+	uint32_t at = 0;
+	int armed = 0;
+
+	assert_int_equal(server_rearm(1000, 0, &armed, &at), 0);       /* no timer, nothing pending */
+	assert_int_equal(server_rearm(1000, 50, &armed, &at), 1);      /* the first: set, due at 1050 */
+	assert_int_equal(at, 1050);
+	assert_int_equal(server_rearm(1010, 40, &armed, &at), 0);      /* the same deadline */
+	assert_int_equal(server_rearm(1010, 100, &armed, &at), 0);     /* later: the pending one wakes us first */
+	assert_int_equal(server_rearm(1010, 0, &armed, &at), 0);       /* none: the pending one is harmless */
+	assert_int_equal(server_rearm(1010, 10, &armed, &at), 1);      /* sooner: set */
+	assert_int_equal(at, 1020);
+	assert_int_equal(server_rearm(1020, 100, &armed, &at), 1);     /* the pending one has fired */
+	assert_int_equal(at, 1120);
+	assert_int_equal(server_rearm(0xfffffff0u, 0x20, &armed, &at), 1);   /* across the wrap */
+	assert_int_equal(server_rearm(0xfffffff8u, 0x20, &armed, &at), 0);
 }
 
 int main(void)
@@ -178,7 +205,8 @@ int main(void)
 		cmocka_unit_test_setup(test_small_counts_answered, setup),
 		cmocka_unit_test_setup(test_clean_before_handler, setup),
 		cmocka_unit_test_setup(test_notifications_to_callback, setup),
-		cmocka_unit_test_setup(test_alarm_before_every_receive, setup),
+		cmocka_unit_test_setup(test_alarm_only_when_sooner, setup),
+		cmocka_unit_test_setup(test_rearm_decisions, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
