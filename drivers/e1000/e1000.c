@@ -14,8 +14,9 @@
  * descriptor; a descriptor's length and status are still checked before
  * use (a length beyond the buffer, a frame without end-of-packet or with
  * errors is dropped and counted). Transmit: a ring of TX_DESCS legacy
- * descriptors, each with its own buffer; a completion (DD) is taken only
- * from a descriptor we handed over.
+ * descriptors, each with its own buffer, handed to the chip a batch at a
+ * time (one TDT write, the kick, after the last); a completion (DD) is
+ * taken only from a descriptor we handed over.
  * Interrupts: receive timer, overrun, descriptors low, link change and
  * transmit done, through the chip's interrupt throttle (ITR) so that a
  * stream of frames costs one interrupt per ITR interval, not one each; the
@@ -339,8 +340,13 @@ static int nic_send(const uint8_t *frame, uint32_t len)
 	d->cmd = TXD_EOP | TXD_IFCS | TXD_RS;
 	tx_next = (tx_next + 1) % TX_DESCS;
 	tx_in_flight++;
+	return 0;                                 /* it goes with the next kick */
+}
+
+/* The tail moves past every descriptor queued since the last kick: the chip sends them all. */
+static void kick(void)
+{
 	wr(TDT, tx_next);
-	return 0;
 }
 
 /* Take one completed descriptor's frame, if it is sound. */
@@ -484,6 +490,7 @@ static const struct netdriver_ops ops = {
 	.name = "e1000",
 	.init = init,
 	.send = nic_send,
+	.kick = kick,
 	.interrupt = interrupt,
 	.link_up = link_up,
 	.poll = poll,

@@ -16,7 +16,8 @@
  * from our own table (address, size, EOR) before it goes back to the chip,
  * so nothing the chip wrote is used twice. No port access per frame.
  * Transmit: TX_DESCS descriptors with their own buffers; a frame costs a
- * copy, a descriptor and one write of TPPOLL. Finished descriptors are
+ * copy and a descriptor, and a batch of them one write of TPPOLL (the
+ * kick, after the last). Finished descriptors are
  * reaped on the transmit interrupt and on the next send or poll. (QEMU's
  * chip transmits everything the ring holds during the TPPOLL write itself
  * and raises its interrupt; the kernel keeps a raised IRQ masked until
@@ -143,8 +144,13 @@ static int cp_send(const uint8_t *frame, uint32_t len)
 	d->cmd = DESC_OWN | eor(tx_next, TX_DESCS) | DESC_FS | DESC_LS | (len & TXD_LEN);
 	tx_next = (tx_next + 1) % TX_DESCS;
 	tx_in_flight++;
+	return 0;                                  /* it goes with the next kick */
+}
+
+/* The chip looks at the transmit ring: every descriptor queued since the last kick goes. */
+static void cp_kick(void)
+{
 	out8(TPPOLL, TPPOLL_NPQ);
-	return 0;
 }
 
 /* One descriptor the chip gave back: deliver its frame if it is whole and sound. */
@@ -200,6 +206,7 @@ const struct rtl_mode rtl_cplus = {
 	.alloc = cp_alloc,
 	.start = cp_start,
 	.send = cp_send,
+	.kick = cp_kick,
 	.receive = cp_receive,
 	.reap = cp_reap,
 	.dma_range = cp_dma_range,

@@ -27,6 +27,7 @@
 
 static uint32_t io, irq;
 static const struct rtl_mode *mode;
+static struct netdriver_ops ops;          /* (below) */
 
 uint32_t in8(uint32_t reg)  { uint32_t v = 0; sys_inb(io + reg, &v); return v; }
 uint32_t in16(uint32_t reg) { uint32_t v = 0; sys_inw(io + reg, &v); return v; }
@@ -128,6 +129,7 @@ static int choose_mode(int argc, char **argv)
 		else if (!strcmp(argv[i], "cplus"))
 			mode = &rtl_cplus;
 	}
+	ops.kick = mode->kick;
 	return 0;
 }
 
@@ -170,7 +172,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 	return 0;
 }
 
-static const struct netdriver_ops ops = {
+static struct netdriver_ops ops = {       /* .kick: the mode's, once chosen */
 	.name = "rtl8139",
 	.init = init,
 	.send = nic_send,

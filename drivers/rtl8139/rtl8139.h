@@ -56,6 +56,7 @@ struct rtl_mode {
 	uint32_t (*start)(void);              /* after a reset: fresh rings, registers; returns the
 	                                         transmissions that were in flight, now lost */
 	int  (*send)(const uint8_t *frame, uint32_t len);   /* 0 or -EAGAIN */
+	void (*kick)(void);                   /* NULL: send sends; else send queues and kick sends */
 	void (*receive)(void);                /* deliver the frames the chip wrote */
 	void (*reap)(void);                   /* report finished transmissions */
 	void (*dma_range)(phys_bytes *first, phys_bytes *last);

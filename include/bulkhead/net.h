@@ -133,6 +133,7 @@ struct net_stats {
 	uint32_t rx_resets;            /* the receiver was reset: the device's ring made no sense */
 	uint32_t rx_queued;            /* received frames waiting for the client now */
 	uint32_t rx_notifies;          /* notifications that frames had arrived (one per burst) */
+	uint32_t tx_kicks;             /* transmit doorbells rung (drivers whose send only queues) */
 };
 
 MSG_PAYLOAD(net_req);

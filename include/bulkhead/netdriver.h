@@ -23,6 +23,9 @@ struct netdriver_ops {
 	int  (*link_up)(void);
 	void (*poll)(void);             /* every NET_POLL_MS: service the device as if it had interrupted */
 	int  (*test_reset)(void);       /* optional, NET_TEST_RESET: reset as on a fault, with a pause */
+	void (*kick)(void);             /* optional: with it, send only queues a frame and kick lets
+	                                   every queued one go (the transmit doorbell, rung once per
+	                                   NET_SEND or NET_SEND_BATCH, not once a frame) */
 };
 
 #define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */

@@ -17,6 +17,7 @@ static int test_mode;
 static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed: in that batch call */
 static uint8_t mac[6];
 static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
+static uint32_t unkicked;               /* frames queued by a send that only queues, not yet kicked */
 static struct dm_progress progress;     /* read by the driver manager */
 
 static void update_progress(void)
@@ -88,6 +89,16 @@ static int do_init(message *m)
 	return 0;
 }
 
+/* Let the frames queued since the last kick go (drivers with a kick op: one doorbell for all of them). */
+static void kick(void)
+{
+	if (!unkicked || !nic->kick)
+		return;
+	nic->kick();
+	netdriver_stats.tx_kicks++;
+	unkicked = 0;
+}
+
 /* Hand one checked frame to the NIC (short ones padded): 0, -EAGAIN (ring full) or an error. */
 static int send_one(const uint8_t *data, uint32_t len)
 {
@@ -102,6 +113,7 @@ static int send_one(const uint8_t *data, uint32_t len)
 	}
 	r = nic->send(data, len);
 	if (r == -EAGAIN && nic->poll) {        /* a transmission may have finished unreported: reap, once */
+		kick();                             /* (what is queued must be on its way to finish) */
 		nic->poll();
 		r = nic->send(data, len);
 	}
@@ -115,6 +127,7 @@ static int send_one(const uint8_t *data, uint32_t len)
 		netdriver_stats.tx_frames++;
 		netdriver_stats.tx_bytes += len;
 		in_device++;
+		unkicked++;
 		update_progress();
 	}
 	return r;
@@ -129,7 +142,10 @@ static int do_send(message *m)
 	if (len < NET_HEADER_BYTES || len > NET_MAX_FRAME)
 		return -EINVAL;
 	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
-	return r < 0 ? r : send_one(frame, len);
+	if (r == 0)
+		r = send_one(frame, len);
+	kick();
+	return r;
 }
 
 /* NET_TEST_CRASH_IN_RECV or _SEND: die here, in the middle of a batch call of that kind. */
@@ -164,6 +180,7 @@ static int do_send_batch(message *m)
 		if (k == 0)
 			maybe_crash_in_batch(NET_TEST_CRASH_IN_SEND);
 	}
+	kick();
 	return k > 0 ? (int)k : r;           /* fewer than n: the rest when notified (send_one asked for room) */
 }
 

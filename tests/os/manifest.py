@@ -383,7 +383,7 @@ NET_NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
 # Raw Ethernet through each NIC's driver, against the host peer (tests/netpeer.py).
 NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
-    "other_unicast_filtered", "guest_to_host_sent", "malformed_batch_refused", "survives_garbage",
+    "other_unicast_filtered", "guest_to_host_sent", "send_batch_one_kick", "malformed_batch_refused", "survives_garbage",
     "recv_batch_at_most_batch_frames",
     "one_notification_per_burst",
     "recv_batch_says_what_is_left",
