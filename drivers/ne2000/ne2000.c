@@ -5,7 +5,9 @@
  *
  * There is no bus-master DMA: frames move between the card's own 16 KiB of
  * packet memory and the driver through the data port, with the chip's
- * "remote DMA" (programmed I/O, in words, a DEVIO vector at a time).
+ * "remote DMA" (programmed I/O straight from the driver: rep insl/outsl on
+ * the PCI card, whose data port is 32 bits wide, as Linux's ne2k-pci does;
+ * rep insw/outsw on ISA).
  * Card memory: a transmit buffer at page 0x40, the receive ring at pages
  * 0x46-0x7f; each received frame starts on a page with a 4-byte header
  * (status, next page, count). Everything read from the card is checked
@@ -93,6 +95,7 @@
 
 static uint32_t io, irq;
 static int tx_busy;
+static int wide;                                /* card memory moves in dwords (the PCI card), else words */
 static uint32_t start_pause_ms;                 /* only for NET_TEST_RESET */
 
 static uint32_t in8(uint32_t reg) { uint32_t v = 0; sys_inb(io + reg, &v); return v; }
@@ -117,27 +120,39 @@ static void remote_setup(uint32_t addr, uint32_t len, uint32_t dir)
 	out8(CMD, dir | CMD_START);
 }
 
-/* Copy len bytes of card memory at addr into buf, in words (rep insw); 0, or -EIO if the DMA did not complete. */
+/*
+ * Copy len bytes of card memory at addr into buf: in dwords (rep insl) on
+ * the PCI card, whose data port takes 32-bit reads, in words (rep insw) on
+ * ISA; the tail in words. The card moves an even count. 0, or -EIO if the
+ * DMA did not complete.
+ */
 static int remote_read(uint32_t addr, uint8_t *buf, uint32_t len)
 {
-	uint32_t last = 0;
+	uint32_t done = wide ? len / 4 * 4 : 0, word = 0;
 	int r;
 
 	remote_setup(addr, (len + 1) / 2 * 2, CMD_READ);
-	port_insw(io + DATA, (uint16_t *)buf, len / 2);
+	if (done)
+		port_insl(io + DATA, (uint32_t *)buf, done / 4);
+	port_insw(io + DATA, (uint16_t *)(buf + done), (len - done) / 2);
 	if (len % 2) {
-		sys_inw(io + DATA, &last);
-		buf[len - 1] = (uint8_t)last;
+		sys_inw(io + DATA, &word);
+		buf[len - 1] = (uint8_t)word;
 	}
 	r = wait_isr(ISR_RDC);
 	out8(ISR, ISR_RDC);
 	return r;
 }
 
+/* Copy buf into card memory at addr, as wide as remote_read reads. */
 static void remote_write(uint32_t addr, const uint8_t *buf, uint32_t len)
 {
+	uint32_t done = wide ? len / 4 * 4 : 0;
+
 	remote_setup(addr, (len + 1) / 2 * 2, CMD_WRITE);
-	port_outsw(io + DATA, (const uint16_t *)buf, len / 2);
+	if (done)
+		port_outsl(io + DATA, (const uint32_t *)buf, done / 4);
+	port_outsw(io + DATA, (const uint16_t *)(buf + done), (len - done) / 2);
 	if (len % 2)
 		sys_outw(io + DATA, buf[len - 1]);
 	wait_isr(ISR_RDC);
@@ -400,6 +415,7 @@ static int find_card(int argc, char **argv)
 	if (r < 0)
 		driver_panic("no RTL8029 (NE2000 on PCI) for us on the PCI bus (%d)", r);
 	irq = dev.irq;
+	wide = 1;                          /* the RTL8029's data port takes 32-bit accesses (ISA: 16) */
 	return pci_io_bar(&dev, &io);
 }
 

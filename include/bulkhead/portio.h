@@ -62,8 +62,8 @@ static inline int port_out(uint32_t port, uint8_t size, uint32_t v)
 	return refused ? -EPERM : 0;
 }
 
-/* rep insw / rep outsw: count 16-bit words between port and buf. A refused
-   port: nothing is written to it, and buf reads as all ones. */
+/* rep insw / outsw (insl / outsl): count 16-bit words (32-bit dwords) between
+   port and buf. A refused port: nothing is written to it, and buf reads as all ones. */
 static inline int port_insw(uint32_t port, uint16_t *buf, uint32_t count)
 {
 	uint8_t refused;
@@ -72,6 +72,28 @@ static inline int port_insw(uint32_t port, uint16_t *buf, uint32_t count)
 		return -EINVAL;
 	__asm__ volatile("cld; clc; rep insw; setc %0"
 	                 : "=q"(refused), "+D"(buf), "+c"(count) : "d"(port) : "cc", "memory");
+	return refused ? -EPERM : 0;
+}
+
+static inline int port_insl(uint32_t port, uint32_t *buf, uint32_t count)
+{
+	uint8_t refused;
+
+	if (!portio_direct(port, 4))
+		return -EINVAL;
+	__asm__ volatile("cld; clc; rep insl; setc %0"
+	                 : "=q"(refused), "+D"(buf), "+c"(count) : "d"(port) : "cc", "memory");
+	return refused ? -EPERM : 0;
+}
+
+static inline int port_outsl(uint32_t port, const uint32_t *buf, uint32_t count)
+{
+	uint8_t refused;
+
+	if (!portio_direct(port, 4))
+		return -EINVAL;
+	__asm__ volatile("cld; clc; rep outsl; setc %0"
+	                 : "=q"(refused), "+S"(buf), "+c"(count) : "d"(port) : "cc", "memory");
 	return refused ? -EPERM : 0;
 }
 
