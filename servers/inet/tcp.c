@@ -123,12 +123,22 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	return ERR_OK;
 }
 
+/*
+ * Acknowledged data freed send buffer. A waiting sender is let in only once
+ * there is room for all it asked or for TCP_SNDLOWAT bytes, whichever is
+ * less: each acknowledgement frees a segment or two, and waking the program
+ * for every one cost a request, a copy and two address-space switches per
+ * couple of segments.
+ */
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
 	struct sock *s = arg;
+	uint32_t want;
 	int r;
 
-	if (s->waiting && s->pending.m_type == INET_SENDTO) {
+	want = s->waiting ? s->pending.inet_sock.len : 0;
+	if (s->waiting && s->pending.m_type == INET_SENDTO &&
+	    tcp_sndbuf(pcb) >= (want < TCP_SNDLOWAT ? want : TCP_SNDLOWAT)) {
 		r = push(s, &s->pending);
 		if (r != 0)
 			sock_answer(s, r);
