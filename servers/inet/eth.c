@@ -47,9 +47,16 @@
 #include "resend.h"
 #include "quiet.h"
 
-#define TX_QUEUE 64               /* frames waiting for the driver, per interface */
+#define QUEUE_SLOTS 64            /* the transmit queue's ring (a power of two: % is a mask) */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
 #define RECENT   8                /* frames kept after the driver took them */
+/*
+ * At most TX_QUEUE frames wait in the ring, so a new frame never lands in
+ * the RECENT slots before the head: the last RECENT frames the driver took
+ * stay where they were, and `recent` points at them instead of copying each.
+ */
+#define TX_QUEUE (QUEUE_SLOTS - RECENT)   /* frames waiting for the driver, per interface */
+BH_STATIC_ASSERT((QUEUE_SLOTS & (QUEUE_SLOTS - 1)) == 0, "the queue's ring is a power of two");
 #define IN_FLIGHT_MS 100          /* ... for this long: they may still be in its ring */
 #define ATTACH_RETRY_MS 10        /* a new incarnation we may not send to yet: try again this soon */
 #define ATTACH_TRIES 100          /* ... at most this many times */
@@ -58,8 +65,12 @@ struct frame {
 	uint32_t len;
 	int restart;                  /* it waited for the driver's next incarnation */
 	int waited;                   /* the driver could not take it at once (counted in tx_queued) */
-	uint32_t sent_at;             /* in `recent`: when the driver took it */
 	uint8_t data[NET_MAX_FRAME];
+};
+
+struct kept {
+	const struct frame *f;        /* NULL: none; in the queue's ring, or in resent[] */
+	uint32_t sent_at;             /* when the driver took it */
 };
 
 struct iface {
@@ -68,10 +79,11 @@ struct iface {
 	char label[INET_LABEL_MAX];
 	endpoint_t driver;               /* EP_NONE: dead or restarting */
 	struct inet_ifinfo info;         /* counters and what the driver said */
-	struct frame queue[TX_QUEUE];
+	struct frame queue[QUEUE_SLOTS];
 	uint32_t head, count;
 	int waiting;                     /* the driver's ring was full: it notifies us when there is room */
-	struct frame recent[RECENT];     /* the last frames the driver took, a ring */
+	struct kept recent[RECENT];      /* the last frames the driver took, a ring */
+	struct frame resent[RECENT];     /* copies of those sent from outside the queue (resend_in_flight) */
 	uint32_t recent_next;
 	uint32_t lost_at;                /* when we saw the driver gone (0: we did not) */
 	endpoint_t retry_ep;             /* NET_INIT to it was refused (EPERM): try again */
@@ -120,7 +132,7 @@ static void lost(struct iface *i)
 	uint32_t k;
 
 	for (k = 0; k < i->count; k++)
-		i->queue[(i->head + k) % TX_QUEUE].restart = 1;
+		i->queue[(i->head + k) % QUEUE_SLOTS].restart = 1;
 	if (i->driver != EP_NONE) {
 		printf("inet: %s: driver %s (endpoint %d) is gone; waiting for its next incarnation\n",
 		       i->name, i->label, (int)i->driver);
@@ -129,14 +141,17 @@ static void lost(struct iface *i)
 	i->driver = EP_NONE;
 }
 
-/* Remember a frame the driver took, for a while (see resend_in_flight). */
-static void keep(struct iface *i, const struct frame *f)
+/* Remember a frame the driver took, for a while (see resend_in_flight): copied only if not in the ring. */
+static void keep(struct iface *i, const struct frame *f, int in_ring)
 {
-	struct frame *r = &i->recent[i->recent_next++ % RECENT];
+	uint32_t k = i->recent_next++ % RECENT;
 
-	r->len = f->len;
-	r->sent_at = sys_uptime_ms();
-	memcpy(r->data, f->data, f->len);
+	if (!in_ring) {
+		i->resent[k].len = f->len;
+		memcpy(i->resent[k].data, f->data, f->len);
+		f = &i->resent[k];
+	}
+	i->recent[k] = (struct kept){ f, sys_uptime_ms() };
 }
 
 /* Send one frame now: 0, -EAGAIN (no room: the driver notifies us), or another error. */
@@ -155,7 +170,7 @@ static int transmit(struct iface *i, struct frame *f)
 	if (r == 0) {
 		i->info.tx_frames++;
 		i->info.tx_bytes += f->len;
-		keep(i, f);
+		keep(i, f, 0);
 	}
 	return r;
 }
@@ -168,11 +183,11 @@ static void resend_in_flight(struct iface *i)
 	uint32_t n = 0;
 
 	for (k = 0; k < RECENT; k++) {
-		struct frame *f = &i->recent[(i->recent_next + k) % RECENT];
+		struct kept *r = &i->recent[(i->recent_next + k) % RECENT];
 
-		if (f->len && (int32_t)(f->sent_at - since) >= 0 && frame_resendable(f->data, f->len))
-			again[n++] = *f;
-		f->len = 0;
+		if (r->f && (int32_t)(r->sent_at - since) >= 0 && frame_resendable(r->f->data, r->f->len))
+			again[n++] = *r->f;
+		r->f = NULL;
 	}
 	for (k = 0; k < n && transmit(i, &again[k]) == 0; k++)
 		i->info.tx_resent++;
@@ -190,10 +205,10 @@ static void sent(struct iface *i, uint32_t n, int taken)
 		} else {
 			i->info.tx_frames++;
 			i->info.tx_bytes += f->len;
-			keep(i, f);
+			keep(i, f, 1);
 			i->info.tx_resent += f->restart != 0;
 		}
-		i->head = (i->head + 1) % TX_QUEUE;
+		i->head = (i->head + 1) % QUEUE_SLOTS;
 		i->count--;
 	}
 }
@@ -209,13 +224,13 @@ static void dead_batch(struct iface *i, uint32_t n)
 	struct frame *f;
 
 	for (k = 0; k < i->count; k++) {
-		f = &i->queue[(i->head + k) % TX_QUEUE];
+		f = &i->queue[(i->head + k) % QUEUE_SLOTS];
 		if (k < n && !frame_resendable(f->data, f->len)) {
 			i->info.tx_dropped++;
 			continue;
 		}
 		if (kept != k)
-			i->queue[(i->head + kept) % TX_QUEUE] = *f;
+			i->queue[(i->head + kept) % QUEUE_SLOTS] = *f;
 		kept++;
 	}
 	i->count = kept;
@@ -229,7 +244,7 @@ static void left_waiting(struct iface *i)
 
 	i->waiting = i->count && i->driver != EP_NONE;
 	for (k = 0; k < i->count; k++) {
-		f = &i->queue[(i->head + k) % TX_QUEUE];
+		f = &i->queue[(i->head + k) % QUEUE_SLOTS];
 		i->info.tx_queued += !f->waited;
 		f->waited = 1;
 	}
@@ -246,7 +261,7 @@ static void flush(struct iface *i)
 	i->waiting = 0;
 	while (i->count && i->driver != EP_NONE) {
 		for (used = 0, n = 0; n < i->count && n < NET_BATCH_FRAMES; n++) {
-			struct frame *f = &i->queue[(i->head + n) % TX_QUEUE];
+			struct frame *f = &i->queue[(i->head + n) % QUEUE_SLOTS];
 
 			if (net_batch_put(batch, sizeof batch, &used, f->data, f->len) < 0)
 				break;
@@ -299,7 +314,7 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
 		i->info.tx_dropped++;            /* TCP will send it again */
 		return ERR_OK;
 	}
-	f = &i->queue[(i->head + i->count) % TX_QUEUE];
+	f = &i->queue[(i->head + i->count) % QUEUE_SLOTS];
 	f->len = pbuf_copy_partial(p, f->data, p->tot_len, 0);
 	f->restart = i->driver == EP_NONE;
 	f->waited = 0;
