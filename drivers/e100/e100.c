@@ -419,17 +419,12 @@ static int nic_send(const uint8_t *frame, uint32_t len)
 /*
  * The CU goes on to the blocks queued since the last kick (started at the
  * first of them if it has never run since the reset): one command for a
- * batch. None queued, no command: a resumed CU would run on into the
- * ring's old blocks and send them again. A CU that takes no command gets
- * the chip reset, as on receive.
+ * batch. A CU that takes no command gets the chip reset, as on receive.
  */
 static void kick(void)
 {
-	uint32_t state;
+	uint32_t state = CU_STATE(in8(SCB_STATUS));
 
-	if (kick_from == tx_next)
-		return;
-	state = CU_STATE(in8(SCB_STATUS));
 	if (scb_command(state == CU_IDLE ? CUC_START : CUC_RESUME, phys_of(tcb(kick_from))) < 0)
 		restart_chip("the command unit takes no commands", in8(SCB_CMD));
 	kick_from = tx_next;
