@@ -2,11 +2,11 @@
  * The network driver protocol, version 1: an Ethernet driver and its client
  * (the network server, or a test client). Frames move only through grants;
  * the two never share memory. Requests are sendrec; the reply's m_type is
- * the result. The driver notifies its client when frames have arrived (when
- * a frame arrives to an empty queue: once per burst, so a client takes every
- * frame there is, until -EAGAIN or a NET_RECV_BATCH reply that leaves none,
- * before it waits) and when a full transmit ring has room again, so nothing
- * is ever left pending inside the driver: after a restart there is nothing
+ * the result. The driver notifies its client when frames have arrived (of
+ * the first frame after each of the client's requests: once per burst, the
+ * rest being found with it; a NET_RECV_BATCH reply also says how many are
+ * left) and when a full transmit ring has room again, so nothing is ever
+ * left pending inside the driver: after a restart there is nothing
  * half-done to lose.
  *
  *   NET_INIT   attach (the driver notifies this client from now on); the

@@ -13,6 +13,7 @@ static struct frame queue[QUEUE];
 static uint32_t head, count;            /* oldest frame, and how many */
 static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
+static int client_told;                 /* notified of frames since the client's last request */
 static int test_mode;
 static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed: in that batch call */
 static uint8_t mac[6];
@@ -27,11 +28,12 @@ static void update_progress(void)
 }
 
 /*
- * A good frame for the client's queue. The client hears of it only when
- * it is the first in an empty queue: a client takes every frame there is
- * (until -EAGAIN, or a batch reply with nothing left) before it waits, so
- * one notification per burst is enough, where one per frame cost the
- * client a kernel entry and often a wakeup each.
+ * A good frame for the client's queue. The client is notified of the first
+ * frame after each of its requests, not of every frame: until it asks
+ * again it will find the later ones with the first. One notification per
+ * burst, where one per frame cost the client a kernel entry and often a
+ * wakeup each. (Not "only when the queue was empty": a client that waits
+ * before it has taken everything must still hear of what comes next.)
  */
 void netdriver_received(const uint8_t *frame, uint32_t len)
 {
@@ -51,7 +53,8 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
 	update_progress();
-	if (client != EP_NONE && count == 1) {
+	if (client != EP_NONE && !client_told) {
+		client_told = 1;
 		netdriver_stats.rx_notifies++;
 		ipc_notify(client);
 	}
@@ -78,14 +81,17 @@ static int do_init(message *m)
 	if (m->net_req.version != NET_VERSION)
 		return -EINVAL;
 	client = m->m_source;
+	client_told = 0;
 	memset(&r, 0, sizeof r);
 	r.version = NET_VERSION;
 	memcpy(r.mac, mac, sizeof mac);
 	r.link = (uint8_t)(nic->link_up ? nic->link_up() : 1);
 	r.mtu = 1500;
 	m->net_init_reply = r;
-	if (count)
+	if (count) {
+		client_told = 1;
 		ipc_notify(client);
+	}
 	return 0;
 }
 
@@ -274,6 +280,9 @@ static int do_test(message *m)
 static void request(message *m)
 {
 	int r;
+
+	if (m->m_source == client)
+		client_told = 0;
 
 	switch (m->m_type) {
 	case NET_INIT:  r = do_init(m); break;
