@@ -164,6 +164,7 @@ BOOTS = [
         "cases": [
             "pm_fork_exit_status", "pm_wait_signal", "pm_kill", "pm_wait_no_children",
             "clock_page_agrees_with_kernel", "clock_page_advances", "clock_page_in_forked_child",
+            "clock_page_after_many_exits",
             "pm_exec_runs_program", "pm_exec_refuses_malformed", "pm_exec_refuses_missing",
             "pm_exec_refuses_non_executable", "pm_exec_refuses_others",
             "pm_kill_refuses_servers", "ds_publish_lookup", "ds_lookup_missing",
