@@ -69,6 +69,22 @@ def is_key(command):
     return len(command) == 1 and ord(command) < 0x20
 
 
+MONITOR_RETRY_S = 2          # a monitor command's output not there yet: give it again
+
+
+def monitor_until(machine, what, expect, at):
+    """Give the monitor command `what` until the console shows `expect`
+    (within STEP_TIMEOUT): the state it samples may not have been reached the
+    first time (an NMI while the program it should find spinning still waits
+    for the console's reply to its last line). The match, or None."""
+    for _ in range(STEP_TIMEOUT // MONITOR_RETRY_S):
+        machine.hmp(what)
+        found = machine.wait_for(expect, MONITOR_RETRY_S, after=at, partial=True)
+        if found is not None:
+            return found
+    return None
+
+
 def run_session(machine, steps):
     """Type each step's command at the shell prompt and look for its output.
     A step is (case, command, expect) or (case, command, expect, RUNNING); a
@@ -80,10 +96,11 @@ def run_session(machine, steps):
     for case, command, expect, *running in steps:
         at = machine.mark() if command else 0
         if isinstance(command, tuple):                  # ("monitor", what): a QEMU monitor command
-            machine.hmp(command[1])
-        elif command:
-            machine.send(command if is_key(command) else command + "\r")
-        found = machine.wait_for(expect, STEP_TIMEOUT, after=at, partial=True)
+            found = monitor_until(machine, command[1], expect, at)
+        else:
+            if command:
+                machine.send(command if is_key(command) else command + "\r")
+            found = machine.wait_for(expect, STEP_TIMEOUT, after=at, partial=True)
         if RUNNING not in running:
             machine.wait_for(PROMPT, STEP_TIMEOUT, after=at + len(command or "") + 1, partial=True)
         results[case] = (found is not None, f"typed {command!r}" if found else
