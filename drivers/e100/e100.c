@@ -23,7 +23,8 @@
  * much; the byte count it reports is still checked against the buffer
  * before it is used. Transmit: a ring of TX_SLOTS transmit command blocks,
  * each with the suspend bit, so the CU stops after the newest and is
- * resumed for the next. A completion is taken only from a block we handed
+ * resumed for the next batch (one SCB command, the library's kick, after
+ * its last block). A completion is taken only from a block we handed
  * over. Anything the device says that makes no sense resets the chip.
  */
 #include <stdio.h>
@@ -151,6 +152,7 @@ static uint8_t *dma;
 static phys_bytes dma_phys;
 static uint32_t rx_next, rx_end;                   /* next RFD to read; the one with EL */
 static uint32_t tx_next, tx_done, tx_in_flight;
+static uint32_t kick_from;                     /* the first block queued since the last kick */
 
 static uint32_t in8(uint32_t reg)  { uint32_t v = 0; sys_inb(io + reg, &v); return v; }
 static uint32_t in16(uint32_t reg) { uint32_t v = 0; sys_inw(io + reg, &v); return v; }
@@ -335,7 +337,7 @@ static void init_tx_ring(void)
 		c->link = phys_of(tcb((i + 1) % TX_SLOTS));
 		c->tbd = NO_TBD;
 	}
-	tx_next = tx_done = tx_in_flight = 0;
+	tx_next = tx_done = tx_in_flight = kick_from = 0;
 }
 
 /* Reset the chip and start it with our rings; 0 or -errno. */
@@ -397,8 +399,6 @@ static void reap_transmissions(void)
 static int nic_send(const uint8_t *frame, uint32_t len)
 {
 	struct cb *c;
-	uint32_t state;
-	int r;
 
 	reap_transmissions();
 	if (tx_in_flight == TX_SLOTS - 1)            /* one block stays between the CU and us */
@@ -412,13 +412,28 @@ static int nic_send(const uint8_t *frame, uint32_t len)
 	c->tbd_number = 0;
 	c->command = CMD_TRANSMIT | CB_S;
 	tcb((tx_next + TX_SLOTS - 1) % TX_SLOTS)->command &= (uint16_t)~CB_S;
-	state = CU_STATE(in8(SCB_STATUS));
-	r = scb_command(state == CU_IDLE ? CUC_START : CUC_RESUME, phys_of(c));
-	if (r < 0)
-		return r;
 	tx_next = (tx_next + 1) % TX_SLOTS;
 	tx_in_flight++;
-	return 0;
+	return 0;                                    /* it goes with the next kick */
+}
+
+/*
+ * The CU goes on to the blocks queued since the last kick (started at the
+ * first of them if it has never run since the reset): one command for a
+ * batch. None queued, no command: a resumed CU would run on into the
+ * ring's old blocks and send them again. A CU that takes no command gets
+ * the chip reset, as on receive.
+ */
+static void kick(void)
+{
+	uint32_t state;
+
+	if (kick_from == tx_next)
+		return;
+	state = CU_STATE(in8(SCB_STATUS));
+	if (scb_command(state == CU_IDLE ? CUC_START : CUC_RESUME, phys_of(tcb(kick_from))) < 0)
+		restart_chip("the command unit takes no commands", in8(SCB_CMD));
+	kick_from = tx_next;
 }
 
 /* Hand the RFD at rx_next back to the chip: it becomes the end of the list. */
@@ -558,6 +573,7 @@ static const struct netdriver_ops ops = {
 	.name = "e100",
 	.init = init,
 	.send = nic_send,
+	.kick = kick,
 	.interrupt = interrupt,
 	.link_up = link_up,
 	.poll = poll,
