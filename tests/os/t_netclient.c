@@ -628,6 +628,42 @@ static void check_kicks(const struct net_stats *a, const struct net_stats *b, in
 	        read ? "read" : "failed");
 }
 
+#define KICK_BATCH     WINDOW      /* frames in the one batch whose doorbells are counted */
+#define KICK_BATCH_MAX 2           /* its kicks: one, or two if the ring filled (a kick before reaping) */
+
+/*
+ * One NET_SEND_BATCH of KICK_BATCH small frames (broadcasts of an
+ * ethertype the peer ignores) rings the doorbell of a driver with a kick
+ * op once (twice if its ring filled on the way), of one without none: the
+ * Intel drivers must ring it, the NE2000s have none, the rtl8139 has one
+ * in C+ mode only (its boots check the count on the console).
+ */
+static void one_batch_kicks(void)
+{
+	static uint8_t f[NET_MIN_FRAME];
+	struct net_stats a, b;
+	uint32_t k, frames, kicks, lo = 0, hi = KICK_BATCH_MAX;
+	int ok;
+
+	if (!strcmp(label, "e1000") || !strcmp(label, "e100"))
+		lo = 1;
+	else if (strcmp(label, "rtl8139"))
+		hi = 0;
+	memcpy(f, broadcast, 6);
+	memcpy(f + 6, my_mac, 6);
+	f[12] = BAD_ETHERTYPE >> 8;
+	f[13] = BAD_ETHERTYPE & 0xff;
+	ok = tx_flush() == 0 && get_stats(&a) == 0;
+	for (k = 0; k < KICK_BATCH; k++)
+		ok &= tx_add(f, sizeof f) == 0;
+	ok &= tx_flush() == 0 && get_stats(&b) == 0;
+	frames = b.tx_frames - a.tx_frames;
+	kicks = b.tx_kicks - a.tx_kicks;
+	t_check("send_batch_kicked_once", ok && frames == KICK_BATCH && kicks >= lo && kicks <= hi,
+	        "one batch of %u frames: %u sent with %u transmit kicks (want %u to %u)", KICK_BATCH, frames,
+	        kicks, lo, hi);
+}
+
 /* Ask a driver started with --test to crash (it does not answer). */
 static void crash_driver(void)
 {
@@ -1188,6 +1224,7 @@ int main(int argc, char **argv)
 	t_check("guest_to_host_sent", r == 0, "%d frames of sizes 60-1514 acknowledged; %d resent", ALL_SIZES, r);
 	kicks_ok &= get_stats(&st1) == 0;
 	check_kicks(&st0, &st1, kicks_ok);
+	one_batch_kicks();
 	survive_garbage();
 	receive_burst();
 	resumed_ms = stream_through_failure("traffic_resumes_after_kill", KILLED);
