@@ -789,8 +789,8 @@ static void probe_isolation(uint32_t port1, uint32_t port2, uint16_t vendor, uin
 	        m.net_probe_reply.pci);
 }
 
-/* Wait until the driver runs an incarnation after `old`, then attach to it. */
-static int wait_incarnation(uint32_t old, struct dm_driver_info *info)
+/* Wait until the driver runs an incarnation after `old` (dm has recorded the old one's failure by then). */
+static int await_incarnation(uint32_t old, struct dm_driver_info *info)
 {
 	uint32_t until = sys_uptime_ms() + 10000;
 
@@ -799,7 +799,15 @@ static int wait_incarnation(uint32_t old, struct dm_driver_info *info)
 			return -ETIMEDOUT;
 		t_sleep(10);
 	}
-	return attach();
+	return 0;
+}
+
+/* Wait until the driver runs an incarnation after `old`, then attach to it. */
+static int wait_incarnation(uint32_t old, struct dm_driver_info *info)
+{
+	int r = await_incarnation(old, info);
+
+	return r < 0 ? r : attach();
 }
 
 /* Step 7: we are the client the driver's test policy names. */
@@ -859,7 +867,7 @@ static void stall(void)
  */
 static void swallow(void)
 {
-	struct dm_driver_info before;
+	struct dm_driver_info before, after;
 	struct net_stats st;
 	struct dm_failure f;
 	uint32_t t0 = sys_uptime_ms(), bound;
@@ -869,7 +877,9 @@ static void swallow(void)
 	bound = before.liveness_ms + before.heartbeat_ms;
 	r = inject(FAULT_RETURN_ZERO, "request");    /* the library's request dispatch: no answer */
 	if (r == 0)
-		asked = get_stats(&st);                   /* blocks until the driver is restarted */
+		asked = get_stats(&st);                   /* blocks until the driver is killed */
+	if (r == 0)                                   /* (which we may hear before dm records why) */
+		r = await_incarnation(before.incarnation, &after);
 	if (r == 0)
 		r = dm_history(label, 0, &f);
 	t_check("swallowing_driver_restarted", r == 0 && f.cause == CAUSE_STALLED && f.incarnation == before.incarnation &&
