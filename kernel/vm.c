@@ -18,6 +18,10 @@
 #define CLOCK_PDE     PD_INDEX(USER_CLOCK_PAGE)
 #define USER_PDE_FLAGS (PTE_P | PTE_W | PTE_U)
 
+/* The clock page's table lies past every PDE a process owns: nothing it does reaches it. */
+BH_STATIC_ASSERT(USER_MAP_END <= USER_SPACE_END && CLOCK_PDE >= USER_PDES_END &&
+                 sizeof(struct clock_page) <= PAGE_SIZE, "clock page layout");
+
 static uint32_t kernel_pd[1024] __attribute__((aligned(4096)));
 static uint32_t kernel_pt0[1024] __attribute__((aligned(4096)));
 static uint32_t clock_pt[1024] __attribute__((aligned(4096)));   /* shared by every address space */

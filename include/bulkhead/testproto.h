@@ -25,6 +25,7 @@ struct test_done  { int32_t result; uint32_t work; int32_t detail[8]; };
 struct test_attack {
 	endpoint_t dead, bystander;
 	grant_id_t ro, wo, other, revoked, reused_old, reused_new;
+	grant_id_t clock;           /* the controller's grant over the clock page: not its memory */
 	phys_bytes victim_phys;     /* a page of the controller's memory */
 };
 

@@ -15,10 +15,11 @@
  * to the driver in order, a NET_SEND_BATCH at a time, at the end of the
  * request or notification that made them (eth_flush); what the driver cannot
  * take at once (ring full, or the driver dead or restarting) goes when it
- * has room again or to the next incarnation. A batch counts as taken only when its reply arrives: the
- * frames of one the driver died in wait for the next incarnation (except a
- * TCP SYN, as below: the dead driver may have sent them). Version 1
- * of the driver protocol does not confirm transmission, so the frames the
+ * has room again or to the next incarnation. A batch counts as taken only
+ * when its reply arrives: the frames of one the driver died in wait for the
+ * next incarnation (except a TCP SYN, as below: the dead driver may have
+ * sent them). Version 1 of the driver protocol does not confirm
+ * transmission, so the frames the
  * driver accepted in its last IN_FLIGHT_MS (at most RECENT of them: more
  * than a NIC's transmit ring holds) may have died with it: they are sent
  * again to the next incarnation, except TCP segments with SYN (resend.c says

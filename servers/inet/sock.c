@@ -182,18 +182,35 @@ struct sock *sock_new(endpoint_t owner, uint32_t type)
 	return s;
 }
 
+/*
+ * The first len bytes of the chain q into m's grant, a vectored copy of up
+ * to VSAFECOPY_MAX pbufs per kernel call: 0 or -errno.
+ */
+int sock_copy_chain(struct pbuf *q, uint32_t len, const message *m)
+{
+	static struct safecopy_req vec[VSAFECOPY_MAX];
+	uint32_t off = 0, k = 0, n;
+	int bad, r = 0;
+
+	for (; q && off < len && r >= 0; q = q->next, off += n) {
+		n = q->len < len - off ? q->len : len - off;
+		vec[k++] = (struct safecopy_req){ m->m_source, m->inet_sock.grant, off, (vir_bytes)q->payload, n,
+		                                  SAFECOPY_TO };
+		if (k == VSAFECOPY_MAX) {
+			r = sys_vsafecopy(vec, k, &bad);
+			k = 0;
+		}
+	}
+	return r < 0 || k == 0 ? r : sys_vsafecopy(vec, k, &bad);
+}
+
 /* The oldest datagram into m's grant (cut to its length); the bytes copied. */
 static int deliver(struct sock *s, message *m)
 {
 	struct dgram *d = &s->queue[s->head];
-	uint32_t len = m->inet_sock.len, off = 0, n;
-	struct pbuf *q;
-	int r = 0;
+	uint32_t off = m->inet_sock.len < d->p->tot_len ? m->inet_sock.len : d->p->tot_len;
+	int r = sock_copy_chain(d->p, off, m);
 
-	for (q = d->p; q && off < len && r >= 0; q = q->next, off += n) {
-		n = q->len < len - off ? q->len : len - off;
-		r = sys_safecopy(m->m_source, m->inet_sock.grant, off, q->payload, n, SAFECOPY_TO);
-	}
 	m->inet_sock.addr = ip4_addr_get_u32(ip_2_ip4(&d->from));
 	m->inet_sock.port = lwip_htons(d->port);
 	pbuf_free(d->p);

@@ -57,6 +57,7 @@ struct sock *sock_by_number(int32_t number);
 int sock_wait(struct sock *s, const message *m, uint32_t ms);
 /* Something about a socket changed: answer the polls it makes ready. */
 void sock_event(void);
+int sock_copy_chain(struct pbuf *q, uint32_t len, const message *m);   /* first len bytes into m's grant */
 const struct sock *sock_slot(uint32_t k);        /* NULL past the last slot */
 
 int tcp_sock_open(struct sock *s);

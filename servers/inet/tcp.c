@@ -36,28 +36,6 @@ static void fill_peer(struct sock *s, message *m)
 	m->inet_sock.port = lwip_htons(s->tcp->remote_port);
 }
 
-/*
- * The first len bytes of the chain q into m's grant, a vectored copy of up
- * to VSAFECOPY_MAX pbufs per kernel call: 0 or -errno.
- */
-static int copy_chain(struct pbuf *q, uint32_t len, const message *m)
-{
-	static struct safecopy_req vec[VSAFECOPY_MAX];
-	uint32_t off = 0, k = 0, n;
-	int bad, r = 0;
-
-	for (; q && off < len && r >= 0; q = q->next, off += n) {
-		n = q->len < len - off ? q->len : len - off;
-		vec[k++] = (struct safecopy_req){ m->m_source, m->inet_sock.grant, off, (vir_bytes)q->payload, n,
-		                                  SAFECOPY_TO };
-		if (k == VSAFECOPY_MAX) {
-			r = sys_vsafecopy(vec, k, &bad);
-			k = 0;
-		}
-	}
-	return r < 0 || k == 0 ? r : sys_vsafecopy(vec, k, &bad);
-}
-
 /* Up to len received bytes into m's grant: the count, 0 at the end, or -errno. */
 static int take(struct sock *s, message *m)
 {
@@ -67,7 +45,7 @@ static int take(struct sock *s, message *m)
 	if (!s->rx)
 		return s->eof || s->shut_rd ? 0 : s->error;
 	off = len < s->rx->tot_len ? len : s->rx->tot_len;
-	r = copy_chain(s->rx, off, m);
+	r = sock_copy_chain(s->rx, off, m);
 	if (r < 0)
 		return r;
 	s->rx = pbuf_free_header(s->rx, (u16_t)off);

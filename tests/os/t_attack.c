@@ -303,6 +303,7 @@ static void attack_grants(void)
 	expect("grant_local_buffer_in_kernel", sys_safecopy(controller, arms.ro, 0, (void *)KERNEL_TEXT, 16, SAFECOPY_FROM), -EFAULT, DENY_GRANT);
 	expect("grant_local_buffer_clock_page", sys_safecopy(controller, arms.ro, 0, (void *)USER_CLOCK_PAGE, 16,
 	       SAFECOPY_FROM), -EFAULT, DENY_GRANT);
+	expect("grant_over_clock_page", sys_safecopy(controller, arms.clock, 0, buf, 16, SAFECOPY_FROM), -EFAULT, DENY_GRANT);
 	expect("grant_local_buffer_unmapped", sys_safecopy(controller, arms.ro, 0, (void *)UNMAPPED, 16, SAFECOPY_FROM), -EFAULT, DENY_GRANT);
 	expect("grant_local_buffer_read_only", sys_safecopy(controller, arms.ro, 0, (void *)USER_BASE, 16, SAFECOPY_FROM), -EFAULT, DENY_GRANT);
 	expect("grant_dead_granter", sys_safecopy(arms.dead, arms.ro, 0, buf, 16, SAFECOPY_FROM), -ESRCH, DENY_GRANT);
@@ -311,6 +312,7 @@ static void attack_grants(void)
 
 	/* Indirect grants in a table of our own: chains, cycles, widening. */
 	expect("grant_table_in_kernel", sys_setgrant((struct grant *)KERNEL_TEXT, 4), -EFAULT, -1);
+	expect("grant_table_clock_page", sys_setgrant((struct grant *)USER_CLOCK_PAGE, 4), -EFAULT, -1);
 	sys_setgrant(forged, 8);
 	/* entries 2 -> 1 -> 0 -> the controller's grant: four; from 3, five */
 	forge(0, GRANT_READ, controller, arms.ro, 0, 4096);

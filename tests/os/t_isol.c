@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/layout.h>
 #include "lib/testlib.h"
 
 #define BYSTANDER_WORK 20000000
@@ -170,6 +171,7 @@ static void test_attacks(endpoint_t attack, endpoint_t dead)
 	grant_revoke(a->reused_old);
 	a->reused_new = grant_direct(attack, ro_buf, 16, GRANT_READ);   /* ... which is used again */
 	tmp = a->reused_new;
+	a->clock = grant_direct(attack, (const void *)USER_CLOCK_PAGE, 16, GRANT_READ);
 	sys_umap(page_buf + 4096, 4096, &phys, NULL);
 	a->victim_phys = phys & ~4095u;
 	t_check("grant_slot_reused", grant_index(tmp) == grant_index(a->reused_old) && tmp != a->reused_old &&

@@ -64,6 +64,31 @@ static void test_fork_wait(void)
  * The clock page: sys_uptime_ms() reads it without a kernel call; it must
  * agree with KC_TIME, advance, and be there in a forked child too.
  */
+#define CLOCK_CYCLES 100
+
+/*
+ * Many address spaces made and destroyed: each one's clock page is the one
+ * shared table, which destroying it must leave alone (the kernel asserts
+ * so); every child and then the parent still read a clock that advances.
+ */
+static void test_clock_page_cycles(const struct clock_page *page)
+{
+	uint32_t start = page->uptime_ms;
+	int i, pid, st, good = 0;
+
+	for (i = 0; i < CLOCK_CYCLES; i++) {
+		pid = fork();
+		if (pid == 0)
+			exit(page->uptime_ms - start < 60000 ? 7 : 8);
+		st = child_status(pid);
+		good += pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 7;
+	}
+	t_sleep(5);
+	t_check("clock_page_after_many_exits", good == CLOCK_CYCLES && page->uptime_ms - start >= 5,
+	        "%d of %d forked children read the clock page and exited; it moved %u ms since",
+	        good, CLOCK_CYCLES, page->uptime_ms - start);
+}
+
 static void test_clock_page(void)
 {
 	const struct clock_page *page = (const struct clock_page *)USER_CLOCK_PAGE;
@@ -86,6 +111,7 @@ static void test_clock_page(void)
 	st = child_status(pid);
 	t_check("clock_page_in_forked_child", WIFEXITED(st) && WEXITSTATUS(st) == 7,
 	        "a forked child read the clock page: exit %d (want 7)", WEXITSTATUS(st));
+	test_clock_page_cycles(page);
 }
 
 static void test_exec(void)

@@ -3,11 +3,13 @@
  * and the KC_PRIVCTL call bit without being an installer. Patches the
  * immediate that the victim's secret() returns, and checks every way the
  * trace call must refuse: another copy of the program, a system server,
- * non-text memory, kernel memory, bad sizes, raising its own privileges.
+ * non-text memory, kernel memory, the clock page (read-only and user-visible
+ * like text, but the kernel's), bad sizes, raising its own privileges.
  */
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/layout.h>
 #include "lib/testlib.h"
 
 static int failures, denied_trace, denied_priv;
@@ -51,6 +53,8 @@ int main(void)
 	expect("trace another copy", sys_trace(TRACE_READ_TEXT, t.other_victim, t.text, code, 4), -EPERM, &denied_trace);
 	expect("trace a system server", sys_trace(TRACE_READ_TEXT, t.bystander, 0x40000000, code, 4), -EPERM, &denied_trace);
 	expect("patch victim data", sys_trace(TRACE_WRITE_TEXT, t.victim, t.data, code, 4), -EFAULT, &denied_trace);
+	expect("patch the clock page", sys_trace(TRACE_WRITE_TEXT, t.victim, USER_CLOCK_PAGE, code, 4), -EFAULT, &denied_trace);
+	expect("read the clock page", sys_trace(TRACE_READ_TEXT, t.victim, USER_CLOCK_PAGE, code, 4), -EFAULT, &denied_trace);
 	expect("read kernel through victim", sys_trace(TRACE_READ_TEXT, t.victim, 0x100000, code, 4), -EFAULT, &denied_trace);
 	expect("zero length", sys_trace(TRACE_READ_TEXT, t.victim, t.text, code, 0), -EINVAL, &denied_trace);
 	expect("bad operation", sys_trace(9, t.victim, t.text, code, 4), -EINVAL, &denied_trace);
