@@ -21,9 +21,11 @@
  * stops with "no resources" and is started again once we have caught up).
  * Each RFD tells the chip its buffer size, and the chip writes at most that
  * much; the byte count it reports is still checked against the buffer
- * before it is used. Transmit: a ring of TX_SLOTS transmit command blocks,
+ * before it is used, and a frame is read only after a port access that
+ * followed its complete bit (completed() says why). Transmit: a ring of TX_SLOTS transmit command blocks,
  * each with the suspend bit, so the CU stops after the newest and is
- * resumed for the next. A completion is taken only from a block we handed
+ * resumed for the next batch (one SCB command, the library's kick, after
+ * its last block). A completion is taken only from a block we handed
  * over. Anything the device says that makes no sense resets the chip.
  */
 #include <stdio.h>
@@ -151,6 +153,7 @@ static uint8_t *dma;
 static phys_bytes dma_phys;
 static uint32_t rx_next, rx_end;                   /* next RFD to read; the one with EL */
 static uint32_t tx_next, tx_done, tx_in_flight;
+static uint32_t kick_from;                     /* the first block queued since the last kick */
 
 static uint32_t in8(uint32_t reg)  { uint32_t v = 0; sys_inb(io + reg, &v); return v; }
 static uint32_t in16(uint32_t reg) { uint32_t v = 0; sys_inw(io + reg, &v); return v; }
@@ -335,7 +338,7 @@ static void init_tx_ring(void)
 		c->link = phys_of(tcb((i + 1) % TX_SLOTS));
 		c->tbd = NO_TBD;
 	}
-	tx_next = tx_done = tx_in_flight = 0;
+	tx_next = tx_done = tx_in_flight = kick_from = 0;
 }
 
 /* Reset the chip and start it with our rings; 0 or -errno. */
@@ -397,8 +400,6 @@ static void reap_transmissions(void)
 static int nic_send(const uint8_t *frame, uint32_t len)
 {
 	struct cb *c;
-	uint32_t state;
-	int r;
 
 	reap_transmissions();
 	if (tx_in_flight == TX_SLOTS - 1)            /* one block stays between the CU and us */
@@ -412,13 +413,28 @@ static int nic_send(const uint8_t *frame, uint32_t len)
 	c->tbd_number = 0;
 	c->command = CMD_TRANSMIT | CB_S;
 	tcb((tx_next + TX_SLOTS - 1) % TX_SLOTS)->command &= (uint16_t)~CB_S;
-	state = CU_STATE(in8(SCB_STATUS));
-	r = scb_command(state == CU_IDLE ? CUC_START : CUC_RESUME, phys_of(c));
-	if (r < 0)
-		return r;
 	tx_next = (tx_next + 1) % TX_SLOTS;
 	tx_in_flight++;
-	return 0;
+	return 0;                                    /* it goes with the next kick */
+}
+
+/*
+ * The CU goes on to the blocks queued since the last kick (started at the
+ * first of them if it has never run since the reset): one command for a
+ * batch. None queued, no command: a resumed CU would run on into the
+ * ring's old blocks and send them again. A CU that takes no command gets
+ * the chip reset, as on receive.
+ */
+static void kick(void)
+{
+	uint32_t state;
+
+	if (kick_from == tx_next)
+		return;
+	state = CU_STATE(in8(SCB_STATUS));
+	if (scb_command(state == CU_IDLE ? CUC_START : CUC_RESUME, phys_of(tcb(kick_from))) < 0)
+		restart_chip("the command unit takes no commands", in8(SCB_CMD));
+	kick_from = tx_next;
 }
 
 /* Hand the RFD at rx_next back to the chip: it becomes the end of the list. */
@@ -435,16 +451,32 @@ static void recycle(void)
 	rx_next = (rx_next + 1) % RX_SLOTS;
 }
 
-static void receive(void)
+/*
+ * How many RFDs from rx_next on the chip has completed. QEMU's 8255x writes
+ * an RFD's status before its count and frame (a real chip writes it last),
+ * all under its one big lock, while our vCPU runs without that lock: a C
+ * bit can be seen before the count and frame are there. Every port access
+ * takes the lock, so one made after counting waits for an RFD still being
+ * written: the frames counted are whole once it returns (take()).
+ */
+static uint32_t completed(void)
 {
-	uint32_t n, count;
+	uint32_t n = 0;
+
+	while (n < RX_ROUND_MAX && (rfd((rx_next + n) % RX_SLOTS)->status & CB_C))
+		n++;
+	return n;
+}
+
+/* The n RFDs from rx_next that completed() counted before a port access since. */
+static void take(uint32_t n)
+{
+	uint32_t count;
 	uint16_t status;
 
-	for (n = 0; n < RX_ROUND_MAX; n++) {
+	for (; n; n--) {
 		struct rfd *d = rfd(rx_next);
 		status = d->status;
-		if (!(status & CB_C))
-			break;
 		count = d->count & RFD_COUNT_MASK;
 		if (!(status & CB_OK))
 			netdriver_stats.rx_errors++;
@@ -456,7 +488,21 @@ static void receive(void)
 	}
 }
 
-/* The RU stopped (it ran into the end of the list): start it at the next free RFD. */
+static void receive(void)
+{
+	uint32_t n = completed();
+
+	if (n) {
+		in8(SCB_STATUS);                        /* the access completed() wants */
+		take(n);
+	}
+}
+
+/*
+ * The RU stopped (it ran into the end of the list): take what it wrote since
+ * our last look (a stopped RU writes nothing more), then start it at the
+ * next free RFD.
+ */
 static void restart_receiver(void)
 {
 	uint32_t status = in8(SCB_STATUS);
@@ -464,23 +510,25 @@ static void restart_receiver(void)
 	if (RU_STATE(status) == RU_READY)
 		return;
 	netdriver_stats.rx_overflows++;
-	if (rfd(rx_next)->status & CB_C) {
-		restart_chip("receive unit stopped on a full descriptor", status);
-		return;
-	}
+	receive();
 	if (scb_command(RUC_START, phys_of(rfd(rx_next))) < 0)
 		restart_chip("the command unit takes no commands", in8(SCB_CMD));
 }
 
+/* The causes the chip reports, and the frames it wrote (the cause read is the access take() wants). */
 static void service(void)
 {
-	uint32_t ack;
+	uint32_t ack, ready;
 	int rounds;
 
-	for (rounds = 0; rounds < 16 && (ack = in8(SCB_ACK) & ACK_ALL); rounds++) {
-		out8(SCB_ACK, ack);
-		if (ack & (ACK_FR | ACK_RNR))
-			receive();
+	for (rounds = 0; rounds < 16; rounds++) {
+		ready = completed();
+		ack = in8(SCB_ACK) & ACK_ALL;
+		if (!ack && !ready)
+			break;
+		if (ack)
+			out8(SCB_ACK, ack);
+		take(ready);
 		if (ack & ACK_RNR)
 			restart_receiver();
 		if (ack & (ACK_CX | ACK_CNA))
@@ -558,6 +606,7 @@ static const struct netdriver_ops ops = {
 	.name = "e100",
 	.init = init,
 	.send = nic_send,
+	.kick = kick,
 	.interrupt = interrupt,
 	.link_up = link_up,
 	.poll = poll,
