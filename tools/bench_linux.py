@@ -130,6 +130,7 @@ def raw_run(guest, nic):
     return {
         "g2h_fps": out["guest_to_host_fps"], "g2h_frames": out["guest_to_host_frames"],
         "h2g_fps": out["host_to_guest_fps"], "h2g_frames": out["host_to_guest_frames"],
+        "h2g_resent": out["host_to_guest_resent"],
         "rtt_med_us": statistics.median(rtt) * 1e6 if rtt else None,
         "rtt_p99_us": rtt[max(0, int(len(rtt) * 0.99) - 1)] * 1e6 if rtt else None,
         "cpu_g2h_us": cpu["g2h"] * 1e6 / max(1, out["guest_to_host_frames"]) if cpu["g2h"] is not None else None,
@@ -144,6 +145,7 @@ RAW_ROWS = (("guest->host frames/s", "g2h_fps", "{:.0f}"),
             ("guest->host MB/s", "g2h_mbs", "{:.2f}"),
             ("host->guest frames/s", "h2g_fps", "{:.0f}"),
             ("host->guest MB/s", "h2g_mbs", "{:.2f}"),
+            ("host->guest resent (1 s stall)", "h2g_resent", "{:.0f}"),
             ("64 B round trip median us", "rtt_med_us", "{:.0f}"),
             ("64 B round trip p99 us", "rtt_p99_us", "{:.0f}"),
             ("guest CPU us/frame, guest->host", "cpu_g2h_us", "{:.1f}"),
@@ -181,7 +183,8 @@ def raw_side_by_side(nics, runs):
                 res[guest].append(r)
                 print(f"  ({nic[0]} run {i + 1} {guest}: {r['g2h_fps']:.0f} / {r['h2g_fps']:.0f} frames/s, "
                       f"rtt {fmt(r['rtt_med_us'], '{:.0f}')} us, "
-                      f"{r['g2h_frames']} and {r['h2g_frames']} of 2000 frames)", flush=True)
+                      f"{r['g2h_frames']} and {r['h2g_frames']} of 2000 frames, "
+                      f"{r['h2g_resent']} resent after a silence)", flush=True)
         print(f"  {nic[0]} ({nic[1]})")
         print(f"    {'':34s} {'Bulkhead':>10s} {'Linux':>10s} {'B/L':>6s}")
         for title, key, spec in RAW_ROWS:
