@@ -22,11 +22,12 @@
  * Each RFD tells the chip its buffer size, and the chip writes at most that
  * much; the byte count it reports is still checked against the buffer
  * before it is used, and a frame is read only after a port access that
- * followed its complete bit (completed() says why). Transmit: a ring of TX_SLOTS transmit command blocks,
- * each with the suspend bit, so the CU stops after the newest and is
- * resumed for the next batch (one SCB command, the library's kick, after
- * its last block). A completion is taken only from a block we handed
- * over. Anything the device says that makes no sense resets the chip.
+ * followed its complete bit (completed() says why). Transmit: a ring of
+ * TX_SLOTS transmit command blocks, each with the suspend bit, so the CU
+ * stops after the newest and is resumed for the next batch (one SCB
+ * command, the library's kick, after its last block). A completion is
+ * taken only from a block we handed over. Anything the device says that
+ * makes no sense resets the chip.
  */
 #include <stdio.h>
 #include <string.h>
@@ -520,7 +521,7 @@ static void restart_receiver(void)
 		restart_chip("the command unit takes no commands", in8(SCB_CMD));
 }
 
-/* The causes the chip reports, and the frames it wrote (the cause read is the access receive() wants). */
+/* The causes the chip reports, and the frames it wrote (the cause read is receive()'s access). */
 static void service(void)
 {
 	uint32_t ack, ready;
