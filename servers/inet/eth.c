@@ -19,12 +19,12 @@
  * when its reply arrives: the frames of one the driver died in wait for the
  * next incarnation (except a TCP SYN, as below: the dead driver may have
  * sent them). Version 1 of the driver protocol does not confirm
- * transmission, so the frames the
- * driver accepted in its last IN_FLIGHT_MS (at most RECENT of them: more
- * than a NIC's transmit ring holds) may have died with it: they are sent
- * again to the next incarnation, except TCP segments with SYN (resend.c says
- * why). A duplicate is harmless to TCP and UDP and shows as such to ping; a
- * loss would cost TCP a retransmission timeout.
+ * transmission, so the frames the driver accepted in its last IN_FLIGHT_MS
+ * (at most RECENT of them: more than a NIC's transmit ring holds) may have
+ * died with it: they are sent again to the next incarnation, except TCP
+ * segments with SYN (resend.c says why). A duplicate is harmless to TCP and
+ * UDP and shows as such to ping; a loss would cost TCP a retransmission
+ * timeout.
  * After a restart inet also acknowledges every TCP connection again (see
  * sock_driver_restarted), so that senders resend what the dead driver had
  * received but not delivered without waiting for their timeout.

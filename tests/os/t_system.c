@@ -60,10 +60,6 @@ static void test_fork_wait(void)
 	t_check("pm_wait_no_children", waitpid(-1, &st, 0) < 0, "wait with no children fails");
 }
 
-/*
- * The clock page: sys_uptime_ms() reads it without a kernel call; it must
- * agree with KC_TIME, advance, and be there in a forked child too.
- */
 #define CLOCK_CYCLES 100
 
 /*
@@ -89,6 +85,10 @@ static void test_clock_page_cycles(const struct clock_page *page)
 	        good, CLOCK_CYCLES, page->uptime_ms - start);
 }
 
+/*
+ * The clock page: sys_uptime_ms() reads it without a kernel call; it must
+ * agree with KC_TIME, advance, and be there in a forked child too.
+ */
 static void test_clock_page(void)
 {
 	const struct clock_page *page = (const struct clock_page *)USER_CLOCK_PAGE;
