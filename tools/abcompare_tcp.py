@@ -14,6 +14,10 @@ build/bulkhead.iso from before a change, build the change, and compare:
 
   cp build/bulkhead.iso /tmp/before.iso     # (before the change)
   python3 tools/abcompare_tcp.py /tmp/before.iso build/bulkhead.iso 3 rtl8139,ne2k_pci
+
+Either ISO may be given as `linux`: the Linux guest of `make bench-linux`
+(bench=net), with the same transfers, for a side by side with its CPU per
+segment.
 """
 import os
 import random
@@ -36,11 +40,13 @@ ROWS = (("TCP host->guest MB/s", "to_mbs"), ("  guest CPU per segment, us", "to_
 
 def transfers(nic, iso, block, want_crc):
     """One boot of iso: {key: figure} for the rows it measured (none if it failed)."""
-    qemu.ISO = iso
+    guest = "linux" if iso == "linux" else "bulkhead"
+    if guest == "bulkhead":
+        qemu.ISO = iso
     ports = {g: tcppeer.free_tcp_port() for g in (5001, 5002)}
     fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in ports.items())
     args = ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{nic[1]},netdev=n0,mac=52:54:00:12:34:56"]
-    m, _ = bench_linux.boot_net("bulkhead", nic, args)
+    m, _ = bench_linux.boot_net(guest, nic, args)
     out = {}
     if not m:
         return out
@@ -69,7 +75,7 @@ def transfers(nic, iso, block, want_crc):
 def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__)
-    isos = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
+    isos = tuple(a if a == "linux" else os.path.abspath(a) for a in sys.argv[1:3])
     rounds, names = int(sys.argv[3]), sys.argv[4].split(",")
     nics = [n for n in bench_linux.NICS if n[0] in names]
     block = random.Random(1).randbytes(bench_linux.TCP_CHUNK)
