@@ -19,9 +19,18 @@ while the driver is killed every second, and again while it crashes every
 second. Each transfer must be byte-exact (CRC-32 checked at both ends);
 throughput, the longest stall and the guest's count of kills or crashes are
 reported.
+
+Before those, one QUICKACKS-segment transfer to the sink on a fresh
+connection, checked on the wire (QEMU's filter-dump, headers only): the guest
+must acknowledge each of a new connection's first QUICKACKS segments with an
+ACK of its own. A sender in slow start waits for that ACK; left to lwIP's
+delayed-ACK timer, every connection began with a stall of up to 250 ms.
 """
 import array
+import os
 import socket
+import struct
+import tempfile
 import time
 import zlib
 
@@ -37,6 +46,8 @@ KILLED_MIN_S = 4.5       # transfers each way go on while the driver is killed (
                          # second until this long has passed (at least one round each way), so
                          # that a fast transfer (20 MB in 1.3 s) still meets several of them
 KILLED_MAX_ROUNDS = 8
+QUICKACKS = 16           # a new connection's first segments each get an ACK at once (servers/inet/tcp.c)
+SNAPLEN = 96             # bytes of each frame the wire dump keeps: the Ethernet, IPv4 and TCP headers
 
 
 def free_tcp_port():
@@ -72,12 +83,19 @@ class Peer:
             block[i] = x >> 16 & 0xFF
         self.block = bytes(block)
 
+        fd, self.dump = tempfile.mkstemp(prefix="bulkhead-tcp-", suffix=".pcap")
+        os.close(fd)
+
     def qemu_args(self, device):
         fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in self.ports.items())
-        return ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{device},netdev=n0,mac=52:54:00:12:34:56"]
+        return ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{device},netdev=n0,mac=52:54:00:12:34:56",
+                "-object", f"filter-dump,id=wire,netdev=n0,file={self.dump},maxlen={SNAPLEN}"]
 
     def close(self):
-        pass
+        try:
+            os.unlink(self.dump)
+        except OSError:
+            pass
 
     def result(self, case, ok, detail):
         self.results[case] = (bool(ok), detail)
@@ -169,11 +187,27 @@ class Peer:
         self.result(case, ok, detail)
         return rate
 
+    def first_segments_acked(self):
+        """A fresh connection to the sink: each of its first QUICKACKS segments acknowledged on its own."""
+        try:
+            ok, _, detail = self.to_guest((QUICKACKS + 4) * 1460)   # the last may come with the FIN
+        except OSError as e:
+            ok, detail = False, f"{e}"
+        time.sleep(0.5)                  # filter-dump writes as frames pass; let the last ones land
+        segs, acks = last_sink_connection(read_tcp_dump(self.dump))
+        first = segs[:QUICKACKS]
+        alone = [end in acks for _, end in first]
+        self.result("tcp_first_segments_acked_at_once", ok and len(first) == QUICKACKS and all(alone),
+                    f"{detail}; of the connection's first {len(first)} data segments "
+                    f"{sum(alone)} had an ACK of their own"
+                    + (f" (not: segments {[k + 1 for k, a in enumerate(alone) if not a]})" if not all(alone) else ""))
+
     def run_script(self):
         if not self.wait_for_bulkd():
             self.result("bulkd_reachable", False, "no answer from bulkd through the forwarded port")
             return
         self.result("bulkd_reachable", True, "bulkd answered through 127.0.0.1")
+        self.first_segments_acked()
         to_rate = self.transfer("tcp_to_guest", self.to_guest, SIZE)
         from_rate = self.transfer("tcp_from_guest", self.from_guest, SIZE)
         try:
@@ -222,3 +256,39 @@ class Peer:
             ok, detail = self.results[case]
             self.result(case, ok and len(words) == 3, f"{detail}; {seen}")
         return len(words) == 3
+
+
+def read_tcp_dump(path):
+    """The TCP/IPv4 frames of a pcap file: (src port, dst port, seq, ack, flags, payload bytes) each."""
+    out = []
+    with open(path, "rb") as f:
+        data = f.read()
+    at = 24                                        # past the file header
+    while at + 16 <= len(data):
+        incl = struct.unpack_from("<I", data, at + 8)[0]
+        frame = data[at + 16:at + 16 + incl]
+        at += 16 + incl
+        if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+            continue
+        ihl = (frame[14] & 15) * 4
+        total = struct.unpack_from("!H", frame, 16)[0]
+        sport, dport, seq, ack, off, flags = struct.unpack_from("!HHIIBB", frame, 14 + ihl)
+        out.append((sport, dport, seq, ack, flags, total - ihl - (off >> 4) * 4))
+    return out
+
+
+def last_sink_connection(frames):
+    """The latest connection to the guest's SINK port: its data segments in order of
+    arrival as (seq, seq + length), once each; and the set of the guest's ACK numbers."""
+    syns = [k for k, f in enumerate(frames) if f[1] == SINK and f[4] & 0x02]
+    if not syns:
+        return [], set()
+    peer = frames[syns[-1]][0]
+    segs, seen, acks = [], set(), set()
+    for sport, dport, seq, ack, flags, length in frames[syns[-1]:]:
+        if (sport, dport) == (peer, SINK) and length > 0 and seq not in seen:
+            seen.add(seq)
+            segs.append((seq, (seq + length) & 0xFFFFFFFF))
+        elif (sport, dport) == (SINK, peer) and flags & 0x10:
+            acks.add(ack)
+    return segs, acks

@@ -47,6 +47,8 @@ struct sock {
 	uint32_t n_backlog;
 	uint32_t recover_until;       /* after a driver restart: watch for a stalled sender until then */
 	uint32_t seen_nxt;            /* ... the next byte expected when we last looked */
+	uint32_t rx_at;               /* when data last arrived (ms of uptime) */
+	uint32_t quickacks;           /* segments still to acknowledge at once (tcp.c, ack_quickly) */
 };
 
 struct sock *sock_new(endpoint_t owner, uint32_t type);

@@ -23,6 +23,8 @@
 #define DUP_ACKS   4                  /* 3 make a sender retransmit at once (RFC 5681); the first may count as a window update */
 #define RECOVER_MS 1000               /* after a driver restart, watch for a stalled sender this long */
 #define STALL_MS   20                 /* ... looking this often: QEMU's round trips are a few ms */
+#define QUICKACKS  16                 /* segments acknowledged at once after a start or a pause */
+#define QUICKACK_IDLE_MS 200          /* ... a pause this long (a sender's window shrinks after it) */
 
 static uint8_t bounce[SEND_CHUNK];
 
@@ -80,6 +82,28 @@ static int push(struct sock *s, message *m)
 	return (int)n;
 }
 
+/*
+ * lwIP acknowledges every second segment and leaves a lone one to its fast
+ * timer, up to TCP_TMR_INTERVAL (250 ms) later. A sender in slow start (a
+ * new connection, or one idle a while) sends one or two segments and waits
+ * for that acknowledgement: every connection began with a 190 ms stall. So,
+ * as Linux's quick-ack mode does, the first QUICKACKS segments after a start
+ * or a pause of QUICKACK_IDLE_MS are acknowledged at once (tcp_input sends
+ * the ACK after this callback).
+ */
+static void ack_quickly(struct sock *s, struct tcp_pcb *pcb)
+{
+	uint32_t now = sys_uptime_ms();
+
+	if (now - s->rx_at >= QUICKACK_IDLE_MS)
+		s->quickacks = QUICKACKS;
+	s->rx_at = now;
+	if (s->quickacks) {
+		s->quickacks--;
+		tcp_set_flags(pcb, TF_ACK_NOW);
+	}
+}
+
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct sock *s = arg;
@@ -89,6 +113,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		pbuf_free(p);
 		return ERR_OK;
 	}
+	if (p)
+		ack_quickly(s, pcb);
 	if (!p)
 		s->eof = 1;
 	else if (s->rx)
@@ -143,6 +169,7 @@ static void on_err(void *arg, err_t err)
 
 static void watch(struct sock *s, struct tcp_pcb *pcb)
 {
+	s->quickacks = QUICKACKS;
 	tcp_arg(pcb, s);
 	tcp_recv(pcb, on_recv);
 	tcp_sent(pcb, on_sent);

@@ -581,7 +581,8 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
     BOOTS.append({
         "config": f"test-inet-tcp-{_nic}",
         "proves": f"TCP through inet on the {_nic} driver and BSD sockets: 20 MB each way between "
-                  "the host and bulkd, byte-exact (CRC-32 at both ends), undisturbed, with the "
+                  "the host and bulkd, byte-exact (CRC-32 at both ends), undisturbed (and, on the "
+                  "wire, a new connection's first 16 segments acknowledged one by one), with the "
                   "driver killed as each connection is accepted (a duplicate SYN-ACK would make QEMU's "
                   "user network drop data), with it killed every second, and with it crashing every "
                   "second (ud2 put in its nic_send or receive by t_inject: each death a CPU exception, "
@@ -592,7 +593,8 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
                   "driver_killed_at_accept", "driver_killed_every_second", "driver_crashed_every_second",
                   "restarts_not_backed_off", "deaf_driver_restarted_by_inet", "deaf_driver_successor_hears"],
-        "peer_cases": ["bulkd_reachable", "tcp_to_guest", "tcp_from_guest", "tcp_to_guest_killed_at_accept",
+        "peer_cases": ["bulkd_reachable", "tcp_first_segments_acked_at_once", "tcp_to_guest", "tcp_from_guest",
+                       "tcp_to_guest_killed_at_accept",
                        "tcp_to_guest_driver_killed", "tcp_from_guest_driver_killed",
                        "tcp_to_guest_driver_crashed", "tcp_from_guest_driver_crashed"],
         "stop": r"\[test\] summary:",
