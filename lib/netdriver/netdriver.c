@@ -5,7 +5,16 @@
 
 #define QUEUE 64                        /* received frames waiting for the client */
 
-struct frame { uint32_t len; uint8_t data[NET_MAX_FRAME]; };
+/*
+ * A received frame, kept as the record a NET_RECV_BATCH carries it in (its
+ * header, the frame, zeros to the record's end): a batch is one vectored
+ * copy from the queue, with no copy into a staging buffer first.
+ */
+struct frame {
+	struct net_frame_hdr h;
+	uint8_t data[NET_BATCH_MIN - sizeof(struct net_frame_hdr)];
+};
+BH_STATIC_ASSERT(NET_BATCH_FRAMES <= VSAFECOPY_MAX, "a batch is one vectored copy");
 
 struct net_stats netdriver_stats;
 static const struct netdriver_ops *nic;
@@ -48,8 +57,9 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 		return;
 	}
 	f = &queue[(head + count++) % QUEUE];
-	f->len = len;
+	f->h = (struct net_frame_hdr){ (uint16_t)len, 0 };
 	memcpy(f->data, frame, len);
+	memset(f->data + len, 0, NET_RECORD_BYTES(len) - sizeof f->h - len);
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
 	update_progress();
@@ -198,41 +208,44 @@ static int do_recv(message *m)
 	if (!count)
 		return -EAGAIN;
 	f = &queue[head];
-	if (m->net_req.len < f->len)
+	if (m->net_req.len < f->h.len)
 		return -ENOSPC;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->len, SAFECOPY_TO);
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->h.len, SAFECOPY_TO);
 	if (r < 0)
 		return r;
 	head = (head + 1) % QUEUE;
 	count--;
-	return (int)f->len;
+	return (int)f->h.len;
 }
 
 /*
  * The oldest frames that fit, at most NET_BATCH_FRAMES (the client checks a
  * batch against that limit and takes none of a longer one: with small frames
- * a full queue fits in the grant), as records, in one copy; they leave the
- * queue only after it. The reply says how many are left.
+ * a full queue fits in the grant), their records side by side, in one
+ * vectored copy; they leave the queue only after it. The reply says how many
+ * are left.
  */
 static int do_recv_batch(message *m)
 {
-	static uint8_t batch[NET_BATCH_BYTES];
-	uint32_t size = m->net_req.len, off = 0, n;
+	static struct safecopy_req vec[NET_BATCH_FRAMES];
+	uint32_t size = m->net_req.len, off = 0, n, rec;
 	struct frame *f;
-	int r;
+	int r, bad;
 
 	if (size > NET_BATCH_BYTES)
 		return -E2BIG;
 	if (size < NET_BATCH_MIN)
 		return -EINVAL;
-	for (n = 0; n < count && n < NET_BATCH_FRAMES; n++) {
+	for (n = 0; n < count && n < NET_BATCH_FRAMES; n++, off += rec) {
 		f = &queue[(head + n) % QUEUE];
-		if (net_batch_put(batch, size, &off, f->data, f->len) < 0)
+		rec = NET_RECORD_BYTES(f->h.len);
+		if (size - off < rec)
 			break;
+		vec[n] = (struct safecopy_req){ m->m_source, m->net_req.grant, off, (vir_bytes)f, rec, SAFECOPY_TO };
 	}
 	if (n == 0)
 		return -EAGAIN;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, batch, off, SAFECOPY_TO);
+	r = sys_vsafecopy(vec, n, &bad);
 	if (r < 0)
 		return r;
 	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
