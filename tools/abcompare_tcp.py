@@ -32,7 +32,6 @@ import bench_linux  # noqa: E402
 import qemu  # noqa: E402
 import tcppeer  # noqa: E402
 
-SEGMENT = 1460               # inet's TCP_MSS (servers/inet/port/lwipopts.h)
 COLUMNS = ("A", "B")
 ROWS = (("TCP host->guest MB/s", "to_mbs"), ("  guest CPU per segment, us", "to_us_seg"),
         ("TCP guest->host MB/s", "from_mbs"), ("  guest CPU per segment, us", "from_us_seg"))
@@ -66,7 +65,7 @@ def transfers(nic, iso, block, want_crc):
             if ok and took:
                 out[f"{key}_mbs"] = size / took / 1e6
             if ok and before is not None:
-                out[f"{key}_us_seg"] = (after - before) * 1e6 / (size / SEGMENT)
+                out[f"{key}_us_seg"] = (after - before) * 1e6 / (size / bench_linux.TCP_SEGMENT)
     finally:
         m.stop()
     return out

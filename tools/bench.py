@@ -45,9 +45,11 @@ L, ...) so that host load hits both alike (medians over --runs):
   Boot to NET-UP (host wall clock from QEMU start); UDP echo round trip of
   64 and 1400 bytes, median and p99 of 2000, one outstanding, through
   -netdev socket to a host peer speaking Ethernet/ARP/IPv4/UDP
-  (tests/ippeer.py); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s,
-  CRC-32 checked, after 1 MB each way unmeasured (slow start, first use),
-  through -netdev user,restrict=on with ports forwarded from 127.0.0.1 only; for Bulkhead also the same with `kill <driver>` typed on
+  (tests/ippeer.py); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s
+  and guest CPU per full 1460-byte segment (the vCPU thread's CPU time over
+  the transfer), CRC-32 checked, after 1 MB each way unmeasured (slow start,
+  first use), through -netdev user,restrict=on with ports forwarded from
+  127.0.0.1 only; for Bulkhead also the same with `kill <driver>` typed on
   its serial console once a second: throughput as a percentage of
   undisturbed, and the longest stall the host client saw.
 

@@ -46,6 +46,7 @@ UDP_SIZES = (64, 1400)
 TCP_SIZE = 20 * 1024 * 1024
 TCP_CHUNK = 64 * 1024
 TCP_WARMUP = 1 << 20       # bytes each way before the measured transfers
+TCP_SEGMENT = 1460         # payload of a full TCP segment (the MSS of both guests on QEMU's user network)
 TCP_TIMEOUT = 120          # seconds without progress: the transfer failed
 KILL_EVERY_S = 1.0
 
@@ -303,17 +304,33 @@ class Killer(threading.Thread):
         self.join(10)
 
 
-def tcp_transfers(ports, block, want_crc, size=None):
-    """One transfer each way (TCP_SIZE bytes, or size); {"to": (ok, s, stall), "from": ...}, errors as failures."""
+def tcp_transfers(ports, block, want_crc, size=None, only=None):
+    """One transfer each way (TCP_SIZE bytes, or size; only: just "to" or "from");
+    {"to": (ok, s, stall), "from": ...}, errors as failures."""
     size = size or TCP_SIZE
     want_crc = want_crc if size == TCP_SIZE else zlib.crc32(tcppeer.source_pattern(size))
     out = {}
     for key, how in (("to", lambda: tcp_to_guest(ports[5001], size, block)),
                      ("from", lambda: tcp_from_guest(ports[5002], size, want_crc))):
+        if only and key != only:
+            continue
         try:
             out[key] = how()
         except OSError:
             out[key] = (False, 0.0, 0.0)
+    return out
+
+
+def tcp_transfers_timed(m, ports, block, want_crc):
+    """tcp_transfers, each with the CPU time of the guest's vCPU thread over it (None if unknown)."""
+    pid = m.proc.pid
+    tid = vcpu_thread(pid)
+    out = {}
+    for key in ("to", "from"):
+        before = thread_cpu_s(pid, tid) if tid else None
+        one = tcp_transfers(ports, block, want_crc, only=key)[key]
+        after = thread_cpu_s(pid, tid) if tid else None
+        out[key] = one + ((after - before) if before is not None else None,)
     return out
 
 
@@ -328,9 +345,10 @@ def tcp_run(guest, nic, block, want_crc):
         return out
     try:
         tcp_transfers(ports, block, want_crc, TCP_WARMUP)     # past slow start and first-use costs
-        calm = tcp_transfers(ports, block, want_crc)
-        for key, (ok, took, _) in calm.items():
+        calm = tcp_transfers_timed(m, ports, block, want_crc)
+        for key, (ok, took, _, cpu) in calm.items():
             out[f"tcp_{key}_mbs"] = TCP_SIZE / took / 1e6 if ok and took else None
+            out[f"tcp_{key}_us_seg"] = cpu * 1e6 / (TCP_SIZE / TCP_SEGMENT) if ok and cpu is not None else None
             out[f"tcp_{key}_ok"] = ok
         if guest == "bulkhead":
             killer = Killer(m, nic[3])
@@ -357,7 +375,9 @@ NET_ROWS = (("boot to NET-UP, s (host clock)", "net_up_s", "{:.2f}"),
             ("UDP echo 1400 B median us", "udp1400_med_us", "{:.0f}"),
             ("UDP echo 1400 B p99 us", "udp1400_p99_us", "{:.0f}"),
             ("TCP 20 MB host->guest MB/s", "tcp_to_mbs", "{:.2f}"),
-            ("TCP 20 MB guest->host MB/s", "tcp_from_mbs", "{:.2f}"))
+            ("  guest CPU us/segment", "tcp_to_us_seg", "{:.1f}"),
+            ("TCP 20 MB guest->host MB/s", "tcp_from_mbs", "{:.2f}"),
+            ("  guest CPU us/segment", "tcp_from_us_seg", "{:.1f}"))
 KILL_ROWS = (("TCP host->guest, killed 1/s, % of calm", "tcp_to_killed_pct", "{:.0f}"),
              ("  longest stall, ms", "tcp_to_killed_stall_ms", "{:.0f}"),
              ("TCP guest->host, killed 1/s, % of calm", "tcp_from_killed_pct", "{:.0f}"),
