@@ -11,7 +11,8 @@
  * (NET_INIT again) and keeps its lwIP state, addresses and connections.
  *
  * Frames come from the driver a NET_RECV_BATCH at a time, until it says no
- * more are queued. Transmission: frames wait in the interface's queue and go
+ * more are queued, and with the last NET_SEND_BATCH of each flush (its
+ * receive half: what arrived while the batch went out). Transmission: frames wait in the interface's queue and go
  * to the driver in order, a NET_SEND_BATCH at a time, at the end of the
  * request or notification that made them (eth_flush); what the driver cannot
  * take at once (ring full, or the driver dead or restarting) goes when it
@@ -114,6 +115,7 @@ static int net_call_rx(struct iface *i, int type, void *buf, uint32_t len, uint3
 	grant_id_t g = GRANT_INVALID, rg = GRANT_INVALID;
 	int r;
 
+	memset(m, 0, sizeof *m);                   /* a call that fails here has no reply to read */
 	if (buf) {
 		g = grant_direct(i->driver, buf, len, rights);
 		if (g < 0)
@@ -126,7 +128,6 @@ static int net_call_rx(struct iface *i, int type, void *buf, uint32_t len, uint3
 			goto revoke;
 		}
 	}
-	memset(m, 0, sizeof *m);
 	m->m_type = type;
 	m->net_req.version = NET_VERSION;
 	m->net_req.grant = g;
