@@ -48,6 +48,7 @@ enum test_fault {
 	FAULT_SPIN_ANSWERING = 1,  /* spin forever, notifying the driver manager now and then (heartbeat answers) */
 	FAULT_RETURN_ZERO,         /* return 0 at once, doing nothing */
 	FAULT_CRASH,               /* an invalid instruction: the driver dies of a CPU exception */
+	FAULT_RETURN_EINVAL,       /* return -EINVAL at once, doing nothing */
 };
 struct test_inject {
 	endpoint_t target;

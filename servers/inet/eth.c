@@ -12,11 +12,12 @@
  *
  * Frames come from the driver a NET_RECV_BATCH at a time, until it says no
  * more are queued, and with the last NET_SEND_BATCH of each flush (its
- * receive half: what arrived while the batch went out). Transmission: frames wait in the interface's queue and go
- * to the driver in order, a NET_SEND_BATCH at a time, at the end of the
- * request or notification that made them (eth_flush); what the driver cannot
- * take at once (ring full, or the driver dead or restarting) goes when it
- * has room again or to the next incarnation. A batch counts as taken only
+ * receive half: what arrived while the batch went out). Transmission:
+ * frames wait in the interface's queue and go to the driver in order, a
+ * NET_SEND_BATCH at a time, at the end of the request or notification that
+ * made them (eth_flush); what the driver cannot take at once (ring full,
+ * or the driver dead or restarting) goes when it has room again or to the
+ * next incarnation. A batch counts as taken only
  * when its reply arrives: the frames of one the driver died in wait for the
  * next incarnation (except a TCP SYN, as below: the dead driver may have
  * sent them). Version 1 of the driver protocol does not confirm
@@ -92,6 +93,7 @@ struct iface {
 	endpoint_t retry_ep;             /* NET_INIT to it was refused (EPERM): try again */
 	uint32_t retry_at, tries;
 	struct quiet quiet;              /* is the driver deaf? */
+	uint32_t refused;                /* batches the driver refused in a row */
 	int heard;                       /* a frame arrived since the timers last ran */
 };
 
@@ -280,6 +282,34 @@ static void left_waiting(struct iface *i)
 	}
 }
 
+/* Have i's driver restarted (a broken one that answers everyone: the driver manager cannot tell). */
+static void ask_restart(struct iface *i)
+{
+	int r = dm_restart(i->label);
+
+	if (r < 0)
+		printf("inet: %s: the driver manager refused to restart %s: %d (is inet among the clients "
+		       "its policy names?)\n", i->name, i->label, r);
+}
+
+/*
+ * The driver refused a batch of inet's own (well-formed: a correct driver
+ * takes it, or says its ring is full) or answered nonsense: its first frame
+ * is dropped. A driver that does this REFUSED_MAX times in a row, taking
+ * nothing in between, is broken though it answers everyone (a fault in its
+ * send path): inet asks the driver manager to restart it.
+ */
+static void refused(struct iface *i, int r)
+{
+	sent(i, 1, 0);
+	if (++i->refused < REFUSED_MAX)
+		return;
+	i->refused = 0;
+	printf("inet: %s: %s (endpoint %d) refused %d batches in a row (the last: %d); asking the driver "
+	       "manager to restart it\n", i->name, i->label, (int)i->driver, REFUSED_MAX, r);
+	ask_restart(i);
+}
+
 /*
  * Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the
  * driver takes it. The last batch also asks for what arrived meanwhile (its
@@ -292,7 +322,7 @@ static int flush(struct iface *i)
 	struct net_batch_reply got = { 0, 0, 0 };
 	uint32_t used, n;
 	message m;
-	int r, ask;
+	int r, ask, asked = 0;
 
 	i->waiting = 0;
 	while (i->count && i->driver != EP_NONE) {
@@ -302,7 +332,8 @@ static int flush(struct iface *i)
 			if (net_batch_put(batch, sizeof batch, &used, f->data, f->len) < 0)
 				break;
 		}
-		ask = n == i->count && !delivering;
+		ask = n == i->count && !delivering && !asked;   /* (once: a second would overwrite back) */
+		asked |= ask;
 		r = n ? net_call_rx(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, ask ? back : NULL, sizeof back, &m)
 		      : -EINVAL;
 		if (ask && r != -ESRCH)
@@ -314,9 +345,10 @@ static int flush(struct iface *i)
 		if (r == -ESRCH || r == -EAGAIN)
 			break;                        /* the driver notifies us when it has room */
 		if (r <= 0 || (uint32_t)r > n) {
-			sent(i, 1, 0);                /* refused (a bad frame first, or a broken driver) */
+			refused(i, r);
 			continue;
 		}
+		i->refused = 0;
 		sent(i, (uint32_t)r, 1);
 		if ((uint32_t)r < n)
 			break;                        /* its ring is full: it notifies us when there is room */
@@ -518,6 +550,7 @@ static void attach(struct iface *i, endpoint_t ep)
 	i->tries = 0;
 	i->info.attaches++;
 	quiet_attached(&i->quiet, sys_uptime_ms());
+	i->refused = 0;
 	i->info.link = m.net_init_reply.link;
 	if (!first && memcmp(i->info.mac, m.net_init_reply.mac, 6)) {
 		memcpy(i->info.mac, m.net_init_reply.mac, 6);
@@ -642,15 +675,10 @@ int eth_notified(endpoint_t who)
 /* Nothing received for a while, not even the probe's answer: have the driver restarted. */
 static void deaf(struct iface *i, uint32_t silent_ms)
 {
-	int r;
-
 	printf("inet: %s: nothing received for %u ms, not even an answer to an ARP probe of the gateway: "
 	       "%s (endpoint %d) seems deaf; asking the driver manager to restart it\n", i->name,
 	       silent_ms, i->label, (int)i->driver);
-	r = dm_restart(i->label);
-	if (r < 0)
-		printf("inet: %s: the driver manager refused to restart %s: %d (is inet among the clients "
-		       "its policy names?)\n", i->name, i->label, r);
+	ask_restart(i);
 }
 
 /* The deaf-driver watch (quiet.c) on one interface; ms until it wants to run again (0: never). */

@@ -19,6 +19,12 @@
 #define QUIET_MS      5000        /* nothing received this long: probe */
 #define PROBE_WAIT_MS 2000        /* nothing at all this long after the probe: deaf */
 #define QUIET_MAX_MS  300000      /* the longest the quiet time grows */
+/*
+ * The other broken driver that answers everyone: one that refuses every
+ * batch inet sends (eth.c, refused). inet's batches are well-formed, so after
+ * this many refusals in a row it asks the driver manager to restart it.
+ */
+#define REFUSED_MAX   16
 
 struct quiet {
 	uint32_t heard_at;            /* when a frame last arrived (or the driver attached) */

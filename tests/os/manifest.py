@@ -588,12 +588,14 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
                   "user network drop data), with it killed every second, and with it crashing every "
                   "second (ud2 put in its nic_send or receive by t_inject: each death a CPU exception, "
                   "checked); and a deaf driver (its receive made a no-op: it answers everyone, delivers "
-                  "nothing) noticed by inet, which has it restarted",
+                  "nothing) and a refusing one (its batch check made to fail: it answers everyone, sends "
+                  "nothing) noticed by inet, which has each restarted",
         "nic": _device,
         "peer": "tcp",
         "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
                   "driver_killed_at_accept", "driver_killed_every_second", "driver_crashed_every_second",
-                  "restarts_not_backed_off", "deaf_driver_restarted_by_inet", "deaf_driver_successor_hears"],
+                  "restarts_not_backed_off", "deaf_driver_restarted_by_inet", "deaf_driver_successor_hears",
+                  "refusing_driver_restarted_by_inet", "refusing_driver_successor_sends"],
         "peer_cases": ["bulkd_reachable", "tcp_first_segments_acked_at_once", "tcp_to_guest", "tcp_from_guest",
                        "tcp_to_guest_killed_at_accept",
                        "tcp_to_guest_driver_killed", "tcp_from_guest_driver_killed",

@@ -46,11 +46,13 @@
 #include <bulkhead/posix.h>
 #include <bulkhead/testproto.h>
 #include "lib/testlib.h"
-#include "../../servers/inet/quiet.h"   /* inet's quiet time and probe wait: the deaf driver's bound */
+#include "../../servers/inet/quiet.h"   /* inet's quiet time and probe wait (the deaf driver's bound), REFUSED_MAX */
 
 #define AFTER_KILL    200           /* frames inet must send after the restart */
 #define WAIT_MS       60000
 #define DEAF_SLACK_MS 3000          /* beyond inet's quiet time and probe wait, for a loaded host */
+#define REFUSE_GAP_MS 20            /* between two datagrams to a refusing driver: each its own batch */
+#define GATEWAY       "10.0.2.2"    /* QEMU's user network, on eth0's subnet */
 #define SIGNAL_PORT   9             /* the peer says "kill" here (tests/ippeer.py) */
 #define BUSY_PORT     5555
 #define RESTART_PORT  11
@@ -581,6 +583,52 @@ static void deaf_driver(const struct setup *s)
 	        after.rx_frames - before.rx_frames);
 }
 
+/*
+ * The driver refuses every batch inet sends: t_inject makes its batch check
+ * fail, so it answers everyone and still receives, but sends nothing. inet's
+ * batches are well-formed: after REFUSED_MAX refusals in a row it asks the
+ * driver manager to restart the driver. Datagrams to the gateway (QEMU's
+ * user network drops them) make the frames to refuse, each its own batch.
+ */
+static void refusing_driver(const struct setup *s)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(SIGNAL_PORT) };
+	struct dm_driver_info d, next;
+	struct inet_ifinfo before, after;
+	struct dm_failure f;
+	uint32_t k, sent = 0, t0;
+	int r, fd = socket(AF_INET, SOCK_DGRAM, 0), restarted = 0;
+
+	to.sin_addr.s_addr = inet_addr(GATEWAY);
+	dm_info(s->nic, 0, &d);
+	t0 = sys_uptime_ms();
+	r = t_inject(d.endpoint, FAULT_RETURN_EINVAL, strrchr(s->binary, '/') + 1, "net_batch_check");
+	for (k = 0; r == 0 && fd >= 0 && k < 4 * REFUSED_MAX; k++) {
+		sent += sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof to) == 1;
+		t_sleep(REFUSE_GAP_MS);
+		if (dm_info(s->nic, 0, &next) == 0 && next.incarnation != d.incarnation)
+			break;
+	}
+	memset(&f, 0, sizeof f);
+	if (r == 0 && t_wait_driver(s->nic, d.incarnation, &next, WAIT_MS) == 0 && dm_history(s->nic, 0, &f) == 0)
+		restarted = f.incarnation == d.incarnation && f.cause == CAUSE_CLIENT && strstr(f.detail, "inet");
+	t_check("refusing_driver_restarted_by_inet", restarted && k >= REFUSED_MAX - 1 && k < 4 * REFUSED_MAX &&
+	        f.failed_ms - t0 < QUIET_MS,
+	        "batch check made to refuse: %d; the driver manager restarted it after %u datagrams, %u ms (inet "
+	        "gives up after %u refusals in a row; its deaf-driver watch would take over %u ms), cause %u (%s)",
+	        r, sent, f.failed_ms ? f.failed_ms - t0 : 0, REFUSED_MAX, QUIET_MS, f.cause, f.detail);
+	ifinfo(&before);
+	for (k = 0; k < REFUSED_MAX && fd >= 0; k++) {
+		sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof to);
+		t_sleep(REFUSE_GAP_MS);
+	}
+	ifinfo(&after);
+	t_check("refusing_driver_successor_sends", after.tx_frames - before.tx_frames >= REFUSED_MAX,
+	        "the new incarnation took %u of %u frames", after.tx_frames - before.tx_frames, REFUSED_MAX);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* TCP from the host (tests/tcppeer.py) to bulkd, with the driver killed, then crashing, on command. */
 static void tcp_control(const struct setup *s)
 {
@@ -604,6 +652,7 @@ static void tcp_control(const struct setup *s)
 	close(l);
 	close(a);
 	deaf_driver(s);
+	refusing_driver(s);
 }
 
 /* bulkd's processes (one per port) go before inet is killed: they would report their sockets' end. */

@@ -68,6 +68,11 @@ static int fault_code(const struct test_inject *t, uint32_t at, uint8_t *code)
 	case FAULT_RETURN_ZERO:                         /* xor eax,eax; ret */
 		code[0] = 0x31; code[1] = 0xc0; code[2] = 0xc3;
 		return 3;
+	case FAULT_RETURN_EINVAL:                       /* mov eax,-EINVAL; ret */
+		code[0] = 0xb8;
+		put32(code + 1, (uint32_t)-EINVAL);
+		code[5] = 0xc3;
+		return 6;
 	case FAULT_CRASH:                               /* ud2 */
 		code[0] = 0x0f; code[1] = 0x0b;
 		return 2;
