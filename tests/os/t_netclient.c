@@ -102,11 +102,16 @@ static uint8_t pattern(uint32_t seq, uint32_t size, uint32_t i)
 	return (uint8_t)(seq + i * 31 + size * 7);
 }
 
-/* One protocol call with buf granted (`grant_len` bytes of it) and `len` and `count` in the request. */
-static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
-                      message *m)
+/*
+ * One protocol call with buf granted (`grant_len` bytes of it) and `len` and
+ * `count` in the request; rx (rx_len bytes), if not NULL, granted for
+ * writing as NET_SEND_BATCH's receive half.
+ */
+static int net_call_rx(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
+                       void *rx, uint32_t rx_len, message *m)
 {
 	grant_id_t g = buf ? grant_direct(driver, buf, grant_len, rights) : GRANT_INVALID;
+	grant_id_t rg = rx ? grant_direct(driver, rx, rx_len, GRANT_WRITE) : GRANT_INVALID;
 	int r;
 
 	memset(m, 0, sizeof *m);
@@ -115,9 +120,18 @@ static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uin
 	m->net_req.grant = g;
 	m->net_req.len = len;
 	m->net_req.count = count;
+	m->net_req.rx_grant = rg;
+	m->net_req.rx_len = rx ? rx_len : 0;
 	r = ipc_sendrec(driver, m);
+	grant_revoke(rg);
 	grant_revoke(g);
 	return r < 0 ? r : m->m_type;
+}
+
+static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
+                      message *m)
+{
+	return net_call_rx(type, buf, grant_len, len, count, rights, NULL, 0, m);
 }
 
 static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message *m)
@@ -571,24 +585,9 @@ static void burst_frame(const uint8_t *f, int len, const struct wire *w, uint32_
 }
 
 /* One NET_SEND_BATCH of the batch in out (used bytes, n frames) with rx_batch (rx_len of it) as its receive half. */
-static int send_batch_with_receive(const uint8_t *out, uint32_t used, uint32_t n, uint32_t rx_len, message *m)
+static int send_batch_with_receive(uint8_t *out, uint32_t used, uint32_t n, uint32_t rx_len, message *m)
 {
-	grant_id_t g = grant_direct(driver, (void *)out, used, GRANT_READ);
-	grant_id_t rg = grant_direct(driver, rx_batch, sizeof rx_batch, GRANT_WRITE);
-	int r;
-
-	memset(m, 0, sizeof *m);
-	m->m_type = NET_SEND_BATCH;
-	m->net_req.version = NET_VERSION;
-	m->net_req.grant = g;
-	m->net_req.len = used;
-	m->net_req.count = n;
-	m->net_req.rx_grant = rg;
-	m->net_req.rx_len = rx_len;
-	r = ipc_sendrec(driver, m);
-	grant_revoke(rg);
-	grant_revoke(g);
-	return r < 0 ? r : m->m_type;
+	return net_call_rx(NET_SEND_BATCH, out, used, used, n, GRANT_READ, rx_batch, rx_len, m);
 }
 
 /* The frames of a batch in rx_batch that continue the burst at *next (it moves on); *bad counts the rest. */
