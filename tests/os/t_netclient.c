@@ -433,7 +433,7 @@ static int send_stream(uint32_t n, uint32_t size)
 			sent++;
 		}
 		if (recv_frame(f, &w, 1000, NULL) > 0 && w.kind == K_ACK) {
-			if (w.seq > acked)
+			if (w.seq > acked && w.seq <= n)   /* beyond n: a late ACK of an earlier stream */
 				acked = w.seq;
 		} else if (acked < sent) {
 			resends += sent - acked;       /* nothing acknowledged for a second: resend */
