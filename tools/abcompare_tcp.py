@@ -51,21 +51,12 @@ def transfers(nic, iso, block, want_crc):
         return out
     try:
         bench_linux.tcp_transfers(ports, block, want_crc, bench_linux.TCP_WARMUP)
-        pid = m.proc.pid
-        tid = bench_linux.vcpu_thread(pid)
         size = bench_linux.TCP_SIZE
-        for key, how in (("to", lambda: bench_linux.tcp_to_guest(ports[5001], size, block)),
-                         ("from", lambda: bench_linux.tcp_from_guest(ports[5002], size, want_crc))):
-            before = bench_linux.thread_cpu_s(pid, tid) if tid else None
-            try:
-                ok, took, _ = how()
-            except OSError:
-                ok, took = False, 0
-            after = bench_linux.thread_cpu_s(pid, tid) if tid else None
+        for key, (ok, took, _, cpu) in bench_linux.tcp_transfers_timed(m, ports, block, want_crc).items():
             if ok and took:
                 out[f"{key}_mbs"] = size / took / 1e6
-            if ok and before is not None:
-                out[f"{key}_us_seg"] = (after - before) * 1e6 / (size / bench_linux.TCP_SEGMENT)
+            if ok and cpu is not None:
+                out[f"{key}_us_seg"] = cpu * 1e6 / (size / bench_linux.TCP_SEGMENT)
     finally:
         m.stop()
     return out

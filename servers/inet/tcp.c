@@ -113,14 +113,15 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		pbuf_free(p);
 		return ERR_OK;
 	}
-	if (p)
-		ack_quickly(s, pcb);
-	if (!p)
+	if (!p) {
 		s->eof = 1;
-	else if (s->rx)
-		pbuf_cat(s->rx, p);
-	else
-		s->rx = p;
+	} else {
+		ack_quickly(s, pcb);
+		if (s->rx)
+			pbuf_cat(s->rx, p);
+		else
+			s->rx = p;
+	}
 	if (s->waiting && s->pending.m_type == INET_RECVFROM)
 		sock_answer(s, take(s, &s->pending));
 	sock_event();
