@@ -30,6 +30,11 @@ and result(trial) (what the host saw, merged into the trial's record).
        answers never came back: 0 of 20 echoes), and the driver under test
        must keep its one NIC, so the hub it is.
 
+After a boot's trials, t_swifi runs one control slice: a fresh driver, no
+fault. It must get through whole (raw: every frame; tcp: both transfers
+byte-exact, every echo answered): the workload really ran on that NIC, and
+the system serves it exactly after every fault the campaign threw.
+
 Results: one JSON line per trial appended to --out (default
 build/swifi/results.jsonl); a campaign that is interrupted continues where
 it stopped. --report writes the Markdown report with charts (tools/swifireport.py).
@@ -89,6 +94,7 @@ TRIAL_RE = re.compile(r"\[swifi\] trial (\w+) (\d+) seed (\d+)\r?$", re.M)
 # A whole line only (the console arrives in pieces); a record cut short is an error, not a hang.
 RECORD_RE = re.compile(r"\[swifi\] (\{[^\r\n]*)\r?\n")
 CHECK_RE = re.compile(r"^\[swifi\] check (\w+) (ok|FAIL)(.*?)\r?$", re.M)
+CONTROL_RE = re.compile(r"\[swifi\] control (\{[^\r\n]*)\r?\n")
 LOAD_RE = re.compile(r"\[swifi\] load (\d+)\r?$", re.M)
 APPLIED_RE = re.compile(r"swifi: (\w+) \(endpoint -?\d+\): (\d+) of (\d+) (\w+) faults applied.*seed (\d+)", re.M)
 
@@ -380,10 +386,58 @@ class Boot:
         self.workload.stop()
 
 
-def run_boot(nic, types, first, count, args, on_record, on_check=None):
+def control_record(boot, pos):
+    """After the trials, t_swifi's control slice (a fresh driver, no fault) with,
+    for TCP, what the host saw of it: whole only if both transfers were
+    byte-exact and every echo came back. The record, or None if none came."""
+    m = boot.machine
+    deadline = time.monotonic() + TRIAL_DEADLINE_S
+    while time.monotonic() < deadline and not m.eof and "KERNEL PANIC" not in m.text:
+        text = m.text
+        if isinstance(boot.workload, TcpWorkload):
+            boot.workload.load(text, pos)
+        c = CONTROL_RE.search(text, pos)
+        if c:
+            try:
+                rec = json.loads(c.group(1))
+            except json.JSONDecodeError:
+                return {"error": "unparsable control record: " + c.group(1)[:200]}
+            if isinstance(boot.workload, TcpWorkload):
+                control_verdict(rec, boot.workload.result(rec["trial"]))
+            return rec
+        m.wait_for(r"\[swifi\] control \{", 0.3, after=pos)
+    return None
+
+
+def control_verdict(rec, host):
+    """A TCP control slice is whole only if the guest's side was, both transfers
+    were byte-exact and every echo came back (a lost one too is a failure: no
+    fault was in the way). Sets rec["host"] and rec["workload"]["ok"]."""
+    rec["host"] = host
+    load = rec.setdefault("workload", {})
+    load["ok"] = int(bool(load.get("ok") and host.get("ok") and host.get("tcp_exact")
+                          and udp_whole(host.get("udp", {}))))
+
+
+def control_line(nic, rec):
+    """One line on a NIC's control slice (tests/run.py reads it)."""
+    if rec is None or "workload" not in rec:
+        return f"swifi: control {nic} FAILED " + (rec or {}).get("error", "no control slice after the trials")
+    host = rec.get("host", {})
+    udp = host.get("udp", {})
+    detail = (f"a fresh driver after the trials, no fault: serving {rec.get('serving')}, stuck {rec.get('stuck')}, "
+              f"rx {rec['workload'].get('rx')}, tx {rec['workload'].get('tx')}")
+    if host:
+        detail += (f", TCP to the guest {host['to_guest']['outcome']}, from it {host['from_guest']['outcome']}, "
+                   f"UDP echoes {udp.get('answered', 0)} of {udp.get('sent', 0)} answered")
+    return f"swifi: control {nic} {'ok' if rec['workload'].get('ok') else 'FAILED'} {detail}"
+
+
+def run_boot(nic, types, first, count, args, on_record, on_check=None, on_control=None):
     """Boot once and run trials first..first+count-1 of each type; each record
-    (a dict) goes to on_record as it comes. Returns the trials left undone
-    after an OS failure (as (type, trial) pairs), or [] when all ran."""
+    (a dict) goes to on_record as it comes, and after them the control slice's
+    record (or None) to on_control. Returns the trials left undone after an
+    OS failure (as (type, trial) pairs), or [] when all ran."""
     spec = f"{'+'.join(types)}:{first}:{count}:{args.faults}:{args.seed}:{args.frames}"
     spec += ":tcp" if args.workload == "tcp" else ""
     plan = [(t, i) for t in TYPES if t in types for i in range(first, first + count)]
@@ -441,6 +495,8 @@ def run_boot(nic, types, first, count, args, on_record, on_check=None):
             if time.monotonic() > deadline or m.eof:
                 break
             m.wait_for(r"\[swifi\] \{", 0.3 if args.workload == "tcp" else 1.0, after=pos)
+        if on_control and done == len(plan):
+            on_control(nic, control_record(boot, pos))
         if on_check:
             for c in CHECK_RE.finditer(m.text):
                 on_check(nic, c.group(1), c.group(2) == "ok", c.group(3).strip())
@@ -566,7 +622,7 @@ def campaign(args):
     todo = sum(len(t) * c for _, t, _, c in boots)
     progress = Progress(total, total - todo)
     lock = threading.Lock()
-    checks = []
+    checks, controls = [], []
 
     def on_record(rec):
         with lock:
@@ -581,23 +637,27 @@ def campaign(args):
         with lock:
             checks.append((nic, name, ok, detail))
 
+    def on_control(nic, rec):
+        with lock:
+            controls.append(control_line(nic, rec))
+
     def run(boot):
         nic, types, first, count = boot
-        left = run_boot(nic, types, first, count, args, on_record, on_check)
+        left = run_boot(nic, types, first, count, args, on_record, on_check, on_control)
         while left:                       # after an OS failure or a wedged wire: boot again, on with the next trial
             for t in TYPES:
                 mine = [i for tt, i in left if tt == t]
                 if mine:
                     left = [x for x in left if x[0] != t]
                     for first2, count2 in ranges(mine):
-                        left += run_boot(nic, [t], first2, count2, args, on_record, on_check)
+                        left += run_boot(nic, [t], first2, count2, args, on_record, on_check, on_control)
                     break
 
     t0 = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         list(pool.map(run, boots))
     progress.finish()
-    return load(args.out), checks, time.monotonic() - t0, todo
+    return load(args.out), checks, controls, time.monotonic() - t0, todo
 
 
 def report(records, outdir, took, ran):
@@ -668,7 +728,8 @@ def main():
                     "workload that failed in the last trial")
     ap.add_argument("--iso", help="boot this image instead of build/bulkhead.iso")
     ap.add_argument("--check", action="store_true",
-                    help="fail (exit 1) on any OS failure, a failed check, or a trial without faults applied")
+                    help="fail (exit 1) on any OS failure, a failed check, a trial without faults applied, "
+                         "or a control slice (after a boot's trials: a fresh driver, no fault) not whole")
     ap.add_argument("--no-watchdog", action="store_true",
                     help="with --replay --check: fail too if the workload's watchdog had to restart the driver "
                          "(the system did not notice the stuck driver by itself)")
@@ -686,7 +747,7 @@ def main():
         sys.exit(f"swifi: {qemu.ISO} is missing: run make first")
     if args.replay:
         return replay(args)
-    records, checks, took, ran = campaign(args)
+    records, checks, controls, took, ran = campaign(args)
     mine = [r for r in records if r.get("campaign_seed") == args.seed and r.get("faults") == args.faults
             and r.get("workload_kind", "raw") == args.workload and r["nic"] in args.drivers and r["type"] in args.types and r["trial"] < args.trials]
     failures = [r for r in mine if r.get("os_failure")]
@@ -703,10 +764,13 @@ def main():
               f"{r.get('swifi_status')})")
     for nic in args.drivers if args.workload == "tcp" else ():
         print(workload_line(nic, [r for r in mine if r["nic"] == nic and "host" in r]))
+    for line in sorted(controls):
+        print(line)
     if args.report:
         print(f"swifi: report in {report(mine, args.report, took, ran)}")
     if args.check:
-        return 1 if failures or empty or any(not ok for *_, ok, _ in checks) or len(mine) == 0 else 0
+        return 1 if (failures or empty or any(not ok for *_, ok, _ in checks) or len(mine) == 0
+                     or any(" FAILED " in line for line in controls)) else 0
     return 0
 
 
