@@ -25,6 +25,15 @@
  *              order until its ring is full: the reply is how many it took
  *              (1..count; the first that many), or -EAGAIN if none. If it
  *              took fewer than count it notifies when it has room again.
+ *              With rx_len set (the attached client only; checked as
+ *              NET_RECV_BATCH's len before anything is sent), the driver
+ *              then looks at the device once more and puts what has
+ *              arrived into rx_grant as NET_RECV_BATCH would, saying so in
+ *              net_batch_reply (frames 0 if none); it does not notify the
+ *              client of those frames. On QEMU a peer's answer to what was
+ *              just sent (TCP's acknowledgements, the next segments) is
+ *              often there already: it comes back without a notification
+ *              and a NET_RECV_BATCH, two address-space switches less.
  *   NET_RECV_BATCH  the oldest received frames, as many as fit into the
  *              grant's first `len` bytes (NET_BATCH_MIN..NET_BATCH_BYTES,
  *              else -EINVAL or -E2BIG) and at most NET_BATCH_FRAMES (as
@@ -84,6 +93,8 @@ struct net_req {
 	uint32_t   port[2];            /* NET_TEST_PROBE: ports to try reading */
 	uint16_t   vendor, device;     /* NET_TEST_PROBE: a PCI device to try claiming */
 	uint32_t   count;              /* NET_SEND_BATCH: frames in the batch */
+	grant_id_t rx_grant;           /* NET_SEND_BATCH with rx_len: where frames received meanwhile go */
+	uint32_t   rx_len;             /* ... its size as NET_RECV_BATCH's len (0: no receive half) */
 };
 
 struct net_init_reply {

@@ -171,19 +171,91 @@ static void maybe_crash_in_batch(int op)
 		*(volatile uint32_t *)0 = 1;
 }
 
+/* NET_RECV_BATCH's size rule for a grant of size bytes: 0, -E2BIG or -EINVAL. */
+static int batch_size_ok(uint32_t size)
+{
+	if (size > NET_BATCH_BYTES)
+		return -E2BIG;
+	return size < NET_BATCH_MIN ? -EINVAL : 0;
+}
+
+/*
+ * The oldest frames that fit into who's grant g (size bytes, checked), at
+ * most NET_BATCH_FRAMES (the client checks a batch against that limit and
+ * takes none of a longer one: with small frames a full queue fits in the
+ * grant), their records side by side, in one vectored copy; they leave the
+ * queue only after it. *reply says how many, their bytes and how many are
+ * left. The count, or -EAGAIN (none) or the copy's error.
+ */
+static int fill_batch(endpoint_t who, grant_id_t g, uint32_t size, struct net_batch_reply *reply)
+{
+	static struct safecopy_req vec[NET_BATCH_FRAMES];
+	uint32_t off = 0, n, rec;
+	struct frame *f;
+	int r, bad;
+
+	for (n = 0; n < count && n < NET_BATCH_FRAMES; n++, off += rec) {
+		f = &queue[(head + n) % QUEUE];
+		rec = NET_RECORD_BYTES(f->h.len);
+		if (size - off < rec)
+			break;
+		vec[n] = (struct safecopy_req){ who, g, off, (vir_bytes)f, rec, SAFECOPY_TO };
+	}
+	if (n == 0)
+		return -EAGAIN;
+	r = sys_vsafecopy(vec, n, &bad);
+	if (r < 0)
+		return r;
+	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
+	head = (head + n) % QUEUE;
+	count -= n;
+	*reply = (struct net_batch_reply){ n, off, count };
+	return (int)n;
+}
+
+static int do_recv_batch(message *m)
+{
+	int r = batch_size_ok(m->net_req.len);
+
+	return r < 0 ? r : fill_batch(m->m_source, m->net_req.grant, m->net_req.len, &m->net_batch_reply);
+}
+
+/*
+ * NET_SEND_BATCH's receive half (rx_len set): what arrived while the batch
+ * went out (QEMU's NICs hand a frame to the peer as the doorbell is rung,
+ * and the peer's answer may be in the ring already), into rx_grant, said in
+ * *reply. The client hears nothing else of those frames: no notification
+ * while the device is serviced here; the next frame after the reply is
+ * notified as usual.
+ */
+static void take_arrived(endpoint_t who, const struct net_req *req, struct net_batch_reply *reply)
+{
+	if (nic->poll) {
+		client_told = 1;
+		nic->poll();
+		client_told = 0;
+	}
+	if (fill_batch(who, req->rx_grant, req->rx_len, reply) < 0)
+		*reply = (struct net_batch_reply){ 0, 0, count };
+}
+
 /* The whole batch is copied and checked before the first frame goes out. */
 static int do_send_batch(message *m)
 {
 	static uint8_t batch[NET_BATCH_BYTES];
-	uint32_t bytes = m->net_req.len, n = m->net_req.count, off = 0, len, k;
+	const struct net_req req = m->net_req;        /* the reply overwrites it */
+	uint32_t bytes = req.len, n = req.count, off = 0, len, k;
 	const uint8_t *frame;
 	int r;
 
+	m->net_batch_reply = (struct net_batch_reply){ 0, 0, count };   /* the receive half's, if asked */
 	if (n > NET_BATCH_FRAMES || bytes > NET_BATCH_BYTES)
 		return -E2BIG;
 	if (n == 0 || bytes == 0)
 		return -EINVAL;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, batch, bytes, SAFECOPY_FROM);
+	if (req.rx_len && (r = batch_size_ok(req.rx_len)) < 0)
+		return r;
+	r = sys_safecopy(m->m_source, req.grant, 0, batch, bytes, SAFECOPY_FROM);
 	if (r == 0)
 		r = net_batch_check(batch, bytes, n);
 	if (r < 0)
@@ -197,6 +269,8 @@ static int do_send_batch(message *m)
 			maybe_crash_in_batch(NET_TEST_CRASH_IN_SEND);
 	}
 	kick();
+	if (req.rx_len && m->m_source == client)
+		take_arrived(m->m_source, &req, &m->net_batch_reply);
 	return k > 0 ? (int)k : r;           /* fewer than n: the rest when notified (send_one asked for room) */
 }
 
@@ -216,43 +290,6 @@ static int do_recv(message *m)
 	head = (head + 1) % QUEUE;
 	count--;
 	return (int)f->h.len;
-}
-
-/*
- * The oldest frames that fit, at most NET_BATCH_FRAMES (the client checks a
- * batch against that limit and takes none of a longer one: with small frames
- * a full queue fits in the grant), their records side by side, in one
- * vectored copy; they leave the queue only after it. The reply says how many
- * are left.
- */
-static int do_recv_batch(message *m)
-{
-	static struct safecopy_req vec[NET_BATCH_FRAMES];
-	uint32_t size = m->net_req.len, off = 0, n, rec;
-	struct frame *f;
-	int r, bad;
-
-	if (size > NET_BATCH_BYTES)
-		return -E2BIG;
-	if (size < NET_BATCH_MIN)
-		return -EINVAL;
-	for (n = 0; n < count && n < NET_BATCH_FRAMES; n++, off += rec) {
-		f = &queue[(head + n) % QUEUE];
-		rec = NET_RECORD_BYTES(f->h.len);
-		if (size - off < rec)
-			break;
-		vec[n] = (struct safecopy_req){ m->m_source, m->net_req.grant, off, (vir_bytes)f, rec, SAFECOPY_TO };
-	}
-	if (n == 0)
-		return -EAGAIN;
-	r = sys_vsafecopy(vec, n, &bad);
-	if (r < 0)
-		return r;
-	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
-	head = (head + n) % QUEUE;
-	count -= n;
-	m->net_batch_reply = (struct net_batch_reply){ n, off, count };
-	return (int)n;
 }
 
 static int do_stats(message *m)

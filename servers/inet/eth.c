@@ -11,11 +11,13 @@
  * (NET_INIT again) and keeps its lwIP state, addresses and connections.
  *
  * Frames come from the driver a NET_RECV_BATCH at a time, until it says no
- * more are queued. Transmission: frames wait in the interface's queue and go
- * to the driver in order, a NET_SEND_BATCH at a time, at the end of the
- * request or notification that made them (eth_flush); what the driver cannot
- * take at once (ring full, or the driver dead or restarting) goes when it
- * has room again or to the next incarnation. A batch counts as taken only
+ * more are queued, and with the last NET_SEND_BATCH of each flush (its
+ * receive half: what arrived while the batch went out). Transmission:
+ * frames wait in the interface's queue and go to the driver in order, a
+ * NET_SEND_BATCH at a time, at the end of the request or notification that
+ * made them (eth_flush); what the driver cannot take at once (ring full,
+ * or the driver dead or restarting) goes when it has room again or to the
+ * next incarnation. A batch counts as taken only
  * when its reply arrives: the frames of one the driver died in wait for the
  * next incarnation (except a TCP SYN, as below: the dead driver may have
  * sent them). Version 1 of the driver protocol does not confirm
@@ -50,6 +52,7 @@
 
 #define QUEUE_SLOTS 64            /* the transmit queue's ring (a power of two: % is a mask) */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
+#define FLUSH_ROUNDS 4            /* sends whose answers came back with them, per event */
 #define RECENT   8                /* frames kept after the driver took them */
 /*
  * At most TX_QUEUE frames wait in the ring, so a new frame never lands in
@@ -98,29 +101,56 @@ static struct iface ifaces[MAX_IFACES];
 static int n_ifaces;
 static const char *watched[MAX_DRIVERS];
 static int n_watched;
+static int delivering;            /* frames are going up into lwIP: a flush now asks for none back */
 
-/* One protocol call with buf granted to the driver for its duration (count: NET_SEND_BATCH's frames). */
-static int net_call_n(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
-                      message *m)
+static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch_reply got);
+static void receive(struct iface *i);
+
+/*
+ * One protocol call with buf granted to the driver for its duration (count:
+ * NET_SEND_BATCH's frames), and rx (rx_len bytes, if not NULL) granted for
+ * writing: NET_SEND_BATCH's receive half.
+ */
+static int net_call_rx(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
+                       void *rx, uint32_t rx_len, message *m)
 {
-	grant_id_t g = GRANT_INVALID;
+	grant_id_t g = GRANT_INVALID, rg = GRANT_INVALID;
 	int r;
 
+	memset(m, 0, sizeof *m);                   /* a call that fails here has no reply to read */
 	if (buf) {
 		g = grant_direct(i->driver, buf, len, rights);
 		if (g < 0)
 			return g;
 	}
-	memset(m, 0, sizeof *m);
+	if (rx) {
+		rg = grant_direct(i->driver, rx, rx_len, GRANT_WRITE);
+		if (rg < 0) {
+			r = rg;
+			goto revoke;
+		}
+	}
 	m->m_type = type;
 	m->net_req.version = NET_VERSION;
 	m->net_req.grant = g;
 	m->net_req.len = len;
 	m->net_req.count = count;
+	m->net_req.rx_grant = rg;
+	m->net_req.rx_len = rx ? rx_len : 0;
 	r = ipc_sendrec(i->driver, m);
+	r = r < 0 ? r : m->m_type;
+	if (rx)
+		grant_revoke(rg);
+revoke:
 	if (buf)
 		grant_revoke(g);
-	return r < 0 ? r : m->m_type;
+	return r;
+}
+
+static int net_call_n(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
+                      message *m)
+{
+	return net_call_rx(i, type, buf, len, count, rights, NULL, 0, m);
 }
 
 static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
@@ -280,13 +310,19 @@ static void refused(struct iface *i, int r)
 	ask_restart(i);
 }
 
-/* Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the driver takes it. */
-static void flush(struct iface *i)
+/*
+ * Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the
+ * driver takes it. The last batch also asks for what arrived meanwhile (its
+ * receive half; not while frames are going up into lwIP, whose output may
+ * land here): those frames go up now. 1 if some came back.
+ */
+static int flush(struct iface *i)
 {
-	static uint8_t batch[NET_BATCH_BYTES];
+	static uint8_t batch[NET_BATCH_BYTES], back[NET_BATCH_BYTES];
+	struct net_batch_reply got = { 0, 0, 0 };
 	uint32_t used, n;
 	message m;
-	int r;
+	int r, ask, asked = 0;
 
 	i->waiting = 0;
 	while (i->count && i->driver != EP_NONE) {
@@ -296,7 +332,12 @@ static void flush(struct iface *i)
 			if (net_batch_put(batch, sizeof batch, &used, f->data, f->len) < 0)
 				break;
 		}
-		r = n ? net_call_n(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, &m) : -EINVAL;
+		ask = n == i->count && !delivering && !asked;   /* (once: a second would overwrite back) */
+		asked |= ask;
+		r = n ? net_call_rx(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, ask ? back : NULL, sizeof back, &m)
+		      : -EINVAL;
+		if (ask && r != -ESRCH)
+			got = m.net_batch_reply;
 		if (r == -ESRCH) {
 			dead_batch(i, n);             /* nothing of the batch counts as taken */
 			lost(i);
@@ -313,16 +354,27 @@ static void flush(struct iface *i)
 			break;                        /* its ring is full: it notifies us when there is room */
 	}
 	left_waiting(i);
+	if (got.frames == 0 || deliver_batch(i, back, got) < 0)
+		return 0;
+	if (got.left)
+		receive(i);
+	return 1;
 }
 
-/* The end of a request or notification: what lwIP sent meanwhile goes to the drivers. */
+/*
+ * The end of a request or notification: what lwIP sent meanwhile goes to
+ * the drivers; what came back with it goes up, and what that made goes out
+ * in turn, FLUSH_ROUNDS times at most before other work has its turn.
+ */
 void eth_flush(void)
 {
-	int n;
+	int n, again, rounds = 0;
 
-	for (n = 0; n < n_ifaces; n++)
-		if (!ifaces[n].waiting)
-			flush(&ifaces[n]);
+	do {
+		for (again = 0, n = 0; n < n_ifaces; n++)
+			if (!ifaces[n].waiting)
+				again |= flush(&ifaces[n]);
+	} while (again && ++rounds < FLUSH_ROUNDS);
 }
 
 /*
@@ -372,24 +424,44 @@ static void deliver(struct iface *i, const uint8_t *data, uint32_t len)
 		pbuf_free(p);
 }
 
-/* The driver answered NET_RECV_BATCH with r frames that do not check out: counted, and said once. */
-static void bad_batch(struct iface *i, int r, const message *m)
+/* The driver returned a batch that does not check out: counted, and said once. */
+static void bad_batch(struct iface *i, const struct net_batch_reply *got)
 {
 	if (i->info.rx_bad_batches++ == 0)
-		printf("inet: %s: driver %s returned a batch that does not check out (%d frames, %u bytes); "
-		       "its frames are lost (further ones only counted)\n", i->name, i->label, r,
-		       m->net_batch_reply.bytes);
+		printf("inet: %s: driver %s returned a batch that does not check out (%u frames, %u bytes); "
+		       "its frames are lost (further ones only counted)\n", i->name, i->label, got->frames, got->bytes);
 }
 
 /*
- * Take every frame the driver holds for us, a batch (NET_RECV_BATCH) at a
- * time, until it says none is left; lwIP's timers run now and then.
+ * The frames of a batch the driver returned (got: how many, their bytes) up
+ * into lwIP, whose timers run now and then; -EINVAL, taking none, if the
+ * batch does not check out (the driver has dropped them).
  */
+static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch_reply got)
+{
+	static uint32_t delivered;
+	uint32_t off = 0, len, k;
+	const uint8_t *frame;
+
+	if (net_batch_check(batch, got.bytes, got.frames) < 0) {
+		bad_batch(i, &got);
+		return -EINVAL;
+	}
+	delivering++;
+	for (k = 0; k < got.frames; k++) {
+		frame = net_batch_next(batch, &off, &len);
+		deliver(i, frame, len);
+		if (++delivered % RX_BURST == 0)
+			sys_check_timeouts();
+	}
+	delivering--;
+	return 0;
+}
+
+/* Take every frame the driver holds for us, a batch (NET_RECV_BATCH) at a time, until it says none is left. */
 static void receive(struct iface *i)
 {
 	static uint8_t batch[NET_BATCH_BYTES];
-	uint32_t off, len, k, n = 0;
-	const uint8_t *frame;
 	message m;
 	int r;
 
@@ -399,18 +471,12 @@ static void receive(struct iface *i)
 			lost(i);                      /* what it copied before it died is not taken */
 		if (r <= 0)
 			return;
-		if (m.net_batch_reply.frames != (uint32_t)r ||
-		    net_batch_check(batch, m.net_batch_reply.bytes, (uint32_t)r) < 0) {
-			bad_batch(i, r, &m);          /* none taken: the driver has dropped them */
+		if (m.net_batch_reply.frames != (uint32_t)r) {
+			m.net_batch_reply.frames = (uint32_t)r;
+			bad_batch(i, &m.net_batch_reply);
 			return;
 		}
-		for (off = 0, k = 0; k < (uint32_t)r; k++) {
-			frame = net_batch_next(batch, &off, &len);
-			deliver(i, frame, len);
-			if (++n % RX_BURST == 0)
-				sys_check_timeouts();
-		}
-		if (m.net_batch_reply.left == 0)
+		if (deliver_batch(i, batch, m.net_batch_reply) < 0 || m.net_batch_reply.left == 0)
 			return;                       /* the next frame to arrive is notified */
 	}
 }

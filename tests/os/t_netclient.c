@@ -102,11 +102,16 @@ static uint8_t pattern(uint32_t seq, uint32_t size, uint32_t i)
 	return (uint8_t)(seq + i * 31 + size * 7);
 }
 
-/* One protocol call with buf granted (`grant_len` bytes of it) and `len` and `count` in the request. */
-static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
-                      message *m)
+/*
+ * One protocol call with buf granted (`grant_len` bytes of it) and `len` and
+ * `count` in the request; rx (rx_len bytes), if not NULL, granted for
+ * writing as NET_SEND_BATCH's receive half.
+ */
+static int net_call_rx(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
+                       void *rx, uint32_t rx_len, message *m)
 {
 	grant_id_t g = buf ? grant_direct(driver, buf, grant_len, rights) : GRANT_INVALID;
+	grant_id_t rg = rx ? grant_direct(driver, rx, rx_len, GRANT_WRITE) : GRANT_INVALID;
 	int r;
 
 	memset(m, 0, sizeof *m);
@@ -115,9 +120,18 @@ static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uin
 	m->net_req.grant = g;
 	m->net_req.len = len;
 	m->net_req.count = count;
+	m->net_req.rx_grant = rg;
+	m->net_req.rx_len = rx ? rx_len : 0;
 	r = ipc_sendrec(driver, m);
+	grant_revoke(rg);
 	grant_revoke(g);
 	return r < 0 ? r : m->m_type;
+}
+
+static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
+                      message *m)
+{
+	return net_call_rx(type, buf, grant_len, len, count, rights, NULL, 0, m);
 }
 
 static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message *m)
@@ -570,6 +584,72 @@ static void burst_frame(const uint8_t *f, int len, const struct wire *w, uint32_
 	(*next)++;
 }
 
+/* One NET_SEND_BATCH of the batch in out (used bytes, n frames) with rx_batch (rx_len of it) as its receive half. */
+static int send_batch_with_receive(uint8_t *out, uint32_t used, uint32_t n, uint32_t rx_len, message *m)
+{
+	return net_call_rx(NET_SEND_BATCH, out, used, used, n, GRANT_READ, rx_batch, rx_len, m);
+}
+
+/* The frames of a batch in rx_batch that continue the burst at *next (it moves on); *bad counts the rest. */
+static void burst_batch(uint32_t frames, uint32_t *next, uint32_t *bad)
+{
+	uint32_t off = 0, len, k;
+	const uint8_t *p;
+	struct wire w;
+
+	for (k = 0; k < frames; k++) {
+		p = net_batch_next(rx_batch, &off, &len);
+		if (ours(p, (int)len, &w) && w.kind == K_DATA && w.seq == *next && intact(p, (int)len, &w))
+			(*next)++;
+		else
+			(*bad)++;
+	}
+}
+
+/*
+ * Phase 4b, after its checks: NET_SEND_BATCH's receive half. With a burst waiting in the
+ * driver's queue, one frame sent with rx_len set brings back the burst's
+ * oldest NET_BATCH_FRAMES in its reply, in order and intact, and says how
+ * many are left; the next NET_RECV_BATCH has the rest. A receive half
+ * smaller than a largest frame's record is refused before anything is sent.
+ */
+static void send_batch_takes_arrivals(void)
+{
+	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
+	uint32_t used = 0, next = 0, bad = 0, got = 0, left = 0;
+	struct net_stats st0, st1;
+	struct wire w;
+	message m;
+	int r, len, small, st_ok;
+
+	while (next_frame(f) > 0)
+		;                                    /* nothing older waits, in the driver or in rx_batch */
+	send_kind(K_BURST, BURST);
+	t_sleep(BURST_WAIT_MS);
+	ignored_broadcast(f);
+	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
+	st_ok = get_stats(&st0) == 0;
+	small = send_batch_with_receive(out, used, 1, NET_BATCH_MIN - 1, &m);
+	st_ok &= get_stats(&st1) == 0;
+	t_check("send_batch_small_receive_half_refused", st_ok && small == -EINVAL && st1.tx_frames == st0.tx_frames,
+	        "a receive half of %u bytes: %d (want %d), %u frames sent (want 0)", NET_BATCH_MIN - 1, small,
+	        -EINVAL, st1.tx_frames - st0.tx_frames);
+	r = send_batch_with_receive(out, used, 1, sizeof rx_batch, &m);
+	if (r == 1 && m.net_batch_reply.frames <= NET_BATCH_FRAMES &&
+	    net_batch_check(rx_batch, m.net_batch_reply.bytes, m.net_batch_reply.frames) == 0) {
+		got = m.net_batch_reply.frames;
+		left = m.net_batch_reply.left;
+		burst_batch(got, &next, &bad);
+	}
+	while (next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
+		burst_frame(f, len, &w, &next, &bad);
+	t_check("send_batch_brings_back_arrivals", r == 1 && got == NET_BATCH_FRAMES && got + left == BURST &&
+	        next == BURST && bad == 0,
+	        "one frame sent (result %d) with a receive half brought back %u of %u waiting frames (want %u), "
+	        "said %u were left; %u of the burst arrived in order in all, %u not as expected", r, got, BURST,
+	        NET_BATCH_FRAMES, left, next, bad);
+}
+
 /*
  * Phase 4b: the peer sends BURST small frames at once while we do not read,
  * so more than NET_BATCH_FRAMES wait in the driver's queue (all fit in one
@@ -602,6 +682,7 @@ static void receive_burst(void)
 		while (next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
 			burst_frame(f, len, &w, &next, &bad);
 	}
+	send_batch_takes_arrivals();
 	for (tries = 0; tries < BURST_DONE_SENDS; tries++)
 		send_kind(K_BURST, 0);                   /* done (not an ACK: the next phase counts ACKs) */
 	t_check("recv_batch_at_most_batch_frames", next == BURST && bad == 0 &&
