@@ -430,6 +430,8 @@ def control_line(nic, rec):
     if host:
         detail += (f", TCP to the guest {host['to_guest']['outcome']}, from it {host['from_guest']['outcome']}, "
                    f"UDP echoes {udp.get('answered', 0)} of {udp.get('sent', 0)} answered")
+        detail += "".join(f" ({way}: {host[way].get('detail', '')[:300]})" for way in ("to_guest", "from_guest")
+                          if not host[way].get("ok"))
     return f"swifi: control {nic} {'ok' if rec['workload'].get('ok') else 'FAILED'} {detail}"
 
 
