@@ -364,7 +364,7 @@ SWIFI_REGRESSIONS = [
      "20 s): nobody noticed until t_swifi's watchdog restarted it. Now the system must, by itself (inet "
      "when nothing arrives, not even the answer to its ARP probe of the gateway; the driver manager when "
      "work waits undone). A replay depends on the binary's layout: since the driver library's "
-     "receive half (NET_SEND_BATCH) the same faults make the driver refuse every batch inet sends "
+     "receive area (NET_SEND_BATCH) the same faults make the driver refuse every batch inet sends "
      "instead, which inet now also notices (after REFUSED_MAX in a row). The in-OS cases deaf_driver_*, "
      "refusing_driver_* and swallowing_driver_* test the mechanisms themselves",
      ["--workload", "tcp", "--faults", "100", "--no-watchdog"]),

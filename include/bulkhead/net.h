@@ -25,15 +25,22 @@
  *              order until its ring is full: the reply is how many it took
  *              (1..count; the first that many), or -EAGAIN if none. If it
  *              took fewer than count it notifies when it has room again.
- *              With rx_len set (the attached client only; checked as
- *              NET_RECV_BATCH's len before anything is sent), the driver
- *              then looks at the device once more and puts what has
- *              arrived into rx_grant as NET_RECV_BATCH would, saying so in
- *              net_batch_reply (frames 0 if none); it does not notify the
- *              client of those frames. On QEMU a peer's answer to what was
- *              just sent (TCP's acknowledgements, the next segments) is
- *              often there already: it comes back without a notification
- *              and a NET_RECV_BATCH, two address-space switches less.
+ *              With rx_len set (the attached client only; rx_len
+ *              NET_RX_AREA_MIN..NET_RX_AREA_MAX, else -EINVAL or -E2BIG
+ *              before anything is sent), rx_grant is a receive area (its
+ *              layout below): the driver then looks at the device once
+ *              more and fills the area with what has arrived, without
+ *              notifying the client of those frames. On QEMU a peer's
+ *              answer to what was just sent (TCP's acknowledgements, the
+ *              next segments) is often there already. If nothing has
+ *              arrived and flags has NET_RX_POST, the area stays posted:
+ *              the driver fills it with the next frames to arrive, then
+ *              notifies. A post ends when it is filled, when the client
+ *              posts another or attaches again, or when the driver dies;
+ *              a client ends it by revoking the grant (a fill then fails,
+ *              and the frames wait in the queue, notified as usual).
+ *              Either way the frames come without a NET_RECV_BATCH: two
+ *              address-space switches less.
  *   NET_RECV_BATCH  the oldest received frames, as many as fit into the
  *              grant's first `len` bytes (NET_BATCH_MIN..NET_BATCH_BYTES,
  *              else -EINVAL or -E2BIG) and at most NET_BATCH_FRAMES (as
@@ -41,13 +48,20 @@
  *              many (and net_batch_reply says how many bytes, and how many
  *              frames are still queued after these), or -EAGAIN.
  *              Frames leave the driver's queue only when the copy into the
- *              grant succeeded, just before the reply.
+ *              grant succeeded, just before the reply. A reply (or a
+ *              receive area's header) that says frames are left stands for
+ *              their notification: the client asks again.
  *   NET_TEST   only for a driver started with --test: crash, or try the
  *              given ports and PCI device (to prove they are refused), or
  *              reset the device pausing just after it starts (-EINVAL if
  *              the driver cannot), or arm a crash in the middle of the
  *              next NET_RECV_BATCH (after the copy, before the reply) or
  *              NET_SEND_BATCH (after the first frame went out)
+ *
+ * A receive area: a struct net_rx_area_hdr (frames 0: nothing put there),
+ * then a batch of `bytes` bytes. The driver writes both in one vectored
+ * copy; the client zeroes the header before it lends the area, and reads
+ * it only after it got the reply or revoked the grant.
  *
  * The batch layout (both directions): records back to back, each a struct
  * net_frame_hdr followed by the frame, padded with unspecified bytes to a
@@ -93,9 +107,12 @@ struct net_req {
 	uint32_t   port[2];            /* NET_TEST_PROBE: ports to try reading */
 	uint16_t   vendor, device;     /* NET_TEST_PROBE: a PCI device to try claiming */
 	uint32_t   count;              /* NET_SEND_BATCH: frames in the batch */
-	grant_id_t rx_grant;           /* NET_SEND_BATCH with rx_len: where frames received meanwhile go */
-	uint32_t   rx_len;             /* ... its size as NET_RECV_BATCH's len (0: no receive half) */
+	grant_id_t rx_grant;           /* NET_SEND_BATCH with rx_len: a receive area */
+	uint32_t   rx_len;             /* ... its size (0: none) */
+	uint32_t   flags;              /* NET_SEND_BATCH: NET_RX_POST */
 };
+
+#define NET_RX_POST 0x1                 /* nothing arrived yet: keep the receive area for the next frames */
 
 struct net_init_reply {
 	uint32_t version;
@@ -129,6 +146,16 @@ BH_STATIC_ASSERT(NET_BATCH_MIN == 1520, "batch record of a largest frame");
 BH_STATIC_ASSERT(NET_BATCH_BYTES >= 8 * NET_BATCH_MIN, "a batch holds a window of largest frames");
 BH_STATIC_ASSERT(NET_BATCH_BYTES % NET_BATCH_ALIGN == 0, "batch size aligned");
 
+/* The head of a receive area (NET_SEND_BATCH's rx_grant); a batch follows it. */
+struct net_rx_area_hdr {
+	uint32_t frames, bytes;        /* the batch after this header */
+	uint32_t left;                 /* frames still queued in the driver */
+	uint32_t pad;
+};
+BH_STATIC_ASSERT(sizeof(struct net_rx_area_hdr) % NET_BATCH_ALIGN == 0, "the batch after it is aligned");
+#define NET_RX_AREA_MIN (sizeof(struct net_rx_area_hdr) + NET_BATCH_MIN)
+#define NET_RX_AREA_MAX (sizeof(struct net_rx_area_hdr) + NET_BATCH_BYTES)
+
 /* lib/netdriver/batch.c: building and checking batches (0 or -errno, as above). */
 int net_batch_put(uint8_t *batch, uint32_t size, uint32_t *used, const void *frame, uint32_t len);
 int net_batch_check(const uint8_t *batch, uint32_t bytes, uint32_t count);
@@ -145,6 +172,8 @@ struct net_stats {
 	uint32_t rx_queued;            /* received frames waiting for the client now */
 	uint32_t rx_notifies;          /* notifications that frames had arrived (one per burst) */
 	uint32_t tx_kicks;             /* transmit doorbells rung (drivers whose send only queues) */
+	uint32_t rx_area_batches;      /* batches put into a receive area (NET_SEND_BATCH's) at once */
+	uint32_t rx_post_batches;      /* ... into a posted one, when frames arrived later */
 };
 
 MSG_PAYLOAD(net_req);

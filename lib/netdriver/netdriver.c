@@ -1,4 +1,5 @@
 /* netdriver: the network driver library (interface in include/bulkhead/netdriver.h). */
+#include <stddef.h>
 #include <string.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
@@ -14,7 +15,7 @@ struct frame {
 	struct net_frame_hdr h;
 	uint8_t data[NET_BATCH_MIN - sizeof(struct net_frame_hdr)];
 };
-BH_STATIC_ASSERT(NET_BATCH_FRAMES <= VSAFECOPY_MAX, "a batch is one vectored copy");
+BH_STATIC_ASSERT(1 + NET_BATCH_FRAMES <= VSAFECOPY_MAX, "a batch and a receive area's header are one vectored copy");
 
 struct net_stats netdriver_stats;
 static const struct netdriver_ops *nic;
@@ -22,7 +23,9 @@ static struct frame queue[QUEUE];
 static uint32_t head, count;            /* oldest frame, and how many */
 static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
-static int client_told;                 /* notified of frames since the client's last request */
+static int client_told;                 /* the client knows of the queued frames: notified, or a reply said so */
+static struct net_req post;             /* the client's posted receive area (rx_len 0: none) */
+static struct net_req filled;           /* the post filled last, until the client takes it back (rx_len 0: none) */
 static int test_mode;
 static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed: in that batch call */
 static uint8_t mac[6];
@@ -37,12 +40,8 @@ static void update_progress(void)
 }
 
 /*
- * A good frame for the client's queue. The client is notified of the first
- * frame after each of its requests, not of every frame: until it asks
- * again it will find the later ones with the first. One notification per
- * burst, where one per frame cost the client a kernel entry and often a
- * wakeup each. (Not "only when the queue was empty": a client that waits
- * before it has taken everything must still hear of what comes next.)
+ * A good frame for the client's queue; the client hears of it when the
+ * event that brought it has been served (tell_client).
  */
 void netdriver_received(const uint8_t *frame, uint32_t len)
 {
@@ -63,11 +62,6 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	netdriver_stats.rx_frames++;
 	netdriver_stats.rx_bytes += len;
 	update_progress();
-	if (client != EP_NONE && !client_told) {
-		client_told = 1;
-		netdriver_stats.rx_notifies++;
-		ipc_notify(client);
-	}
 }
 
 void netdriver_transmitted(int ok)
@@ -92,17 +86,14 @@ static int do_init(message *m)
 		return -EINVAL;
 	client = m->m_source;
 	client_told = 0;
+	post.rx_len = filled.rx_len = 0;
 	memset(&r, 0, sizeof r);
 	r.version = NET_VERSION;
 	memcpy(r.mac, mac, sizeof mac);
 	r.link = (uint8_t)(nic->link_up ? nic->link_up() : 1);
 	r.mtu = 1500;
 	m->net_init_reply = r;
-	if (count) {
-		client_told = 1;
-		ipc_notify(client);
-	}
-	return 0;
+	return 0;                           /* (what waits is notified at the end of the request) */
 }
 
 /* Let the frames queued since the last kick go (drivers with a kick op: one doorbell for all of them). */
@@ -171,72 +162,154 @@ static void maybe_crash_in_batch(int op)
 		*(volatile uint32_t *)0 = 1;
 }
 
-/* NET_RECV_BATCH's size rule for a grant of size bytes: 0, -E2BIG or -EINVAL. */
-static int batch_size_ok(uint32_t size)
+/* The size rule for a batch grant (lo: NET_BATCH_MIN) or a receive area (lo: NET_RX_AREA_MIN). */
+static int size_ok(uint32_t size, uint32_t lo, uint32_t hi)
 {
-	if (size > NET_BATCH_BYTES)
+	if (size > hi)
 		return -E2BIG;
-	return size < NET_BATCH_MIN ? -EINVAL : 0;
+	return size < lo ? -EINVAL : 0;
 }
 
 /*
- * The oldest frames that fit into who's grant g (size bytes, checked), at
- * most NET_BATCH_FRAMES (the client checks a batch against that limit and
- * takes none of a longer one: with small frames a full queue fits in the
- * grant), their records side by side, in one vectored copy; they leave the
- * queue only after it. *reply says how many, their bytes and how many are
- * left. The count, or -EAGAIN (none) or the copy's error.
+ * The oldest frames that fit into `size` bytes of who's grant g from byte
+ * `at` on, at most NET_BATCH_FRAMES (the client checks a batch against
+ * that limit and takes none of a longer one: with small frames a full
+ * queue fits in the grant), their records side by side: one copy request
+ * each into vec. How many; *bytes their bytes.
  */
-static int fill_batch(endpoint_t who, grant_id_t g, uint32_t size, struct net_batch_reply *reply)
+static uint32_t gather(endpoint_t who, grant_id_t g, uint32_t at, uint32_t size, struct safecopy_req *vec,
+                       uint32_t *bytes)
 {
-	static struct safecopy_req vec[NET_BATCH_FRAMES];
 	uint32_t off = 0, n, rec;
 	struct frame *f;
-	int r, bad;
 
 	for (n = 0; n < count && n < NET_BATCH_FRAMES; n++, off += rec) {
 		f = &queue[(head + n) % QUEUE];
 		rec = NET_RECORD_BYTES(f->h.len);
 		if (size - off < rec)
 			break;
-		vec[n] = (struct safecopy_req){ who, g, off, (vir_bytes)f, rec, SAFECOPY_TO };
+		vec[n] = (struct safecopy_req){ who, g, at + off, (vir_bytes)f, rec, SAFECOPY_TO };
 	}
+	*bytes = off;
+	return n;
+}
+
+/* The copy of n gathered frames succeeded: they leave the queue. */
+static void taken(uint32_t n)
+{
+	head = (head + n) % QUEUE;
+	count -= n;
+}
+
+/* NET_RECV_BATCH: the oldest frames, in one vectored copy; they leave the queue only after it. */
+static int do_recv_batch(message *m)
+{
+	static struct safecopy_req vec[NET_BATCH_FRAMES];
+	uint32_t n, bytes;
+	int r = size_ok(m->net_req.len, NET_BATCH_MIN, NET_BATCH_BYTES), bad;
+
+	if (r < 0)
+		return r;
+	n = gather(m->m_source, m->net_req.grant, 0, m->net_req.len, vec, &bytes);
 	if (n == 0)
 		return -EAGAIN;
 	r = sys_vsafecopy(vec, n, &bad);
 	if (r < 0)
 		return r;
 	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
-	head = (head + n) % QUEUE;
-	count -= n;
-	*reply = (struct net_batch_reply){ n, off, count };
+	taken(n);
+	m->net_batch_reply = (struct net_batch_reply){ n, bytes, count };
+	if (m->m_source == client)
+		client_told = count > 0;        /* the reply said they wait: the client asks again */
 	return (int)n;
 }
 
-static int do_recv_batch(message *m)
+/*
+ * The oldest frames into the client's receive area `a` (checked), its
+ * header first, all in one vectored copy. The number of frames, -EAGAIN
+ * if none waits, or the copy's error (the frames stay queued).
+ */
+static int fill_area(endpoint_t who, const struct net_req *a, uint32_t *stat)
 {
-	int r = batch_size_ok(m->net_req.len);
+	static struct safecopy_req vec[1 + NET_BATCH_FRAMES];
+	static struct net_rx_area_hdr h;
+	uint32_t n, bytes;
+	int r, bad;
 
-	return r < 0 ? r : fill_batch(m->m_source, m->net_req.grant, m->net_req.len, &m->net_batch_reply);
+	n = gather(who, a->rx_grant, sizeof h, a->rx_len - sizeof h, vec + 1, &bytes);
+	if (n == 0)
+		return -EAGAIN;
+	h = (struct net_rx_area_hdr){ n, bytes, count - n, 0 };
+	vec[0] = (struct safecopy_req){ who, a->rx_grant, 0, (vir_bytes)&h, sizeof h, SAFECOPY_TO };
+	r = sys_vsafecopy(vec, 1 + n, &bad);
+	if (r < 0)
+		return r;
+	taken(n);
+	(*stat)++;
+	return (int)n;
 }
 
 /*
- * NET_SEND_BATCH's receive half (rx_len set): what arrived while the batch
- * went out (QEMU's NICs hand a frame to the peer as the doorbell is rung,
- * and the peer's answer may be in the ring already), into rx_grant, said in
- * *reply. The client hears nothing else of those frames: no notification
- * while the device is serviced here; the next frame after the reply is
- * notified as usual.
+ * Frames arrived after a posted area was filled and notified: while the
+ * client has not taken the area back (it revokes the grant before it reads
+ * the header), the header says how many wait now, and that is all the
+ * client needs to hear of them: 0. -1 if it has taken it back.
  */
-static void take_arrived(endpoint_t who, const struct net_req *req, struct net_batch_reply *reply)
+static int say_left(void)
 {
-	if (nic->poll) {
-		client_told = 1;
-		nic->poll();
-		client_told = 0;
+	uint32_t left = count;
+
+	return sys_safecopy(client, filled.rx_grant, offsetof(struct net_rx_area_hdr, left), &left, sizeof left,
+	                    SAFECOPY_TO) == 0 ? 0 : -1;
+}
+
+/*
+ * The end of every event (a request, an interrupt, the poll alarm): the
+ * client hears of frames that arrived, once until it asks again (one
+ * notification per burst, found together; not "only when the queue was
+ * empty": a client that waits before it has taken everything must still
+ * hear of what comes next). Through the header of the area it has not
+ * taken back yet; else into its posted area first, if it left one (then it
+ * needs no NET_RECV_BATCH for them), with a notification.
+ */
+static void tell_client(void)
+{
+	if (!count || client == EP_NONE)
+		return;
+	if (filled.rx_len) {
+		if (say_left() == 0)
+			return;
+		filled.rx_len = 0;
+		client_told = 0;                /* what it knew came from that header, and it has read it */
 	}
-	if (fill_batch(who, req->rx_grant, req->rx_len, reply) < 0)
-		*reply = (struct net_batch_reply){ 0, 0, count };
+	if (client_told)
+		return;
+	if (post.rx_len && fill_area(client, &post, &netdriver_stats.rx_post_batches) > 0)
+		filled = post;
+	post.rx_len = 0;
+	client_told = 1;
+	netdriver_stats.rx_notifies++;
+	ipc_notify(client);
+}
+
+/*
+ * NET_SEND_BATCH's receive area (rx_len set, checked): what arrived while
+ * the batch went out (QEMU's NICs hand a frame to the peer as the doorbell
+ * is rung, and the peer's answer may be in the ring already), at once; or,
+ * if nothing has and the client asked, the area stays posted for the next
+ * frames (tell_client). The client hears nothing else of those frames.
+ */
+static void take_arrived(endpoint_t who, const struct net_req *req)
+{
+	int r;
+
+	post.rx_len = 0;                    /* a new area replaces the one posted before */
+	if (nic->poll)
+		nic->poll();
+	r = fill_area(who, req, &netdriver_stats.rx_area_batches);
+	if (r == -EAGAIN && (req->flags & NET_RX_POST))
+		post = *req;
+	client_told = r > 0 && count > 0;   /* the area's header said they wait: the client asks again */
 }
 
 /* The whole batch is copied and checked before the first frame goes out. */
@@ -248,12 +321,11 @@ static int do_send_batch(message *m)
 	const uint8_t *frame;
 	int r;
 
-	m->net_batch_reply = (struct net_batch_reply){ 0, 0, count };   /* the receive half's, if asked */
 	if (n > NET_BATCH_FRAMES || bytes > NET_BATCH_BYTES)
 		return -E2BIG;
 	if (n == 0 || bytes == 0)
 		return -EINVAL;
-	if (req.rx_len && (r = batch_size_ok(req.rx_len)) < 0)
+	if (req.rx_len && (r = size_ok(req.rx_len, NET_RX_AREA_MIN, NET_RX_AREA_MAX)) < 0)
 		return r;
 	r = sys_safecopy(m->m_source, req.grant, 0, batch, bytes, SAFECOPY_FROM);
 	if (r == 0)
@@ -270,7 +342,7 @@ static int do_send_batch(message *m)
 	}
 	kick();
 	if (req.rx_len && m->m_source == client)
-		take_arrived(m->m_source, &req, &m->net_batch_reply);
+		take_arrived(m->m_source, &req);
 	return k > 0 ? (int)k : r;           /* fewer than n: the rest when notified (send_one asked for room) */
 }
 
@@ -345,18 +417,21 @@ static void request(message *m)
 	default:        r = -ENOSYS; break;
 	}
 	driver_reply(m, m, r);
+	tell_client();
 }
 
 static void interrupt(uint32_t irqs)
 {
 	netdriver_stats.interrupts++;
 	nic->interrupt(irqs);
+	tell_client();
 }
 
 static void alarm(void)
 {
 	nic->poll();
 	sys_alarm(NET_POLL_MS);
+	tell_client();
 }
 
 static int init(int argc, char **argv)

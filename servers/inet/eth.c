@@ -2,7 +2,7 @@
  * eth: inet's Ethernet interfaces. Each is an lwIP netif whose frames go to
  * and come from one NIC driver through the network driver protocol
  * (include/bulkhead/net.h): frames only through grants, made for one call
- * and revoked after it.
+ * and revoked after it, except the interface's receive area while posted.
  *
  * Drivers are found by their data-store labels: inet subscribes to each
  * label it is told to watch, and the first driver to appear becomes eth0,
@@ -10,9 +10,14 @@
  * published under the same label: the interface re-attaches to it
  * (NET_INIT again) and keeps its lwIP state, addresses and connections.
  *
- * Frames come from the driver a NET_RECV_BATCH at a time, until it says no
- * more are queued, and with the last NET_SEND_BATCH of each flush (its
- * receive half: what arrived while the batch went out). Transmission:
+ * Frames come from the driver in the receive area the last NET_SEND_BATCH
+ * of each flush lends it: what arrived while the batch went out, or, if
+ * nothing had, the next frames to arrive (the area stays posted; the
+ * driver fills it, then notifies). Frames the area did not hold come a
+ * NET_RECV_BATCH at a time, until the driver says no more are queued. A
+ * posted area is taken back (its grant revoked) before its header is read,
+ * and whenever a NET_RECV_BATCH might otherwise overtake its frames; what
+ * a dead driver left there is not taken. Transmission:
  * frames wait in the interface's queue and go to the driver in order, a
  * NET_SEND_BATCH at a time, at the end of the request or notification that
  * made them (eth_flush); what the driver cannot take at once (ring full,
@@ -53,6 +58,13 @@
 #define QUEUE_SLOTS 64            /* the transmit queue's ring (a power of two: % is a mask) */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
 #define FLUSH_ROUNDS 4            /* sends whose answers came back with them, per event */
+
+/* NET_SEND_BATCH's receive area (net.h): the driver puts frames here, at once or when they come. */
+struct rx_area {
+	struct net_rx_area_hdr h;
+	uint8_t batch[NET_BATCH_BYTES];
+};
+BH_STATIC_ASSERT(sizeof(struct rx_area) == NET_RX_AREA_MAX, "a receive area of the largest size");
 #define RECENT   8                /* frames kept after the driver took them */
 /*
  * At most TX_QUEUE frames wait in the ring, so a new frame never lands in
@@ -95,24 +107,27 @@ struct iface {
 	struct quiet quiet;              /* is the driver deaf? */
 	uint32_t refused;                /* batches the driver refused in a row */
 	int heard;                       /* a frame arrived since the timers last ran */
+	struct rx_area area;             /* lent with the last NET_SEND_BATCH of a flush */
+	grant_id_t area_grant;           /* ... and posted with this grant, */
+	int posted;                      /* ... if nothing came back at once */
 };
 
 static struct iface ifaces[MAX_IFACES];
 static int n_ifaces;
 static const char *watched[MAX_DRIVERS];
 static int n_watched;
-static int delivering;            /* frames are going up into lwIP: a flush now asks for none back */
 
 static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch_reply got);
 static void receive(struct iface *i);
 
 /*
  * One protocol call with buf granted to the driver for its duration (count:
- * NET_SEND_BATCH's frames), and rx (rx_len bytes, if not NULL) granted for
- * writing: NET_SEND_BATCH's receive half.
+ * NET_SEND_BATCH's frames); with_area: the interface's receive area lent as
+ * NET_SEND_BATCH's (posted, if nothing came back at once: the grant then
+ * stays until end_post).
  */
 static int net_call_rx(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
-                       void *rx, uint32_t rx_len, message *m)
+                       int with_area, message *m)
 {
 	grant_id_t g = GRANT_INVALID, rg = GRANT_INVALID;
 	int r;
@@ -123,8 +138,9 @@ static int net_call_rx(struct iface *i, int type, void *buf, uint32_t len, uint3
 		if (g < 0)
 			return g;
 	}
-	if (rx) {
-		rg = grant_direct(i->driver, rx, rx_len, GRANT_WRITE);
+	if (with_area) {
+		i->area.h = (struct net_rx_area_hdr){ 0, 0, 0, 0 };
+		rg = grant_direct(i->driver, &i->area, sizeof i->area, GRANT_WRITE);
 		if (rg < 0) {
 			r = rg;
 			goto revoke;
@@ -136,21 +152,42 @@ static int net_call_rx(struct iface *i, int type, void *buf, uint32_t len, uint3
 	m->net_req.len = len;
 	m->net_req.count = count;
 	m->net_req.rx_grant = rg;
-	m->net_req.rx_len = rx ? rx_len : 0;
+	m->net_req.rx_len = with_area ? sizeof i->area : 0;
+	m->net_req.flags = with_area ? NET_RX_POST : 0;
 	r = ipc_sendrec(i->driver, m);
 	r = r < 0 ? r : m->m_type;
-	if (rx)
+	if (with_area && r != -ESRCH && i->area.h.frames == 0) {
+		i->area_grant = rg;                   /* posted: the driver fills it when frames come */
+		i->posted = 1;
+	} else if (with_area) {
 		grant_revoke(rg);
+	}
 revoke:
 	if (buf)
 		grant_revoke(g);
 	return r;
 }
 
+/* The posted receive area, if any, back from the driver: it can no longer write there. */
+static void end_post(struct iface *i)
+{
+	if (!i->posted)
+		return;
+	grant_revoke(i->area_grant);
+	i->posted = 0;
+}
+
+/* The driver is gone or replaced: its posted area back, and what it put there not taken. */
+static void drop_post(struct iface *i)
+{
+	end_post(i);
+	i->area.h = (struct net_rx_area_hdr){ 0, 0, 0, 0 };
+}
+
 static int net_call_n(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
                       message *m)
 {
-	return net_call_rx(i, type, buf, len, count, rights, NULL, 0, m);
+	return net_call_rx(i, type, buf, len, count, rights, 0, m);
 }
 
 static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
@@ -170,6 +207,7 @@ static void lost(struct iface *i)
 		       i->name, i->label, (int)i->driver);
 		i->lost_at = sys_uptime_ms();
 	}
+	drop_post(i);
 	i->driver = EP_NONE;
 }
 
@@ -311,19 +349,51 @@ static void refused(struct iface *i, int r)
 }
 
 /*
- * Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the
- * driver takes it. The last batch also asks for what arrived meanwhile (its
- * receive half; not while frames are going up into lwIP, whose output may
- * land here): those frames go up now. 1 if some came back.
+ * What the driver put into the receive area goes up into lwIP (only where
+ * lwIP may be entered: not from its own output, link_output), and if it
+ * said more wait, those too (receive). 1 if it held frames.
  */
-static int flush(struct iface *i)
+static int take_area(struct iface *i)
 {
-	static uint8_t batch[NET_BATCH_BYTES], back[NET_BATCH_BYTES];
-	struct net_batch_reply got = { 0, 0, 0 };
+	struct net_rx_area_hdr h = i->area.h;
+
+	i->area.h = (struct net_rx_area_hdr){ 0, 0, 0, 0 };
+	if (h.frames == 0)
+		return 0;
+	if (deliver_batch(i, i->area.batch, (struct net_batch_reply){ h.frames, h.bytes, h.left }) == 0 && h.left)
+		receive(i);
+	return 1;
+}
+
+/*
+ * The posted area, if the driver has put frames there: back (revoked) and
+ * its frames up; 1 if it had. An empty one stays posted. (The first look
+ * at its header is only a peek: it is read again once the grant is gone.)
+ */
+static int take_post(struct iface *i)
+{
+	if (!i->posted || !*(volatile uint32_t *)&i->area.h.frames)
+		return 0;
+	end_post(i);
+	return take_area(i);
+}
+
+/*
+ * Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the
+ * driver takes it. With up (where lwIP may be entered, see take_area), the
+ * posted area's frames go up first, and the last batch lends the area
+ * again: what arrived as it went out comes back and goes up now, else the
+ * area stays posted for the next frames. 1 if frames went up.
+ */
+static int flush(struct iface *i, int up)
+{
+	static uint8_t batch[NET_BATCH_BYTES];
 	uint32_t used, n;
 	message m;
-	int r, ask, asked = 0;
+	int r, lend, lent = 0, took = up ? take_post(i) : 0;
 
+	if (up && i->count)
+		end_post(i);                      /* (the area goes with the last batch) */
 	i->waiting = 0;
 	while (i->count && i->driver != EP_NONE) {
 		for (used = 0, n = 0; n < i->count && n < NET_BATCH_FRAMES; n++) {
@@ -332,12 +402,9 @@ static int flush(struct iface *i)
 			if (net_batch_put(batch, sizeof batch, &used, f->data, f->len) < 0)
 				break;
 		}
-		ask = n == i->count && !delivering && !asked;   /* (once: a second would overwrite back) */
-		asked |= ask;
-		r = n ? net_call_rx(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, ask ? back : NULL, sizeof back, &m)
-		      : -EINVAL;
-		if (ask && r != -ESRCH)
-			got = m.net_batch_reply;
+		lend = up && n == i->count && !i->posted && !lent;
+		lent |= lend;
+		r = n ? net_call_rx(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, lend, &m) : -EINVAL;
 		if (r == -ESRCH) {
 			dead_batch(i, n);             /* nothing of the batch counts as taken */
 			lost(i);
@@ -354,11 +421,7 @@ static int flush(struct iface *i)
 			break;                        /* its ring is full: it notifies us when there is room */
 	}
 	left_waiting(i);
-	if (got.frames == 0 || deliver_batch(i, back, got) < 0)
-		return 0;
-	if (got.left)
-		receive(i);
-	return 1;
+	return (lent && !i->posted ? take_area(i) : 0) | took;
 }
 
 /*
@@ -373,7 +436,7 @@ void eth_flush(void)
 	do {
 		for (again = 0, n = 0; n < n_ifaces; n++)
 			if (!ifaces[n].waiting)
-				again |= flush(&ifaces[n]);
+				again |= flush(&ifaces[n], 1);
 	} while (again && ++rounds < FLUSH_ROUNDS);
 }
 
@@ -403,7 +466,7 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
 	f->waited = 0;
 	i->count++;
 	if (i->count >= NET_BATCH_FRAMES && !i->waiting)
-		flush(i);
+		flush(i, 0);                     /* (inside lwIP's output: nothing goes up from here) */
 	return ERR_OK;
 }
 
@@ -447,14 +510,12 @@ static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch
 		bad_batch(i, &got);
 		return -EINVAL;
 	}
-	delivering++;
 	for (k = 0; k < got.frames; k++) {
 		frame = net_batch_next(batch, &off, &len);
 		deliver(i, frame, len);
 		if (++delivered % RX_BURST == 0)
 			sys_check_timeouts();
 	}
-	delivering--;
 	return 0;
 }
 
@@ -465,6 +526,7 @@ static void receive(struct iface *i)
 	message m;
 	int r;
 
+	take_post(i);                         /* (older than what the driver still holds) */
 	while (i->driver != EP_NONE) {
 		r = net_call(i, NET_RECV_BATCH, batch, sizeof batch, GRANT_WRITE, &m);
 		if (r == -ESRCH)
@@ -532,6 +594,7 @@ static void attach(struct iface *i, endpoint_t ep)
 	message m;
 	int r;
 
+	drop_post(i);                        /* (lent to the incarnation before, if it was not seen to go) */
 	i->driver = ep;
 	r = net_call(i, NET_INIT, NULL, 0, 0, &m);
 	i->retry_ep = EP_NONE;
@@ -570,7 +633,7 @@ static void attach(struct iface *i, endpoint_t ep)
 	if (!first)
 		resend_in_flight(i);
 	i->lost_at = 0;
-	flush(i);
+	flush(i, 1);
 	if (!first)
 		sock_driver_restarted();
 	receive(i);
@@ -660,12 +723,14 @@ int eth_watch(const char *const labels[], int n)
 
 int eth_notified(endpoint_t who)
 {
-	int n;
+	int n, took;
 
 	for (n = 0; n < n_ifaces; n++) {
 		if (ifaces[n].driver == who) {
-			flush(&ifaces[n]);
-			receive(&ifaces[n]);
+			took = take_post(&ifaces[n]);  /* the notification's news, without a NET_RECV_BATCH */
+			flush(&ifaces[n], 1);
+			if (!took)
+				receive(&ifaces[n]);
 			return 1;
 		}
 	}

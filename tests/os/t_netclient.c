@@ -105,10 +105,11 @@ static uint8_t pattern(uint32_t seq, uint32_t size, uint32_t i)
 /*
  * One protocol call with buf granted (`grant_len` bytes of it) and `len` and
  * `count` in the request; rx (rx_len bytes), if not NULL, granted for
- * writing as NET_SEND_BATCH's receive half.
+ * writing as NET_SEND_BATCH's receive area, with flags; its grant is
+ * revoked after the call, or left to the caller in *keep.
  */
 static int net_call_rx(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
-                       void *rx, uint32_t rx_len, message *m)
+                       void *rx, uint32_t rx_len, uint32_t flags, grant_id_t *keep, message *m)
 {
 	grant_id_t g = buf ? grant_direct(driver, buf, grant_len, rights) : GRANT_INVALID;
 	grant_id_t rg = rx ? grant_direct(driver, rx, rx_len, GRANT_WRITE) : GRANT_INVALID;
@@ -122,8 +123,12 @@ static int net_call_rx(int type, void *buf, uint32_t grant_len, uint32_t len, ui
 	m->net_req.count = count;
 	m->net_req.rx_grant = rg;
 	m->net_req.rx_len = rx ? rx_len : 0;
+	m->net_req.flags = flags;
 	r = ipc_sendrec(driver, m);
-	grant_revoke(rg);
+	if (keep)
+		*keep = rg;
+	else
+		grant_revoke(rg);
 	grant_revoke(g);
 	return r < 0 ? r : m->m_type;
 }
@@ -131,7 +136,7 @@ static int net_call_rx(int type, void *buf, uint32_t grant_len, uint32_t len, ui
 static int net_call_n(int type, void *buf, uint32_t grant_len, uint32_t len, uint32_t count, uint32_t rights,
                       message *m)
 {
-	return net_call_rx(type, buf, grant_len, len, count, rights, NULL, 0, m);
+	return net_call_rx(type, buf, grant_len, len, count, rights, NULL, 0, 0, NULL, m);
 }
 
 static int net_call(int type, void *buf, uint32_t len, uint32_t rights, message *m)
@@ -584,21 +589,42 @@ static void burst_frame(const uint8_t *f, int len, const struct wire *w, uint32_
 	(*next)++;
 }
 
-/* One NET_SEND_BATCH of the batch in out (used bytes, n frames) with rx_batch (rx_len of it) as its receive half. */
-static int send_batch_with_receive(uint8_t *out, uint32_t used, uint32_t n, uint32_t rx_len, message *m)
+/* NET_SEND_BATCH's receive area (include/bulkhead/net.h). */
+static struct {
+	struct net_rx_area_hdr h;
+	uint8_t batch[NET_BATCH_BYTES];
+} area;
+
+/*
+ * One NET_SEND_BATCH of one frame the peer ignores, lending `area` (rx_len
+ * of it) with flags; its grant is left in *keep (if not NULL) for the
+ * caller to revoke.
+ */
+static int send_lending_area(uint32_t rx_len, uint32_t flags, grant_id_t *keep)
 {
-	return net_call_rx(NET_SEND_BATCH, out, used, used, n, GRANT_READ, rx_batch, rx_len, m);
+	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
+	uint32_t used = 0;
+	message m;
+
+	ignored_broadcast(f);
+	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
+	memset(&area.h, 0, sizeof area.h);
+	return net_call_rx(NET_SEND_BATCH, out, used, used, 1, GRANT_READ, &area, rx_len, flags, keep, &m);
 }
 
-/* The frames of a batch in rx_batch that continue the burst at *next (it moves on); *bad counts the rest. */
-static void burst_batch(uint32_t frames, uint32_t *next, uint32_t *bad)
+/* The frames of the area's batch (its header checked) that continue the burst at *next; *bad counts the rest. */
+static void burst_area(const struct net_rx_area_hdr *h, uint32_t *next, uint32_t *bad)
 {
 	uint32_t off = 0, len, k;
 	const uint8_t *p;
 	struct wire w;
 
-	for (k = 0; k < frames; k++) {
-		p = net_batch_next(rx_batch, &off, &len);
+	if (h->frames > NET_BATCH_FRAMES || net_batch_check(area.batch, h->bytes, h->frames) < 0) {
+		(*bad)++;
+		return;
+	}
+	for (k = 0; k < h->frames; k++) {
+		p = net_batch_next(area.batch, &off, &len);
 		if (ours(p, (int)len, &w) && w.kind == K_DATA && w.seq == *next && intact(p, (int)len, &w))
 			(*next)++;
 		else
@@ -606,48 +632,164 @@ static void burst_batch(uint32_t frames, uint32_t *next, uint32_t *bad)
 	}
 }
 
-/*
- * Phase 4b, after its checks: NET_SEND_BATCH's receive half. With a burst waiting in the
- * driver's queue, one frame sent with rx_len set brings back the burst's
- * oldest NET_BATCH_FRAMES in its reply, in order and intact, and says how
- * many are left; the next NET_RECV_BATCH has the rest. A receive half
- * smaller than a largest frame's record is refused before anything is sent.
- */
-static void send_batch_takes_arrivals(void)
+/* The rest of a burst (from *next on), a NET_RECV_BATCH at a time. */
+static void burst_rest(uint32_t *next, uint32_t *bad)
 {
-	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
-	uint32_t used = 0, next = 0, bad = 0, got = 0, left = 0;
-	struct net_stats st0, st1;
+	static uint8_t f[NET_MAX_FRAME];
 	struct wire w;
-	message m;
-	int r, len, small, st_ok;
+	int len;
+
+	while (*next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
+		burst_frame(f, len, &w, next, bad);
+}
+
+/* Nothing older waits, in the driver or in rx_batch; then the peer's burst, which we do not read yet. */
+static void fresh_burst(uint32_t wait_ms)
+{
+	static uint8_t f[NET_MAX_FRAME];
 
 	while (next_frame(f) > 0)
-		;                                    /* nothing older waits, in the driver or in rx_batch */
+		;
+	send_kind(K_BURST, BURST);
+	t_sleep(wait_ms);
+}
+
+/*
+ * With a burst waiting in the driver's queue, one frame sent lending a
+ * receive area brings back the burst's oldest NET_BATCH_FRAMES in it, in
+ * order and intact, and its header says how many are left; the next
+ * NET_RECV_BATCH has the rest. An area smaller than its header and a
+ * largest frame's record is refused before anything is sent.
+ */
+static void area_takes_arrivals(void)
+{
+	uint32_t next = 0, bad = 0;
+	struct net_rx_area_hdr h;
+	struct net_stats st0, st1;
+	int r, small, st_ok;
+
+	fresh_burst(BURST_WAIT_MS);
+	st_ok = get_stats(&st0) == 0;
+	small = send_lending_area(NET_RX_AREA_MIN - 1, 0, NULL);
+	st_ok &= get_stats(&st1) == 0;
+	t_check("send_batch_small_receive_area_refused", st_ok && small == -EINVAL && st1.tx_frames == st0.tx_frames,
+	        "a receive area of %u bytes: %d (want %d), %u frames sent (want 0)", (unsigned)NET_RX_AREA_MIN - 1,
+	        small, -EINVAL, st1.tx_frames - st0.tx_frames);
+	r = send_lending_area(sizeof area, 0, NULL);
+	h = area.h;
+	burst_area(&h, &next, &bad);
+	burst_rest(&next, &bad);
+	t_check("send_batch_brings_back_arrivals", r == 1 && h.frames == NET_BATCH_FRAMES &&
+	        h.frames + h.left == BURST && next == BURST && bad == 0,
+	        "one frame sent (result %d) lending a receive area brought back %u of %u waiting frames (want %u), "
+	        "said %u were left; %u of the burst arrived in order in all, %u not as expected", r, h.frames, BURST,
+	        NET_BATCH_FRAMES, h.left, next, bad);
+}
+
+/* Our frames received until none comes for a while (drops the rest); how many. */
+static uint32_t drain_ours(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	struct wire w;
+	uint32_t n = 0;
+
+	while (recv_frame(f, &w, 1000, NULL) > 0)
+		n++;
+	return n;
+}
+
+/*
+ * A posted area filled and notified, then a request of the client's
+ * before it took the area back, then more frames: the driver says so in
+ * the area's header (what waits now), not with a second notification,
+ * which would merge with the first and be lost, leaving the frames in the
+ * driver until the client next asked for something (a stall that cost TCP
+ * its retransmission timeouts). The header read after the revocation says
+ * what the driver holds.
+ */
+static void posted_area_after_a_request(void)
+{
+	struct net_rx_area_hdr h;
+	struct net_stats st0, st1, st2;
+	uint32_t got, news;
+	grant_id_t g;
+	message m;
+	int r, st_ok;
+
+	(void)drain_ours();
+	st_ok = get_stats(&st0) == 0;
+	r = send_lending_area(sizeof area, NET_RX_POST, &g);
+	send_kind(K_BURST, BURST);
+	news = t_receive(driver, &m, 2000) == 0;
+	t_sleep(BURST_WAIT_MS);
+	st_ok &= get_stats(&st1) == 0;           /* the request */
+	send_kind(K_BURST, BURST);               /* (another) and more frames */
+	t_sleep(BURST_WAIT_MS);
+	grant_revoke(g);
+	h = area.h;
+	st_ok &= get_stats(&st2) == 0;
+	got = drain_ours();
+	t_check("posted_area_says_frames_after_a_request", r == 1 && news && st_ok && h.frames > 0 &&
+	        h.left == st2.rx_queued && got == h.left && st2.rx_notifies - st0.rx_notifies == 1,
+	        "a posted area filled (%u frames, result %d, notified %s); after two requests and a second burst its "
+	        "header said %u wait (the driver held %u; want the same), %u then received; %u notifications "
+	        "(want 1)", h.frames, r, news ? "yes" : "no", h.left, st2.rx_queued, got,
+	        st2.rx_notifies - st0.rx_notifies);
+}
+
+/*
+ * A posted receive area: lent with nothing waiting, it comes back empty
+ * and stays the driver's; the burst that comes next is put into it and
+ * notified (one notification), its header saying how many more wait (also
+ * of frames that came after it was filled); the rest come with
+ * NET_RECV_BATCH. Taken back (revoked) before anything arrives, it stays
+ * empty and the burst is notified and received as usual: nothing lost.
+ */
+static void posted_area(void)
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t next = 0, bad = 0, empty, news;
+	struct net_rx_area_hdr h;
+	struct net_stats st0, st1;
+	grant_id_t g;
+	message m;
+	int r, st_ok;
+
+	while (next_frame(f) > 0)
+		;                                    /* nothing older waits */
+	st_ok = get_stats(&st0) == 0;
+	r = send_lending_area(sizeof area, NET_RX_POST, &g);
+	empty = area.h.frames == 0;
+	send_kind(K_BURST, BURST);               /* (a request without an area: the post stays) */
+	news = t_receive(driver, &m, 2000) == 0;
+	t_sleep(BURST_WAIT_MS);
+	grant_revoke(g);
+	h = area.h;
+	st_ok &= get_stats(&st1) == 0;
+	burst_area(&h, &next, &bad);
+	burst_rest(&next, &bad);
+	t_check("posted_area_filled_when_frames_come", r == 1 && empty && news && st_ok &&
+	        st1.rx_post_batches - st0.rx_post_batches == 1 && h.frames > 0 && h.frames + h.left == BURST &&
+	        next == BURST && bad == 0,
+	        "lent with nothing waiting (result %d): came back %s; notified %s; %u posted batches (want 1) held "
+	        "%u frames and said %u more waited (want %u in all); %u of the burst arrived in order, %u not as "
+	        "expected", r, empty ? "empty" : "with frames", news ? "yes" : "no",
+	        st1.rx_post_batches - st0.rx_post_batches, h.frames, h.left, BURST, next, bad);
+	posted_area_after_a_request();
+	next = bad = 0;
+	st_ok = get_stats(&st0) == 0;
+	r = send_lending_area(sizeof area, NET_RX_POST, &g);
+	grant_revoke(g);
 	send_kind(K_BURST, BURST);
 	t_sleep(BURST_WAIT_MS);
-	ignored_broadcast(f);
-	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
-	st_ok = get_stats(&st0) == 0;
-	small = send_batch_with_receive(out, used, 1, NET_BATCH_MIN - 1, &m);
+	h = area.h;
+	burst_rest(&next, &bad);
 	st_ok &= get_stats(&st1) == 0;
-	t_check("send_batch_small_receive_half_refused", st_ok && small == -EINVAL && st1.tx_frames == st0.tx_frames,
-	        "a receive half of %u bytes: %d (want %d), %u frames sent (want 0)", NET_BATCH_MIN - 1, small,
-	        -EINVAL, st1.tx_frames - st0.tx_frames);
-	r = send_batch_with_receive(out, used, 1, sizeof rx_batch, &m);
-	if (r == 1 && m.net_batch_reply.frames <= NET_BATCH_FRAMES &&
-	    net_batch_check(rx_batch, m.net_batch_reply.bytes, m.net_batch_reply.frames) == 0) {
-		got = m.net_batch_reply.frames;
-		left = m.net_batch_reply.left;
-		burst_batch(got, &next, &bad);
-	}
-	while (next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
-		burst_frame(f, len, &w, &next, &bad);
-	t_check("send_batch_brings_back_arrivals", r == 1 && got == NET_BATCH_FRAMES && got + left == BURST &&
-	        next == BURST && bad == 0,
-	        "one frame sent (result %d) with a receive half brought back %u of %u waiting frames (want %u), "
-	        "said %u were left; %u of the burst arrived in order in all, %u not as expected", r, got, BURST,
-	        NET_BATCH_FRAMES, left, next, bad);
+	t_check("revoked_post_frames_received_as_usual", r == 1 && st_ok && h.frames == 0 &&
+	        st1.rx_post_batches == st0.rx_post_batches && next == BURST && bad == 0,
+	        "an area posted (result %d) and revoked: %u frames put there (want 0), %u posted batches (want 0); "
+	        "%u of %u burst frames received in order, %u not as expected", r, h.frames,
+	        st1.rx_post_batches - st0.rx_post_batches, next, BURST, bad);
 }
 
 /*
@@ -682,7 +824,8 @@ static void receive_burst(void)
 		while (next < BURST && (len = recv_frame(f, &w, 1000, NULL)) > 0)
 			burst_frame(f, len, &w, &next, &bad);
 	}
-	send_batch_takes_arrivals();
+	area_takes_arrivals();
+	posted_area();
 	for (tries = 0; tries < BURST_DONE_SENDS; tries++)
 		send_kind(K_BURST, 0);                   /* done (not an ACK: the next phase counts ACKs) */
 	t_check("recv_batch_at_most_batch_frames", next == BURST && bad == 0 &&
