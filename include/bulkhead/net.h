@@ -138,7 +138,7 @@ BH_STATIC_ASSERT(sizeof(struct net_frame_hdr) == 4, "batch record header layout"
 
 #define NET_BATCH_ALIGN  4
 #define NET_BATCH_FRAMES 32            /* frames in one NET_SEND_BATCH, at most */
-#define NET_BATCH_BYTES  16384         /* bytes of one batch, at most */
+#define NET_BATCH_BYTES  32768         /* bytes of one batch, at most: a burst of 21 largest frames */
 #define NET_RECORD_BYTES(len) \
 	((uint32_t)sizeof(struct net_frame_hdr) + (((len) + NET_BATCH_ALIGN - 1) & ~(uint32_t)(NET_BATCH_ALIGN - 1)))
 #define NET_BATCH_MIN    NET_RECORD_BYTES(NET_MAX_FRAME)   /* a NET_RECV_BATCH grant holds a largest frame */
