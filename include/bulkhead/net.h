@@ -2,12 +2,14 @@
  * The network driver protocol, version 1: an Ethernet driver and its client
  * (the network server, or a test client). Frames move only through grants;
  * the two never share memory. Requests are sendrec; the reply's m_type is
- * the result. The driver notifies its client when frames have arrived (of
- * the first frame after each of the client's requests: once per burst, the
- * rest being found with it; a NET_RECV_BATCH reply also says how many are
- * left) and when a full transmit ring has room again, so nothing is ever
- * left pending inside the driver: after a restart there is nothing
- * half-done to lose.
+ * the result. The driver notifies its client when frames have arrived
+ * (once after each of the client's requests, at the end of the event that
+ * brought them: one notification per burst, the rest being found with it;
+ * a reply or receive area that says how many are left stands for their
+ * notification, and so does the header of a filled posted area that the
+ * client has not taken back) and when a full transmit ring has room again,
+ * so nothing is ever left pending inside the driver: after a restart there
+ * is nothing half-done to lose.
  *
  *   NET_INIT   attach (the driver notifies this client from now on); the
  *              reply carries the protocol version, the MAC address and link
