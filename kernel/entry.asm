@@ -10,6 +10,7 @@
 ; idles (in ring 0, on the kernel stack) returns through trap_return.
 
 KERNEL_DS equ 0x10
+USER_DS   equ 0x23        ; SEL_UDATA: flat, so the kernel can use it as it is
 FRAME_CS  equ 60          ; offsetof(struct trapframe, cs)
 
 extern trap
@@ -30,6 +31,16 @@ stub_%1:
 	jmp trap_common
 %endmacro
 
+; Pop a saved selector into sreg, loading it only if it differs.
+%macro RESTORE 1
+	mov ax, %1
+	cmp ax, [esp]
+	je %%same
+	mov %1, [esp]
+%%same:
+	add esp, 4
+%endmacro
+
 section .text
 
 trap_common:
@@ -38,11 +49,17 @@ trap_common:
 	push es
 	push fs
 	push gs
+	mov ax, ds                ; the kernel needs flat ds and es; it never uses
+	cmp ax, USER_DS           ; fs or gs. A user's own flat selector stays:
+	jne .load                 ; loading a segment costs an emulator dearly
+	mov ax, es
+	cmp ax, USER_DS
+	je .flat
+.load:
 	mov ax, KERNEL_DS
 	mov ds, ax
 	mov es, ax
-	mov fs, ax
-	mov gs, ax
+.flat:
 	cld
 	mov eax, esp
 	test byte [esp + FRAME_CS], 3
@@ -53,10 +70,10 @@ trap_common:
 	call trap
 	add esp, 4
 trap_return:
-	pop gs
-	pop fs
-	pop es
-	pop ds
+	RESTORE gs
+	RESTORE fs
+	RESTORE es
+	RESTORE ds
 	popa
 	add esp, 8
 	iret
