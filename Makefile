@@ -135,8 +135,8 @@ $(LWIP_OK): tools/fetch-lwip.sh | $(DEPS_OK)
 	@sh tools/fetch-lwip.sh $(LWIP)
 	@touch $@
 
-# (lwipopts.h is reached through lwIP's system headers, so -MMD never lists it)
-LWIP_OPTS := servers/inet/port/lwipopts.h
+# (lwipopts.h and arch/cc.h are reached through lwIP's system headers, so -MMD never lists them)
+LWIP_OPTS := servers/inet/port/lwipopts.h servers/inet/port/arch/cc.h
 
 $(B)/lwipobj/%.o: $(LWIP_OK) $(LWIP_OPTS) | $(NEWLIB_OK)
 	@mkdir -p $(@D)
@@ -144,7 +144,7 @@ $(B)/lwipobj/%.o: $(LWIP_OK) $(LWIP_OPTS) | $(NEWLIB_OK)
 	$(Q)$(CC) $(USER_CFLAGS) $(LWIP_INC) -c $(LWIP)/src/$*.c -o $@
 
 # lwIP's objects depend on inet's options (not in their .d files: lwIP's headers are system headers here).
-$(LWIP_C:%.c=$(B)/lwipobj/%.o): servers/inet/port/lwipopts.h
+$(LWIP_C:%.c=$(B)/lwipobj/%.o): $(LWIP_OPTS)
 
 $(LWIP_LIB): $(LWIP_C:%.c=$(B)/lwipobj/%.o)
 	@mkdir -p $(@D)
@@ -282,6 +282,8 @@ $(B)/unit/test_resend: HOST_CFLAGS += -iquote servers/inet
 UNIT_SRC_test_netbatch := lib/netdriver/batch.c
 UNIT_SRC_test_quiet   := servers/inet/quiet.c
 $(B)/unit/test_quiet: HOST_CFLAGS += -iquote servers/inet
+UNIT_SRC_test_chksum  := servers/inet/chksum.c
+$(B)/unit/test_chksum: HOST_CFLAGS += -iquote servers/inet
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)
