@@ -42,9 +42,7 @@ def transfers(nic, iso, block, want_crc):
     guest = "linux" if iso == "linux" else "bulkhead"
     if guest == "bulkhead":
         qemu.ISO = iso
-    ports = {g: tcppeer.free_tcp_port() for g in (5001, 5002)}
-    fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in ports.items())
-    args = ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{nic[1]},netdev=n0,mac=52:54:00:12:34:56"]
+    ports, args = bench_linux.user_net(nic)
     m, _ = bench_linux.boot_net(guest, nic, args)
     out = {}
     if not m:

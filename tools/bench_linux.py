@@ -334,11 +334,17 @@ def tcp_transfers_timed(m, ports, block, want_crc):
     return out
 
 
-def tcp_run(guest, nic, block, want_crc):
-    """TCP_SIZE bytes each way through QEMU's user network; for Bulkhead also with the driver killed every second."""
+def user_net(nic):
+    """QEMU's user network for bulkd's TCP ports (5001, 5002), each forwarded from a free port on
+    127.0.0.1 only: (guest port -> host port, QEMU arguments for nic on it)."""
     ports = {g: tcppeer.free_tcp_port() for g in (5001, 5002)}
     fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in ports.items())
-    args = ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{nic[1]},netdev=n0,mac=52:54:00:12:34:56"]
+    return ports, ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{nic[1]},netdev=n0,mac=52:54:00:12:34:56"]
+
+
+def tcp_run(guest, nic, block, want_crc):
+    """TCP_SIZE bytes each way through QEMU's user network; for Bulkhead also with the driver killed every second."""
+    ports, args = user_net(nic)
     m, net_up = boot_net(guest, nic, args)
     out = {"tcp_net_up_s": net_up}
     if not m:

@@ -86,9 +86,7 @@ def main():
         sys.exit(f"hostprof: unknown NIC {args.nic} (one of {', '.join(n[0] for n in bench_linux.NICS)})")
     block = random.Random(1).randbytes(bench_linux.TCP_CHUNK)
     want_crc = zlib.crc32(tcppeer.source_pattern(bench_linux.TCP_SIZE))
-    ports = {g: tcppeer.free_tcp_port() for g in (5001, 5002)}
-    fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in ports.items())
-    qargs = ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{nic[1]},netdev=n0,mac=52:54:00:12:34:56"]
+    ports, qargs = bench_linux.user_net(nic)
     m, _ = bench_linux.boot_net(args.guest, nic, qargs)
     if not m:
         sys.exit("hostprof: the guest did not come up")
