@@ -359,8 +359,7 @@ static int do_recv(message *m)
 	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->h.len, SAFECOPY_TO);
 	if (r < 0)
 		return r;
-	head = (head + 1) % QUEUE;
-	count--;
+	taken(1);
 	return (int)f->h.len;
 }
 

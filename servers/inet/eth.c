@@ -184,15 +184,9 @@ static void drop_post(struct iface *i)
 	i->area.h = (struct net_rx_area_hdr){ 0, 0, 0, 0 };
 }
 
-static int net_call_n(struct iface *i, int type, void *buf, uint32_t len, uint32_t count, uint32_t rights,
-                      message *m)
-{
-	return net_call_rx(i, type, buf, len, count, rights, 0, m);
-}
-
 static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t rights, message *m)
 {
-	return net_call_n(i, type, buf, len, 0, rights, m);
+	return net_call_rx(i, type, buf, len, 0, rights, 0, m);
 }
 
 /* The driver is gone: what waits goes to its successor, once the data store names it. */
