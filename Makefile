@@ -309,6 +309,13 @@ $(B)/tools/policycheck: tools/policycheck.c $(POLICY_SRC) include/bulkhead/polic
 	$(say) HOSTCC $@
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tools/policycheck.c $(POLICY_SRC)
 
+# QEMU plugin counting guest instructions (tools/abcompare_tcp.py --insns).
+INSNCOUNT := $(B)/tools/libinsncount.so
+$(INSNCOUNT): tools/insncount.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(say) HOSTCC $@
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+
 # libFuzzer (clang) with AddressSanitizer, whose leak checker runs too.
 $(B)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(POLICY_SRC) include/bulkhead/policy.h | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -316,7 +323,7 @@ $(B)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(POLICY_SRC) include/bulkhead/p
 	$(Q)clang -std=gnu11 -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined -o $@ \
 		tests/fuzz/fuzz_policy.c $(POLICY_SRC)
 
-host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy
+host-tools: $(B)/tools/policycheck $(B)/fuzz/fuzz_policy $(INSNCOUNT)
 
 # --- the Linux guest that `make bench-linux` measures Bulkhead against --------------
 #

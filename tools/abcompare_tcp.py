@@ -18,11 +18,19 @@ build/bulkhead.iso from before a change, build the change, and compare:
 Either ISO may be given as `linux`: the Linux guest of `make bench-linux`
 (bench=net), with the same transfers, for a side by side with its CPU per
 segment.
+
+  --insns   also count the guest's instructions per segment (QEMU plugin
+            build/tools/libinsncount.so, made by `make`): steady from run to
+            run where CPU time moves by several percent, so it shows small
+            changes in the guest's own work; it does not see QEMU's (soft-TLB
+            refills, flushes on CR3 writes, devices). Slows QEMU a little.
 """
 import os
 import random
 import statistics
+import struct
 import sys
+import tempfile
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,37 +42,78 @@ import tcppeer  # noqa: E402
 
 COLUMNS = ("A", "B")
 ROWS = (("TCP host->guest MB/s", "to_mbs"), ("  guest CPU per segment, us", "to_us_seg"),
-        ("TCP guest->host MB/s", "from_mbs"), ("  guest CPU per segment, us", "from_us_seg"))
+        ("  guest instructions per segment", "to_insn_seg"),
+        ("TCP guest->host MB/s", "from_mbs"), ("  guest CPU per segment, us", "from_us_seg"),
+        ("  guest instructions per segment", "from_insn_seg"))
+INSNCOUNT = os.path.join(ROOT, "build", "tools", "libinsncount.so")
 
 
-def transfers(nic, iso, block, want_crc):
+class Counter:
+    """The guest's instruction count, through the plugin's shared file (tools/insncount.c)."""
+
+    def __init__(self):
+        fd, self.path = tempfile.mkstemp(prefix="insncount-")
+        os.close(fd)
+        os.environ["INSN_COUNT_FILE"] = self.path      # (QEMU, started next, inherits it)
+        self.args = ["-plugin", INSNCOUNT]
+
+    def read(self):
+        with open(self.path, "rb") as f:
+            return struct.unpack("<Q", f.read(8))[0]
+
+    def close(self):
+        os.environ.pop("INSN_COUNT_FILE", None)
+        os.unlink(self.path)
+
+
+def timed(m, ports, block, want_crc, counter):
+    """bench_linux.tcp_transfers_timed, each direction with its instruction count (None without counter)."""
+    out = {}
+    for key in ("to", "from"):
+        before = counter.read() if counter else None
+        one = bench_linux.tcp_transfers_timed_one(m, ports, block, want_crc, key)
+        out[key] = one + ((counter.read() - before) if counter else None,)
+    return out
+
+
+def transfers(nic, iso, block, want_crc, insns):
     """One boot of iso: {key: figure} for the rows it measured (none if it failed)."""
     guest = "linux" if iso == "linux" else "bulkhead"
     if guest == "bulkhead":
         qemu.ISO = iso
     ports, args = bench_linux.user_net(nic)
-    m, _ = bench_linux.boot_net(guest, nic, args)
+    counter = Counter() if insns else None
+    m, _ = bench_linux.boot_net(guest, nic, args + (counter.args if counter else []))
     out = {}
-    if not m:
-        return out
     try:
+        if not m:
+            return out
         bench_linux.tcp_transfers(ports, block, want_crc, bench_linux.TCP_WARMUP)
-        size = bench_linux.TCP_SIZE
-        for key, (ok, took, _, cpu) in bench_linux.tcp_transfers_timed(m, ports, block, want_crc).items():
+        segments = bench_linux.TCP_SIZE / bench_linux.TCP_SEGMENT
+        for key, (ok, took, _, cpu, n) in timed(m, ports, block, want_crc, counter).items():
             if ok and took:
-                out[f"{key}_mbs"] = size / took / 1e6
+                out[f"{key}_mbs"] = bench_linux.TCP_SIZE / took / 1e6
             if ok and cpu is not None:
-                out[f"{key}_us_seg"] = cpu * 1e6 / (size / bench_linux.TCP_SEGMENT)
+                out[f"{key}_us_seg"] = cpu * 1e6 / segments
+            if ok and n is not None:
+                out[f"{key}_insn_seg"] = n / segments
     finally:
-        m.stop()
+        if m:
+            m.stop()
+        if counter:
+            counter.close()
     return out
 
 
 def main():
-    if len(sys.argv) != 5:
+    argv = [a for a in sys.argv[1:] if a != "--insns"]
+    insns = len(argv) < len(sys.argv) - 1
+    if len(argv) != 4:
         sys.exit(__doc__)
-    isos = tuple(a if a == "linux" else os.path.abspath(a) for a in sys.argv[1:3])
-    rounds, names = int(sys.argv[3]), sys.argv[4].split(",")
+    if insns and not os.path.exists(INSNCOUNT):
+        sys.exit(f"abcompare_tcp: {INSNCOUNT} is missing: run make")
+    isos = tuple(a if a == "linux" else os.path.abspath(a) for a in argv[0:2])
+    rounds, names = int(argv[2]), argv[3].split(",")
     nics = [n for n in bench_linux.NICS if n[0] in names]
     block = random.Random(1).randbytes(bench_linux.TCP_CHUNK)
     want_crc = zlib.crc32(tcppeer.source_pattern(bench_linux.TCP_SIZE))
@@ -72,7 +121,7 @@ def main():
     for r in range(rounds):
         for nic in nics:
             for col, iso in zip(COLUMNS, isos):
-                out = transfers(nic, iso, block, want_crc)
+                out = transfers(nic, iso, block, want_crc, insns)
                 res.setdefault((nic[0], col), []).append(out)
                 print(f"  ({nic[0]} round {r + 1} {col}: " +
                       ", ".join(f"{k} {v:.2f}" for k, v in out.items()) + ")", flush=True)
@@ -82,6 +131,8 @@ def main():
         for title, key in ROWS:
             v = [[x[key] for x in res[(nic[0], c)] if key in x] for c in COLUMNS]
             a, b = (statistics.median(x) if x else None for x in v)
+            if "insn" in key and a is None and b is None:
+                continue
             print(f"  {title:30s} {bench_linux.fmt(a, '{:.2f}'):>9s} {bench_linux.fmt(b, '{:.2f}'):>9s} "
                   f"{bench_linux.ratio(b, a):>6s}")
     return 0

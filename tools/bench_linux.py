@@ -321,17 +321,20 @@ def tcp_transfers(ports, block, want_crc, size=None, only=None):
     return out
 
 
-def tcp_transfers_timed(m, ports, block, want_crc):
-    """tcp_transfers, each with the CPU time of the guest's vCPU thread over it (None if unknown)."""
+def tcp_transfers_timed_one(m, ports, block, want_crc, key):
+    """One transfer ("to" or "from") as tcp_transfers, with the CPU time of the guest's vCPU thread
+    over it (None if unknown)."""
     pid = m.proc.pid
     tid = vcpu_thread(pid)
-    out = {}
-    for key in ("to", "from"):
-        before = thread_cpu_s(pid, tid) if tid else None
-        one = tcp_transfers(ports, block, want_crc, only=key)[key]
-        after = thread_cpu_s(pid, tid) if tid else None
-        out[key] = one + ((after - before) if before is not None else None,)
-    return out
+    before = thread_cpu_s(pid, tid) if tid else None
+    one = tcp_transfers(ports, block, want_crc, only=key)[key]
+    after = thread_cpu_s(pid, tid) if tid else None
+    return one + ((after - before) if before is not None else None,)
+
+
+def tcp_transfers_timed(m, ports, block, want_crc):
+    """tcp_transfers, each with the CPU time of the guest's vCPU thread over it (None if unknown)."""
+    return {key: tcp_transfers_timed_one(m, ports, block, want_crc, key) for key in ("to", "from")}
 
 
 def user_net(nic):
