@@ -282,8 +282,7 @@ $(B)/unit/test_resend: HOST_CFLAGS += -iquote servers/inet
 UNIT_SRC_test_netbatch := lib/netdriver/batch.c
 UNIT_SRC_test_quiet   := servers/inet/quiet.c
 $(B)/unit/test_quiet: HOST_CFLAGS += -iquote servers/inet
-UNIT_SRC_test_chksum  := servers/inet/chksum.c
-$(B)/unit/test_chksum: HOST_CFLAGS += -iquote servers/inet
+UNIT_SRC_test_chksum  := lib/netdriver/chksum.c
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

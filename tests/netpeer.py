@@ -69,6 +69,19 @@ STREAM = 600
 STALL_STREAM = 100      # frames the guest sends while its driver stops transmitting
 
 
+CSUM_FRAMES = 6         # IPv4/TCP frames the client sends with NET_FRAME_CSUM (t_netclient send_csum_frames)
+
+
+def inet_sum(data):
+    """RFC 1071's one's-complement sum of the 16-bit big-endian words (a frame that verifies: 0xffff)."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f">{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
 def free_udp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -97,6 +110,7 @@ def pattern(seq, size):
 
 class Peer:
     def __init__(self):
+        self.ipv4 = []                                   # IPv4 frames to us (checksums_filled)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         self.sock.bind(("127.0.0.1", 0))
@@ -144,6 +158,8 @@ class Peer:
             except socket.timeout:
                 return None
             self.on_datagram(data)
+            if len(data) >= 34 and data[:6] == PEER_MAC and data[12:14] == b"\x08\x00":
+                self.ipv4.append(data)                   # (the client's checksum frames)
             if len(data) < 14 + WIRE.size or struct.unpack(">H", data[12:14])[0] != ETHERTYPE:
                 continue
             magic, kind, _, seq, size = WIRE.unpack(data[14:14 + WIRE.size])
@@ -206,6 +222,20 @@ class Peer:
         self.result("host_to_guest_none_lost", delivered == ALL_SIZES and resent == 0,
                     f"{delivered} of {ALL_SIZES} frames acknowledged, {resent} had to be resent")
 
+    def checksums_filled(self):
+        """The client's CSUM_FRAMES IPv4/TCP frames (t_netclient send_csum_frames): each with a header
+        and a TCP checksum that verify, and its payload as sent."""
+        good = 0
+        for k, f in enumerate(self.ipv4):
+            sent = 14 + struct.unpack(">H", f[16:18])[0]     # (short ones arrive padded to 60)
+            ip, seg = f[14:34], f[34:sent]
+            pseudo = f[26:34] + struct.pack(">BBH", 0, 6, len(seg))
+            body_ok = f[54:sent] == bytes((k + i * 31 + sent * 7) & 0xFF for i in range(54, sent))
+            good += inet_sum(ip) == 0xffff and inet_sum(pseudo + seg) == 0xffff and body_ok
+        self.result("checksums_filled", len(self.ipv4) == CSUM_FRAMES and good == CSUM_FRAMES,
+                    f"{len(self.ipv4)} of {CSUM_FRAMES} IPv4/TCP frames sent with NET_FRAME_CSUM arrived, "
+                    f"{good} with IP and TCP checksums that verify and their payload intact")
+
     def phase_from_guest(self):
         expect = bad = 0
         while True:
@@ -225,6 +255,7 @@ class Peer:
             self.send(K_ACK, got[1] + 1)
         self.result("guest_to_host_all_sizes", got and expect == ALL_SIZES and bad == 0,
                     f"{expect} of {ALL_SIZES} frames of sizes 60-1514 in order, {bad} not byte-exact")
+        self.checksums_filled()
 
     def phase_garbage(self):
         rnd = random.Random(1234)

@@ -398,7 +398,7 @@ static void reap_transmissions(void)
 	}
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len)
+static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
 {
 	struct cb *c;
 

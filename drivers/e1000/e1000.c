@@ -36,6 +36,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <bulkhead/chksum.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
 
@@ -136,7 +137,38 @@ struct tx_desc {
 #define TXD_EOP  0x01
 #define TXD_IFCS 0x02
 #define TXD_RS   0x08
+#define TXD_DEXT 0x20             /* cmd: an extended descriptor (a context or a data one) */
 #define TXD_DD   0x01
+#define TXD_DTYP_DATA 0x10        /* cso byte of an extended data descriptor: DTYP 1 (its length dword's bits 20-23) */
+#define POPTS_IXSM 0x01           /* css byte of a data descriptor: insert the IPv4 header checksum ... */
+#define POPTS_TXSM 0x02           /* ... and the TCP checksum, as the context says */
+#define TUCMD_TCP  0x01           /* a context descriptor's command: TCP, */
+#define TUCMD_IP   0x02           /* ... IPv4 */
+
+/*
+ * A transmit context descriptor (8254x manual, 3.3.6): where the checksums
+ * of the data descriptors after it (with POPTS set) start, go and end. One
+ * is loaded after each start of the chip: an IPv4 header of 20 bytes after
+ * the Ethernet header, a TCP segment after it to the frame's end.
+ */
+struct tx_context {
+	volatile uint8_t  ipcss, ipcso;
+	volatile uint16_t ipcse;
+	volatile uint8_t  tucss, tucso;
+	volatile uint16_t tucse;      /* 0: to the frame's end */
+	volatile uint32_t cmd_len;    /* payload length (TSO only), DTYP 0, TUCMD in bits 24-31 */
+	volatile uint8_t  status, hdrlen;
+	volatile uint16_t mss;
+};
+_Static_assert(sizeof(struct tx_context) == 16, "a context descriptor is a descriptor");
+
+#define ETH_HLEN      14
+#define IP_HLEN       20           /* the only IPv4 header length the context fits */
+#define IP_CSUM_AT    (ETH_HLEN + 10)
+#define IP_ADDRS_AT   (ETH_HLEN + 12)
+#define TCP_AT        (ETH_HLEN + IP_HLEN)
+#define TCP_CSUM_AT   (TCP_AT + 16)
+#define TCP_HLEN_MIN  20
 
 #define RX_DESCS   128            /* multiples of 8: a ring is a multiple of 128 bytes */
 #define TX_DESCS   64
@@ -162,6 +194,8 @@ static struct rx_desc *rxd;
 static struct tx_desc *txd;
 static uint32_t rx_next, rx_dropping;             /* rx_dropping: inside a frame without EOP */
 static uint32_t tx_next, tx_done, tx_in_flight;
+static uint8_t tx_frame[TX_DESCS];                /* the descriptor carries a frame (not a context) */
+static int tx_context_loaded;                     /* since the chip's start */
 static int link_was;
 static int rx_kept;                               /* the reset left our receiver on (QEMU) */
 
@@ -279,6 +313,7 @@ static void init_tx(void)
 		txd[i].status = 0;
 	}
 	tx_next = tx_done = tx_in_flight = 0;
+	tx_context_loaded = 0;
 	wr(TDBAL, (uint32_t)(dma_phys + TX_RING_OFFSET));
 	wr(TDBAH, 0);
 	wr(TDLEN, TX_DESCS * sizeof(struct tx_desc));
@@ -317,29 +352,107 @@ static int start_chip(void)
 static void reap_transmissions(void)
 {
 	while (tx_in_flight && (txd[tx_done].status & TXD_DD)) {
+		if (tx_frame[tx_done])
+			netdriver_transmitted(1);
 		tx_done = (tx_done + 1) % TX_DESCS;
 		tx_in_flight--;
-		netdriver_transmitted(1);
 	}
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len)
+static uint32_t be16_at(const uint8_t *p)
 {
-	struct tx_desc *d;
+	return (uint32_t)p[0] << 8 | p[1];
+}
 
-	reap_transmissions();
-	if (tx_in_flight == TX_DESCS - 1)
-		return -EAGAIN;
-	d = &txd[tx_next];
-	memcpy(dma + TX_BUF_OFFSET + tx_next * BUF_BYTES, frame, len);
-	d->length = (uint16_t)len;
-	d->cso = 0;
-	d->css = 0;
-	d->special = 0;
-	d->status = 0;
-	d->cmd = TXD_EOP | TXD_IFCS | TXD_RS;
+/* The next descriptor is ours to fill: the slot of a frame, or of a context descriptor. */
+static uint32_t take_slot(int frame)
+{
+	uint32_t i = tx_next;
+
+	tx_frame[i] = (uint8_t)frame;
 	tx_next = (tx_next + 1) % TX_DESCS;
 	tx_in_flight++;
+	return i;
+}
+
+/* The context descriptor for the checksums (struct tx_context), into the ring. */
+static void load_context(void)
+{
+	struct tx_context *c = (struct tx_context *)&txd[take_slot(0)];
+
+	c->ipcss = ETH_HLEN;
+	c->ipcso = IP_CSUM_AT;
+	c->ipcse = TCP_AT - 1;
+	c->tucss = TCP_AT;
+	c->tucso = TCP_CSUM_AT;
+	c->tucse = 0;
+	c->status = 0;
+	c->hdrlen = 0;
+	c->mss = 0;
+	c->cmd_len = (uint32_t)(TXD_DEXT | TXD_RS | TUCMD_IP | TUCMD_TCP) << 24;
+	tx_context_loaded = 1;
+}
+
+/*
+ * The checksum options for a frame sent with NET_FRAME_CSUM, copied to b
+ * (len bytes): the chip's (POPTS) where the context fits, the IPv4 header
+ * checksum zeroed and a TCP segment's checksum holding its pseudo-header's
+ * sum, as the chip wants them; else 0, the library's software filling
+ * them in. The chip sums to the frame's end: a segment only if nothing
+ * follows the datagram.
+ */
+static uint8_t prepare_offload(uint8_t *b, uint32_t len)
+{
+	uint8_t pseudo[12];
+	uint32_t total, seg;
+	uint16_t sum;
+
+	if (len < TCP_AT || be16_at(b + 12) != 0x0800 || b[ETH_HLEN] != 0x45)
+		return 0;
+	total = be16_at(b + ETH_HLEN + 2);
+	if (total < IP_HLEN || ETH_HLEN + total > len)
+		return 0;
+	b[IP_CSUM_AT] = b[IP_CSUM_AT + 1] = 0;
+	if (b[ETH_HLEN + 9] != 6 || (be16_at(b + ETH_HLEN + 6) & 0x3fff))
+		return POPTS_IXSM;                        /* not TCP, or a fragment: the header alone */
+	seg = total - IP_HLEN;
+	if (seg < TCP_HLEN_MIN || ETH_HLEN + total != len)
+		return 0;
+	memcpy(pseudo, b + IP_ADDRS_AT, 8);
+	pseudo[8] = 0;
+	pseudo[9] = 6;
+	pseudo[10] = (uint8_t)(seg >> 8);
+	pseudo[11] = (uint8_t)seg;
+	sum = net_sum16(pseudo, sizeof pseudo);
+	memcpy(b + TCP_CSUM_AT, &sum, sizeof sum);
+	return POPTS_IXSM | POPTS_TXSM;
+}
+
+static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
+{
+	int offload = (flags & NET_FRAME_CSUM) != 0;
+	struct tx_desc *d;
+	uint8_t *b, popts = 0;
+	uint32_t i;
+
+	reap_transmissions();
+	if (tx_in_flight + (offload && !tx_context_loaded) >= TX_DESCS - 1)
+		return -EAGAIN;
+	if (offload && !tx_context_loaded)
+		load_context();
+	i = take_slot(1);
+	d = &txd[i];
+	b = dma + TX_BUF_OFFSET + i * BUF_BYTES;
+	memcpy(b, frame, len);
+	if (offload && !(popts = prepare_offload(b, len)))
+		net_fill_checksums(b, len);
+	d->addr = dma_phys + TX_BUF_OFFSET + (phys_bytes)i * BUF_BYTES;
+	d->length = (uint16_t)len;
+	d->cso = popts ? TXD_DTYP_DATA : 0;
+	d->css = popts;                               /* (a data descriptor's POPTS) */
+	d->special = 0;
+	d->status = 0;
+	d->cmd = TXD_EOP | TXD_IFCS | TXD_RS | (popts ? TXD_DEXT : 0);
 	return 0;                                 /* it goes with the next kick */
 }
 
@@ -491,6 +604,7 @@ static const struct netdriver_ops ops = {
 	.init = init,
 	.send = nic_send,
 	.kick = kick,
+	.offload = NET_FRAME_CSUM,
 	.interrupt = interrupt,
 	.link_up = link_up,
 	.poll = poll,

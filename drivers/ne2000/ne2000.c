@@ -215,7 +215,7 @@ static int start_card(uint8_t mac[6])
 	return 0;
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len)
+static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
 {
 	if (tx_busy)
 		return -EAGAIN;

@@ -73,7 +73,7 @@ static uint32_t ring_start(void)
 	return lost;
 }
 
-static int ring_send(const uint8_t *frame, uint32_t len)
+static int ring_send(const uint8_t *frame, uint32_t len, uint32_t flags)
 {
 	if (tx_in_flight == TX_SLOTS)
 		return -EAGAIN;

@@ -48,6 +48,8 @@
 #define RXD_ERRORS  0x00fc0000u   /* buffer overflow, FIFO overflow, watchdog, error summary, runt, CRC */
 #define RXD_LEN     0x00001fffu   /* receive: the frame and its CRC; given: the buffer's size */
 #define TXD_LEN     0x0000ffffu
+#define TXD_IPCS    0x00040000u   /* the chip fills in the IPv4 header checksum */
+#define TXD_TCPCS   0x00010000u   /* ... and a TCP segment's */
 #define TXD_ERROR   0x00800000u   /* transmit error summary, with OWN clear */
 
 struct desc {
@@ -129,8 +131,10 @@ static void cp_reap(void)
 	}
 }
 
-static int cp_send(const uint8_t *frame, uint32_t len)
+/* Queue a frame for the next kick (NET_FRAME_CSUM: the chip fills in its checksums): 0 or -EAGAIN. */
+static int cp_send(const uint8_t *frame, uint32_t len, uint32_t flags)
 {
+	uint32_t offload = flags & NET_FRAME_CSUM ? TXD_IPCS | TXD_TCPCS : 0;
 	struct desc *d;
 
 	cp_reap();
@@ -141,7 +145,7 @@ static int cp_send(const uint8_t *frame, uint32_t len)
 	d->addr_lo = (uint32_t)(dma_phys + TX_BUF(tx_next));
 	d->addr_hi = 0;
 	d->vlan = 0;
-	d->cmd = DESC_OWN | eor(tx_next, TX_DESCS) | DESC_FS | DESC_LS | (len & TXD_LEN);
+	d->cmd = DESC_OWN | eor(tx_next, TX_DESCS) | DESC_FS | DESC_LS | offload | (len & TXD_LEN);
 	tx_next = (tx_next + 1) % TX_DESCS;
 	tx_in_flight++;
 	return 0;                                  /* it goes with the next kick */
@@ -206,6 +210,7 @@ const struct rtl_mode rtl_cplus = {
 	.alloc = cp_alloc,
 	.start = cp_start,
 	.send = cp_send,
+	.offload = NET_FRAME_CSUM,
 	.kick = cp_kick,
 	.receive = cp_receive,
 	.reap = cp_reap,

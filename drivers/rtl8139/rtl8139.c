@@ -62,9 +62,9 @@ int rtl_restart(void)
 	return 0;
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len)
+static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
 {
-	return mode->send(frame, len);
+	return mode->send(frame, len, flags);
 }
 
 /*
@@ -130,6 +130,7 @@ static int choose_mode(int argc, char **argv)
 			mode = &rtl_cplus;
 	}
 	ops.kick = mode->kick;
+	ops.offload = mode->offload;
 	return 0;
 }
 
@@ -172,7 +173,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 	return 0;
 }
 
-static struct netdriver_ops ops = {       /* .kick: the mode's, once chosen */
+static struct netdriver_ops ops = {       /* .kick, .offload: the mode's, once chosen */
 	.name = "rtl8139",
 	.init = init,
 	.send = nic_send,

@@ -12,7 +12,8 @@
  * is nothing half-done to lose.
  *
  *   NET_INIT   attach (the driver notifies this client from now on); the
- *              reply carries the protocol version, the MAC address and link
+ *              reply carries the protocol version, the MAC address, link,
+ *              and which checksums its NIC fills in (offload)
  *   NET_SEND   send one frame (len 14..1514 bytes, header included; the
  *              driver pads short frames to 60); -EAGAIN: ring full, retry
  *              when notified
@@ -23,7 +24,8 @@
  *              batch (below) in the first `len` bytes of the grant (at most
  *              NET_BATCH_BYTES). The driver checks the whole batch before
  *              sending any of it (-EINVAL: malformed, -E2BIG: too many
- *              frames or bytes; nothing sent), then sends the frames in
+ *              frames or bytes; nothing sent; a record's NET_FRAME_CSUM
+ *              leaves that frame's checksums to the driver), then sends the frames in
  *              order until its ring is full: the reply is how many it took
  *              (1..count; the first that many), or -EAGAIN if none. If it
  *              took fewer than count it notifies when it has room again.
@@ -122,6 +124,7 @@ struct net_init_reply {
 	uint8_t  link;                 /* 1: up */
 	uint8_t  pad;
 	uint32_t mtu;
+	uint32_t offload;              /* NET_FRAME_CSUM: the NIC fills those checksums in (else the driver does) */
 };
 
 struct net_probe_reply { int32_t port[2]; int32_t pci; };
@@ -134,9 +137,20 @@ struct net_batch_reply {        /* NET_RECV_BATCH: what the grant now holds */
 /* One record of a batch: this header, then `len` bytes of frame, then padding. */
 struct net_frame_hdr {
 	uint16_t len;                  /* 14..NET_MAX_FRAME */
-	uint16_t flags;                /* 0 (no flags are defined yet) */
+	uint16_t flags;                /* NET_FRAME_CSUM, or 0 */
 };
 BH_STATIC_ASSERT(sizeof(struct net_frame_hdr) == 4, "batch record header layout");
+
+/*
+ * A frame NET_SEND_BATCH carries with NET_FRAME_CSUM leaves its checksums
+ * to the driver: an IPv4 frame's header checksum and, if it is a TCP
+ * segment and not a fragment, the segment's checksum (the fields may hold
+ * anything). The NIC fills them in where it can (NET_INIT's reply says so
+ * in `offload`), else the driver library does (net_fill_checksums). In a
+ * batch from the driver the flag means nothing.
+ */
+#define NET_FRAME_CSUM   0x0001
+#define NET_FRAME_FLAGS  NET_FRAME_CSUM /* every flag defined */
 
 #define NET_BATCH_ALIGN  4
 #define NET_BATCH_FRAMES 32            /* frames in one NET_SEND_BATCH, at most */
@@ -160,8 +174,11 @@ BH_STATIC_ASSERT(sizeof(struct net_rx_area_hdr) % NET_BATCH_ALIGN == 0, "the bat
 
 /* lib/netdriver/batch.c: building and checking batches (0 or -errno, as above). */
 int net_batch_put(uint8_t *batch, uint32_t size, uint32_t *used, const void *frame, uint32_t len);
+int net_batch_put_flags(uint8_t *batch, uint32_t size, uint32_t *used, const void *frame, uint32_t len,
+                        uint32_t flags);
 int net_batch_check(const uint8_t *batch, uint32_t bytes, uint32_t count);
 const uint8_t *net_batch_next(const uint8_t *batch, uint32_t *offset, uint32_t *len);
+uint32_t net_batch_flags(const uint8_t *batch, uint32_t offset);   /* the flags of the record at offset */
 
 struct net_stats {
 	uint32_t rx_frames, rx_bytes, tx_frames, tx_bytes;

@@ -18,7 +18,8 @@
 struct netdriver_ops {
 	const char *name;
 	int  (*init)(int argc, char **argv, uint8_t mac[6]);   /* reset and start the device */
-	int  (*send)(const uint8_t *frame, uint32_t len);       /* 0, or -EAGAIN: ring full */
+	int  (*send)(const uint8_t *frame, uint32_t len, uint32_t flags);   /* 0, or -EAGAIN: ring full;
+	                                   flags: NET_FRAME_CSUM only if offload has it */
 	void (*interrupt)(uint32_t irqs);
 	int  (*link_up)(void);
 	void (*poll)(void);             /* every NET_POLL_MS: service the device as if it had interrupted */
@@ -26,6 +27,8 @@ struct netdriver_ops {
 	void (*kick)(void);             /* optional: with it, send only queues a frame and kick lets
 	                                   every queued one go (the transmit doorbell, rung once per
 	                                   NET_SEND or NET_SEND_BATCH, not once a frame) */
+	uint32_t offload;               /* NET_FRAME_CSUM if the NIC fills in what that flag leaves to
+	                                   the driver (send gets the flag); else the library does */
 };
 
 #define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */

@@ -13,13 +13,14 @@ static int frame_len_ok(uint32_t len)
 	return len >= NET_HEADER_BYTES && len <= NET_MAX_FRAME;
 }
 
-/* Append a frame to the batch (size bytes, *used of them taken): -EINVAL, -ENOSPC, or 0. */
-int net_batch_put(uint8_t *batch, uint32_t size, uint32_t *used, const void *frame, uint32_t len)
+/* Append a frame with these flags to the batch (size bytes, *used of them taken): -EINVAL, -ENOSPC, or 0. */
+int net_batch_put_flags(uint8_t *batch, uint32_t size, uint32_t *used, const void *frame, uint32_t len,
+                        uint32_t flags)
 {
-	struct net_frame_hdr h = { (uint16_t)len, 0 };
+	struct net_frame_hdr h = { (uint16_t)len, (uint16_t)flags };
 	uint32_t rec;
 
-	if (!frame_len_ok(len))
+	if (!frame_len_ok(len) || (flags & ~(uint32_t)NET_FRAME_FLAGS))
 		return -EINVAL;
 	rec = NET_RECORD_BYTES(len);
 	if (*used > size || size - *used < rec)
@@ -31,10 +32,15 @@ int net_batch_put(uint8_t *batch, uint32_t size, uint32_t *used, const void *fra
 	return 0;
 }
 
+int net_batch_put(uint8_t *batch, uint32_t size, uint32_t *used, const void *frame, uint32_t len)
+{
+	return net_batch_put_flags(batch, size, used, frame, len, 0);
+}
+
 /*
  * Do `bytes` bytes hold exactly `count` well-formed records? 0; -E2BIG for
  * more than NET_BATCH_FRAMES frames or NET_BATCH_BYTES bytes; -EINVAL for
- * no frame, a frame length out of range, a flag set, a record running past
+ * no frame, a frame length out of range, an unknown flag, a record running past
  * the end, or bytes left after the last record.
  */
 int net_batch_check(const uint8_t *batch, uint32_t bytes, uint32_t count)
@@ -50,7 +56,7 @@ int net_batch_check(const uint8_t *batch, uint32_t bytes, uint32_t count)
 		if (bytes - off < sizeof h)
 			return -EINVAL;
 		memcpy(&h, batch + off, sizeof h);
-		if (!frame_len_ok(h.len) || h.flags != 0 || bytes - off < NET_RECORD_BYTES(h.len))
+		if (!frame_len_ok(h.len) || (h.flags & ~NET_FRAME_FLAGS) || bytes - off < NET_RECORD_BYTES(h.len))
 			return -EINVAL;
 		off += NET_RECORD_BYTES(h.len);
 	}
@@ -68,4 +74,12 @@ const uint8_t *net_batch_next(const uint8_t *batch, uint32_t *offset, uint32_t *
 	*len = h.len;
 	*offset += NET_RECORD_BYTES(h.len);
 	return frame;
+}
+
+uint32_t net_batch_flags(const uint8_t *batch, uint32_t offset)
+{
+	struct net_frame_hdr h;
+
+	memcpy(&h, batch + offset, sizeof h);
+	return h.flags;
 }

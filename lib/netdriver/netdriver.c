@@ -1,6 +1,7 @@
 /* netdriver: the network driver library (interface in include/bulkhead/netdriver.h). */
 #include <stddef.h>
 #include <string.h>
+#include <bulkhead/chksum.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
 
@@ -92,6 +93,7 @@ static int do_init(message *m)
 	memcpy(r.mac, mac, sizeof mac);
 	r.link = (uint8_t)(nic->link_up ? nic->link_up() : 1);
 	r.mtu = 1500;
+	r.offload = nic->offload & NET_FRAME_CSUM;
 	m->net_init_reply = r;
 	return 0;                           /* (what waits is notified at the end of the request) */
 }
@@ -106,8 +108,22 @@ static void kick(void)
 	unkicked = 0;
 }
 
+/*
+ * What NET_FRAME_CSUM leaves to the driver, for a NIC that cannot: filled
+ * in here, in the library's own copy (headers that do not hold together go
+ * as they are). The flags the NIC's send is to act on.
+ */
+static uint32_t offload(uint8_t *data, uint32_t len, uint32_t flags)
+{
+	if ((flags & NET_FRAME_CSUM) && !(nic->offload & NET_FRAME_CSUM)) {
+		net_fill_checksums(data, len);
+		flags &= ~(uint32_t)NET_FRAME_CSUM;
+	}
+	return flags;
+}
+
 /* Hand one checked frame to the NIC (short ones padded): 0, -EAGAIN (ring full) or an error. */
-static int send_one(const uint8_t *data, uint32_t len)
+static int send_one(uint8_t *data, uint32_t len, uint32_t flags)
 {
 	static uint8_t padded[NET_MIN_FRAME];
 	int r;
@@ -118,11 +134,12 @@ static int send_one(const uint8_t *data, uint32_t len)
 		data = padded;
 		len = NET_MIN_FRAME;
 	}
-	r = nic->send(data, len);
+	flags = offload(data, len, flags);
+	r = nic->send(data, len, flags);
 	if (r == -EAGAIN && nic->poll) {        /* a transmission may have finished unreported: reap, once */
 		kick();                             /* (what is queued must be on its way to finish) */
 		nic->poll();
-		r = nic->send(data, len);
+		r = nic->send(data, len, flags);
 	}
 	if (r == -EAGAIN) {
 		netdriver_stats.tx_full++;
@@ -150,7 +167,7 @@ static int do_send(message *m)
 		return -EINVAL;
 	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
 	if (r == 0)
-		r = send_one(frame, len);
+		r = send_one(frame, len, 0);
 	kick();
 	return r;
 }
@@ -317,8 +334,8 @@ static int do_send_batch(message *m)
 {
 	static uint8_t batch[NET_BATCH_BYTES];
 	const struct net_req req = m->net_req;        /* the reply overwrites it */
-	uint32_t bytes = req.len, n = req.count, off = 0, len, k;
-	const uint8_t *frame;
+	uint32_t bytes = req.len, n = req.count, off = 0, len, flags, k;
+	uint8_t *frame;
 	int r;
 
 	if (n > NET_BATCH_FRAMES || bytes > NET_BATCH_BYTES)
@@ -333,8 +350,9 @@ static int do_send_batch(message *m)
 	if (r < 0)
 		return r;
 	for (k = 0; k < n; k++) {
-		frame = net_batch_next(batch, &off, &len);
-		r = send_one(frame, len);
+		flags = net_batch_flags(batch, off);
+		frame = batch + (net_batch_next(batch, &off, &len) - batch);   /* (our own copy: writable) */
+		r = send_one(frame, len, flags);
 		if (r < 0)
 			break;
 		if (k == 0)

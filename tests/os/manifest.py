@@ -399,7 +399,7 @@ NET_CASES = [
     "traffic_resumes_after_stall", "swallowing_driver_restarted", "swallowing_driver_replaced",
 ]
 NET_PEER_CASES = [
-    "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes",
+    "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes", "checksums_filled",
     "garbage_then_probe", "burst_sent", "resumes_after_kill", "resumes_after_crash", "resumes_after_crash_mid_recv_batch",
     "resumes_after_crash_mid_send_batch", "resumes_after_stall",
 ]

@@ -250,8 +250,8 @@ static int tx_flush(void)
 	return tx_count ? -ETIMEDOUT : 0;
 }
 
-/* Gather a frame for the next NET_SEND_BATCH (sending the batch first if it is full). */
-static int tx_add(const uint8_t *f, uint32_t len)
+/* Gather a frame with these record flags for the next NET_SEND_BATCH (sending the batch first if it is full). */
+static int tx_add_flags(const uint8_t *f, uint32_t len, uint32_t flags)
 {
 	int r;
 
@@ -260,9 +260,14 @@ static int tx_add(const uint8_t *f, uint32_t len)
 		if (r < 0)
 			return r;
 	}
-	r = net_batch_put(tx_batch, sizeof tx_batch, &tx_used, f, len);
+	r = net_batch_put_flags(tx_batch, sizeof tx_batch, &tx_used, f, len, flags);
 	tx_count += r == 0;
 	return r;
+}
+
+static int tx_add(const uint8_t *f, uint32_t len)
+{
+	return tx_add_flags(f, len, 0);
 }
 
 static int send_frame(uint8_t *f, uint32_t len)
@@ -434,6 +439,39 @@ static void receive_all_sizes(void)
 }
 
 /* Send frames first..first+n-1 of `size` (0: every size), windowed by the peer's acks. */
+#define CSUM_FRAMES 6
+
+/*
+ * CSUM_FRAMES IPv4 frames holding TCP segments (sizes 54 to 1514, payload
+ * the usual pattern) with garbage where the checksums go, sent with
+ * NET_FRAME_CSUM: the driver's NIC, or the driver library for a NIC that
+ * cannot, fills them in. The peer checks them (checksums_filled).
+ */
+static void send_csum_frames(void)
+{
+	static const uint32_t sizes[CSUM_FRAMES] = { 54, 60, 61, 577, 1000, NET_MAX_FRAME };
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t k, i, ip_len;
+
+	for (k = 0; k < CSUM_FRAMES; k++) {
+		for (i = 0; i < sizes[k]; i++)
+			f[i] = pattern(k, sizes[k], i);
+		memcpy(f, peer_mac, 6);
+		memcpy(f + 6, my_mac, 6);
+		f[12] = 0x08, f[13] = 0x00;
+		ip_len = sizes[k] - 14;
+		f[14] = 0x45, f[15] = 0;
+		f[16] = (uint8_t)(ip_len >> 8), f[17] = (uint8_t)ip_len;
+		f[20] = 0x40, f[21] = 0;              /* don't fragment */
+		f[22] = 64, f[23] = 6;                /* TTL, TCP */
+		f[24] = 0xde, f[25] = 0xad;           /* garbage: the driver's to fill */
+		f[34 + 12] = 0x50;                    /* a 20-byte TCP header */
+		f[34 + 16] = 0xbe, f[34 + 17] = 0xef;
+		tx_add_flags(f, sizes[k], NET_FRAME_CSUM);
+	}
+	tx_flush();
+}
+
 static int send_stream(uint32_t n, uint32_t size)
 {
 	static uint8_t f[NET_MAX_FRAME];
@@ -445,8 +483,8 @@ static int send_stream(uint32_t n, uint32_t size)
 		while (sent < n && sent < acked + WINDOW) {
 			s = size ? size : NET_MIN_FRAME + sent;
 			build(f, peer_mac, K_DATA, sent, s);
-			if (batching)
-				tx_add(f, s);             /* the window goes as one batch, before we wait */
+			if (batching)                 /* the window goes as one batch, before we wait; flagged: */
+				tx_add_flags(f, s, NET_FRAME_CSUM);   /* not IPv4, so the driver must leave it be */
 			else
 				send_frame(f, s);
 			sent++;
@@ -542,8 +580,10 @@ static void malformed_batches(void)
 	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a 13-byte frame");
 	set_hdr(second, NET_MAX_FRAME + 1, 0);
 	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a 1515-byte frame");
-	set_hdr(second, 61, 1);
-	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a flag set");
+	set_hdr(second, 61, NET_FRAME_CSUM << 1);
+	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a flag nobody defined");
+	set_hdr(second, 61, 0x8000 | NET_FRAME_CSUM);
+	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a defined flag with one that is not");
 	set_hdr(second, 65, 0);
 	ok &= refused(NET_SEND_BATCH, used, used, 3, GRANT_READ, -EINVAL, "send: a frame past its record");
 	ok &= refused(NET_RECV_BATCH, NET_BATCH_MIN - 1, NET_BATCH_MIN - 1, 0, GRANT_WRITE, -EINVAL,
@@ -554,7 +594,7 @@ static void malformed_batches(void)
 	get_stats(&st1);
 	t_check("malformed_batch_refused", ok && st0.rx_queued > 0 && st1.rx_queued >= st0.rx_queued &&
 	        st1.tx_frames == st0.tx_frames && st1.tx_bytes == st0.tx_bytes,
-	        "17 malformed batch calls each refused with its error: %s; frames sent %u -> %u; "
+	        "18 malformed batch calls each refused with its error: %s; frames sent %u -> %u; "
 	        "frames waiting in the driver %u -> %u (none taken)", ok ? "yes" : "no", st0.tx_frames,
 	        st1.tx_frames, st0.rx_queued, st1.rx_queued);
 }
@@ -1460,6 +1500,7 @@ int main(int argc, char **argv)
 			t_sleep(60000);
 	}
 	receive_all_sizes();
+	send_csum_frames();
 	kicks_ok = get_stats(&st0) == 0;
 	r = send_stream(ALL_SIZES, 0);
 	t_check("guest_to_host_sent", r == 0, "%d frames of sizes 60-1514 acknowledged; %d resent", ALL_SIZES, r);

@@ -134,14 +134,34 @@ static void test_check_refuses_bad_records(void **state)
 	assert_int_equal(net_batch_check(batch, used, 3), -EINVAL);
 	put_hdr(second, 0xffff, 0);
 	assert_int_equal(net_batch_check(batch, used, 3), -EINVAL);
-	put_hdr(second, 61, 1);                                          /* a flag nobody defined */
+	put_hdr(second, 61, 0x2);                                        /* a flag nobody defined */
 	assert_int_equal(net_batch_check(batch, used, 3), -EINVAL);
+	put_hdr(second, 61, 0x8000);
+	assert_int_equal(net_batch_check(batch, used, 3), -EINVAL);
+	put_hdr(second, 61, NET_FRAME_CSUM);                             /* the one defined */
+	assert_int_equal(net_batch_check(batch, used, 3), 0);
 	put_hdr(second, 64, 0);        /* longer, but within its padding: still well-formed */
 	assert_int_equal(net_batch_check(batch, used, 3), 0);
 	put_hdr(second, 65, 0);        /* past its padding: the next record moves, the end does not fit */
 	assert_int_equal(net_batch_check(batch, used, 3), -EINVAL);
 	put_hdr(second, 61, 0);
 	assert_int_equal(net_batch_check(batch, used, 3), 0);
+}
+
+/* A record's flags go in with net_batch_put_flags and come back with net_batch_flags; unknown ones do not go in. */
+static void test_flags(void **state)
+{
+	uint32_t used = 0, off = 0, len;
+
+	(void)state;
+	assert_int_equal(net_batch_put_flags(batch, sizeof batch, &used, frame, 60, NET_FRAME_CSUM), 0);
+	assert_int_equal(net_batch_put(batch, sizeof batch, &used, frame, 61), 0);
+	assert_int_equal(net_batch_put_flags(batch, sizeof batch, &used, frame, 62, 0x2), -EINVAL);
+	assert_int_equal(used, NET_RECORD_BYTES(60) + NET_RECORD_BYTES(61));
+	assert_int_equal(net_batch_check(batch, used, 2), 0);
+	assert_int_equal(net_batch_flags(batch, off), NET_FRAME_CSUM);
+	net_batch_next(batch, &off, &len);
+	assert_int_equal(net_batch_flags(batch, off), 0);
 }
 
 /* The largest batches: NET_BATCH_FRAMES shortest frames; as many largest as fit. */
@@ -171,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_put_refuses),
 		cmocka_unit_test(test_check_refuses_counts_and_sizes),
 		cmocka_unit_test(test_check_refuses_bad_records),
+		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_limits),
 	};
 

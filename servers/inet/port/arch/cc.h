@@ -20,7 +20,7 @@ void inet_assert_failed(const char *what, const char *file, int line) __attribut
 /* Per frame, lwIP swaps header fields and sums every byte: inline swaps, and a sum four bytes a step. */
 #define lwip_htons(x)              ((u16_t)__builtin_bswap16((u16_t)(x)))
 #define lwip_htonl(x)              ((u32_t)__builtin_bswap32((u32_t)(x)))
-#define LWIP_CHKSUM                inet_sum16
-#include "../../chksum.h"
+#define LWIP_CHKSUM                net_sum16
+#include <bulkhead/chksum.h>
 
 #endif
