@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/chksum.h>
 #include <bulkhead/clients.h>
 #include "lwip/etharp.h"
 #include "lwip/dhcp.h"
@@ -79,6 +80,7 @@ BH_STATIC_ASSERT((QUEUE_SLOTS & (QUEUE_SLOTS - 1)) == 0, "the queue's ring is a 
 
 struct frame {
 	uint32_t len;
+	uint32_t flags;               /* NET_FRAME_CSUM: lwIP left the IPv4 and TCP checksums to the NIC */
 	int restart;                  /* it waited for the driver's next incarnation */
 	int waited;                   /* the driver could not take it at once (counted in tx_queued) */
 	uint8_t data[NET_MAX_FRAME];
@@ -94,6 +96,7 @@ struct iface {
 	char name[INET_IFNAME_MAX];
 	char label[INET_LABEL_MAX];
 	endpoint_t driver;               /* EP_NONE: dead or restarting */
+	uint32_t offload;                /* NET_FRAME_CSUM: its NIC fills in IPv4 and TCP checksums */
 	struct inet_ifinfo info;         /* counters and what the driver said */
 	struct frame queue[QUEUE_SLOTS];
 	uint32_t head, count;
@@ -212,6 +215,7 @@ static void keep(struct iface *i, const struct frame *f, int in_ring)
 
 	if (!in_ring) {
 		i->resent[k].len = f->len;
+		i->resent[k].flags = f->flags;
 		memcpy(i->resent[k].data, f->data, f->len);
 		f = &i->resent[k];
 	}
@@ -226,6 +230,8 @@ static int transmit(struct iface *i, struct frame *f)
 
 	if (i->driver == EP_NONE)
 		return -EAGAIN;
+	if (f->flags & NET_FRAME_CSUM)
+		net_fill_checksums(f->data, f->len);     /* (NET_SEND carries no flags) */
 	r = net_call(i, NET_SEND, f->data, f->len, GRANT_READ, &m);
 	if (r == -ESRCH) {
 		lost(i);
@@ -393,7 +399,7 @@ static int flush(struct iface *i, int up)
 		for (used = 0, n = 0; n < i->count && n < NET_BATCH_FRAMES; n++) {
 			struct frame *f = &i->queue[(i->head + n) % QUEUE_SLOTS];
 
-			if (net_batch_put(batch, sizeof batch, &used, f->data, f->len) < 0)
+			if (net_batch_put_flags(batch, sizeof batch, &used, f->data, f->len, f->flags) < 0)
 				break;
 		}
 		lend = up && n == i->count && !i->posted && !lent;
@@ -456,6 +462,8 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
 	}
 	f = &i->queue[(i->head + i->count) % QUEUE_SLOTS];
 	f->len = pbuf_copy_partial(p, f->data, p->tot_len, 0);
+	f->flags = i->offload && f->len >= NET_HEADER_BYTES && f->data[12] == 0x08 && f->data[13] == 0x00 ?
+	           NET_FRAME_CSUM : 0;      /* IPv4: lwIP left its checksums to the NIC (use_offload) */
 	f->restart = i->driver == EP_NONE;
 	f->waited = 0;
 	i->count++;
@@ -582,6 +590,18 @@ static void bring_up(struct iface *i, int n)
 }
 
 /* NET_INIT to a (new) driver endpoint; then what waited goes out. */
+/*
+ * What the driver's NIC fills in, lwIP leaves to it: the IPv4 header and
+ * TCP checksums (NET_FRAME_CSUM; every IPv4 frame then goes with the flag).
+ * lwIP still checks every checksum it receives, and makes UDP's and ICMP's.
+ */
+static void use_offload(struct iface *i, uint32_t offload)
+{
+	i->offload = offload & NET_FRAME_CSUM;
+	NETIF_SET_CHECKSUM_CTRL(&i->netif, i->offload ? NETIF_CHECKSUM_ENABLE_ALL &
+	                        ~(NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_TCP) : NETIF_CHECKSUM_ENABLE_ALL);
+}
+
 static void attach(struct iface *i, endpoint_t ep)
 {
 	int first = i->info.attaches == 0;
@@ -615,11 +635,13 @@ static void attach(struct iface *i, endpoint_t ep)
 		etharp_gratuitous(&i->netif);    /* tell the neighbours our new address */
 	}
 	memcpy(i->info.mac, m.net_init_reply.mac, 6);
-	printf("inet: %s %s %s (endpoint %d), MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", i->name,
+	printf("inet: %s %s %s (endpoint %d), MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s%s\n", i->name,
 	       first ? "attached to" : "re-attached to", i->label, (int)ep, i->info.mac[0], i->info.mac[1],
-	       i->info.mac[2], i->info.mac[3], i->info.mac[4], i->info.mac[5], i->info.link ? "up" : "down");
+	       i->info.mac[2], i->info.mac[3], i->info.mac[4], i->info.mac[5], i->info.link ? "up" : "down",
+	       m.net_init_reply.offload & NET_FRAME_CSUM ? ", IPv4 and TCP checksums by the NIC" : "");
 	if (first)
 		bring_up(i, (int)(i - ifaces));
+	use_offload(i, m.net_init_reply.offload);
 	if (i->info.link)
 		netif_set_link_up(&i->netif);
 	else

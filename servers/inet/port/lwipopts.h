@@ -81,6 +81,7 @@
 #define MEMP_NUM_FRAG_PBUF      16
 #define PBUF_POOL_SIZE          128
 #define PBUF_POOL_BUFSIZE       LWIP_MEM_ALIGN_SIZE(TCP_MSS + 40 + PBUF_LINK_HLEN)
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1   /* a NIC that fills in IPv4 and TCP checksums does (eth.c) */
 #define ARP_TABLE_SIZE          16
 #define ARP_QUEUEING            1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
