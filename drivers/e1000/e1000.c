@@ -364,6 +364,14 @@ static uint32_t be16_at(const uint8_t *p)
 	return (uint32_t)p[0] << 8 | p[1];
 }
 
+static int all_zero(const uint8_t *p, uint32_t n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
 /* The next descriptor is ours to fill: the slot of a frame, or of a context descriptor. */
 static uint32_t take_slot(int frame)
 {
@@ -398,8 +406,8 @@ static void load_context(void)
  * (len bytes): the chip's (POPTS) where the context fits, the IPv4 header
  * checksum zeroed and a TCP segment's checksum holding its pseudo-header's
  * sum, as the chip wants them; else 0, the library's software filling
- * them in. The chip sums to the frame's end: a segment only if nothing
- * follows the datagram.
+ * them in. The chip sums to the frame's end: a segment only if nothing but
+ * zeros (the padding of a short frame) follows the datagram.
  */
 static uint8_t prepare_offload(uint8_t *b, uint32_t len)
 {
@@ -416,7 +424,7 @@ static uint8_t prepare_offload(uint8_t *b, uint32_t len)
 	if (b[ETH_HLEN + 9] != 6 || (be16_at(b + ETH_HLEN + 6) & 0x3fff))
 		return POPTS_IXSM;                        /* not TCP, or a fragment: the header alone */
 	seg = total - IP_HLEN;
-	if (seg < TCP_HLEN_MIN || ETH_HLEN + total != len)
+	if (seg < TCP_HLEN_MIN || !all_zero(b + ETH_HLEN + total, len - ETH_HLEN - total))
 		return 0;
 	memcpy(pseudo, b + IP_ADDRS_AT, 8);
 	pseudo[8] = 0;
