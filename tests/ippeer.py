@@ -68,12 +68,7 @@ ECHO_ID = 0x4248
 
 
 def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+    return ~netpeer.inet_sum(data) & 0xFFFF
 
 
 def payload_for(seq, size):
