@@ -589,7 +589,6 @@ static void bring_up(struct iface *i, int n)
 		dhcp_start(&i->netif);
 }
 
-/* NET_INIT to a (new) driver endpoint; then what waited goes out. */
 /*
  * What the driver's NIC fills in, lwIP leaves to it: the IPv4 header and
  * TCP checksums (NET_FRAME_CSUM; every IPv4 frame then goes with the flag).
@@ -602,6 +601,7 @@ static void use_offload(struct iface *i, uint32_t offload)
 	                        ~(NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_TCP) : NETIF_CHECKSUM_ENABLE_ALL);
 }
 
+/* NET_INIT to a (new) driver endpoint; then what waited goes out. */
 static void attach(struct iface *i, endpoint_t ep)
 {
 	int first = i->info.attaches == 0;
