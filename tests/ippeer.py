@@ -24,9 +24,10 @@ The script follows tests/os/t_inet.c:
      round-trip figures;
   7. bad input from the wire (WireGarbage below): malformed IPv4, UDP, ICMP
      and TCP, fragments of every bad kind, ARP, SYN and RST floods against
-     bulkd's listening ports, a zero window; after each kind a probe (ICMP
-     echo, UDP echo, a TCP handshake) must still be answered, and the whole
-     round once more (nothing leaked in inet); then "done" to UDP port 9
+     bulkd's listening ports, a SYN-ACK left unanswered (sent again, the
+     second time without the MSS option), a zero window; after each kind a
+     probe (ICMP echo, UDP echo, a TCP handshake) must still be answered, and
+     the whole round once more (nothing leaked in inet); then "done" to UDP port 9
      (the guest goes on to kill inet itself).
 """
 import os
@@ -49,6 +50,8 @@ SINK_PORT, SOURCE_PORT = 5001, 5002   # bulkd (commands/bulkd.c), started by tes
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 FLOOD = 400                  # segments or frames in one flood
 ZERO_WINDOW_S = 3            # how long the peer advertises a zero window
+SYN_ACK_AGAIN_S = 8          # lwIP sends an unanswered SYN-ACK again after 3 s (its first RTO)
+TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS = 0, 1, 2
 SOURCE_BYTES = 200000        # asked of bulkd's source port in the zero-window case
 LISTEN_BACKLOG = 8           # half-open connections inet keeps per listener (ACCEPT_QUEUE, servers/inet/sock.h)
 ECHO_PORT, SIGNAL_PORT, PEER_PORT = 7, 9, 40007
@@ -65,6 +68,15 @@ LATE_DRAIN_S = 1.0           # ... an answer that comes later (noted as late) st
 STREAM_MAX_LOST = 20
 RTT_PINGS = 1000
 ECHO_ID = 0x4248
+
+
+def tcp_options(seg):
+    """The option kinds of TCP segment seg, in order."""
+    opts, kinds, at = seg[20:(seg[12] >> 4) * 4], [], 0
+    while at < len(opts) and opts[at] != TCPOPT_EOL:
+        kinds.append(opts[at])
+        at += 1 if opts[at] == TCPOPT_NOP else max(opts[at + 1] if at + 1 < len(opts) else 0, 1)
+    return kinds
 
 
 def checksum(data):
@@ -617,6 +629,30 @@ class WireGarbage:
         self.tcp(sport, dport, snd, rcv, TCP_RST | TCP_ACK)
         return bytes(got)
 
+    def syn_ack_again(self):
+        """A SYN answered and the SYN-ACK never acknowledged: the guest's TCP sends it again,
+        the second time without the MSS option (QEMU's user network takes any SYN's MSS as a
+        reason to drop what it holds for the guest: servers/inet/resend.c)."""
+        sport = 36000 + self.round
+        iss = self.rng.randrange(1 << 32)
+        self.tcp(sport, SINK_PORT, iss, 0, TCP_SYN, options=b"\x02\x04\x05\xb4")
+        seen, deadline = [], time.monotonic() + SYN_ACK_AGAIN_S
+        while len(seen) < 2:
+            left = deadline - time.monotonic()
+            got = self.p.receive(left, PROTO_TCP) if left > 0 else None
+            if not got:
+                break
+            seg = got[1]
+            if len(seg) >= 20 and struct.unpack_from("!H", seg, 2)[0] == sport and seg[13] & TCP_SYN \
+                    and struct.unpack_from("!I", seg, 8)[0] == (iss + 1) & 0xFFFFFFFF:
+                seen.append((struct.unpack_from("!I", seg, 4)[0], TCPOPT_MSS in tcp_options(seg)))
+        if seen:
+            self.tcp(sport, SINK_PORT, iss + 1, seen[0][0] + 1, TCP_RST | TCP_ACK)
+        mss = ["with MSS" if m else "without MSS" for _, m in seen]
+        self.case("wire_syn_ack_again", f"a SYN-ACK left unacknowledged: {len(seen)} came in {SYN_ACK_AGAIN_S} s "
+                  f"({', '.join(mss) or 'none'}; the first must carry the MSS option, the second not)",
+                  len(seen) == 2 and seen[0][1] and not seen[1][1] and seen[0][0] == seen[1][0])
+
     def zero_window(self):
         sport = 37000 + self.round
         conn = self.handshake(SOURCE_PORT, sport, window=0)       # (lwIP takes a window from the handshake's ACK)
@@ -639,5 +675,5 @@ class WireGarbage:
 
     def run(self):
         for kind in (self.bad_ip, self.fragments, self.bad_udp_icmp, self.bad_tcp, self.arp_flood,
-                     self.syn_flood, self.rst_flood, self.zero_window):
+                     self.syn_flood, self.rst_flood, self.syn_ack_again, self.zero_window):
             kind()

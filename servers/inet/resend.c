@@ -8,7 +8,16 @@
  * which throws away the data it holds for us; the peer then sends its FIN
  * early and the stream arrives short. So a SYN is left to TCP's own
  * retransmission, which waits until it is really lost.
+ *
+ * TCP's own retransmission meets the same bug when it is our peer's answer
+ * that was lost (a driver died as it came): the peer is established, holds
+ * data for us, and our SYN-ACK comes again. So a SYN that TCP sends again
+ * goes without its MSS option (syn_again_without_mss, called from lwIP's
+ * output through tcp.c): a correct peer that saw the first one keeps that
+ * MSS, one that did not assumes 536 bytes (RFC 9293 3.7.1), slower but
+ * intact; the buggy one keeps its buffers.
  */
+#include <string.h>
 #include "resend.h"
 
 #define ETH_HLEN      14
@@ -22,6 +31,11 @@
 #define IP_MIN_HLEN   20
 #define TCP_FLAGS_OFF 13
 #define TCP_FLAG_SYN  0x02
+#define TCP_MIN_HLEN  20           /* the options follow */
+#define TCPOPT_EOL    0
+#define TCPOPT_NOP    1
+#define TCPOPT_MSS    2
+#define TCPOLEN_MSS   4
 
 static uint32_t be16(const uint8_t *p)
 {
@@ -41,4 +55,22 @@ int frame_resendable(const uint8_t *f, uint32_t len)
 	if (len < ETH_HLEN + hlen + TCP_FLAGS_OFF + 1)
 		return 1;
 	return !(ip[hlen + TCP_FLAGS_OFF] & TCP_FLAG_SYN);
+}
+
+/* The MSS option of the TCP segment header h (hlen bytes, options included)
+   made NOPs if it has SYN set; the header's length does not change. */
+void syn_again_without_mss(uint8_t *h, uint32_t hlen)
+{
+	uint32_t at = TCP_MIN_HLEN, optlen;
+
+	if (hlen <= TCP_MIN_HLEN || !(h[TCP_FLAGS_OFF] & TCP_FLAG_SYN))
+		return;
+	while (at < hlen && h[at] != TCPOPT_EOL) {
+		optlen = h[at] == TCPOPT_NOP ? 1 : at + 1 < hlen ? h[at + 1] : 0;
+		if (optlen == 0 || at + optlen > hlen)
+			return;                  /* malformed: leave it as it is */
+		if (h[at] == TCPOPT_MSS && optlen == TCPOLEN_MSS)
+			memset(h + at, TCPOPT_NOP, TCPOLEN_MSS);
+		at += optlen;
+	}
 }

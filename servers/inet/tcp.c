@@ -16,6 +16,8 @@
 #include <bulkhead/errno.h>
 #include <bulkhead/server.h>
 #include "lwip/timeouts.h"
+#include "lwip/prot/tcp.h"
+#include "resend.h"
 #include "sock.h"
 
 #define SEND_CHUNK TCP_SND_BUF        /* bytes taken from a program per try */
@@ -428,6 +430,20 @@ void tcp_sock_nudge(struct sock *s)
 	s->seen_nxt = s->tcp->rcv_nxt;
 	sys_untimeout(stall_check, s);
 	sys_timeout(STALL_MS, stall_check, s);
+}
+
+/*
+ * lwIP's output hook: a SYN or SYN-ACK its retransmission sends again (the
+ * connection's retransmission count is not 0) goes without the MSS option,
+ * which QEMU's user network would take as an order to drop what it holds
+ * for us (resend.c says why). Everything else goes as lwIP made it.
+ */
+u32_t *inet_tcp_out_hook(struct pbuf *p, struct tcp_hdr *hdr, const struct tcp_pcb *pcb, u32_t *opts)
+{
+	LWIP_UNUSED_ARG(p);
+	if (pcb && pcb->nrtx)
+		syn_again_without_mss((uint8_t *)hdr, TCPH_HDRLEN_BYTES(hdr));
+	return opts;
 }
 
 /* What poll sees: INET_POLL* bits, before the caller's events select them. */

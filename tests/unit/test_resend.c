@@ -1,6 +1,7 @@
 /*
  * Unit tests for inet's choice of frames to send again after a driver
- * restart (servers/inet/resend.c): every frame but a TCP segment with SYN.
+ * restart (servers/inet/resend.c): every frame but a TCP segment with SYN;
+ * and for a SYN that TCP sends again losing its MSS option, nothing else.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -89,6 +90,79 @@ static void short_frames_are_not_read_past(void **state)
 	assert_int_equal(frame_resendable(f, FRAME_LEN), 1);
 }
 
+/* A TCP header: 20 bytes, then the options given, flags as given. */
+static uint8_t h[60];
+
+static uint32_t header(uint8_t flags, const uint8_t *opts, uint32_t n)
+{
+	memset(h, 0xee, sizeof h);
+	h[12] = (uint8_t)((20 + n) / 4 << 4);
+	h[13] = flags;
+	if (n)
+		memcpy(h + 20, opts, n);
+	return 20 + n;
+}
+
+static void syn_again_loses_mss_only(void **state)
+{
+	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
+	static const uint8_t nops[] = { 1, 1, 1, 1 };
+	uint8_t before[20];
+	uint32_t n = header(SYN | ACK, mss, sizeof mss);
+
+	memcpy(before, h, sizeof before);
+	syn_again_without_mss(h, n);
+	assert_memory_equal(h + 20, nops, 4);
+	assert_memory_equal(h, before, sizeof before);     /* ports, numbers, flags, window as they were */
+	assert_int_equal(h[24], 0xee);                      /* nothing past the header */
+	n = header(SYN, mss, sizeof mss);
+	syn_again_without_mss(h, n);
+	assert_memory_equal(h + 20, nops, 4);
+}
+
+static void other_options_kept(void **state)
+{
+	static const uint8_t opts[] = { 1, 3, 3, 7, 2, 4, 0x05, 0xb4, 4, 2, 1, 1 };   /* NOP, wscale, MSS, SACK-OK, NOPs */
+	static const uint8_t want[] = { 1, 3, 3, 7, 1, 1, 1, 1, 4, 2, 1, 1 };
+	uint32_t n = header(SYN | ACK, opts, sizeof opts);
+
+	syn_again_without_mss(h, n);
+	assert_memory_equal(h + 20, want, sizeof want);
+}
+
+static void not_syn_untouched(void **state)
+{
+	static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
+	uint32_t n = header(ACK, mss, sizeof mss);
+
+	syn_again_without_mss(h, n);
+	assert_memory_equal(h + 20, mss, sizeof mss);
+	n = header(SYN, NULL, 0);
+	syn_again_without_mss(h, n);                        /* no options: nothing to do */
+	assert_int_equal(h[20], 0xee);
+}
+
+static void malformed_options_untouched(void **state)
+{
+	static const uint8_t zero_len[] = { 3, 0, 2, 4, 0x05, 0xb4, 1, 1 };
+	static const uint8_t past_end[] = { 1, 1, 1, 2, 8, 0x05, 0xb4, 1 };   /* an "MSS" 8 long in 5 bytes */
+	static const uint8_t after_eol[] = { 0, 1, 1, 1, 2, 4, 0x05, 0xb4 };
+	uint32_t n = header(SYN, zero_len, sizeof zero_len);
+
+	syn_again_without_mss(h, n);
+	assert_memory_equal(h + 20, zero_len, sizeof zero_len);
+	n = header(SYN, past_end, sizeof past_end);
+	syn_again_without_mss(h, n);
+	assert_memory_equal(h + 20, past_end, sizeof past_end);
+	n = header(SYN, after_eol, sizeof after_eol);
+	syn_again_without_mss(h, n);
+	assert_memory_equal(h + 20, after_eol, sizeof after_eol);
+	n = header(SYN, (const uint8_t[]){ 1, 1, 1, 2 }, 4);  /* the option's length byte past the header */
+	syn_again_without_mss(h, n);
+	assert_int_equal(h[23], 2);
+	assert_int_equal(h[24], 0xee);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -98,6 +172,10 @@ int main(void)
 		cmocka_unit_test(not_tcp_is_resent),
 		cmocka_unit_test(later_fragments_are_resent),
 		cmocka_unit_test(short_frames_are_not_read_past),
+		cmocka_unit_test(syn_again_loses_mss_only),
+		cmocka_unit_test(other_options_kept),
+		cmocka_unit_test(not_syn_untouched),
+		cmocka_unit_test(malformed_options_untouched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,4 +86,8 @@
 #define ARP_QUEUEING            1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
 
+/* lwIP's calls into inet: every TCP header it sends, before its checksum (tcp.c). */
+#define LWIP_HOOK_FILENAME      "hooks.h"
+#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) inet_tcp_out_hook(p, hdr, pcb, opts)
+
 #endif
