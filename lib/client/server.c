@@ -39,7 +39,11 @@ endpoint_t server_endpoint(const char *label, endpoint_t stale)
 		value = absent ? (uint32_t)EP_NONE : (uint32_t)find_boot_server("ds");
 		absent = (endpoint_t)value == EP_NONE;
 	} else if (ds_lookup(label, &value) < 0) {
-		return EP_NONE;
+		/* Not published (yet): a boot server is known before it publishes
+		   itself, and the boot order of pm, ds and dm is not fixed. */
+		value = (uint32_t)find_boot_server(label);
+		if ((endpoint_t)value == EP_NONE)
+			return EP_NONE;
 	}
 	if (free_slot >= 0 && (endpoint_t)value != EP_NONE) {
 		strncpy(cache[free_slot].label, label, DS_KEY_MAX - 1);

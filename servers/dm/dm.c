@@ -528,7 +528,11 @@ static const struct server dm = { DM_UP, SERVER_TABLE(handlers), notified, clean
 int main(void)
 {
 	posix_use_kernel_console();
-	pm = server_endpoint("pm", EP_NONE);
+	pm = server_endpoint("pm", EP_NONE);        /* deaths are reported by it alone (notified) */
+	if (pm == EP_NONE) {
+		printf("dm: no process manager among the boot processes: nobody would report deaths\n");
+		return 1;
+	}
 	ds_publish("dm", (uint32_t)sys_self());
 	printf("dm: driver manager ready (endpoint %d)\n", (int)sys_self());
 	server_loop(&dm);
