@@ -465,8 +465,18 @@ static void end_phase(int c, struct failing *f)
 	send(c, done, (size_t)n, 0);
 }
 
+/* "count": how many times this phase has failed the driver so far. */
+static void tell_count(int c, const struct failing *f)
+{
+	char line[24];
+	int n = snprintf(line, sizeof line, "count %u\n", f->count);
+
+	send(c, line, (size_t)n, 0);
+}
+
 /* Follow the peer's commands on connection c until it closes: "kill" or
-   "crash" makes the driver fail every second, until "stop". */
+   "crash" makes the driver fail every second, "count" asks how many times
+   it has so far, "stop" ends the phase. */
 static void follow_commands(int c, const struct setup *s, uint32_t attaches)
 {
 	uint32_t next = 0, active = 0, phases = 0;
@@ -482,6 +492,8 @@ static void follow_commands(int c, const struct setup *s, uint32_t attaches)
 		if (n > 0 && active && !strncmp(line, "stop", 4)) {
 			end_phase(c, &f);
 			active = 0;
+		} else if (n > 0 && active && !strncmp(line, "count", 5)) {
+			tell_count(c, &f);
 		} else if (n > 0 && !active && (!strncmp(line, "kill", 4) || !strncmp(line, "crash", 5))) {
 			memset(&f, 0, sizeof f);
 			f.s = s;
