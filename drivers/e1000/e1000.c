@@ -165,10 +165,8 @@ _Static_assert(sizeof(struct tx_context) == 16, "a context descriptor is a descr
 #define ETH_HLEN      14
 #define IP_HLEN       20           /* the only IPv4 header length the context fits */
 #define IP_CSUM_AT    (ETH_HLEN + 10)
-#define IP_ADDRS_AT   (ETH_HLEN + 12)
 #define TCP_AT        (ETH_HLEN + IP_HLEN)
 #define TCP_CSUM_AT   (TCP_AT + 16)
-#define TCP_HLEN_MIN  20
 
 #define RX_DESCS   128            /* multiples of 8: a ring is a multiple of 128 bytes */
 #define TX_DESCS   64
@@ -359,11 +357,6 @@ static void reap_transmissions(void)
 	}
 }
 
-static uint32_t be16_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
 static int all_zero(const uint8_t *p, uint32_t n)
 {
 	while (n--)
@@ -411,27 +404,17 @@ static void load_context(void)
  */
 static uint8_t prepare_offload(uint8_t *b, uint32_t len)
 {
-	uint8_t pseudo[12];
-	uint32_t total, seg;
+	struct net_ipv4_layout l;
 	uint16_t sum;
 
-	if (len < TCP_AT || be16_at(b + 12) != 0x0800 || b[ETH_HLEN] != 0x45)
-		return 0;
-	total = be16_at(b + ETH_HLEN + 2);
-	if (total < IP_HLEN || ETH_HLEN + total > len)
+	if (net_ipv4_layout(b, len, &l) <= 0 || l.hlen != IP_HLEN)
 		return 0;
 	b[IP_CSUM_AT] = b[IP_CSUM_AT + 1] = 0;
-	if (b[ETH_HLEN + 9] != 6 || (be16_at(b + ETH_HLEN + 6) & 0x3fff))
+	if (!l.tcp)
 		return POPTS_IXSM;                        /* not TCP, or a fragment: the header alone */
-	seg = total - IP_HLEN;
-	if (seg < TCP_HLEN_MIN || !all_zero(b + ETH_HLEN + total, len - ETH_HLEN - total))
+	if (!all_zero(b + ETH_HLEN + l.total, len - ETH_HLEN - l.total))
 		return 0;
-	memcpy(pseudo, b + IP_ADDRS_AT, 8);
-	pseudo[8] = 0;
-	pseudo[9] = 6;
-	pseudo[10] = (uint8_t)(seg >> 8);
-	pseudo[11] = (uint8_t)seg;
-	sum = net_sum16(pseudo, sizeof pseudo);
+	sum = net_tcp_pseudo_sum(b + ETH_HLEN, l.total - IP_HLEN);
 	memcpy(b + TCP_CSUM_AT, &sum, sizeof sum);
 	return POPTS_IXSM | POPTS_TXSM;
 }

@@ -79,41 +79,55 @@ static void put_csum(uint8_t *p, uint16_t sum)
 	__builtin_memcpy(p, &sum, sizeof sum);
 }
 
-/* TCP's checksum over its pseudo-header (addresses, protocol, length) and the segment. */
-static void fill_tcp(const uint8_t *ip, uint8_t *tcp, uint32_t tcp_len)
+uint16_t net_tcp_pseudo_sum(const uint8_t *ip, uint32_t seg_len)
 {
 	uint8_t pseudo[12];
-	uint64_t sum;
 
 	__builtin_memcpy(pseudo, ip + 12, 8);           /* source and destination addresses */
 	pseudo[8] = 0;
 	pseudo[9] = IP_PROTO_TCP;
-	pseudo[10] = (uint8_t)(tcp_len >> 8);
-	pseudo[11] = (uint8_t)tcp_len;
+	pseudo[10] = (uint8_t)(seg_len >> 8);
+	pseudo[11] = (uint8_t)seg_len;
+	return net_sum16(pseudo, sizeof pseudo);
+}
+
+int net_ipv4_layout(const uint8_t *frame, uint32_t len, struct net_ipv4_layout *out)
+{
+	const uint8_t *ip = frame + ETH_HLEN;
+
+	if (len < ETH_HLEN || be16(frame + 12) != ETHERTYPE_IPV4)
+		return 0;
+	if (len < ETH_HLEN + IP_HLEN_MIN || ip[0] >> 4 != 4)
+		return -EINVAL;
+	out->hlen = (ip[0] & 0xfu) * 4;
+	out->total = be16(ip + 2);
+	if (out->hlen < IP_HLEN_MIN || out->total < out->hlen || out->total > len - ETH_HLEN)
+		return -EINVAL;
+	out->tcp = ip[9] == IP_PROTO_TCP && !(be16(ip + 6) & IP_FRAG_BITS);
+	return out->tcp && out->total - out->hlen < TCP_HLEN_MIN ? -EINVAL : 1;
+}
+
+/* TCP's checksum over its pseudo-header and the segment (seg_len bytes at tcp). */
+static void fill_tcp(const uint8_t *ip, uint8_t *tcp, uint32_t seg_len)
+{
+	uint64_t sum;
+
 	tcp[TCP_CSUM_AT] = tcp[TCP_CSUM_AT + 1] = 0;
-	sum = (uint64_t)net_sum16(pseudo, sizeof pseudo) + net_sum16(tcp, (int)tcp_len);
+	sum = (uint64_t)net_tcp_pseudo_sum(ip, seg_len) + net_sum16(tcp, (int)seg_len);
 	put_csum(tcp + TCP_CSUM_AT, fold(sum));
 }
 
 int net_fill_checksums(uint8_t *frame, uint32_t len)
 {
 	uint8_t *ip = frame + ETH_HLEN;
-	uint32_t hlen, total;
+	struct net_ipv4_layout l;
+	int r = net_ipv4_layout(frame, len, &l);
 
-	if (len < ETH_HLEN || be16(frame + 12) != ETHERTYPE_IPV4)
-		return 0;
-	if (len < ETH_HLEN + IP_HLEN_MIN || ip[0] >> 4 != 4)
-		return -EINVAL;
-	hlen = (ip[0] & 0xfu) * 4;
-	total = be16(ip + 2);
-	if (hlen < IP_HLEN_MIN || total < hlen || total > len - ETH_HLEN)
-		return -EINVAL;
-	if (ip[9] == IP_PROTO_TCP && !(be16(ip + 6) & IP_FRAG_BITS)) {
-		if (total - hlen < TCP_HLEN_MIN)
-			return -EINVAL;
-		fill_tcp(ip, ip + hlen, total - hlen);
-	}
+	if (r <= 0)
+		return r;
+	if (l.tcp)
+		fill_tcp(ip, ip + l.hlen, l.total - l.hlen);
 	ip[IP_CSUM_AT] = ip[IP_CSUM_AT + 1] = 0;
-	put_csum(ip + IP_CSUM_AT, net_sum16(ip, (int)hlen));
+	put_csum(ip + IP_CSUM_AT, net_sum16(ip, (int)l.hlen));
 	return 0;
 }
