@@ -25,7 +25,8 @@ The script follows tests/os/t_inet.c:
   7. bad input from the wire (WireGarbage below): malformed IPv4, UDP, ICMP
      and TCP, fragments of every bad kind, ARP, SYN and RST floods against
      bulkd's listening ports, a SYN-ACK left unanswered (sent again, the
-     second time without the MSS option), a zero window; after each kind a
+     second time without the MSS option), a connection reopened from the
+     guest's TIME-WAIT, a zero window; after each kind a
      probe (ICMP echo, UDP echo, a TCP handshake) must still be answered, and
      the whole round once more (nothing leaked in inet); then "done" to UDP port 9
      (the guest goes on to kill inet itself).
@@ -50,6 +51,8 @@ SINK_PORT, SOURCE_PORT = 5001, 5002   # bulkd (commands/bulkd.c), started by tes
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 FLOOD = 400                  # segments or frames in one flood
 ZERO_WINDOW_S = 3            # how long the peer advertises a zero window
+REOPEN_BYTES = 1000         # asked of bulkd's source before the guest closes first
+REOPEN_SEQ_STEP = 100000     # the new SYN's sequence number past the old connection's end
 SYN_ACK_AGAIN_S = 8          # lwIP sends an unanswered SYN-ACK again after 3 s (its first RTO)
 TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS = 0, 1, 2
 SOURCE_BYTES = 200000        # asked of bulkd's source port in the zero-window case
@@ -653,6 +656,44 @@ class WireGarbage:
                   f"({', '.join(mss) or 'none'}; the first must carry the MSS option, the second not)",
                   len(seen) == 2 and seen[0][1] and not seen[1][1] and seen[0][0] == seen[1][0])
 
+    def time_wait_reopen(self):
+        """A connection the guest closed first (bulkd's source), so the guest holds it in
+        TIME-WAIT; then a new SYN from the same port, its sequence number past the old
+        connection's: the guest must accept it (RFC 1122 4.2.2.13) with an initial sequence
+        number past the old connection's, not answer with the old connection's ACK and
+        refuse every try for 2 MSL (servers/inet/tcp.c, tcp_reopen_time_wait)."""
+        sport = 35000 + self.round
+        name = "wire_time_wait_reopen" + ("" if self.round == 1 else "_again")
+        conn = self.handshake(SOURCE_PORT, sport)
+        if not conn:
+            self.p.result(name, False, "no connection to bulkd")
+            return
+        snd, rcv = conn
+        line = f"{REOPEN_BYTES}\n".encode()
+        ask = lambda: self.tcp(sport, SOURCE_PORT, snd, rcv, TCP_ACK | TCP_PSH, payload=line)
+        ask()
+        snd += len(line)
+        data = self.read_all(sport, SOURCE_PORT, rcv, snd, 65535, 10.0, ask)
+        last = (rcv + len(data)) & 0xFFFFFFFF                        # the guest's FIN
+        self.tcp(sport, SOURCE_PORT, snd, last + 1, TCP_FIN | TCP_ACK)     # ours: the guest is in TIME-WAIT
+        fin_acked = any(ack == (snd + 1) & 0xFFFFFFFF for _, _, _, ack, _, _, _ in self.segments(1.0, sport))
+        iss = (snd + 1 + REOPEN_SEQ_STEP) & 0xFFFFFFFF
+        self.tcp(sport, SOURCE_PORT, iss, 0, TCP_SYN, options=b"\x02\x04\x05\xb4")
+        answer = None
+        for _, _, seq, ack, flags, _, _ in self.segments(2.0, sport):
+            answer = (seq, ack, flags)           # (the old connection's ACK, before RFC 1122's reopening)
+            break
+        syn_ack = bool(answer and answer[2] & TCP_SYN and answer[2] & TCP_ACK and answer[1] == (iss + 1) & 0xFFFFFFFF)
+        past = bool(answer and 0 < (answer[0] - last) & 0xFFFFFFFF < 1 << 31)
+        if answer:
+            self.tcp(sport, SOURCE_PORT, iss + 1, answer[0] + 1, TCP_RST | TCP_ACK)
+        said = ("no answer" if not answer else
+                f"{'a SYN-ACK' if syn_ack else f'a segment with flags {answer[2]:#04x} (ack {answer[1]})'}, initial sequence number "
+                f"{'past' if past else 'NOT past'} the old connection's last")
+        self.case("wire_time_wait_reopen", f"bulkd's source sent {len(data)} of {REOPEN_BYTES} bytes and closed first; "
+                  f"our FIN acknowledged: {fin_acked}; a new SYN from the same port got {said}",
+                  len(data) == REOPEN_BYTES and fin_acked and syn_ack and past)
+
     def zero_window(self):
         sport = 37000 + self.round
         conn = self.handshake(SOURCE_PORT, sport, window=0)       # (lwIP takes a window from the handshake's ACK)
@@ -675,5 +716,6 @@ class WireGarbage:
 
     def run(self):
         for kind in (self.bad_ip, self.fragments, self.bad_udp_icmp, self.bad_tcp, self.arp_flood,
-                     self.syn_flood, self.rst_flood, self.syn_ack_again, self.zero_window):
+                     self.syn_flood, self.rst_flood, self.syn_ack_again, self.time_wait_reopen,
+                     self.zero_window):
             kind()

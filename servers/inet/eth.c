@@ -485,6 +485,7 @@ static void deliver(struct iface *i, const uint8_t *data, uint32_t len)
 		return;
 	}
 	pbuf_take(p, data, (u16_t)len);
+	tcp_reopen_time_wait(data, len);
 	if (i->netif.input(p, &i->netif) != ERR_OK)
 		pbuf_free(p);
 }

@@ -69,5 +69,7 @@ int  sock_loopback(void);
 int  sock_do_share(message *m);
 /* A driver came back: acknowledge every TCP connection again (see tcp.c). */
 void sock_driver_restarted(void);
+/* A received frame, before lwIP sees it: a SYN may reopen a connection in TIME-WAIT (tcp.c). */
+void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len);
 
 #endif

@@ -16,6 +16,9 @@
  * output through tcp.c): a correct peer that saw the first one keeps that
  * MSS, one that did not assumes 536 bytes (RFC 9293 3.7.1), slower but
  * intact; the buggy one keeps its buffers.
+ *
+ * frame_bare_syn picks out a received connection request (SYN without ACK
+ * or RST) for tcp.c's reopening of connections in TIME-WAIT.
  */
 #include <string.h>
 #include "resend.h"
@@ -27,10 +30,17 @@
 #define IP_FRAG_OFF   6            /* flags and fragment offset */
 #define IP_FRAG_MASK  0x1fff
 #define IP_PROTO_OFF  9
+#define IP_SRC_OFF    12
+#define IP_DST_OFF    16
 #define IP_PROTO_TCP  6
 #define IP_MIN_HLEN   20
+#define TCP_SPORT_OFF 0
+#define TCP_DPORT_OFF 2
+#define TCP_SEQ_OFF   4
 #define TCP_FLAGS_OFF 13
 #define TCP_FLAG_SYN  0x02
+#define TCP_FLAG_RST  0x04
+#define TCP_FLAG_ACK  0x10
 #define TCP_MIN_HLEN  20           /* the options follow */
 #define TCPOPT_EOL    0
 #define TCPOPT_NOP    1
@@ -42,19 +52,47 @@ static uint32_t be16(const uint8_t *p)
 	return (uint32_t)p[0] << 8 | p[1];
 }
 
-int frame_resendable(const uint8_t *f, uint32_t len)
+static uint32_t be32(const uint8_t *p)
+{
+	return be16(p) << 16 | be16(p + 2);
+}
+
+/* The TCP header of frame f (len bytes), its flags byte inside the frame;
+   NULL if f is not IPv4 TCP, or not the fragment with the TCP header. */
+static const uint8_t *tcp_header(const uint8_t *f, uint32_t len)
 {
 	const uint8_t *ip = f + ETH_HLEN;
 	uint32_t hlen;
 
 	if (len < ETH_HLEN + IP_MIN_HLEN || be16(f + ETH_TYPE_OFF) != ETH_TYPE_IPV4)
-		return 1;
+		return NULL;
 	hlen = (uint32_t)(ip[IP_VHL_OFF] & 0x0f) * 4;
 	if (ip[IP_PROTO_OFF] != IP_PROTO_TCP || hlen < IP_MIN_HLEN || (be16(ip + IP_FRAG_OFF) & IP_FRAG_MASK))
-		return 1;                        /* not TCP, or not the fragment with the TCP header */
+		return NULL;
 	if (len < ETH_HLEN + hlen + TCP_FLAGS_OFF + 1)
-		return 1;
-	return !(ip[hlen + TCP_FLAGS_OFF] & TCP_FLAG_SYN);
+		return NULL;
+	return ip + hlen;
+}
+
+int frame_resendable(const uint8_t *f, uint32_t len)
+{
+	const uint8_t *tcp = tcp_header(f, len);
+
+	return !tcp || !(tcp[TCP_FLAGS_OFF] & TCP_FLAG_SYN);
+}
+
+int frame_bare_syn(const uint8_t *f, uint32_t len, struct tcp_syn *syn)
+{
+	const uint8_t *tcp = tcp_header(f, len), *ip = f + ETH_HLEN;
+
+	if (!tcp || (tcp[TCP_FLAGS_OFF] & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN)
+		return 0;
+	memcpy(syn->src, ip + IP_SRC_OFF, sizeof syn->src);
+	memcpy(syn->dst, ip + IP_DST_OFF, sizeof syn->dst);
+	syn->sport = (uint16_t)be16(tcp + TCP_SPORT_OFF);
+	syn->dport = (uint16_t)be16(tcp + TCP_DPORT_OFF);
+	syn->seq = be32(tcp + TCP_SEQ_OFF);
+	return 1;
 }
 
 /* The MSS option of the TCP segment header h (hlen bytes, options included)

@@ -17,6 +17,7 @@
 #include <bulkhead/server.h>
 #include "lwip/timeouts.h"
 #include "lwip/prot/tcp.h"
+#include "lwip/priv/tcp_priv.h"
 #include "resend.h"
 #include "sock.h"
 
@@ -27,6 +28,8 @@
 #define STALL_MS   20                 /* ... looking this often: QEMU's round trips are a few ms */
 #define QUICKACKS  16                 /* segments acknowledged at once after a start or a pause */
 #define QUICKACK_IDLE_MS 200          /* ... a pause this long (a sender's window shrinks after it) */
+#define ISS_FIRST  6510               /* lwIP's first initial sequence number (its tcp_next_iss) */
+#define REOPEN_GAP (0xffff + 2)       /* a reopened connection's ISN past the old one's last (as Linux) */
 
 static uint8_t bounce[SEND_CHUNK];
 
@@ -444,6 +447,65 @@ u32_t *inet_tcp_out_hook(struct pbuf *p, struct tcp_hdr *hdr, const struct tcp_p
 	if (pcb && pcb->nrtx)
 		syn_again_without_mss((uint8_t *)hdr, TCPH_HDRLEN_BYTES(hdr));
 	return opts;
+}
+
+/*
+ * A SYN for a connection of ours in TIME-WAIT (we closed first; its peer
+ * has now picked the same port again, as hosts do) would be answered with
+ * an ACK for the old connection, the peer's RST ignored (RFC 1337), and
+ * the new connection refused for the whole 2 MSL (120 s). As RFC 1122
+ * (4.2.2.13) allows and Linux does, a SYN whose sequence number is past
+ * everything the old connection received ends the TIME-WAIT and reaches
+ * the listener; the new connection's initial sequence number is past
+ * everything the old one sent (inet_tcp_isn), so no old segment fits it.
+ * A TIME-WAIT connection a program still holds is left alone.
+ */
+static struct {
+	ip_addr_t local, remote;
+	u16_t local_port, remote_port;
+	u32_t isn;
+	int set;
+} reopened;
+
+void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len)
+{
+	struct tcp_syn syn;
+	struct tcp_pcb *pcb;
+	ip_addr_t src, dst;
+
+	if (!frame_bare_syn(frame, len, &syn))
+		return;
+	memcpy(&src.addr, syn.src, sizeof src.addr);
+	memcpy(&dst.addr, syn.dst, sizeof dst.addr);
+	for (pcb = tcp_tw_pcbs; pcb; pcb = pcb->next) {
+		if (pcb->remote_port != syn.sport || pcb->local_port != syn.dport ||
+		    !ip_addr_cmp(&pcb->remote_ip, &src) || !ip_addr_cmp(&pcb->local_ip, &dst))
+			continue;
+		if (!TCP_SEQ_GT(syn.seq, pcb->rcv_nxt) || pcb->callback_arg)
+			return;              /* an old duplicate, or a program's: TIME-WAIT answers it */
+		reopened.local = dst;
+		reopened.remote = src;
+		reopened.local_port = syn.dport;
+		reopened.remote_port = syn.sport;
+		reopened.isn = pcb->snd_nxt + REOPEN_GAP;
+		reopened.set = 1;
+		tcp_abort(pcb);              /* (a TIME-WAIT pcb is only unlinked and freed) */
+		return;
+	}
+}
+
+/* lwIP's ISN hook: its own choice, except for a connection reopened from TIME-WAIT. */
+u32_t inet_tcp_isn(const ip_addr_t *local, u16_t local_port, const ip_addr_t *remote, u16_t remote_port)
+{
+	static u32_t iss = ISS_FIRST;
+
+	if (reopened.set && local_port == reopened.local_port && remote_port == reopened.remote_port &&
+	    ip_addr_cmp(local, &reopened.local) && ip_addr_cmp(remote, &reopened.remote)) {
+		reopened.set = 0;
+		return reopened.isn;
+	}
+	iss += tcp_ticks;
+	return iss;
 }
 
 /* What poll sees: INET_POLL* bits, before the caller's events select them. */

@@ -1,7 +1,8 @@
 /*
  * Unit tests for inet's choice of frames to send again after a driver
  * restart (servers/inet/resend.c): every frame but a TCP segment with SYN;
- * and for a SYN that TCP sends again losing its MSS option, nothing else.
+ * for a SYN that TCP sends again losing its MSS option, nothing else; and
+ * for the reading of a received connection request.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +91,47 @@ static void short_frames_are_not_read_past(void **state)
 	assert_int_equal(frame_resendable(f, FRAME_LEN), 1);
 }
 
+static void bare_syn_read(void **state)
+{
+	static const uint8_t src[4] = { 10, 0, 2, 2 }, dst[4] = { 10, 0, 2, 15 };
+	struct tcp_syn syn;
+
+	tcp(SYN);
+	memcpy(f + IP + 12, src, 4);
+	memcpy(f + IP + 16, dst, 4);
+	f[TCP] = 0xb2, f[TCP + 1] = 0x68;                    /* port 45672 */
+	f[TCP + 2] = 0x13, f[TCP + 3] = 0x8a;                /* port 5002 */
+	f[TCP + 4] = 0x80, f[TCP + 5] = 0x29, f[TCP + 6] = 0x04, f[TCP + 7] = 0x01;
+	assert_int_equal(frame_bare_syn(f, FRAME_LEN, &syn), 1);
+	assert_memory_equal(syn.src, src, 4);
+	assert_memory_equal(syn.dst, dst, 4);
+	assert_int_equal(syn.sport, 45672);
+	assert_int_equal(syn.dport, 5002);
+	assert_int_equal(syn.seq, 0x80290401u);
+}
+
+static void only_bare_syns(void **state)
+{
+	static const uint8_t flags[] = { SYN | ACK, SYN | RST, ACK, FIN | ACK, RST, 0 };
+	struct tcp_syn syn;
+	size_t k;
+
+	for (k = 0; k < sizeof flags; k++) {
+		tcp(flags[k]);
+		assert_int_equal(frame_bare_syn(f, FRAME_LEN, &syn), 0);
+	}
+	tcp(SYN | 0x08);                                     /* PSH and the like do not matter */
+	assert_int_equal(frame_bare_syn(f, FRAME_LEN, &syn), 1);
+	ipv4(17);
+	f[TCP + 13] = SYN;
+	assert_int_equal(frame_bare_syn(f, FRAME_LEN, &syn), 0);
+	tcp(SYN);
+	f[IP + 7] = 0x10;                                    /* a later fragment */
+	assert_int_equal(frame_bare_syn(f, FRAME_LEN, &syn), 0);
+	tcp(SYN);
+	assert_int_equal(frame_bare_syn(f, TCP + 13, &syn), 0);   /* cut before the flags */
+}
+
 /* A TCP header: 20 bytes, then the options given, flags as given. */
 static uint8_t h[60];
 
@@ -172,6 +214,8 @@ int main(void)
 		cmocka_unit_test(not_tcp_is_resent),
 		cmocka_unit_test(later_fragments_are_resent),
 		cmocka_unit_test(short_frames_are_not_read_past),
+		cmocka_unit_test(bare_syn_read),
+		cmocka_unit_test(only_bare_syns),
 		cmocka_unit_test(syn_again_loses_mss_only),
 		cmocka_unit_test(other_options_kept),
 		cmocka_unit_test(not_syn_untouched),

@@ -86,8 +86,10 @@
 #define ARP_QUEUEING            1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
 
-/* lwIP's calls into inet: every TCP header it sends, before its checksum (tcp.c). */
+/* lwIP's calls into inet (tcp.c): every TCP header it sends, before its
+   checksum; and each new connection's initial sequence number. */
 #define LWIP_HOOK_FILENAME      "hooks.h"
 #define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) inet_tcp_out_hook(p, hdr, pcb, opts)
+#define LWIP_HOOK_TCP_ISN(local, lport, remote, rport) inet_tcp_isn(local, lport, remote, rport)
 
 #endif
