@@ -228,13 +228,7 @@ class Peer:
         """The guest's count of failures in this phase so far (0 if it does not say)."""
         try:
             control.sendall(b"count\n")
-            answer = b""
-            while not answer.endswith(b"\n"):
-                got = control.recv(64)
-                if not got:
-                    break
-                answer += got
-            words = answer.split()
+            words = read_line(control).split()
             return int(words[1]) if len(words) == 2 and words[0] == b"count" else 0
         except (OSError, ValueError):
             return 0
