@@ -26,10 +26,10 @@ The script follows tests/os/t_inet.c:
      and TCP, fragments of every bad kind, ARP, SYN and RST floods against
      bulkd's listening ports, a SYN-ACK left unanswered (sent again, the
      second time without the MSS option), a connection reopened from the
-     guest's TIME-WAIT, a zero window; after each kind a
-     probe (ICMP echo, UDP echo, a TCP handshake) must still be answered, and
-     the whole round once more (nothing leaked in inet); then "done" to UDP port 9
-     (the guest goes on to kill inet itself).
+     guest's TIME-WAIT, a zero window; after each kind a probe (ICMP echo,
+     UDP echo, a TCP handshake) must still be answered, and the whole round
+     once more (nothing leaked in inet); then "done" to UDP port 9 (the
+     guest goes on to kill inet itself).
 """
 import os
 import random
@@ -55,6 +55,7 @@ REOPEN_BYTES = 1000         # asked of bulkd's source before the guest closes fi
 REOPEN_SEQ_STEP = 100000     # the new SYN's sequence number past the old connection's end
 SYN_ACK_AGAIN_S = 8          # lwIP sends an unanswered SYN-ACK again after 3 s (its first RTO)
 TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS = 0, 1, 2
+MSS_OPTION = bytes([TCPOPT_MSS, 4]) + (1460).to_bytes(2, "big")   # what our SYNs offer
 SOURCE_BYTES = 200000        # asked of bulkd's source port in the zero-window case
 LISTEN_BACKLOG = 8           # half-open connections inet keeps per listener (ACCEPT_QUEUE, servers/inet/sock.h)
 ECHO_PORT, SIGNAL_PORT, PEER_PORT = 7, 9, 40007
@@ -428,7 +429,7 @@ class WireGarbage:
     def handshake(self, dport, sport, window=65535, timeout=1.0):
         """SYN, SYN-ACK, ACK: (our next seq, the guest's next seq), or None if no SYN-ACK came."""
         iss = self.rng.randrange(1 << 32)
-        self.tcp(sport, dport, iss, 0, TCP_SYN, window, options=b"\x02\x04\x05\xb4")
+        self.tcp(sport, dport, iss, 0, TCP_SYN, window, options=MSS_OPTION)
         for _, gd, seq, ack, flags, _, _ in self.segments(timeout, sport):
             if flags & TCP_SYN and flags & TCP_ACK and ack == (iss + 1) & 0xFFFFFFFF:
                 self.tcp(sport, dport, iss + 1, seq + 1, TCP_ACK, window)
@@ -638,7 +639,7 @@ class WireGarbage:
         reason to drop what it holds for the guest: servers/inet/resend.c)."""
         sport = 36000 + self.round
         iss = self.rng.randrange(1 << 32)
-        self.tcp(sport, SINK_PORT, iss, 0, TCP_SYN, options=b"\x02\x04\x05\xb4")
+        self.tcp(sport, SINK_PORT, iss, 0, TCP_SYN, options=MSS_OPTION)
         seen, deadline = [], time.monotonic() + SYN_ACK_AGAIN_S
         while len(seen) < 2:
             left = deadline - time.monotonic()
@@ -678,7 +679,7 @@ class WireGarbage:
         self.tcp(sport, SOURCE_PORT, snd, last + 1, TCP_FIN | TCP_ACK)     # ours: the guest is in TIME-WAIT
         fin_acked = any(ack == (snd + 1) & 0xFFFFFFFF for _, _, _, ack, _, _, _ in self.segments(1.0, sport))
         iss = (snd + 1 + REOPEN_SEQ_STEP) & 0xFFFFFFFF
-        self.tcp(sport, SOURCE_PORT, iss, 0, TCP_SYN, options=b"\x02\x04\x05\xb4")
+        self.tcp(sport, SOURCE_PORT, iss, 0, TCP_SYN, options=MSS_OPTION)
         answer = None
         for _, _, seq, ack, flags, _, _ in self.segments(2.0, sport):
             answer = (seq, ack, flags)           # (the old connection's ACK, before RFC 1122's reopening)

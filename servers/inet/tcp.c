@@ -16,8 +16,7 @@
 #include <bulkhead/errno.h>
 #include <bulkhead/server.h>
 #include "lwip/timeouts.h"
-#include "lwip/prot/tcp.h"
-#include "lwip/priv/tcp_priv.h"
+#include "lwip/priv/tcp_priv.h"        /* (with lwip/prot/tcp.h) the TIME-WAIT list, header macros */
 #include "resend.h"
 #include "sock.h"
 
