@@ -54,6 +54,7 @@
 #include "netif/ethernet.h"
 #include "inet.h"
 #include "resend.h"
+#include "coalesce.h"
 #include "quiet.h"
 
 #define QUEUE_SLOTS 64            /* the transmit queue's ring (a power of two: % is a mask) */
@@ -472,22 +473,86 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
 	return ERR_OK;
 }
 
-/* Hand one received frame to lwIP. */
-static void deliver(struct iface *i, const uint8_t *data, uint32_t len)
+/*
+ * p up into lwIP; with tcp_checked, a TCP segment whose checksum was
+ * checked already (coalesce.c), which lwIP then does not check again.
+ */
+static void up(struct iface *i, struct pbuf *p, int tcp_checked)
+{
+	u16_t flags = i->netif.chksum_flags;
+
+	i->heard = 1;
+	if (tcp_checked)
+		NETIF_SET_CHECKSUM_CTRL(&i->netif, flags & ~NETIF_CHECKSUM_CHECK_TCP);
+	if (i->netif.input(p, &i->netif) != ERR_OK)
+		pbuf_free(p);
+	NETIF_SET_CHECKSUM_CTRL(&i->netif, flags);
+}
+
+/* A pbuf for len bytes of frames received, or NULL: those frames (n of them) dropped. */
+static struct pbuf *rx_pbuf(struct iface *i, uint32_t len, uint32_t n)
 {
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
 
+	if (!p)
+		i->info.rx_dropped += n;
+	return p;
+}
+
+/* Hand one received frame to lwIP (tcp_checked: as up's). */
+static void deliver(struct iface *i, const uint8_t *data, uint32_t len, int tcp_checked)
+{
+	struct pbuf *p;
+
 	i->info.rx_frames++;
 	i->info.rx_bytes += len;
-	i->heard = 1;
-	if (!p) {
-		i->info.rx_dropped++;
+	if (!(p = rx_pbuf(i, len, 1)))
 		return;
-	}
 	pbuf_take(p, data, (u16_t)len);
 	tcp_reopen_time_wait(data, len);
-	if (i->netif.input(p, &i->netif) != ERR_OK)
-		pbuf_free(p);
+	up(i, p, tcp_checked);
+}
+
+/* segs[0..n-1] (n >= 2, checked and in order: coalesce.h) up as one segment, then its ACK. */
+static void deliver_merged(struct iface *i, const struct rx_seg *segs, uint32_t n)
+{
+	uint8_t hdrs[RX_HDRS_MAX];
+	uint32_t k, at = segs[0].hdrs;
+	struct pbuf *p;
+
+	for (k = 0; k < n; k++) {
+		i->info.rx_frames++;
+		i->info.rx_bytes += segs[k].len;
+	}
+	if (!(p = rx_pbuf(i, rx_merged_len(segs, n), n)))
+		return;
+	i->info.rx_coalesced += n;
+	rx_merged_headers(segs, n, hdrs);
+	pbuf_take(p, hdrs, (u16_t)segs[0].hdrs);
+	for (k = 0; k < n; at += segs[k].payload, k++)
+		pbuf_take_at(p, segs[k].frame + segs[k].hdrs, (u16_t)segs[k].payload, (u16_t)at);
+	up(i, p, 1);
+	tcp_ack_coalesced(&segs[0].ends);
+}
+
+/* The run of segments gathered so far (*n of them) up: merged if more than one and TCP lets it. */
+static void run_up(struct iface *i, const struct rx_seg *segs, uint32_t *n)
+{
+	uint32_t k;
+
+	if (*n > 1 && tcp_may_merge(&segs[0].ends))
+		deliver_merged(i, segs, *n);
+	else
+		for (k = 0; k < *n; k++)
+			deliver(i, segs[k].frame, segs[k].len, 1);
+	*n = 0;
+}
+
+/* May s join the run segs[0..n-1] (n >= 1)? */
+static int joins(const struct rx_seg *segs, uint32_t n, const struct rx_seg *s)
+{
+	return n < NET_BATCH_FRAMES && rx_follows(&segs[n - 1], s) &&
+	       rx_merged_len(segs, n) + s->payload <= RX_MERGE_MAX;
 }
 
 /* The driver returned a batch that does not check out: counted, and said once. */
@@ -501,12 +566,14 @@ static void bad_batch(struct iface *i, const struct net_batch_reply *got)
 /*
  * The frames of a batch the driver returned (got: how many, their bytes) up
  * into lwIP, whose timers run now and then; -EINVAL, taking none, if the
- * batch does not check out (the driver has dropped them).
+ * batch does not check out (the driver has dropped them). A run of one
+ * connection's data segments in order goes up as one (coalesce.h).
  */
 static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch_reply got)
 {
 	static uint32_t delivered;
-	uint32_t off = 0, len, k;
+	struct rx_seg run[NET_BATCH_FRAMES], seg;
+	uint32_t off = 0, len, k, n = 0;
 	const uint8_t *frame;
 
 	if (net_batch_check(batch, got.bytes, got.frames) < 0) {
@@ -515,10 +582,18 @@ static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch
 	}
 	for (k = 0; k < got.frames; k++) {
 		frame = net_batch_next(batch, &off, &len);
-		deliver(i, frame, len);
+		if (!rx_segment(frame, len, &seg)) {
+			run_up(i, run, &n);           /* (what came before it goes up first) */
+			deliver(i, frame, len, 0);
+		} else {
+			if (n && !joins(run, n, &seg))
+				run_up(i, run, &n);
+			run[n++] = seg;
+		}
 		if (++delivered % RX_BURST == 0)
 			sys_check_timeouts();
 	}
+	run_up(i, run, &n);
 	return 0;
 }
 

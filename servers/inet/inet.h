@@ -71,5 +71,9 @@ int  sock_do_share(message *m);
 void sock_driver_restarted(void);
 /* A received frame, before lwIP sees it: a SYN may reopen a connection in TIME-WAIT (tcp.c). */
 void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len);
+/* Received segments merged (coalesce.h): whether their connection takes them so, and its ACK for them (tcp.c). */
+struct tcp_ends;
+int  tcp_may_merge(const struct tcp_ends *e);
+void tcp_ack_coalesced(const struct tcp_ends *e);
 
 #endif

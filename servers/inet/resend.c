@@ -87,10 +87,10 @@ int frame_bare_syn(const uint8_t *f, uint32_t len, struct tcp_syn *syn)
 
 	if (!tcp || (tcp[TCP_FLAGS_OFF] & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN)
 		return 0;
-	memcpy(syn->src, ip + IP_SRC_OFF, sizeof syn->src);
-	memcpy(syn->dst, ip + IP_DST_OFF, sizeof syn->dst);
-	syn->sport = (uint16_t)be16(tcp + TCP_SPORT_OFF);
-	syn->dport = (uint16_t)be16(tcp + TCP_DPORT_OFF);
+	memcpy(syn->ends.src, ip + IP_SRC_OFF, sizeof syn->ends.src);
+	memcpy(syn->ends.dst, ip + IP_DST_OFF, sizeof syn->ends.dst);
+	syn->ends.sport = (uint16_t)be16(tcp + TCP_SPORT_OFF);
+	syn->ends.dport = (uint16_t)be16(tcp + TCP_DPORT_OFF);
 	syn->seq = be32(tcp + TCP_SEQ_OFF);
 	return 1;
 }

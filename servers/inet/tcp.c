@@ -466,31 +466,67 @@ static struct {
 	int set;
 } reopened;
 
+/* The connection in list (lwIP's active or TIME-WAIT list) that segments from e belong to, or NULL. */
+static struct tcp_pcb *find_pcb(struct tcp_pcb *list, const struct tcp_ends *e)
+{
+	struct tcp_pcb *pcb;
+	ip_addr_t src, dst;
+
+	memcpy(&src.addr, e->src, sizeof src.addr);
+	memcpy(&dst.addr, e->dst, sizeof dst.addr);
+	for (pcb = list; pcb; pcb = pcb->next)
+		if (pcb->remote_port == e->sport && pcb->local_port == e->dport &&
+		    ip_addr_cmp(&pcb->remote_ip, &src) && ip_addr_cmp(&pcb->local_ip, &dst))
+			return pcb;
+	return NULL;
+}
+
 void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len)
 {
 	struct tcp_syn syn;
 	struct tcp_pcb *pcb;
-	ip_addr_t src, dst;
 
-	if (!frame_bare_syn(frame, len, &syn))
+	if (!frame_bare_syn(frame, len, &syn) || !(pcb = find_pcb(tcp_tw_pcbs, &syn.ends)))
 		return;
-	memcpy(&src.addr, syn.src, sizeof src.addr);
-	memcpy(&dst.addr, syn.dst, sizeof dst.addr);
-	for (pcb = tcp_tw_pcbs; pcb; pcb = pcb->next) {
-		if (pcb->remote_port != syn.sport || pcb->local_port != syn.dport ||
-		    !ip_addr_cmp(&pcb->remote_ip, &src) || !ip_addr_cmp(&pcb->local_ip, &dst))
-			continue;
-		if (!TCP_SEQ_GT(syn.seq, pcb->rcv_nxt) || pcb->callback_arg)
-			return;              /* an old duplicate, or a program's: TIME-WAIT answers it */
-		reopened.local = dst;
-		reopened.remote = src;
-		reopened.local_port = syn.dport;
-		reopened.remote_port = syn.sport;
-		reopened.isn = pcb->snd_nxt + REOPEN_GAP;
-		reopened.set = 1;
-		tcp_abort(pcb);              /* (a TIME-WAIT pcb is only unlinked and freed) */
+	if (!TCP_SEQ_GT(syn.seq, pcb->rcv_nxt) || pcb->callback_arg)
+		return;                      /* an old duplicate, or a program's: TIME-WAIT answers it */
+	reopened.local = pcb->local_ip;
+	reopened.remote = pcb->remote_ip;
+	reopened.local_port = pcb->local_port;
+	reopened.remote_port = pcb->remote_port;
+	reopened.isn = pcb->snd_nxt + REOPEN_GAP;
+	reopened.set = 1;
+	tcp_abort(pcb);                      /* (a TIME-WAIT pcb is only unlinked and freed) */
+}
+
+/*
+ * May a run of segments for this connection go up as one (coalesce.h)?
+ * Not while it acknowledges every segment at once (ack_quickly): a sender
+ * in slow start counts the ACKs, and each of those segments gets its own.
+ */
+int tcp_may_merge(const struct tcp_ends *e)
+{
+	struct tcp_pcb *pcb = find_pcb(tcp_active_pcbs, e);
+	const struct sock *s = pcb ? pcb->callback_arg : NULL;
+
+	return s && !s->quickacks && sys_uptime_ms() - s->rx_at < QUICKACK_IDLE_MS;
+}
+
+/*
+ * A run of segments went up as one (coalesce.h). Taken one by one, every
+ * second of them would have been acknowledged at once (RFC 1122 4.2.3.2);
+ * as one, lwIP only delays its ACK. The connection's ACK goes now: one for
+ * the run, as Linux's receive offload does.
+ */
+void tcp_ack_coalesced(const struct tcp_ends *e)
+{
+	struct tcp_pcb *pcb = find_pcb(tcp_active_pcbs, e);
+
+	if (!pcb || !(pcb->flags & TF_ACK_DELAY))
 		return;
-	}
+	tcp_clear_flags(pcb, TF_ACK_DELAY);
+	tcp_ack_now(pcb);
+	tcp_output(pcb);
 }
 
 /* lwIP's ISN hook: its own choice, except for a connection reopened from TIME-WAIT. */

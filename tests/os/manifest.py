@@ -586,7 +586,8 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "config": f"test-inet-tcp-{_nic}",
         "proves": f"TCP through inet on the {_nic} driver and BSD sockets: 20 MB each way between "
                   "the host and bulkd, byte-exact (CRC-32 at both ends), undisturbed (and, on the "
-                  "wire, a new connection's first 16 segments acknowledged one by one), with the "
+                  "wire, a new connection's first 16 segments acknowledged one by one; later bursts "
+                  "merged before lwIP), with the "
                   "driver killed as each connection is accepted (a duplicate SYN-ACK would make QEMU's "
                   "user network drop data), with it killed every second, and with it crashing every "
                   "second (ud2 put in its nic_send or receive by t_inject: each death a CPU exception, "
@@ -597,6 +598,7 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "peer": "tcp",
         "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
                   "driver_killed_at_accept", "driver_killed_every_second", "driver_crashed_every_second",
+                  "tcp_segments_coalesced",
                   "restarts_not_backed_off", "deaf_driver_restarted_by_inet", "deaf_driver_successor_hears",
                   "refusing_driver_restarted_by_inet", "refusing_driver_successor_sends"],
         "peer_cases": ["bulkd_reachable", "tcp_first_segments_acked_at_once", "tcp_to_guest", "tcp_from_guest",

@@ -645,7 +645,8 @@ static void refusing_driver(const struct setup *s)
 static void tcp_control(const struct setup *s)
 {
 	struct dm_driver_info d;
-	int l = tcp_listener(CONTROL_PORT), a = tcp_listener(ACCEPT_KILL_PORT), c;
+	struct inet_ifinfo info;
+	int l = tcp_listener(CONTROL_PORT), a = tcp_listener(ACCEPT_KILL_PORT), c, r;
 	uint32_t kills;
 
 	t_check("bulkd_started", start("/bin/bulkd") == 0 && l >= 0 && a >= 0, "bulkd on TCP ports 5001 and "
@@ -656,6 +657,10 @@ static void tcp_control(const struct setup *s)
 		return;
 	kills = kill_at_accept(a, s->nic);
 	follow_commands(c, s, 1 + kills);
+	r = ifinfo(&info);
+	t_check("tcp_segments_coalesced", r == 0 && info.rx_coalesced > 0 && info.rx_coalesced < info.rx_frames, "of the %u frames received, %u went up to lwIP merged with "
+	        "others (runs of one connection's segments in order; the rest one by one)", info.rx_frames,
+	        info.rx_coalesced);
 	t_check("restarts_not_backed_off", dm_info(s->nic, 0, &d) == 0 && d.failures_in_row <= 1,
 	        "each incarnation had moved frames when it was killed or crashed, so the driver manager counts "
 	        "%u failures in a row (next restart after %u ms), not one per failure", d.failures_in_row,

@@ -103,10 +103,10 @@ static void bare_syn_read(void **state)
 	f[TCP + 2] = 0x13, f[TCP + 3] = 0x8a;                /* port 5002 */
 	f[TCP + 4] = 0x80, f[TCP + 5] = 0x29, f[TCP + 6] = 0x04, f[TCP + 7] = 0x01;
 	assert_int_equal(frame_bare_syn(f, FRAME_LEN, &syn), 1);
-	assert_memory_equal(syn.src, src, 4);
-	assert_memory_equal(syn.dst, dst, 4);
-	assert_int_equal(syn.sport, 45672);
-	assert_int_equal(syn.dport, 5002);
+	assert_memory_equal(syn.ends.src, src, 4);
+	assert_memory_equal(syn.ends.dst, dst, 4);
+	assert_int_equal(syn.ends.sport, 45672);
+	assert_int_equal(syn.ends.dport, 5002);
 	assert_int_equal(syn.seq, 0x80290401u);
 }
 

@@ -1,0 +1,117 @@
+/*
+ * coalesce: which received TCP segments may be merged, and the headers of
+ * the merged one (coalesce.h says why). Only the plainest segments merge:
+ * IPv4 without options, data with ACK (and PSH), right checksums, one
+ * connection, in order, the same acknowledgement, window and options.
+ * Anything else, a SYN, FIN, RST, URG, ECN bit, fragment or retransmission
+ * out of order, goes up on its own and lwIP treats it as always.
+ */
+#include <string.h>
+#include <bulkhead/chksum.h>
+#include "coalesce.h"
+
+#define ETH_HLEN     14
+#define IP_HLEN      20             /* the only IPv4 header length merged: no options */
+#define IP_LEN_AT    2
+#define IP_CSUM_AT   10
+#define IP_ADDRS_AT  12             /* source, then destination */
+#define TCP_SEQ_AT   4
+#define TCP_ACK_AT   8
+#define TCP_OFF_AT   12             /* data offset (high nibble) */
+#define TCP_FLAGS_AT 13
+#define TCP_WIN_AT   14
+#define TCP_CSUM_AT  16
+#define TCP_HLEN_MIN 20
+#define TCP_PSH      0x08
+#define TCP_ACK      0x10
+
+static uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
+static uint32_t be32(const uint8_t *p) { return be16(p) << 16 | be16(p + 2); }
+
+static void put_be16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* One's-complement sum of two sums. */
+static uint16_t add16(uint32_t a, uint32_t b)
+{
+	a += b;
+	return (uint16_t)((a & 0xffffu) + (a >> 16));
+}
+
+/* Store the complement of sum (in memory order, as net_sum16 gives it) as a checksum field at p. */
+static void put_csum(uint8_t *p, uint16_t sum)
+{
+	sum = (uint16_t)~sum;
+	memcpy(p, &sum, sizeof sum);
+}
+
+int rx_segment(const uint8_t *frame, uint32_t len, struct rx_seg *s)
+{
+	const uint8_t *ip = frame + ETH_HLEN, *tcp = ip + IP_HLEN;
+	struct net_ipv4_layout l;
+	uint32_t thl, seg;
+	uint16_t sum;
+
+	if (net_ipv4_layout(frame, len, &l) != 1 || !l.tcp || l.hlen != IP_HLEN || net_sum16(ip, IP_HLEN) != 0xffff)
+		return 0;                   /* (a bad header checksum: lwIP counts and drops it) */
+	seg = l.total - IP_HLEN;
+	thl = (uint32_t)(tcp[TCP_OFF_AT] >> 4) * 4;
+	if (thl < TCP_HLEN_MIN || thl >= seg || (tcp[TCP_FLAGS_AT] & ~TCP_PSH) != TCP_ACK)
+		return 0;
+	s->frame = frame;
+	s->len = len;
+	s->hdrs = ETH_HLEN + IP_HLEN + thl;
+	s->payload = seg - thl;
+	s->seq = be32(tcp + TCP_SEQ_AT);
+	s->payload_sum = net_sum16(tcp + thl, (int)s->payload);
+	sum = add16(add16(net_tcp_pseudo_sum(ip, seg), net_sum16(tcp, (int)thl)), s->payload_sum);
+	if (sum != 0xffff)
+		return 0;                   /* (as above) */
+	memcpy(s->ends.src, ip + IP_ADDRS_AT, 4);
+	memcpy(s->ends.dst, ip + IP_ADDRS_AT + 4, 4);
+	s->ends.sport = (uint16_t)be16(tcp);
+	s->ends.dport = (uint16_t)be16(tcp + 2);
+	return 1;
+}
+
+int rx_follows(const struct rx_seg *a, const struct rx_seg *b)
+{
+	const uint8_t *ta = a->frame + ETH_HLEN + IP_HLEN, *tb = b->frame + ETH_HLEN + IP_HLEN;
+
+	return a->hdrs == b->hdrs && a->payload % 2 == 0 && b->seq == a->seq + a->payload &&
+	       !memcmp(&a->ends, &b->ends, sizeof a->ends) &&
+	       !memcmp(ta + TCP_ACK_AT, tb + TCP_ACK_AT, 4) &&
+	       !memcmp(ta + TCP_WIN_AT, tb + TCP_WIN_AT, 2) &&
+	       !memcmp(ta + TCP_HLEN_MIN, tb + TCP_HLEN_MIN, a->hdrs - ETH_HLEN - IP_HLEN - TCP_HLEN_MIN);
+}
+
+uint32_t rx_merged_len(const struct rx_seg *segs, uint32_t n)
+{
+	uint32_t k, len = segs[0].hdrs;
+
+	for (k = 0; k < n; k++)
+		len += segs[k].payload;
+	return len;
+}
+
+void rx_merged_headers(const struct rx_seg *segs, uint32_t n, uint8_t *out)
+{
+	uint8_t *ip = out + ETH_HLEN, *tcp = ip + IP_HLEN;
+	uint32_t k, thl = segs[0].hdrs - ETH_HLEN - IP_HLEN, seg = rx_merged_len(segs, n) - ETH_HLEN - IP_HLEN;
+	uint16_t sum;
+
+	memcpy(out, segs[0].frame, segs[0].hdrs);
+	put_be16(ip + IP_LEN_AT, IP_HLEN + seg);
+	ip[IP_CSUM_AT] = ip[IP_CSUM_AT + 1] = 0;
+	put_csum(ip + IP_CSUM_AT, net_sum16(ip, IP_HLEN));
+	for (k = 1; k < n; k++)
+		tcp[TCP_FLAGS_AT] |= segs[k].frame[ETH_HLEN + IP_HLEN + TCP_FLAGS_AT] & TCP_PSH;
+	tcp[TCP_CSUM_AT] = tcp[TCP_CSUM_AT + 1] = 0;
+	sum = add16(net_tcp_pseudo_sum(ip, seg), net_sum16(tcp, (int)thl));
+	for (k = 0; k < n; k++)
+		sum = add16(sum, segs[k].payload_sum);
+	put_csum(tcp + TCP_CSUM_AT, sum);
+}
