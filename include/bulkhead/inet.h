@@ -143,6 +143,7 @@ struct inet_ifinfo {
 	uint32_t   tx_dropped;                 /* the queue was full, or the driver refused */
 	uint32_t   rx_bad_batches;             /* NET_RECV_BATCH answers that did not check out */
 	uint32_t   rx_coalesced;               /* received frames that went up merged with others */
+	uint32_t   rx_batches, tx_batches;     /* batches of frames from and to the driver */
 };
 
 struct inet_sock {

@@ -417,6 +417,7 @@ static int flush(struct iface *i, int up)
 			continue;
 		}
 		i->refused = 0;
+		i->info.tx_batches++;
 		sent(i, (uint32_t)r, 1);
 		if ((uint32_t)r < n)
 			break;                        /* its ring is full: it notifies us when there is room */
@@ -580,6 +581,7 @@ static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch
 		bad_batch(i, &got);
 		return -EINVAL;
 	}
+	i->info.rx_batches++;
 	for (k = 0; k < got.frames; k++) {
 		frame = net_batch_next(batch, &off, &len);
 		if (!rx_segment(frame, len, &seg)) {
