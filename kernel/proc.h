@@ -45,6 +45,7 @@ struct proc {
 	int base_priority;            /* its own; priority sinks below it while it spins */
 	int ticks_left;
 	uint32_t cpu_ticks;
+	uint32_t space_loads;         /* times its address space was loaded (CR3 written) to run it */
 	uint32_t run_ticks;           /* ticks run since it last blocked or received a message */
 	struct proc *next_ready;
 

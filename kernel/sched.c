@@ -169,7 +169,7 @@ void kernel_exit(void)
 		idle_wait();
 	}
 	current = p;
-	vm_enter(&p->vm);
+	p->space_loads += (uint32_t)vm_enter(&p->vm);
 	gdt_enter((uint32_t)(&p->regs + 1), priv_direct_io(p) ? &p->priv : NULL);
 	cr0 = read_cr0();
 	if ((fpu_owner == p) == !!(cr0 & CR0_TS))

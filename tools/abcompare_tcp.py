@@ -42,9 +42,9 @@ import tcppeer  # noqa: E402
 
 COLUMNS = ("A", "B")
 ROWS = (("TCP host->guest MB/s", "to_mbs"), ("  guest CPU per segment, us", "to_us_seg"),
-        ("  guest instructions per segment", "to_insn_seg"),
+        ("  guest instructions per segment", "to_insn_seg"), ("  address-space loads per segment", "to_loads_seg"),
         ("TCP guest->host MB/s", "from_mbs"), ("  guest CPU per segment, us", "from_us_seg"),
-        ("  guest instructions per segment", "from_insn_seg"))
+        ("  guest instructions per segment", "from_insn_seg"), ("  address-space loads per segment", "from_loads_seg"))
 INSNCOUNT = os.path.join(ROOT, "build", "tools", "libinsncount.so")
 
 
@@ -66,12 +66,12 @@ class Counter:
         os.unlink(self.path)
 
 
-def timed(m, ports, block, want_crc, counter):
+def timed(m, ports, block, want_crc, counter, loads):
     """bench_linux.tcp_transfers_timed, each direction with its instruction count (None without counter)."""
     out = {}
     for key in ("to", "from"):
         before = counter.read() if counter else None
-        one = bench_linux.tcp_transfers_timed_one(m, ports, block, want_crc, key)
+        one = bench_linux.tcp_transfers_timed_one(m, ports, block, want_crc, key, loads)
         out[key] = one + ((counter.read() - before) if counter else None,)
     return out
 
@@ -90,13 +90,16 @@ def transfers(nic, iso, block, want_crc, insns):
             return out
         bench_linux.tcp_transfers(ports, block, want_crc, bench_linux.TCP_WARMUP)
         segments = bench_linux.TCP_SIZE / bench_linux.TCP_SEGMENT
-        for key, (ok, took, _, cpu, n) in timed(m, ports, block, want_crc, counter).items():
+        for key, (ok, took, _, cpu, loads, n) in timed(m, ports, block, want_crc, counter,
+                                                        guest == "bulkhead").items():
             if ok and took:
                 out[f"{key}_mbs"] = bench_linux.TCP_SIZE / took / 1e6
             if ok and cpu is not None:
                 out[f"{key}_us_seg"] = cpu * 1e6 / segments
             if ok and n is not None:
                 out[f"{key}_insn_seg"] = n / segments
+            if ok and loads is not None:
+                out[f"{key}_loads_seg"] = loads / segments
     finally:
         if m:
             m.stop()
@@ -131,7 +134,7 @@ def main():
         for title, key in ROWS:
             v = [[x[key] for x in res[(nic[0], c)] if key in x] for c in COLUMNS]
             a, b = (statistics.median(x) if x else None for x in v)
-            if "insn" in key and a is None and b is None:
+            if ("insn" in key or "loads" in key) and a is None and b is None:
                 continue
             print(f"  {title:30s} {bench_linux.fmt(a, '{:.2f}'):>9s} {bench_linux.fmt(b, '{:.2f}'):>9s} "
                   f"{bench_linux.ratio(b, a):>6s}")

@@ -11,6 +11,7 @@ a loaded host slows both alike; ratios are Bulkhead / Linux of medians.
 """
 import os
 import random
+import re
 import socket
 import statistics
 import sys
@@ -89,22 +90,52 @@ def thread_cpu_s(pid, tid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class CpuMarks:
-    """Samples the vCPU thread's CPU time at the peer's phase marks."""
+def space_loads(m):
+    """Bulkhead's address-space loads so far (CR3 writes to run a process), every process's summed, from
+    the process table the kernel prints on an NMI; None if it printed none. (A process that died since is
+    not in it: compare two counts over a stretch where nothing dies.)"""
+    at = len(m.text)
+    m.hmp("nmi")
+    if not m.wait_for(r"kernel: NMI: end of process table", 20, after=at):
+        return None
+    counts = re.findall(r" loads (\d+)", m.text[at:])
+    return sum(int(n) for n in counts) if counts else None      # (a kernel from before the count: none)
 
-    def __init__(self, machine):
+
+class CpuMarks:
+    """Samples the vCPU thread's CPU time at the peer's phase marks; with loads (Bulkhead only),
+    also the kernel's count of address-space loads (outside the CPU time measured)."""
+
+    def __init__(self, machine, loads=False):
+        self.m = machine
         self.pid = machine.proc.pid
         self.tid = None
-        self.at = {}
+        self.loads = loads
+        self.at, self.loads_at = {}, {}
 
     def __call__(self, name):
         self.tid = self.tid or vcpu_thread(self.pid)
+        if self.loads and not name.endswith("_end"):
+            self.loads_at[name] = space_loads(self.m)
         if self.tid:
             self.at[name] = thread_cpu_s(self.pid, self.tid)
+        if self.loads and name.endswith("_end"):
+            self.loads_at[name] = space_loads(self.m)
+
+    def _delta(self, at, phase):
+        a, b = at.get(phase), at.get(phase + "_end")
+        return None if a is None or b is None else b - a
 
     def spent(self, phase):
-        a, b = self.at.get(phase), self.at.get(phase + "_end")
-        return None if a is None or b is None else b - a
+        return self._delta(self.at, phase)
+
+    def loads_in(self, phase):
+        return self._delta(self.loads_at, phase)
+
+
+def per(count, n):
+    """count / n, or None if either is unknown (or n is 0)."""
+    return count / n if count is not None and n else None
 
 
 # --- raw frames -----------------------------------------------------------------------
@@ -115,7 +146,7 @@ def raw_run(guest, nic):
     peer = netpeer.Peer()
     args = THREAD_NAMES + peer.qemu_args(device)
     m = Machine(config, args) if guest == "bulkhead" else linux("raw", args, nic)
-    marks = CpuMarks(m)
+    marks = CpuMarks(m, loads=guest == "bulkhead")
     try:
         out = peer.run_bench(mark=marks)
         m.wait_for(r"\[netbench\] done", 60)
@@ -128,6 +159,7 @@ def raw_run(guest, nic):
         return None
     rtt = out["rtt_us"]
     cpu = {p: marks.spent(p) for p in ("g2h", "h2g", "rtt")}
+    loads = {p: marks.loads_in(p) for p in ("g2h", "h2g", "rtt")}
     return {
         "g2h_fps": out["guest_to_host_fps"], "g2h_frames": out["guest_to_host_frames"],
         "h2g_fps": out["host_to_guest_fps"], "h2g_frames": out["host_to_guest_frames"],
@@ -137,6 +169,9 @@ def raw_run(guest, nic):
         "cpu_g2h_us": cpu["g2h"] * 1e6 / max(1, out["guest_to_host_frames"]) if cpu["g2h"] is not None else None,
         "cpu_h2g_us": cpu["h2g"] * 1e6 / max(1, out["host_to_guest_frames"]) if cpu["h2g"] is not None else None,
         "cpu_rtt_us": cpu["rtt"] * 1e6 / max(1, len(rtt)) if cpu["rtt"] is not None else None,
+        "loads_g2h": per(loads["g2h"], out["guest_to_host_frames"]),
+        "loads_h2g": per(loads["h2g"], out["host_to_guest_frames"]),
+        "loads_rtt": per(loads["rtt"], len(rtt)),
         "peer_cpu_us": out["peer_cpu_s"] * 1e6 / max(1, out["host_to_guest_frames"]),
         "recovery_ms": out["recovery_s"] * 1000 if guest == "bulkhead" else None,
     }
@@ -152,6 +187,9 @@ RAW_ROWS = (("guest->host frames/s", "g2h_fps", "{:.0f}"),
             ("guest CPU us/frame, guest->host", "cpu_g2h_us", "{:.1f}"),
             ("guest CPU us/frame, host->guest", "cpu_h2g_us", "{:.1f}"),
             ("guest CPU us/round trip", "cpu_rtt_us", "{:.1f}"),
+            ("address-space loads/frame, g->h", "loads_g2h", "{:.2f}"),
+            ("address-space loads/frame, h->g", "loads_h2g", "{:.2f}"),
+            ("address-space loads/round trip", "loads_rtt", "{:.2f}"),
             ("host peer CPU us/frame sent", "peer_cpu_us", "{:.1f}"))
 
 
@@ -321,20 +359,24 @@ def tcp_transfers(ports, block, want_crc, size=None, only=None):
     return out
 
 
-def tcp_transfers_timed_one(m, ports, block, want_crc, key):
+def tcp_transfers_timed_one(m, ports, block, want_crc, key, loads=False):
     """One transfer ("to" or "from") as tcp_transfers, with the CPU time of the guest's vCPU thread
-    over it (None if unknown)."""
+    over it and, with loads (Bulkhead), the address-space loads (each None if unknown)."""
     pid = m.proc.pid
     tid = vcpu_thread(pid)
+    loads_before = space_loads(m) if loads else None
     before = thread_cpu_s(pid, tid) if tid else None
     one = tcp_transfers(ports, block, want_crc, only=key)[key]
     after = thread_cpu_s(pid, tid) if tid else None
-    return one + ((after - before) if before is not None else None,)
+    loads_after = space_loads(m) if loads else None
+    return one + ((after - before) if before is not None else None,
+                  loads_after - loads_before if loads_before is not None and loads_after is not None else None)
 
 
-def tcp_transfers_timed(m, ports, block, want_crc):
-    """tcp_transfers, each with the CPU time of the guest's vCPU thread over it (None if unknown)."""
-    return {key: tcp_transfers_timed_one(m, ports, block, want_crc, key) for key in ("to", "from")}
+def tcp_transfers_timed(m, ports, block, want_crc, loads=False):
+    """tcp_transfers, each with the CPU time of the guest's vCPU thread over it (None if unknown)
+    and, with loads, its address-space loads."""
+    return {key: tcp_transfers_timed_one(m, ports, block, want_crc, key, loads) for key in ("to", "from")}
 
 
 def user_net(nic):
@@ -354,10 +396,11 @@ def tcp_run(guest, nic, block, want_crc):
         return out
     try:
         tcp_transfers(ports, block, want_crc, TCP_WARMUP)     # past slow start and first-use costs
-        calm = tcp_transfers_timed(m, ports, block, want_crc)
-        for key, (ok, took, _, cpu) in calm.items():
+        calm = tcp_transfers_timed(m, ports, block, want_crc, loads=guest == "bulkhead")
+        for key, (ok, took, _, cpu, loads) in calm.items():
             out[f"tcp_{key}_mbs"] = TCP_SIZE / took / 1e6 if ok and took else None
             out[f"tcp_{key}_us_seg"] = cpu * 1e6 / (TCP_SIZE / TCP_SEGMENT) if ok and cpu is not None else None
+            out[f"tcp_{key}_loads_seg"] = per(loads, TCP_SIZE / TCP_SEGMENT) if ok else None
             out[f"tcp_{key}_ok"] = ok
         if guest == "bulkhead":
             killer = Killer(m, nic[3])
@@ -385,8 +428,10 @@ NET_ROWS = (("boot to NET-UP, s (host clock)", "net_up_s", "{:.2f}"),
             ("UDP echo 1400 B p99 us", "udp1400_p99_us", "{:.0f}"),
             ("TCP 20 MB host->guest MB/s", "tcp_to_mbs", "{:.2f}"),
             ("  guest CPU us/segment", "tcp_to_us_seg", "{:.1f}"),
+            ("  address-space loads/segment", "tcp_to_loads_seg", "{:.3f}"),
             ("TCP 20 MB guest->host MB/s", "tcp_from_mbs", "{:.2f}"),
-            ("  guest CPU us/segment", "tcp_from_us_seg", "{:.1f}"))
+            ("  guest CPU us/segment", "tcp_from_us_seg", "{:.1f}"),
+            ("  address-space loads/segment", "tcp_from_loads_seg", "{:.3f}"))
 KILL_ROWS = (("TCP host->guest, killed 1/s, % of calm", "tcp_to_killed_pct", "{:.0f}"),
              ("  longest stall, ms", "tcp_to_killed_stall_ms", "{:.0f}"),
              ("TCP guest->host, killed 1/s, % of calm", "tcp_from_killed_pct", "{:.0f}"),

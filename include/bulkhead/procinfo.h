@@ -25,6 +25,7 @@ struct procinfo {
 	int32_t    priority;         /* now (lower while it spins) */
 	int32_t    base_priority;    /* its own */
 	uint32_t   cpu_ticks;
+	uint32_t   space_loads;      /* times the kernel loaded its address space (wrote CR3) to run it */
 	uint32_t   run_ms;           /* CPU time used since it last blocked or received (0 while blocked) */
 	uint32_t   blocked_ms;       /* how long it has been blocked in IPC (0 unless SENDING/RECEIVING) */
 	uint32_t   in_sendrec;       /* RECEIVING: the reply to its own request, from ipc_peer */
