@@ -634,7 +634,7 @@ BOOTS.append({
         ("ifconfig_shows_eth0", "ifconfig",
          NET_UP + r"\s*\n\s*inet 10\.0\.2\.15  netmask 255\.255\.255\.0  gateway 10\.0\.2\.2  \(static\)\s*\n"
          r"\s*ether 52:54:00:12:34:56\s*\n\s*driver rtl8139 \(endpoint \d+\)  incarnation 1  restarts seen 0\s*\n"
-         r"\s*RX packets \d+  bytes \d+  dropped \d+\s*\n\s*TX packets \d+  bytes \d+"),
+         r"\s*RX packets \d+  bytes \d+  batches \d+  dropped \d+  coalesced \d+\s*\n\s*TX packets \d+  bytes \d+  batches \d+"),
         ("ifconfig_help", "ifconfig --help", r"usage: ifconfig \[IFACE\]"),
         ("ping_gateway", "ping -c 3 -i 0.2 10.0.2.2",
          r"64 bytes from 10\.0\.2\.2: icmp_seq=1 ttl=\d+ time=\d+\.\d{3} ms[\s\S]*"
