@@ -275,7 +275,7 @@ void proc_info(const struct proc *p, struct procinfo *out)
 	out->priority = p->priority;
 	out->base_priority = p->base_priority;
 	out->cpu_ticks = p->cpu_ticks;
-	out->space_loads = p->space_loads;
+	out->space_loads = sched_space_loads(p);
 	out->run_ms = p->state == PSTATE_RUNNABLE ? p->run_ticks * (1000 / HZ) : 0;
 	out->pages = p->vm.pages;
 	out->priv_flags = p->priv.flags;
@@ -302,7 +302,7 @@ static void dump_one(const struct proc *p)
 		kprintf(" from any");
 	else if (p->state == PSTATE_SENDING || p->state == PSTATE_RECEIVING)
 		kprintf(" %s %d%s", p->state == PSTATE_SENDING ? "to" : "from", p->ipc_peer, wait);
-	kprintf("  eip %x cr3 %x cpu %u loads %u%s\n", p->regs.eip, p->vm.pd, p->cpu_ticks, p->space_loads,
+	kprintf("  eip %x cr3 %x cpu %u loads %u%s\n", p->regs.eip, p->vm.pd, p->cpu_ticks, sched_space_loads(p),
 	        p->senders ? " senders waiting" : "");
 }
 

@@ -45,7 +45,6 @@ struct proc {
 	int base_priority;            /* its own; priority sinks below it while it spins */
 	int ticks_left;
 	uint32_t cpu_ticks;
-	uint32_t space_loads;         /* times its address space was loaded (CR3 written) to run it */
 	uint32_t run_ticks;           /* ticks run since it last blocked or received a message */
 	struct proc *next_ready;
 
@@ -110,6 +109,7 @@ void sched_unready(struct proc *p);
 void sched_tick(void);
 void sched_fpu_trap(struct proc *p);
 void sched_forget(struct proc *p);
+uint32_t sched_space_loads(const struct proc *p);   /* times its address space was loaded to run it */
 void sched_fpu_sync(struct proc *p);
 void sched_fpu_reset(struct proc *p);
 void sched_rested(struct proc *p);

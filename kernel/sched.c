@@ -24,6 +24,13 @@ struct proc *current;
 static struct proc *ready_head[NR_PRIORITIES];
 static struct proc *ready_tail[NR_PRIORITIES];
 static uint32_t ready_queues;     /* bit q: ready_head[q] is not empty */
+/*
+ * By slot: how often the kernel wrote CR3 to run that process (each write
+ * costs an emulator its whole TLB; make bench reports them per frame). Kept
+ * out of struct proc: a bigger struct made slot arithmetic on the IPC path
+ * dearer than the count itself.
+ */
+static uint32_t space_loads[NR_PROCS];
 static struct proc *fpu_owner;
 
 void sched_ready(struct proc *p)
@@ -146,6 +153,12 @@ void sched_forget(struct proc *p)
 		fpu_owner = NULL;
 	if (current == p)
 		current = NULL;
+	space_loads[p->slot] = 0;            /* (the slot's next process counts from 0) */
+}
+
+uint32_t sched_space_loads(const struct proc *p)
+{
+	return space_loads[p->slot];
 }
 
 static struct proc *pick(void)
@@ -169,7 +182,7 @@ void kernel_exit(void)
 		idle_wait();
 	}
 	current = p;
-	p->space_loads += (uint32_t)vm_enter(&p->vm);
+	vm_enter(&p->vm, &space_loads[p->slot]);
 	gdt_enter((uint32_t)(&p->regs + 1), priv_direct_io(p) ? &p->priv : NULL);
 	cr0 = read_cr0();
 	if ((fpu_owner == p) == !!(cr0 & CR0_TS))

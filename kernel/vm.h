@@ -70,16 +70,16 @@ int  vm_copy_load(const struct vmspace *dst, vir_bytes dva,
 int  vm_fork(struct vmspace *child, const struct vmspace *parent);
 int  vm_translate(const struct vmspace *vm, vir_bytes va, phys_bytes *pa, uint32_t *flags);
 
-/* Load vm (not NULL) for the process about to run: 1 if that wrote CR3, 0 if it was loaded. */
-static inline int vm_enter(const struct vmspace *vm)
+/* Load vm (not NULL) for the process about to run, counting it in *loads unless it was loaded already. */
+static inline void vm_enter(const struct vmspace *vm, uint32_t *loads)
 {
 	uint32_t cr3;
 
 	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
 	if (cr3 == vm->pd)
-		return 0;
+		return;
 	__asm__ volatile("mov %0, %%cr3" :: "r"(vm->pd) : "memory");
-	return 1;
+	(*loads)++;
 }
 
 #define MSG_BYTES 64     /* sizeof(message) (static assert in vm.c) */
