@@ -9,24 +9,7 @@
 #include <string.h>
 #include <bulkhead/chksum.h>
 #include "coalesce.h"
-
-#define ETH_HLEN     14
-#define IP_HLEN      20             /* the only IPv4 header length merged: no options */
-#define IP_LEN_AT    2
-#define IP_CSUM_AT   10
-#define IP_ADDRS_AT  12             /* source, then destination */
-#define TCP_SEQ_AT   4
-#define TCP_ACK_AT   8
-#define TCP_OFF_AT   12             /* data offset (high nibble) */
-#define TCP_FLAGS_AT 13
-#define TCP_WIN_AT   14
-#define TCP_CSUM_AT  16
-#define TCP_HLEN_MIN 20
-#define TCP_PSH      0x08
-#define TCP_ACK      0x10
-
-static uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
-static uint32_t be32(const uint8_t *p) { return be16(p) << 16 | be16(p + 2); }
+#include "wire.h"
 
 static void put_be16(uint8_t *p, uint32_t v)
 {
@@ -50,42 +33,40 @@ static void put_csum(uint8_t *p, uint16_t sum)
 
 int rx_segment(const uint8_t *frame, uint32_t len, struct rx_seg *s)
 {
-	const uint8_t *ip = frame + ETH_HLEN, *tcp = ip + IP_HLEN;
+	const uint8_t *ip = frame + ETH_HLEN, *tcp = ip + IP_MIN_HLEN;
 	struct net_ipv4_layout l;
 	uint32_t thl, seg;
 	uint16_t sum;
 
-	if (net_ipv4_layout(frame, len, &l) != 1 || !l.tcp || l.hlen != IP_HLEN || net_sum16(ip, IP_HLEN) != 0xffff)
+	if (net_ipv4_layout(frame, len, &l) != 1 || !l.tcp || l.hlen != IP_MIN_HLEN ||
+	    net_sum16(ip, IP_MIN_HLEN) != 0xffff)
 		return 0;                   /* (a bad header checksum: lwIP counts and drops it) */
-	seg = l.total - IP_HLEN;
-	thl = (uint32_t)(tcp[TCP_OFF_AT] >> 4) * 4;
-	if (thl < TCP_HLEN_MIN || thl >= seg || (tcp[TCP_FLAGS_AT] & ~TCP_PSH) != TCP_ACK)
+	seg = l.total - IP_MIN_HLEN;
+	thl = (uint32_t)(tcp[TCP_HLEN_OFF] >> 4) * 4;
+	if (thl < TCP_MIN_HLEN || thl >= seg || (tcp[TCP_FLAGS_OFF] & ~TCP_FLAG_PSH) != TCP_FLAG_ACK)
 		return 0;
 	s->frame = frame;
 	s->len = len;
-	s->hdrs = ETH_HLEN + IP_HLEN + thl;
+	s->hdrs = ETH_HLEN + IP_MIN_HLEN + thl;
 	s->payload = seg - thl;
-	s->seq = be32(tcp + TCP_SEQ_AT);
+	s->seq = be32(tcp + TCP_SEQ_OFF);
 	s->payload_sum = net_sum16(tcp + thl, (int)s->payload);
 	sum = add16(add16(net_tcp_pseudo_sum(ip, seg), net_sum16(tcp, (int)thl)), s->payload_sum);
 	if (sum != 0xffff)
 		return 0;                   /* (as above) */
-	memcpy(s->ends.src, ip + IP_ADDRS_AT, 4);
-	memcpy(s->ends.dst, ip + IP_ADDRS_AT + 4, 4);
-	s->ends.sport = (uint16_t)be16(tcp);
-	s->ends.dport = (uint16_t)be16(tcp + 2);
+	tcp_ends_of(ip, tcp, &s->ends);
 	return 1;
 }
 
 int rx_follows(const struct rx_seg *a, const struct rx_seg *b)
 {
-	const uint8_t *ta = a->frame + ETH_HLEN + IP_HLEN, *tb = b->frame + ETH_HLEN + IP_HLEN;
+	const uint8_t *ta = a->frame + ETH_HLEN + IP_MIN_HLEN, *tb = b->frame + ETH_HLEN + IP_MIN_HLEN;
 
 	return a->hdrs == b->hdrs && a->payload % 2 == 0 && b->seq == a->seq + a->payload &&
 	       !memcmp(&a->ends, &b->ends, sizeof a->ends) &&
-	       !memcmp(ta + TCP_ACK_AT, tb + TCP_ACK_AT, 4) &&
-	       !memcmp(ta + TCP_WIN_AT, tb + TCP_WIN_AT, 2) &&
-	       !memcmp(ta + TCP_HLEN_MIN, tb + TCP_HLEN_MIN, a->hdrs - ETH_HLEN - IP_HLEN - TCP_HLEN_MIN);
+	       !memcmp(ta + TCP_ACK_OFF, tb + TCP_ACK_OFF, 4) &&
+	       !memcmp(ta + TCP_WIN_OFF, tb + TCP_WIN_OFF, 2) &&
+	       !memcmp(ta + TCP_MIN_HLEN, tb + TCP_MIN_HLEN, a->hdrs - ETH_HLEN - IP_MIN_HLEN - TCP_MIN_HLEN);
 }
 
 uint32_t rx_merged_len(const struct rx_seg *segs, uint32_t n)
@@ -99,19 +80,19 @@ uint32_t rx_merged_len(const struct rx_seg *segs, uint32_t n)
 
 void rx_merged_headers(const struct rx_seg *segs, uint32_t n, uint8_t *out)
 {
-	uint8_t *ip = out + ETH_HLEN, *tcp = ip + IP_HLEN;
-	uint32_t k, thl = segs[0].hdrs - ETH_HLEN - IP_HLEN, seg = rx_merged_len(segs, n) - ETH_HLEN - IP_HLEN;
+	uint8_t *ip = out + ETH_HLEN, *tcp = ip + IP_MIN_HLEN;
+	uint32_t k, thl = segs[0].hdrs - ETH_HLEN - IP_MIN_HLEN, seg = rx_merged_len(segs, n) - ETH_HLEN - IP_MIN_HLEN;
 	uint16_t sum;
 
 	memcpy(out, segs[0].frame, segs[0].hdrs);
-	put_be16(ip + IP_LEN_AT, IP_HLEN + seg);
-	ip[IP_CSUM_AT] = ip[IP_CSUM_AT + 1] = 0;
-	put_csum(ip + IP_CSUM_AT, net_sum16(ip, IP_HLEN));
+	put_be16(ip + IP_LEN_OFF, IP_MIN_HLEN + seg);
+	ip[IP_CSUM_OFF] = ip[IP_CSUM_OFF + 1] = 0;
+	put_csum(ip + IP_CSUM_OFF, net_sum16(ip, IP_MIN_HLEN));
 	for (k = 1; k < n; k++)
-		tcp[TCP_FLAGS_AT] |= segs[k].frame[ETH_HLEN + IP_HLEN + TCP_FLAGS_AT] & TCP_PSH;
-	tcp[TCP_CSUM_AT] = tcp[TCP_CSUM_AT + 1] = 0;
+		tcp[TCP_FLAGS_OFF] |= segs[k].frame[ETH_HLEN + IP_MIN_HLEN + TCP_FLAGS_OFF] & TCP_FLAG_PSH;
+	tcp[TCP_CSUM_OFF] = tcp[TCP_CSUM_OFF + 1] = 0;
 	sum = add16(net_tcp_pseudo_sum(ip, seg), net_sum16(tcp, (int)thl));
 	for (k = 0; k < n; k++)
 		sum = add16(sum, segs[k].payload_sum);
-	put_csum(tcp + TCP_CSUM_AT, sum);
+	put_csum(tcp + TCP_CSUM_OFF, sum);
 }

@@ -12,7 +12,7 @@
 #define INET_COALESCE_H
 
 #include <stdint.h>
-#include "resend.h"                    /* struct tcp_ends */
+#include "wire.h"                      /* struct tcp_ends */
 
 #define RX_MERGE_MAX 65535u            /* bytes of a merged frame, at most: a pbuf's length is 16 bits */
 #define RX_HDRS_MAX  (14 + 20 + 60)    /* Ethernet, IPv4 without options, TCP with the most options */

@@ -23,39 +23,10 @@
 #include <string.h>
 #include "resend.h"
 
-#define ETH_HLEN      14
-#define ETH_TYPE_OFF  12
-#define ETH_TYPE_IPV4 0x0800
-#define IP_VHL_OFF    0            /* version (4 bits) and header length in words */
-#define IP_FRAG_OFF   6            /* flags and fragment offset */
-#define IP_FRAG_MASK  0x1fff
-#define IP_PROTO_OFF  9
-#define IP_SRC_OFF    12
-#define IP_DST_OFF    16
-#define IP_PROTO_TCP  6
-#define IP_MIN_HLEN   20
-#define TCP_SPORT_OFF 0
-#define TCP_DPORT_OFF 2
-#define TCP_SEQ_OFF   4
-#define TCP_FLAGS_OFF 13
-#define TCP_FLAG_SYN  0x02
-#define TCP_FLAG_RST  0x04
-#define TCP_FLAG_ACK  0x10
-#define TCP_MIN_HLEN  20           /* the options follow */
 #define TCPOPT_EOL    0
 #define TCPOPT_NOP    1
 #define TCPOPT_MSS    2
 #define TCPOLEN_MSS   4
-
-static uint32_t be16(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return be16(p) << 16 | be16(p + 2);
-}
 
 /* The TCP header of frame f (len bytes), its flags byte inside the frame;
    NULL if f is not IPv4 TCP, or not the fragment with the TCP header. */
@@ -87,10 +58,7 @@ int frame_bare_syn(const uint8_t *f, uint32_t len, struct tcp_syn *syn)
 
 	if (!tcp || (tcp[TCP_FLAGS_OFF] & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN)
 		return 0;
-	memcpy(syn->ends.src, ip + IP_SRC_OFF, sizeof syn->ends.src);
-	memcpy(syn->ends.dst, ip + IP_DST_OFF, sizeof syn->ends.dst);
-	syn->ends.sport = (uint16_t)be16(tcp + TCP_SPORT_OFF);
-	syn->ends.dport = (uint16_t)be16(tcp + TCP_DPORT_OFF);
+	tcp_ends_of(ip, tcp, &syn->ends);
 	syn->seq = be32(tcp + TCP_SEQ_OFF);
 	return 1;
 }

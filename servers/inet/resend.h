@@ -9,15 +9,10 @@
 #define INET_RESEND_H
 
 #include <stdint.h>
+#include "wire.h"                      /* struct tcp_ends */
 
 /* 1 if f (len bytes) may go out twice, 0 if a duplicate could do harm. */
 int frame_resendable(const uint8_t *f, uint32_t len);
-
-/* Where a TCP segment came from and goes to. */
-struct tcp_ends {
-	uint8_t  src[4], dst[4];      /* IPv4 addresses, as on the wire */
-	uint16_t sport, dport;        /* host order */
-};
 
 /* A connection request: a TCP segment with SYN and neither ACK nor RST. */
 struct tcp_syn {
