@@ -1,7 +1,10 @@
 /*
  * clock: the PIT interrupts HZ times a second. Each tick advances uptime,
  * charges the running process (preempting it when its quantum is used up)
- * and fires due alarms as notifications from EP_CLOCK. The uptime is kept in
+ * and fires due alarms as notifications from EP_CLOCK; an alarm set with
+ * ALARM_OR_IDLE also fires as soon as the scheduler finds nothing else to
+ * run (a server that leaves work for when its clients have had their turn,
+ * at most until its deadline). The uptime is kept in
  * the clock page, which vm.c maps read-only into every process. At boot the cycle
  * counter is measured against PIT channel 2 so that rdtsc figures can be
  * turned into time.
@@ -12,6 +15,7 @@
 #include "pic.h"
 #include "proc.h"
 #include "ipc.h"
+#include "panic.h"
 
 #define PIT_HZ    1193182
 #define PIT_CH0   0x40
@@ -31,6 +35,7 @@ static union {
 } page __attribute__((aligned(PAGE_SIZE)));
 static uint32_t tsc_khz;
 static uint32_t next_alarm;    /* earliest alarm_at of any process; 0: none */
+static uint32_t or_idle_slots[NR_PROCS / 32];   /* by slot: its alarm also fires when the CPU is idle */
 
 static void calibrate_tsc(void)
 {
@@ -78,6 +83,7 @@ static void fire_alarms(void)
 			continue;
 		if (p->alarm_at <= page.c.uptime_ms) {
 			p->alarm_at = 0;
+			bit_clear(or_idle_slots, (unsigned)p->slot);
 			notify_kernel(p, NOTIFY_FROM_CLOCK);
 		} else if (!next_alarm || p->alarm_at < next_alarm) {
 			next_alarm = p->alarm_at;
@@ -93,13 +99,41 @@ void clock_tick(void)
 		fire_alarms();
 }
 
-/* Set p's alarm to go off in ms (0 cancels); returns the ms that were left. */
-uint32_t clock_set_alarm(struct proc *p, uint32_t ms)
+/* Set p's alarm to go off in ms (0 cancels; or_idle: or when idle); returns the ms that were left. */
+uint32_t clock_set_alarm(struct proc *p, uint32_t ms, int or_idle)
 {
 	uint32_t left = p->alarm_at > page.c.uptime_ms ? p->alarm_at - page.c.uptime_ms : 0;
 
 	p->alarm_at = ms ? page.c.uptime_ms + ms : 0;
+	if (p->alarm_at && or_idle)
+		bit_set(or_idle_slots, (unsigned)p->slot);
+	else
+		bit_clear(or_idle_slots, (unsigned)p->slot);
 	if (p->alarm_at && (!next_alarm || p->alarm_at < next_alarm))
 		next_alarm = p->alarm_at;
 	return left;
+}
+
+/*
+ * The scheduler found nothing to run: every live process's ALARM_OR_IDLE
+ * alarm goes off now (it becomes runnable). 1 if any did.
+ */
+int clock_idle(void)
+{
+	uint32_t w, bits, fired = 0;
+	struct proc *p;
+
+	for (w = 0; w < NR_PROCS / 32; w++) {
+		for (bits = or_idle_slots[w]; bits; bits &= bits - 1) {
+			p = &proc_table[w * 32 + (uint32_t)__builtin_ctz(bits)];
+			KASSERT(p->alarm_at != 0);     /* (cleared together with the alarm) */
+			p->alarm_at = 0;
+			if (alive(p)) {
+				notify_kernel(p, NOTIFY_FROM_CLOCK);
+				fired = 1;
+			}
+		}
+		or_idle_slots[w] = 0;
+	}
+	return (int)fired;
 }

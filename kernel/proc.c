@@ -109,7 +109,7 @@ void proc_replace_image(struct proc *p, struct vmspace *vm, uint32_t entry, uint
 	proc_set_user_regs(p, entry, esp);
 	sched_fpu_reset(p);
 	irq_release_all(p);
-	p->alarm_at = 0;
+	clock_set_alarm(p, 0, 0);
 	p->grant_table = 0;
 	p->grant_count = 0;
 	p->irq_pending = 0;
@@ -181,7 +181,7 @@ void proc_end(struct proc *p, const struct kc_getdeath *how)
 	p->state = PSTATE_ZOMBIE;
 	dma_release_all(p);
 	vm_destroy(&p->vm);
-	p->alarm_at = 0;
+	clock_set_alarm(p, 0, 0);
 
 	p->death = *how;
 	p->death.who = p->endpoint;

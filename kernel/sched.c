@@ -179,7 +179,8 @@ void kernel_exit(void)
 
 	while (!(p = pick())) {
 		current = NULL;
-		idle_wait();
+		if (!clock_idle())
+			idle_wait();
 	}
 	current = p;
 	vm_enter(&p->vm, &space_loads[p->slot]);

@@ -51,7 +51,8 @@ struct kc_exit      { int32_t status; };
 struct kc_brk       { vir_bytes addr; };            /* in: wanted end (0: query); out: end */
 struct kc_diag      { vir_bytes buf; uint32_t len; };
 struct kc_time      { uint64_t tsc; uint32_t uptime_ms; uint32_t tsc_khz; };
-struct kc_alarm     { uint32_t ms; };               /* 0 cancels */
+#define ALARM_OR_IDLE 0x1     /* kc_alarm.flags: or sooner, as soon as the CPU has nothing else to run */
+struct kc_alarm     { uint32_t ms; uint32_t flags; };   /* ms 0 cancels */
 struct kc_kill      { endpoint_t target; int32_t status; };
 struct kc_procinfo  { int32_t slot; endpoint_t target; vir_bytes buf; };  /* slot < 0: by target */
 struct kc_getlog    { uint32_t from_seq; vir_bytes buf; uint32_t max;     /* in */

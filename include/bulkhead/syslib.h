@@ -30,6 +30,7 @@ int sys_diag(const char *s, size_t len);
 int sys_time(struct kc_time *out);
 uint32_t sys_uptime_ms(void);
 int sys_alarm(uint32_t ms);
+int sys_alarm_or_idle(uint32_t ms); /* the same alarm, or sooner: once the CPU has nothing else to run */
 void sys_sleep_ms(uint32_t ms);       /* wait for the clock only; other senders wait too */
 int sys_getdeath(struct kc_getdeath *out);
 int sys_kill(endpoint_t target, int status);

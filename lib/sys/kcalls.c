@@ -55,13 +55,24 @@ uint32_t sys_uptime_ms(void)
 	return ((const struct clock_page *)USER_CLOCK_PAGE)->uptime_ms;
 }
 
-int sys_alarm(uint32_t ms)
+static int alarm_call(uint32_t ms, uint32_t flags)
 {
 	message m;
 
 	memset(&m, 0, sizeof m);
 	m.kc_alarm.ms = ms;
+	m.kc_alarm.flags = flags;
 	return kernel_call(KC_ALARM, &m);
+}
+
+int sys_alarm(uint32_t ms)
+{
+	return alarm_call(ms, 0);
+}
+
+int sys_alarm_or_idle(uint32_t ms)
+{
+	return alarm_call(ms, ALARM_OR_IDLE);
 }
 
 void sys_sleep_ms(uint32_t ms)

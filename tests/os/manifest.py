@@ -96,8 +96,9 @@ BOOTS = [
     },
     {
         "config": "test-preempt",
-        "proves": "the timer preempts a spinning process; a manager can kill it; a process that keeps taking waiting messages is not counted as spinning",
-        "cases": ["preempt_no_starvation", "preempt_round_robin", "kill_by_manager", "busy_receiver_not_spinning"],
+        "proves": "the timer preempts a spinning process; a manager can kill it; a process that keeps taking waiting messages is not counted as spinning; an alarm or idle waits for its deadline while another process runs and goes off at once when none does",
+        "cases": ["preempt_no_starvation", "preempt_round_robin", "alarm_or_idle_waits_while_busy", "kill_by_manager",
+                  "alarm_or_idle_when_idle", "busy_receiver_not_spinning"],
     },
     {
         "config": "test-isolation",
