@@ -12,7 +12,11 @@
  * returns the milliseconds until the server next has work of its own (its
  * timers), or 0 for none: the loop sets that alarm (unless one it set is
  * due sooner: then a notification may come early, and the hook simply runs
- * again), and its expiry arrives as a notification from EP_CLOCK.
+ * again), and its expiry arrives as a notification from EP_CLOCK. The hook
+ * may instead answer SERVER_WHEN_IDLE: it has work left that is better
+ * done once the processes it answered have had their turn (their next
+ * requests may add to it), so the alarm goes off as soon as the CPU has
+ * nothing else to run, and at most SERVER_IDLE_MAX_MS from now.
  */
 #ifndef BULKHEAD_SERVER_H
 #define BULKHEAD_SERVER_H
@@ -21,6 +25,10 @@
 
 /* A handler's result: no reply now. Not a count, not -errno: handlers return those. */
 #define SERVER_SUSPEND INT32_MIN
+
+/* before_receive's answer: call me again once the CPU is idle, within SERVER_IDLE_MAX_MS. */
+#define SERVER_WHEN_IDLE   UINT32_MAX
+#define SERVER_IDLE_MAX_MS 2        /* (an alarm 1 ms ahead may be due at the next tick, at once) */
 
 typedef int (*server_handler)(message *m);
 

@@ -36,16 +36,37 @@ int server_rearm(uint32_t now, uint32_t ms, int *armed, uint32_t *at)
 	return 1;
 }
 
+/*
+ * The alarm for before_receive's answer ms (see server_rearm). An alarm set
+ * for SERVER_WHEN_IDLE (*idle) is replaced, or cancelled, by the next
+ * answer: it would only wake the server for nothing.
+ */
+static void arm(uint32_t ms, int *armed, uint32_t *at, int *idle)
+{
+	uint32_t now = sys_uptime_ms();
+
+	if (ms == SERVER_WHEN_IDLE) {
+		sys_alarm_or_idle(SERVER_IDLE_MAX_MS);
+		*armed = *idle = 1;
+		*at = now + SERVER_IDLE_MAX_MS;
+		return;
+	}
+	if (*idle && ms == 0)
+		sys_alarm(0);
+	if (*idle)
+		*armed = *idle = 0;
+	if (server_rearm(now, ms, armed, at))
+		sys_alarm(ms);
+}
+
 void server_loop(const struct server *s)
 {
-	uint32_t ms, at = 0;
-	int r, armed = 0;
+	uint32_t at = 0;
+	int r, armed = 0, idle = 0;
 	message m;
 
 	for (;;) {
-		ms = s->before_receive ? s->before_receive() : 0;
-		if (server_rearm(sys_uptime_ms(), ms, &armed, &at))
-			sys_alarm(ms);
+		arm(s->before_receive ? s->before_receive() : 0, &armed, &at, &idle);
 		if (ipc_receive(EP_ANY, &m) < 0)
 			continue;
 		if (m.m_type == NOTIFY_MESSAGE) {

@@ -3,7 +3,8 @@
  * from the table, -ENOSYS outside it or for a hole, the clean hook before
  * the handler, notifications to their callback, SERVER_SUSPEND sending no
  * reply, and the before_receive hook's alarm, set only when it is due sooner
- * than the one pending. IPC is stubbed: receive hands
+ * than the one pending; SERVER_WHEN_IDLE's alarm (or idle), replaced or
+ * cancelled by the next answer. IPC is stubbed: receive hands
  * out a scripted list of messages and then leaves the loop by longjmp.
  */
 #include <stdarg.h>
@@ -23,6 +24,7 @@ static int scripted, next_in;
 static message replies[MAX_SCRIPT];
 static endpoint_t reply_to[MAX_SCRIPT];
 static int nreplies, nnotified, ncleaned;
+#define IDLE_ALARM 0x80000000u           /* alarms[]: one set with sys_alarm_or_idle */
 static uint32_t alarms[MAX_SCRIPT + 1];
 static int nalarms;
 static jmp_buf out;
@@ -55,12 +57,21 @@ int sys_alarm(uint32_t ms)
 	return 0;
 }
 
+int sys_alarm_or_idle(uint32_t ms)
+{
+	alarms[nalarms++] = ms | IDLE_ALARM;
+	return 0;
+}
+
 static int echo_plus_one(message *m) { return (int)m->raw[0] + 1; }
 static int suspend(message *m) { return SERVER_SUSPEND; }
 static int saw_clean(message *m) { return m->raw[1] == 0xcc ? 7 : -1; }
 static void clean(message *m) { ncleaned++; m->raw[1] = 0xcc; }
 static void notified(const message *m) { nnotified++; }
 static uint32_t timers(void) { return 250; }
+static uint32_t answers[MAX_SCRIPT + 1];
+static int nanswers;
+static uint32_t scripted_timers(void) { return answers[nanswers++]; }
 
 static const server_handler table[] = { echo_plus_one, NULL, suspend, saw_clean };
 
@@ -81,7 +92,7 @@ static void run(const struct server *s)
 
 static int setup(void **state)
 {
-	scripted = next_in = nreplies = nnotified = ncleaned = nalarms = 0;
+	scripted = next_in = nreplies = nnotified = ncleaned = nalarms = nanswers = 0;
 	return 0;
 }
 
@@ -177,6 +188,32 @@ static void test_alarm_only_when_sooner(void **state)
 	assert_int_equal(alarms[0], 250);
 }
 
+/*
+ * SERVER_WHEN_IDLE sets the idle alarm every time; the next ordinary
+ * answer replaces it even if it is due later (it would wake the server for
+ * nothing), and an answer of no timer cancels it.
+ */
+static void test_when_idle(void **state)
+{
+	struct server s = { FIRST, SERVER_TABLE(table), NULL, NULL, scripted_timers };
+	const uint32_t script_answers[] = { 250, SERVER_WHEN_IDLE, 250, SERVER_WHEN_IDLE, 0, 0 };
+
+	memcpy(answers, script_answers, sizeof script_answers);
+	add(300, FIRST, 0);
+	add(300, FIRST, 0);
+	add(300, FIRST, 0);
+	add(300, FIRST, 0);
+	add(300, FIRST, 0);
+	run(&s);
+	assert_int_equal(nanswers, 6);
+	assert_int_equal(nalarms, 5);
+	assert_int_equal(alarms[0], 250);
+	assert_int_equal(alarms[1], SERVER_IDLE_MAX_MS | IDLE_ALARM);
+	assert_int_equal(alarms[2], 250);                 /* the same deadline as before: set again */
+	assert_int_equal(alarms[3], SERVER_IDLE_MAX_MS | IDLE_ALARM);
+	assert_int_equal(alarms[4], 0);                   /* cancelled; the next no-timer answer sets nothing */
+}
+
 static void test_rearm_decisions(void **state)
 {
 	uint32_t at = 0;
@@ -206,6 +243,7 @@ int main(void)
 		cmocka_unit_test_setup(test_clean_before_handler, setup),
 		cmocka_unit_test_setup(test_notifications_to_callback, setup),
 		cmocka_unit_test_setup(test_alarm_only_when_sooner, setup),
+		cmocka_unit_test_setup(test_when_idle, setup),
 		cmocka_unit_test_setup(test_rearm_decisions, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
