@@ -59,7 +59,6 @@
 
 #define QUEUE_SLOTS 64            /* the transmit queue's ring (a power of two: % is a mask) */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
-#define FLUSH_ROUNDS 4            /* sends whose answers came back with them, per event */
 
 /* NET_SEND_BATCH's receive area (net.h): the driver puts frames here, at once or when they come. */
 struct rx_area {
@@ -428,18 +427,27 @@ static int flush(struct iface *i, int up)
 
 /*
  * The end of a request or notification: what lwIP sent meanwhile goes to
- * the drivers; what came back with it goes up, and what that made goes out
- * in turn, FLUSH_ROUNDS times at most before other work has its turn.
+ * the drivers, and what came back with it goes up. What that made in turn
+ * (ACKs for the data that came back, the next segment the ACKs let go)
+ * waits until the programs inet answered have had their turn: their next
+ * requests add to it, and it all goes in one batch, not one batch for
+ * what came back and another for what they asked (each batch is a round
+ * trip to the driver: two address-space switches). 1 if frames wait so
+ * (inet then runs again as soon as the CPU is otherwise idle, at most a
+ * 2 ms later: SERVER_WHEN_IDLE).
  */
-void eth_flush(void)
+int eth_flush(void)
 {
-	int n, again, rounds = 0;
+	int n, later = 0;
+	struct iface *i;
 
-	do {
-		for (again = 0, n = 0; n < n_ifaces; n++)
-			if (!ifaces[n].waiting)
-				again |= flush(&ifaces[n], 1);
-	} while (again && ++rounds < FLUSH_ROUNDS);
+	for (n = 0; n < n_ifaces; n++) {
+		i = &ifaces[n];
+		if (!i->waiting)
+			flush(i, 1);
+		later |= i->count && !i->waiting && i->driver != EP_NONE;
+	}
+	return later;
 }
 
 /*

@@ -161,12 +161,14 @@ static uint32_t timers(void)
 {
 	uint32_t eth = eth_timers();
 	u32_t next;
-	int busy;
+	int busy, later;
 
 	sys_check_timeouts();
 	busy = sock_loopback();
-	eth_flush();                     /* what this event and the timers made, in batches */
+	later = eth_flush();             /* what this event and the timers made, in batches */
 	next = sys_timeouts_sleeptime();
+	if (later)
+		return SERVER_WHEN_IDLE;     /* (the timers run then, too) */
 	if (busy)
 		return 1;
 	if (next == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
