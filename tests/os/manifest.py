@@ -101,6 +101,17 @@ BOOTS = [
                   "alarm_or_idle_when_idle", "busy_receiver_not_spinning"],
     },
     {
+        "config": "bench",
+        "name": "ipc-icount",
+        "proves": "an IPC round trip (sendrec and its reply, between two address spaces) takes at most 1,000 "
+                  "guest instructions: under -icount shift=0 one instruction is one nanosecond of the TSC",
+        "qemu_args": ["-icount", "shift=0"],
+        "console": [
+            ("ipc_roundtrip_at_most_1000_instructions",
+             r"ipc_roundtrip cycles=([0-9]{1,3}|1000) round_trips=\d+ errors=0 "),
+        ],
+    },
+    {
         "config": "test-isolation",
         "proves": "isolation mechanisms: privilege install, DEVIO, grants + SAFECOPY, IRQs, "
                   "device memory, DMA, trace, and the attack suite and kernel-call fuzzer",
