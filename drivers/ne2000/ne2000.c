@@ -86,6 +86,16 @@
 #define RX_HEADER  4
 #define RX_CRC     4
 #define RX_COUNT_MIN (NET_MIN_FRAME + RX_CRC)   /* the chip pads short frames */
+#define PAGE_BYTES 256
+#define FRAME_PAGES ((RX_HEADER + NET_MAX_FRAME + RX_CRC + PAGE_BYTES - 1) / PAGE_BYTES)
+/*
+ * The ring holds RX_HOLD largest frames until we take them (9). A peer's
+ * burst beyond that overflows it (the chip drops it; QEMU's holds it back
+ * and delivers it after later frames, out of order, so TCP stalls for its
+ * retransmission timeout): inet keeps TCP's window within it
+ * (net_init_reply's rx_hold).
+ */
+#define RX_HOLD    (RX_PAGES / FRAME_PAGES)
 #define PROM_BYTES 32
 #define PROM_SIG_AT 28                          /* 0x57 0x57 ('W'), each byte doubled in word mode */
 #define PROM_SIG   0x57
@@ -443,6 +453,7 @@ static const struct netdriver_ops ops = {
 	.interrupt = interrupt,
 	.poll = poll,
 	.test_reset = test_reset,
+	.rx_hold = RX_HOLD,
 };
 
 int main(int argc, char **argv)

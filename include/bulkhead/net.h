@@ -125,6 +125,9 @@ struct net_init_reply {
 	uint8_t  pad;
 	uint32_t mtu;
 	uint32_t offload;              /* NET_FRAME_CSUM: the NIC fills those checksums in (else the driver does) */
+	uint32_t rx_hold;              /* largest frames the NIC holds until its driver takes them, if that
+	                                  is few (0: as many as any peer sends at once): a client keeps what
+	                                  a peer may send at once (TCP's window) within it */
 };
 
 struct net_probe_reply { int32_t port[2]; int32_t pci; };

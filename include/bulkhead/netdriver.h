@@ -29,6 +29,8 @@ struct netdriver_ops {
 	                                   NET_SEND or NET_SEND_BATCH, not once a frame) */
 	uint32_t offload;               /* NET_FRAME_CSUM if the NIC fills in what that flag leaves to
 	                                   the driver (send gets the flag); else the library does */
+	uint32_t rx_hold;               /* net_init_reply's: largest frames its receive memory holds,
+	                                   if few (0: not a limit) */
 };
 
 #define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */

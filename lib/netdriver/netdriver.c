@@ -94,6 +94,7 @@ static int do_init(message *m)
 	r.link = (uint8_t)(nic->link_up ? nic->link_up() : 1);
 	r.mtu = 1500;
 	r.offload = nic->offload & NET_FRAME_CSUM;
+	r.rx_hold = nic->rx_hold;
 	m->net_init_reply = r;
 	return 0;                           /* (what waits is notified at the end of the request) */
 }
