@@ -24,7 +24,12 @@ Before those, one QUICKACKS-segment transfer to the sink on a fresh
 connection, checked on the wire (QEMU's filter-dump, headers only): the guest
 must acknowledge each of a new connection's first QUICKACKS segments with an
 ACK of its own. A sender in slow start waits for that ACK; left to lwIP's
-delayed-ACK timer, every connection began with a stall of up to 250 ms.
+delayed-ACK timer, every connection began with a stall of up to 250 ms. And
+the windows the guest offers on it, from its SYN-ACK on, must fit the NIC:
+an NE2000's ring holds 9 frames (drivers/ne2000), a larger burst overflows it
+(QEMU then delivers the rest out of order, and TCP stalls for its
+retransmission timeout: 0.19 MB/s), so at most 8 segments' worth; on the
+other NICs the window must open past that.
 """
 import array
 import os
@@ -49,6 +54,8 @@ MIN_FAILURES = 3         # ... and until the guest has failed it this often (MIN
                          # on a loaded host its once-a-second timer may fall behind the wall clock
 KILLED_MAX_ROUNDS = 8
 QUICKACKS = 16           # a new connection's first segments each get an ACK at once (servers/inet/tcp.c)
+SMALL_RING_NICS = ("ne2k_pci", "ne2k_isa")
+SMALL_RING_WINDOW = 8 * 1460   # what the guest may offer over them: one frame fewer than the ring holds
 SNAPLEN = 96             # bytes of each frame the wire dump keeps: the Ethernet, IPv4 and TCP headers
 
 
@@ -89,6 +96,7 @@ class Peer:
         os.close(fd)
 
     def qemu_args(self, device):
+        self.device = device.split(",")[0]
         fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{h}-:{g}" for g, h in self.ports.items())
         return ["-netdev", f"user,id=n0,restrict=on,{fwd}", "-device", f"{device},netdev=n0,mac=52:54:00:12:34:56",
                 "-object", f"filter-dump,id=wire,netdev=n0,file={self.dump},maxlen={SNAPLEN}"]
@@ -203,6 +211,18 @@ class Peer:
                     f"{detail}; of the connection's first {len(first)} data segments "
                     f"{sum(alone)} had an ACK of their own"
                     + (f" (not: segments {[k + 1 for k, a in enumerate(alone) if not a]})" if not all(alone) else ""))
+        self.window_fits_nic(ok)
+
+    def window_fits_nic(self, ok):
+        """The windows the guest offered on that connection: within an NE2000's ring, past it elsewhere."""
+        windows = sink_windows(read_tcp_dump(self.dump))
+        small = self.device in SMALL_RING_NICS
+        fits = bool(windows) and (max(windows) <= SMALL_RING_WINDOW if small else max(windows) > SMALL_RING_WINDOW)
+        self.result("tcp_window_fits_nic", ok and fits,
+                    f"{self.device}: the guest offered windows of {min(windows, default=0)}..{max(windows, default=0)} "
+                    f"bytes in {len(windows)} segments from its SYN-ACK on (want "
+                    + (f"at most {SMALL_RING_WINDOW}: the NIC's ring holds 9 frames)" if small else
+                       f"more than {SMALL_RING_WINDOW} at some point)"))
 
     def run_script(self):
         if not self.wait_for_bulkd():
@@ -270,7 +290,7 @@ class Peer:
 
 
 def read_tcp_dump(path):
-    """The TCP/IPv4 frames of a pcap file: (src port, dst port, seq, ack, flags, payload bytes) each."""
+    """The TCP/IPv4 frames of a pcap file: (src port, dst port, seq, ack, flags, payload bytes, window) each."""
     out = []
     with open(path, "rb") as f:
         data = f.read()
@@ -283,8 +303,8 @@ def read_tcp_dump(path):
             continue
         ihl = (frame[14] & 15) * 4
         total = struct.unpack_from("!H", frame, 16)[0]
-        sport, dport, seq, ack, off, flags = struct.unpack_from("!HHIIBB", frame, 14 + ihl)
-        out.append((sport, dport, seq, ack, flags, total - ihl - (off >> 4) * 4))
+        sport, dport, seq, ack, off, flags, window = struct.unpack_from("!HHIIBBH", frame, 14 + ihl)
+        out.append((sport, dport, seq, ack, flags, total - ihl - (off >> 4) * 4, window))
     return out
 
 
@@ -296,10 +316,19 @@ def last_sink_connection(frames):
         return [], set()
     peer = frames[syns[-1]][0]
     segs, seen, acks = [], set(), set()
-    for sport, dport, seq, ack, flags, length in frames[syns[-1]:]:
+    for sport, dport, seq, ack, flags, length, _ in frames[syns[-1]:]:
         if (sport, dport) == (peer, SINK) and length > 0 and seq not in seen:
             seen.add(seq)
             segs.append((seq, (seq + length) & 0xFFFFFFFF))
         elif (sport, dport) == (SINK, peer) and flags & 0x10:
             acks.add(ack)
     return segs, acks
+
+
+def sink_windows(frames):
+    """The windows the guest offered on the latest connection to its SINK port, SYN-ACK included."""
+    syns = [k for k, f in enumerate(frames) if f[1] == SINK and f[4] & 0x02]
+    if not syns:
+        return []
+    peer = frames[syns[-1]][0]
+    return [f[6] for f in frames[syns[-1]:] if (f[0], f[1]) == (SINK, peer)]

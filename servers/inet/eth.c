@@ -97,6 +97,7 @@ struct iface {
 	char label[INET_LABEL_MAX];
 	endpoint_t driver;               /* EP_NONE: dead or restarting */
 	uint32_t offload;                /* NET_FRAME_CSUM: its NIC fills in IPv4 and TCP checksums */
+	uint32_t rx_hold;                /* largest frames its NIC holds (0: no limit): see eth_rx_hold */
 	struct inet_ifinfo info;         /* counters and what the driver said */
 	struct frame queue[QUEUE_SLOTS];
 	uint32_t head, count;
@@ -721,10 +722,14 @@ static void attach(struct iface *i, endpoint_t ep)
 		etharp_gratuitous(&i->netif);    /* tell the neighbours our new address */
 	}
 	memcpy(i->info.mac, m.net_init_reply.mac, 6);
+	i->rx_hold = m.net_init_reply.rx_hold;
 	printf("inet: %s %s %s (endpoint %d), MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s%s\n", i->name,
 	       first ? "attached to" : "re-attached to", i->label, (int)ep, i->info.mac[0], i->info.mac[1],
 	       i->info.mac[2], i->info.mac[3], i->info.mac[4], i->info.mac[5], i->info.link ? "up" : "down",
 	       m.net_init_reply.offload & NET_FRAME_CSUM ? ", IPv4 and TCP checksums by the NIC" : "");
+	if (first && i->rx_hold)
+		printf("inet: %s: its NIC holds %u frames until the driver takes them: TCP windows kept to %u bytes\n",
+		       i->name, i->rx_hold, eth_window_cap(&i->netif));
 	if (first)
 		bring_up(i, (int)(i - ifaces));
 	use_offload(i, m.net_init_reply.offload);
@@ -911,6 +916,25 @@ int eth_info(uint32_t n, struct inet_ifinfo *out)
 	out->netmask = ip4_addr_get_u32(netif_ip4_netmask(&i->netif));
 	out->gateway = ip4_addr_get_u32(netif_ip4_gw(&i->netif));
 	return 0;
+}
+
+/*
+ * The receive window a TCP connection over netif may offer, at most: a NIC
+ * that holds few frames (rx_hold) must not see more in one burst, so one
+ * frame fewer than it holds is left for other traffic; TCP_WND otherwise.
+ */
+uint32_t eth_window_cap(const struct netif *netif)
+{
+	const struct iface *i;
+	uint32_t cap;
+
+	for (i = ifaces; i < ifaces + n_ifaces; i++) {
+		if (&i->netif != netif || !i->rx_hold)
+			continue;
+		cap = i->rx_hold > 1 ? (i->rx_hold - 1) * TCP_MSS : TCP_MSS;
+		return cap < TCP_WND ? cap : TCP_WND;
+	}
+	return TCP_WND;
 }
 
 struct netif *eth_netif(uint32_t n)

@@ -29,6 +29,7 @@ int  eth_watch(const char *const labels[], int n);
 void eth_ds_news(void);
 /* A notification from `who`: if it is one of our drivers, move frames. */
 int  eth_notified(endpoint_t who);
+uint32_t eth_window_cap(const struct netif *netif);   /* TCP receive window, at most, over it */
 int eth_flush(void);                   /* frames lwIP queued go to the drivers; 1 if some wait for idle */
 /* Attaches to retry that are due; the ms until the next (0: none). */
 uint32_t eth_timers(void);

@@ -2,7 +2,9 @@
  * tcp: inet's TCP sockets, on lwIP's raw (callback) API. A connection's
  * received data waits in its pbuf chain until the program reads it, and the
  * window lwIP advertises opens only as it does (tcp_recved), so a slow
- * reader slows the sender instead of filling inet. Sending copies from the
+ * reader slows the sender instead of filling inet. Over a NIC that holds
+ * few frames (an NE2000's ring: 9), the window stays within what it holds
+ * from the SYN on (eth_window_cap), so that no burst overflows it. Sending copies from the
  * program's grant into lwIP's send buffer as far as it has room; a program
  * whose data does not fit waits until acknowledgements make room.
  *
@@ -31,6 +33,7 @@
 #define REOPEN_GAP (0xffff + 2)       /* a reopened connection's ISN past the old one's last (as Linux) */
 
 static uint8_t bounce[SEND_CHUNK];
+static u8_t window_ext = 0xff;        /* lwIP's extension slot for the listener hook (passive_open) */
 
 static void stall_check(void *arg);
 
@@ -41,6 +44,59 @@ static void fill_peer(struct sock *s, message *m)
 	m->inet_sock.addr = ip4_addr_get_u32(ip_2_ip4(&s->tcp->remote_ip));
 	m->inet_sock.port = lwip_htons(s->tcp->remote_port);
 }
+
+/* The receive window a connection to `remote` may offer, at most (eth_window_cap of its route). */
+static uint32_t window_cap(const ip_addr_t *remote)
+{
+	struct netif *n = ip4_route(ip_2_ip4(remote));
+
+	return n ? eth_window_cap(n) : TCP_WND;
+}
+
+/*
+ * A new connection's window, within the cap: before a listener's SYN-ACK
+ * offers it; after a connect's SYN (lwIP's tcp_connect sets TCP_WND and
+ * sends at once), whose offer lwIP never takes back, but the peer's slow
+ * start fills it only after our ACKs have offered the cap instead.
+ */
+static void window_start(struct tcp_pcb *pcb, const ip_addr_t *remote)
+{
+	uint32_t cap = window_cap(remote);
+
+	if (pcb->rcv_wnd > cap)
+		pcb->rcv_wnd = pcb->rcv_ann_wnd = (tcpwnd_size_t)cap;
+}
+
+/* The program took len bytes: that much window back, up to the cap (it never has more unread). */
+static void window_back(struct tcp_pcb *pcb, uint32_t len)
+{
+	uint32_t cap = window_cap(&pcb->remote_ip), room = pcb->rcv_wnd < cap ? cap - pcb->rcv_wnd : 0;
+
+	if (len > room)
+		len = room;
+	if (len)
+		tcp_recved(pcb, (u16_t)len);
+}
+
+/*
+ * Before a close with nothing left unread: lwIP takes a window short of
+ * TCP_WND for unread data and resets the connection instead of closing it;
+ * a capped window is not that.
+ */
+static void window_whole(struct tcp_pcb *pcb)
+{
+	if (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT)
+		pcb->rcv_wnd = TCP_WND_MAX(pcb);
+}
+
+/* lwIP's hook as a listener's connection is taken, before its SYN-ACK. */
+static err_t on_passive_open(u8_t id, struct tcp_pcb_listen *l, struct tcp_pcb *pcb)
+{
+	window_start(pcb, &pcb->remote_ip);
+	return ERR_OK;
+}
+
+static const struct tcp_ext_arg_callbacks window_hooks = { NULL, on_passive_open };
 
 /* Up to len received bytes into m's grant: the count, 0 at the end, or -errno. */
 static int take(struct sock *s, message *m)
@@ -56,7 +112,7 @@ static int take(struct sock *s, message *m)
 		return r;
 	s->rx = pbuf_free_header(s->rx, (u16_t)off);
 	if (s->tcp)
-		tcp_recved(s->tcp, (u16_t)off);
+		window_back(s->tcp, off);
 	fill_peer(s, m);
 	return (int)off;
 }
@@ -113,7 +169,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	struct sock *s = arg;
 
 	if (p && s->shut_rd) {                   /* nobody will read it */
-		tcp_recved(pcb, p->tot_len);
+		window_back(pcb, p->tot_len);
 		pbuf_free(p);
 		return ERR_OK;
 	}
@@ -232,6 +288,9 @@ int tcp_sock_open(struct sock *s)
 	s->tcp = tcp_new();
 	if (!s->tcp)
 		return -ENOMEM;
+	if (window_ext == 0xff)
+		window_ext = tcp_ext_arg_alloc_id();
+	tcp_ext_arg_set_callbacks(s->tcp, window_ext, &window_hooks);   /* (a listener keeps it) */
 	watch(s, s->tcp);
 	return 0;
 }
@@ -292,6 +351,7 @@ int tcp_sock_connect(struct sock *s, message *m)
 	e = tcp_connect(s->tcp, &a, lwip_ntohs(m->inet_sock.port), on_connected);
 	if (e != ERR_OK)
 		return sock_from_err(e);
+	window_start(s->tcp, &a);                /* (tcp_connect set TCP_WND, and its SYN offered it) */
 	s->connecting = 1;
 	if (m->inet_sock.flags & INET_NONBLOCK)
 		return -EINPROGRESS;
@@ -344,7 +404,7 @@ int tcp_sock_shutdown(struct sock *s, message *m)
 	if ((how & INET_SHUT_RD) && !s->shut_rd) {
 		s->shut_rd = 1;
 		if (s->rx) {
-			tcp_recved(s->tcp, s->rx->tot_len);
+			window_back(s->tcp, s->rx->tot_len);
 			pbuf_free(s->rx);
 			s->rx = NULL;
 		}
@@ -370,6 +430,8 @@ void tcp_sock_close(struct sock *s)
 			tcp_recv(s->tcp, NULL);
 			tcp_sent(s->tcp, NULL);
 			tcp_err(s->tcp, NULL);
+			if (!s->rx)
+				window_whole(s->tcp);
 			if (s->rx || tcp_close(s->tcp) != ERR_OK)
 				tcp_abort(s->tcp);   /* unread data, or no memory to close: reset */
 		}

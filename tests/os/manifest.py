@@ -598,7 +598,8 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "config": f"test-inet-tcp-{_nic}",
         "proves": f"TCP through inet on the {_nic} driver and BSD sockets: 20 MB each way between "
                   "the host and bulkd, byte-exact (CRC-32 at both ends), undisturbed (and, on the "
-                  "wire, a new connection's first 16 segments acknowledged one by one; later bursts "
+                  "wire, a new connection's first 16 segments acknowledged one by one, and its windows within "
+                  "what the NIC holds: an NE2000's 9 frames; later bursts "
                   "merged before lwIP), with the "
                   "driver killed as each connection is accepted (a duplicate SYN-ACK would make QEMU's "
                   "user network drop data), with it killed every second, and with it crashing every "
@@ -613,7 +614,8 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
                   "tcp_segments_coalesced",
                   "restarts_not_backed_off", "deaf_driver_restarted_by_inet", "deaf_driver_successor_hears",
                   "refusing_driver_restarted_by_inet", "refusing_driver_successor_sends"],
-        "peer_cases": ["bulkd_reachable", "tcp_first_segments_acked_at_once", "tcp_to_guest", "tcp_from_guest",
+        "peer_cases": ["bulkd_reachable", "tcp_first_segments_acked_at_once", "tcp_window_fits_nic",
+                       "tcp_to_guest", "tcp_from_guest",
                        "tcp_to_guest_killed_at_accept",
                        "tcp_to_guest_driver_killed", "tcp_from_guest_driver_killed",
                        "tcp_to_guest_driver_crashed", "tcp_from_guest_driver_crashed"],

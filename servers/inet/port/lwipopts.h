@@ -88,6 +88,7 @@
 
 /* lwIP's calls into inet (tcp.c): every TCP header it sends, before its
    checksum; and each new connection's initial sequence number. */
+#define LWIP_TCP_PCB_NUM_EXT_ARGS 1    /* tcp.c: a listener's hook before its SYN-ACK (the window's cap) */
 #define LWIP_HOOK_FILENAME      "hooks.h"
 #define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) inet_tcp_out_hook(p, hdr, pcb, opts)
 #define LWIP_HOOK_TCP_ISN(local, lport, remote, rport) inet_tcp_isn(local, lport, remote, rport)
