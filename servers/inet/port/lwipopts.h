@@ -49,9 +49,13 @@
 #define SOCK_TIMERS             (2 * 32 + 16) /* 2 x MAX_SOCKETS + MAX_POLLERS (sock.h) */
 #define MEMP_NUM_SYS_TIMEOUT    (LWIP_NUM_SYS_TIMEOUT_INTERNAL + SOCK_TIMERS)
 
-/* Memory: lwIP's own heap (outgoing packets) and fixed pools. */
+/*
+ * Memory: lwIP's own heap and fixed pools. The heap holds outgoing data
+ * (256 KB) and as much again for received runs of segments merged into one
+ * piece (eth.c's deliver_merged; the pool takes them when the heap is full).
+ */
 #define MEM_ALIGNMENT           4
-#define MEM_SIZE                (256 * 1024)
+#define MEM_SIZE                (512 * 1024)
 
 /*
  * Window and buffer sizes, chosen for throughput. The path is QEMU's
