@@ -51,10 +51,11 @@ static void arm(uint32_t ms, int *armed, uint32_t *at, int *idle)
 		*at = now + SERVER_IDLE_MAX_MS;
 		return;
 	}
-	if (*idle && ms == 0)
-		sys_alarm(0);
-	if (*idle)
+	if (*idle) {
 		*armed = *idle = 0;
+		if (ms == 0)
+			sys_alarm(0);
+	}
 	if (server_rearm(now, ms, armed, at))
 		sys_alarm(ms);
 }

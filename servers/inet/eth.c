@@ -97,7 +97,7 @@ struct iface {
 	char label[INET_LABEL_MAX];
 	endpoint_t driver;               /* EP_NONE: dead or restarting */
 	uint32_t offload;                /* NET_FRAME_CSUM: its NIC fills in IPv4 and TCP checksums */
-	uint32_t rx_hold;                /* largest frames its NIC holds (0: no limit): see eth_rx_hold */
+	uint32_t rx_hold;                /* largest frames its NIC holds (0: no limit): see eth_window_cap */
 	struct inet_ifinfo info;         /* counters and what the driver said */
 	struct frame queue[QUEUE_SLOTS];
 	uint32_t head, count;
@@ -434,7 +434,7 @@ static int flush(struct iface *i, int up)
  * requests add to it, and it all goes in one batch, not one batch for
  * what came back and another for what they asked (each batch is a round
  * trip to the driver: two address-space switches). 1 if frames wait so
- * (inet then runs again as soon as the CPU is otherwise idle, at most a
+ * (inet then runs again as soon as the CPU is otherwise idle, at most
  * 2 ms later: SERVER_WHEN_IDLE).
  */
 int eth_flush(void)

@@ -166,9 +166,9 @@ static uint32_t timers(void)
 	sys_check_timeouts();
 	busy = sock_loopback();
 	later = eth_flush();             /* what this event and the timers made, in batches */
-	next = sys_timeouts_sleeptime();
 	if (later)
 		return SERVER_WHEN_IDLE;     /* (the timers run then, too) */
+	next = sys_timeouts_sleeptime();
 	if (busy)
 		return 1;
 	if (next == SYS_TIMEOUTS_SLEEPTIME_INFINITE)

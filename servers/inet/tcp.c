@@ -4,9 +4,10 @@
  * window lwIP advertises opens only as it does (tcp_recved), so a slow
  * reader slows the sender instead of filling inet. Over a NIC that holds
  * few frames (an NE2000's ring: 9), the window stays within what it holds
- * from the SYN on (eth_window_cap), so that no burst overflows it. Sending copies from the
- * program's grant into lwIP's send buffer as far as it has room; a program
- * whose data does not fit waits until acknowledgements make room.
+ * (eth_window_cap; window_start says from when), so that no burst
+ * overflows it. Sending copies from the program's grant into lwIP's send
+ * buffer as far as it has room; a program whose data does not fit waits
+ * until acknowledgements make room.
  *
  * A connection that arrives on a listener gets its socket at once (owned by
  * the listener's owner), so no data can arrive before it has somewhere to
