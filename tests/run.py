@@ -115,6 +115,8 @@ def boot(spec):
     results; "peer_script": "wire" runs the raw peer's wire test."""
     timeout = spec.get("timeout", DEFAULT_TIMEOUT)
     peer = PEERS[spec.get("peer", "raw")]() if spec.get("nic") else None
+    if peer:
+        peer.keep_as = os.path.join(LOGS, f"{boot_name(spec)}.pcap")   # a peer's evidence of a failure
     devices_first = spec.get("devices_first", [])       # say an IOMMU: QEMU wants it before the NICs
     args = devices_first + (peer.qemu_args(spec["nic"]) if peer else []) + spec.get("qemu_args", [])
     machine = (ImageMachine(*spec["image"], args) if spec.get("image") else

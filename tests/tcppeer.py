@@ -33,6 +33,7 @@ other NICs the window must open past that.
 """
 import array
 import os
+import shutil
 import socket
 import struct
 import tempfile
@@ -56,6 +57,10 @@ KILLED_MAX_ROUNDS = 8
 QUICKACKS = 16           # a new connection's first segments each get an ACK at once (servers/inet/tcp.c)
 SMALL_RING_NICS = ("ne2k_pci", "ne2k_isa")
 SMALL_RING_WINDOW = 8 * 1460   # what the guest may offer over them: one frame fewer than the ring holds
+SYNACK_QUIET_S = 2.5     # after "synack", the guest puts the crash in once it has nothing else to send (1.5 s)
+SYNACK_SIZE = 256 * 1024
+AT_ONCE_S = 1.0          # a SYN-ACK sent again at once, when the driver's successor is there; TCP's (lwIP's)
+                         # own first retransmission comes 2.5-3 s after the first (its timer ticks every 0.5 s)
 SNAPLEN = 96             # bytes of each frame the wire dump keeps: the Ethernet, IPv4 and TCP headers
 
 
@@ -102,8 +107,15 @@ class Peer:
                 "-object", f"filter-dump,id=wire,netdev=n0,file={self.dump},maxlen={SNAPLEN}"]
 
     def close(self):
+        """Remove the wire dump, or, when a case failed and the runner named a place
+        (keep_as), keep it there for a look at what went over the wire."""
+        failed = any(not ok for ok, _ in self.results.values())
         try:
-            os.unlink(self.dump)
+            if failed and getattr(self, "keep_as", None):
+                os.makedirs(os.path.dirname(self.keep_as), exist_ok=True)
+                shutil.move(self.dump, self.keep_as)
+            else:
+                os.unlink(self.dump)
         except OSError:
             pass
 
@@ -240,9 +252,35 @@ class Peer:
         for _ in range(ACCEPT_KILL_ROUNDS):
             self.transfer("tcp_to_guest_killed_at_accept", self.to_killer, ACCEPT_KILL_SIZE)
         with control:
+            self.synack_crash(control)
             for how, past in (("kill", "killed"), ("crash", "crashed")):
                 if not self.failing(control, how, past, to_rate, from_rate):
                     return
+
+    def synack_crash(self, control):
+        """The guest's driver crashes on the SYN-ACK of a new connection (t_inet puts ud2 in its
+        nic_send once its ACK of "synack" has gone): TCP must send the SYN-ACK again to the
+        successor at once, not after its retransmission timeout, and the data arrive intact."""
+        case = "tcp_synack_lost_to_crash"
+        try:
+            control.sendall(b"synack\n")
+            time.sleep(SYNACK_QUIET_S)
+            ok, _, detail = self.to_guest(SYNACK_SIZE)
+            answer = read_line(control).split()
+        except OSError as e:
+            self.result(case, False, f"{e}")
+            return
+        time.sleep(0.5)                  # filter-dump writes as frames pass; let the last ones land
+        syns, synacks = sink_handshake(self.dump)
+        told = len(answer) == 3 and answer[0] == b"synack" and answer[1] == b"1" and answer[2] != b"0"
+        late = synacks[0][0] - syns[0] if syns and synacks else None
+        first = ("none" if late is None else f"{late * 1000:.0f} ms after the peer's first SYN, "
+                 + ("with" if synacks[0][1] else "without") + " the MSS option")
+        self.result(case, ok and told and late is not None and late < AT_ONCE_S and not synacks[0][1],
+                    f"{detail}; the guest says {b' '.join(answer).decode(errors='replace')!r} (crashed, SYNs "
+                    f"sent again); on the wire {len(syns)} SYN(s) from the peer; the guest's first SYN-ACK: "
+                    f"{first} (one with it went out before the crash; want one within {AT_ONCE_S:.1f} s: TCP's "
+                    f"own retransmission comes after 2.5-3 s)")
 
     def failing_count(self, control):
         """The guest's count of failures in this phase so far (0 if it does not say)."""
@@ -289,23 +327,52 @@ class Peer:
         return len(words) == 3
 
 
-def read_tcp_dump(path):
-    """The TCP/IPv4 frames of a pcap file: (src port, dst port, seq, ack, flags, payload bytes, window) each."""
-    out = []
+def tcp_frames(path):
+    """The TCP/IPv4 frames of a pcap file, each as (seconds, frame, offset of its TCP header)."""
     with open(path, "rb") as f:
         data = f.read()
     at = 24                                        # past the file header
     while at + 16 <= len(data):
-        incl = struct.unpack_from("<I", data, at + 8)[0]
+        sec, usec, incl = struct.unpack_from("<III", data, at)
         frame = data[at + 16:at + 16 + incl]
         at += 16 + incl
-        if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
-            continue
-        ihl = (frame[14] & 15) * 4
+        if len(frame) >= 54 and frame[12:14] == b"\x08\x00" and frame[23] == 6:
+            yield sec + usec / 1e6, frame, 14 + (frame[14] & 15) * 4
+
+
+def read_tcp_dump(path):
+    """The TCP/IPv4 frames of a pcap file: (src port, dst port, seq, ack, flags, payload bytes, window) each."""
+    out = []
+    for _, frame, tcp in tcp_frames(path):
         total = struct.unpack_from("!H", frame, 16)[0]
-        sport, dport, seq, ack, off, flags, window = struct.unpack_from("!HHIIBBH", frame, 14 + ihl)
-        out.append((sport, dport, seq, ack, flags, total - ihl - (off >> 4) * 4, window))
+        sport, dport, seq, ack, off, flags, window = struct.unpack_from("!HHIIBBH", frame, tcp)
+        out.append((sport, dport, seq, ack, flags, total - (tcp - 14) - (off >> 4) * 4, window))
     return out
+
+
+def has_mss_option(frame, tcp):
+    """Does the TCP header at offset tcp carry the MSS option (kind 2)?"""
+    end, at = min(len(frame), tcp + (frame[tcp + 12] >> 4) * 4), tcp + 20
+    while at < end and frame[at] != 0:             # 0: end of options
+        if frame[at] == 2:
+            return True
+        at += 1 if frame[at] == 1 else max(2, frame[at + 1] if at + 1 < end else 2)
+    return False
+
+
+def sink_handshake(path):
+    """The SYNs of the latest connection to the guest's SINK port: the peer's (seconds each) and
+    the guest's SYN-ACKs (seconds, with the MSS option or not, each)."""
+    syns, synacks = [], []
+    for t, frame, tcp in tcp_frames(path):
+        sport, dport, flags = *struct.unpack_from("!HH", frame, tcp), frame[tcp + 13]
+        if dport == SINK and flags & 0x12 == 0x02:
+            if not syns or sport != syns[-1][0]:
+                syns, synacks = [], []             # a new connection
+            syns.append((sport, t))
+        elif sport == SINK and flags & 0x12 == 0x12 and syns and dport == syns[-1][0]:
+            synacks.append((t, has_mss_option(frame, tcp)))
+    return [t for _, t in syns], synacks
 
 
 def last_sink_connection(frames):
