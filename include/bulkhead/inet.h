@@ -144,6 +144,7 @@ struct inet_ifinfo {
 	uint32_t   rx_bad_batches;             /* NET_RECV_BATCH answers that did not check out */
 	uint32_t   rx_coalesced;               /* received frames that went up merged with others */
 	uint32_t   rx_batches, tx_batches;     /* batches of frames from and to the driver */
+	uint32_t   tx_syn_again;               /* opening TCP connections' SYNs sent again after restarts */
 };
 
 struct inet_sock {

@@ -34,7 +34,8 @@
  * timeout.
  * After a restart inet also acknowledges every TCP connection again (see
  * sock_driver_restarted), so that senders resend what the dead driver had
- * received but not delivered without waiting for their timeout.
+ * received but not delivered without waiting for their timeout, and has
+ * TCP send the SYN (or SYN-ACK) of each connection still opening again.
  *
  * A driver that answers everyone but delivers no frame is deaf: after a
  * silence inet probes the gateway with ARP, and when not even that is
@@ -749,7 +750,7 @@ static void attach(struct iface *i, endpoint_t ep)
 	i->lost_at = 0;
 	flush(i, 1);
 	if (!first)
-		sock_driver_restarted();
+		i->info.tx_syn_again += sock_driver_restarted();
 	receive(i);
 }
 

@@ -68,8 +68,9 @@ int  sock_do_poll(message *m);
    1 if some is still queued (then come back at once). */
 int  sock_loopback(void);
 int  sock_do_share(message *m);
-/* A driver came back: acknowledge every TCP connection again (see tcp.c). */
-void sock_driver_restarted(void);
+/* A driver came back: acknowledge every TCP connection again, and send the
+   SYN of each one still opening again (see tcp.c); how many SYNs. */
+uint32_t sock_driver_restarted(void);
 /* A received frame, before lwIP sees it: a SYN may reopen a connection in TIME-WAIT (tcp.c). */
 void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len);
 /* Received segments merged (coalesce.h): whether their connection takes them so, and its ACK for them (tcp.c). */

@@ -394,13 +394,14 @@ int sock_do_shutdown(message *m)
 	return !s ? -EBADF : s->type != INET_TCP ? -EOPNOTSUPP : tcp_sock_shutdown(s, m);
 }
 
-void sock_driver_restarted(void)
+uint32_t sock_driver_restarted(void)
 {
 	int k;
 
 	for (k = 0; k < MAX_SOCKETS; k++)
 		if (socks[k].owner != EP_NONE && socks[k].type == INET_TCP)
 			tcp_sock_nudge(&socks[k]);
+	return tcp_opening_nudge();
 }
 
 int sock_do_close(message *m)

@@ -72,6 +72,7 @@ int tcp_sock_recv(struct sock *s, message *m);
 int tcp_sock_shutdown(struct sock *s, message *m);
 void tcp_sock_close(struct sock *s);
 void tcp_sock_nudge(struct sock *s);
+uint32_t tcp_opening_nudge(void);
 uint16_t tcp_sock_ready(struct sock *s);
 int tcp_sock_setopt(struct sock *s, uint32_t opt, uint32_t value);
 int tcp_sock_getopt(struct sock *s, uint32_t opt);

@@ -498,6 +498,29 @@ void tcp_sock_nudge(struct sock *s)
 }
 
 /*
+ * After a driver restart: a connection still opening (its SYN or SYN-ACK
+ * unanswered) may have lost that segment with the dead driver, and inet does
+ * not resend a SYN from its queue (resend.c). Our side goes on only when
+ * TCP sends it again, which its timer does after 2.5-3 s, doubling each time,
+ * and a driver that keeps dying on the first frame it meets can take every
+ * one of them: a connection attempt that dies of it (lwIP gives up on a
+ * half-open connection after 20 s). So TCP sends it again now, as its
+ * timer would (without the MSS option). How many it sent again.
+ */
+uint32_t tcp_opening_nudge(void)
+{
+	struct tcp_pcb *pcb;
+	uint32_t n = 0;
+
+	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		if ((pcb->state == SYN_SENT || pcb->state == SYN_RCVD) && tcp_rexmit_rto_prepare(pcb) == ERR_OK) {
+			tcp_rexmit_rto_commit(pcb);
+			n++;
+		}
+	return n;
+}
+
+/*
  * lwIP's output hook: a SYN or SYN-ACK its retransmission sends again (the
  * connection's retransmission count is not 0) goes without the MSS option,
  * which QEMU's user network would take as an order to drop what it holds

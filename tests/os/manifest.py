@@ -602,7 +602,9 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
                   "what the NIC holds: an NE2000's 9 frames; later bursts "
                   "merged before lwIP), with the "
                   "driver killed as each connection is accepted (a duplicate SYN-ACK would make QEMU's "
-                  "user network drop data), with it killed every second, and with it crashing every "
+                  "user network drop data), with it crashing on a new connection's SYN-ACK (sent again to "
+                  "its successor at once, not after TCP's timeout), with it killed every second, and with "
+                  "it crashing every "
                   "second (ud2 put in its nic_send or receive by t_inject: each death a CPU exception, "
                   "checked); and a deaf driver (its receive made a no-op: it answers everyone, delivers "
                   "nothing) and a refusing one (its batch check made to fail: it answers everyone, sends "
@@ -610,13 +612,13 @@ for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romf
         "nic": _device,
         "peer": "tcp",
         "cases": ["inet_started", "inet_attached", "bulkd_started", "peer_connected",
-                  "driver_killed_at_accept", "driver_killed_every_second", "driver_crashed_every_second",
-                  "tcp_segments_coalesced",
+                  "driver_killed_at_accept", "driver_crashed_at_synack", "driver_killed_every_second",
+                  "driver_crashed_every_second", "tcp_segments_coalesced",
                   "restarts_not_backed_off", "deaf_driver_restarted_by_inet", "deaf_driver_successor_hears",
                   "refusing_driver_restarted_by_inet", "refusing_driver_successor_sends"],
         "peer_cases": ["bulkd_reachable", "tcp_first_segments_acked_at_once", "tcp_window_fits_nic",
                        "tcp_to_guest", "tcp_from_guest",
-                       "tcp_to_guest_killed_at_accept",
+                       "tcp_to_guest_killed_at_accept", "tcp_synack_lost_to_crash",
                        "tcp_to_guest_driver_killed", "tcp_from_guest_driver_killed",
                        "tcp_to_guest_driver_crashed", "tcp_from_guest_driver_crashed"],
         "stop": r"\[test\] summary:",

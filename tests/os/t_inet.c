@@ -26,8 +26,10 @@
  * that the driver manager put each of those deaths down to that exception.
  * On "stop" it answers "stop" at once (frames to send and acknowledge: a
  * crash still pending comes now), checks the phase, and then "done FAILURES
- * EXCEPTIONS". Before any of that, it kills the driver as it accepts each
- * of the peer's connections to ACCEPT_KILL_PORT and checks what arrives.
+ * EXCEPTIONS". When it says "synack", it makes the driver crash on the
+ * SYN-ACK of the peer's next connection. Before any of that, it kills the
+ * driver as it accepts each of the peer's connections to ACCEPT_KILL_PORT
+ * and checks what arrives.
  *
  * t_inet NIC dhcp (boot test-inet-dhcp): inet configures eth0 by DHCP from
  * QEMU's user network instead, which must give it 10.0.2.15/24 (and, with
@@ -58,6 +60,9 @@
 #define RESTART_PORT  11
 #define CONTROL_PORT  5003
 #define KILL_EVERY_MS 1000          /* also the crash period */
+#define ACK_GONE_MS   1500          /* by then inet has acknowledged a command (lwIP delays an ACK 250 ms at
+                                       most), and its acknowledgements again after the last restart, for
+                                       1 s (RECOVER_MS, servers/inet/tcp.c), are over */
 #define VECTOR_INVALID_OPCODE 6     /* what the injected ud2 raises */
 #define CRASH_SITES   2             /* where the crashes go in turn: crash_sites */
 #define MIN_KILLS     3
@@ -474,9 +479,47 @@ static void tell_count(int c, const struct failing *f)
 	send(c, line, (size_t)n, 0);
 }
 
+/*
+ * "synack": the driver dies of a crash on the next frame it sends, which,
+ * once inet has nothing else to send (ACK_GONE_MS), is the SYN-ACK of the
+ * peer's next connection (it connects 2.5 s after the command). inet
+ * does not resend a SYN from its queue; it must have TCP send it again to
+ * the successor at once (tx_syn_again), not after TCP's retransmission
+ * timeout (tests/tcppeer.py checks the wire). Answers "synack CRASHED AGAIN";
+ * inet's count of attaches after it.
+ */
+static uint32_t crash_at_synack(int c, const struct setup *s)
+{
+	struct dm_driver_info d, next;
+	struct inet_ifinfo before, after;
+	struct dm_failure f;
+	char line[40];
+	int r = -1, crashed = 0, n;
+
+	uint32_t t0 = sys_uptime_ms(), put_in = 0;
+
+	memset(&before, 0, sizeof before);
+	t_sleep(ACK_GONE_MS);
+	if (ifinfo(&before) == 0 && dm_info(s->nic, 0, &d) == 0)
+		r = inject_crash(s, d.endpoint, crash_sites[0]);
+	put_in = sys_uptime_ms() - t0;
+	if (r == 0 && t_wait_driver(s->nic, d.incarnation, &next, WAIT_MS) == 0)
+		crashed = died_of_crash(s->nic, d.incarnation, &f);
+	wait_until(reattached, before.attaches + 1, &after, WAIT_MS);
+	t_check("driver_crashed_at_synack", crashed && after.tx_syn_again > before.tx_syn_again,
+	        "ud2 put over the start of %s's nic_send (%d) %u ms after the command, before the peer's "
+	        "next connection: the driver died of it: %d; inet had TCP send %u SYN(s) of opening "
+	        "connections again to its successor", s->nic, r, put_in, crashed,
+	        after.tx_syn_again - before.tx_syn_again);
+	n = snprintf(line, sizeof line, "synack %d %u\n", crashed, after.tx_syn_again - before.tx_syn_again);
+	send(c, line, (size_t)n, 0);
+	return after.attaches;
+}
+
 /* Follow the peer's commands on connection c until it closes: "kill" or
    "crash" makes the driver fail every second, "count" asks how many times
-   it has so far, "stop" ends the phase. */
+   it has so far, "stop" ends the phase; "synack" makes the driver crash on
+   the SYN-ACK of the peer's next connection. */
 static void follow_commands(int c, const struct setup *s, uint32_t attaches)
 {
 	uint32_t next = 0, active = 0, phases = 0;
@@ -494,6 +537,8 @@ static void follow_commands(int c, const struct setup *s, uint32_t attaches)
 			active = 0;
 		} else if (n > 0 && active && !strncmp(line, "count", 5)) {
 			tell_count(c, &f);
+		} else if (n > 0 && !active && !strncmp(line, "synack", 6)) {
+			attaches = crash_at_synack(c, s);
 		} else if (n > 0 && !active && (!strncmp(line, "kill", 4) || !strncmp(line, "crash", 5))) {
 			memset(&f, 0, sizeof f);
 			f.s = s;
