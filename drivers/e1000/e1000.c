@@ -13,7 +13,11 @@
  * (RCTL.BSIZE), long frames off, so the chip writes at most a buffer per
  * descriptor; a descriptor's length and status are still checked before
  * use (a length beyond the buffer, a frame without end-of-packet or with
- * errors is dropped and counted). Transmit: a ring of TX_DESCS legacy
+ * errors is dropped and counted). A good frame goes to the client from
+ * its buffer (netdriver_received_in_place: no copy), and the descriptor
+ * goes back to the chip when the client has it (rx_release); the chip
+ * writes each frame RX_ROOM bytes into its buffer, leaving room for the
+ * record header the client gets with it. Transmit: a ring of TX_DESCS legacy
  * descriptors, each with its own buffer, handed to the chip a batch at a
  * time (one TDT write, the kick, after the last); a completion (DD) is
  * taken only from a descriptor we handed over.
@@ -171,6 +175,9 @@ _Static_assert(sizeof(struct tx_context) == 16, "a context descriptor is a descr
 #define RX_DESCS   128            /* multiples of 8: a ring is a multiple of 128 bytes */
 #define TX_DESCS   64
 #define BUF_BYTES  2048           /* RCTL.BSIZE: the most the chip writes into one buffer */
+#define RX_ROOM    4              /* a receive buffer's first bytes, before where the chip writes: the
+                                     frame's record header while the client takes it in place */
+#define LONGEST_WRITE 1522        /* long frames off (RCTL.LPE): the chip drops longer ones */
 #define RX_RING_OFFSET 0
 #define TX_RING_OFFSET (RX_RING_OFFSET + RX_DESCS * sizeof(struct rx_desc))
 #define RX_BUF_OFFSET  4096
@@ -182,7 +189,9 @@ _Static_assert(sizeof(struct tx_context) == 16, "a context descriptor is a descr
 _Static_assert(TX_RING_OFFSET + TX_DESCS * sizeof(struct tx_desc) <= RX_BUF_OFFSET, "rings fit before the buffers");
 _Static_assert((RX_DESCS * sizeof(struct rx_desc)) % 128 == 0 && (TX_DESCS * sizeof(struct tx_desc)) % 128 == 0,
                "ring lengths are multiples of 128 bytes");
-_Static_assert(BUF_BYTES >= NET_MAX_FRAME, "a buffer holds a whole frame");
+_Static_assert(BUF_BYTES - RX_ROOM >= LONGEST_WRITE && LONGEST_WRITE >= NET_MAX_FRAME,
+               "a buffer holds a whole frame after the room for its record header");
+_Static_assert(RX_ROOM == sizeof(struct net_frame_hdr), "room for a record header (netdriver_received_in_place)");
 
 static volatile uint8_t *regs;
 static uint32_t irq;
@@ -191,6 +200,8 @@ static phys_bytes dma_phys;
 static struct rx_desc *rxd;
 static struct tx_desc *txd;
 static uint32_t rx_next, rx_dropping;             /* rx_dropping: inside a frame without EOP */
+static uint32_t rx_give;                          /* the oldest descriptor read, not given back yet */
+static uint8_t rx_held[RX_DESCS];                 /* its frame is with the library, in place */
 static uint32_t tx_next, tx_done, tx_in_flight;
 static uint8_t tx_frame[TX_DESCS];                /* the descriptor carries a frame (not a context) */
 static int tx_context_loaded;                     /* since the chip's start */
@@ -284,11 +295,12 @@ static int init_rx(void)
 	uint32_t i;
 
 	for (i = 0; i < RX_DESCS; i++) {
-		rxd[i].addr = dma_phys + RX_BUF_OFFSET + (phys_bytes)i * BUF_BYTES;
+		rxd[i].addr = dma_phys + RX_BUF_OFFSET + (phys_bytes)i * BUF_BYTES + RX_ROOM;
 		rxd[i].status = 0;
 		rxd[i].length = 0;
+		rx_held[i] = 0;
 	}
-	rx_next = rx_dropping = 0;
+	rx_next = rx_give = rx_dropping = 0;
 	wr(RDBAL, (uint32_t)(dma_phys + RX_RING_OFFSET));
 	wr(RDBAH, 0);
 	wr(RDLEN, RX_DESCS * sizeof(struct rx_desc));
@@ -453,41 +465,73 @@ static void kick(void)
 	wr(TDT, tx_next);
 }
 
-/* Take one completed descriptor's frame, if it is sound. */
-static void take(const struct rx_desc *d, uint32_t index)
+/*
+ * Take one completed descriptor's frame, if it is sound: to the library in
+ * place (the descriptor is held until rx_release), or dropped. 0 if the
+ * library has no room for it: it stays in the ring until it has.
+ */
+static int take(const struct rx_desc *d, uint32_t index)
 {
 	uint8_t status = d->status, errors = d->errors;
 	uint32_t len = d->length;
+	int r;
 
 	if (rx_dropping || !(status & RXD_EOP)) {
 		rx_dropping = !(status & RXD_EOP);       /* the rest of a frame we do not take */
 		netdriver_stats.rx_bad_length += !rx_dropping;
-		return;
+		return 1;
 	}
-	if (errors & RXE_ANY)
+	if (errors & RXE_ANY) {
 		netdriver_stats.rx_errors++;
-	else if (len > BUF_BYTES)
+		return 1;
+	}
+	if (len > BUF_BYTES - RX_ROOM) {
 		netdriver_stats.rx_bad_length++;
-	else
-		netdriver_received(dma + RX_BUF_OFFSET + index * BUF_BYTES, len);   /* it counts runts */
+		return 1;
+	}
+	r = netdriver_received_in_place(dma + RX_BUF_OFFSET + index * BUF_BYTES + RX_ROOM, len);
+	rx_held[index] = r == 0;                     /* (it counts runts) */
+	return r != -ENOSPC;
+}
+
+/* Every descriptor read whose frame is not held goes back to the chip, oldest first. */
+static void give_back(void)
+{
+	uint32_t last = RX_DESCS;
+
+	while (rx_give != rx_next && !rx_held[rx_give]) {
+		rxd[rx_give].status = 0;
+		rxd[rx_give].length = 0;
+		last = rx_give;
+		rx_give = (rx_give + 1) % RX_DESCS;
+	}
+	if (last != RX_DESCS)
+		wr(RDT, last);                            /* the chip's now: everything before the last one */
 }
 
 static void receive(void)
 {
-	uint32_t n, last = RX_DESCS;
+	uint32_t n;
 
-	for (n = 0; n < RX_DESCS; n++) {
-		struct rx_desc *d = &rxd[rx_next];
-		if (!(d->status & RXD_DD))
+	for (n = 0; n < RX_DESCS && (rxd[rx_next].status & RXD_DD); n++) {
+		if (!take(&rxd[rx_next], rx_next))
 			break;
-		take(d, rx_next);
-		d->status = 0;
-		d->length = 0;
-		last = rx_next;
 		rx_next = (rx_next + 1) % RX_DESCS;
 	}
-	if (last != RX_DESCS)
-		wr(RDT, last);                            /* hand back everything up to the one just read */
+	give_back();
+}
+
+/* The n oldest frames held have gone to the client: their buffers back to the chip, and what waited taken. */
+static void rx_release(uint32_t n)
+{
+	uint32_t i;
+
+	for (i = rx_give; n > 0 && i != rx_next; i = (i + 1) % RX_DESCS)
+		if (rx_held[i]) {
+			rx_held[i] = 0;
+			n--;
+		}
+	receive();
 }
 
 static int link_up(void)
@@ -595,6 +639,7 @@ static const struct netdriver_ops ops = {
 	.init = init,
 	.send = nic_send,
 	.kick = kick,
+	.rx_release = rx_release,
 	.offload = NET_FRAME_CSUM,
 	.interrupt = interrupt,
 	.link_up = link_up,

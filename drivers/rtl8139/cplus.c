@@ -12,9 +12,14 @@
  * into one buffer; one that does not fit it drops (QEMU) or spreads over
  * several descriptors (the datasheet): only a whole frame (FS and LS in one
  * descriptor), without error bits, of a length the buffer holds is
- * delivered; the rest are counted. Every descriptor we take is rewritten
- * from our own table (address, size, EOR) before it goes back to the chip,
- * so nothing the chip wrote is used twice. No port access per frame.
+ * delivered, from its buffer (netdriver_received_in_place: no copy; the
+ * chip writes RX_ROOM bytes in, leaving room for the record header the
+ * client gets with it); the rest are counted. A descriptor goes back to
+ * the chip when the client has its frame (rx_release), in ring order,
+ * rewritten from our own table (address, size, EOR) first, so nothing the
+ * chip wrote is used twice. (QEMU's chip drops a frame that finds its next
+ * descriptor not its own, so the ring is as large as the library's queue
+ * of received frames was.) No port access per frame.
  * Transmit: TX_DESCS descriptors with their own buffers; a frame costs a
  * copy and a descriptor, and a batch of them one write of TPPOLL (the
  * kick, after the last). Finished descriptors are
@@ -58,7 +63,8 @@ struct desc {
 	volatile uint32_t addr_lo, addr_hi;
 };
 
-#define RX_DESCS    64
+#define RX_DESCS    128
+#define RX_ROOM     4             /* a receive buffer's first bytes: the record header, not the chip's */
 #define TX_DESCS    64            /* QEMU's chip wraps its transmit ring after 64, EOR or not */
 #define BUF_BYTES   2048          /* a buffer: a whole frame and its CRC */
 #define RING_ALIGN  256
@@ -70,13 +76,15 @@ struct desc {
 #define DMA_BYTES   (BUF_OFFSET + (RX_DESCS + TX_DESCS) * BUF_BYTES)
 
 _Static_assert(TX_RING_OFFSET + TX_DESCS * sizeof(struct desc) <= BUF_OFFSET, "rings fit before the buffers");
-_Static_assert(BUF_BYTES >= NET_MAX_FRAME + RX_CRC && BUF_BYTES <= RXD_LEN, "a buffer holds a frame and its CRC");
+_Static_assert(BUF_BYTES - RX_ROOM >= NET_MAX_FRAME + RX_CRC && BUF_BYTES <= RXD_LEN, "a buffer holds a frame and its CRC");
+_Static_assert(RX_ROOM == sizeof(struct net_frame_hdr), "room for a record header (netdriver_received_in_place)");
 _Static_assert(TX_DESCS <= 64, "QEMU's transmit ring has at most 64 descriptors");
 
 static uint8_t *dma;
 static phys_bytes dma_phys;
 static struct desc *rxd, *txd;
-static uint32_t rx_next;
+static uint32_t rx_next, rx_give, rx_out;  /* next descriptor to read; oldest read, not given back yet; how many */
+static uint8_t rx_held[RX_DESCS];           /* its frame is with the library, in place */
 static uint32_t tx_next, tx_done, tx_in_flight;
 
 static uint32_t eor(uint32_t i, uint32_t n)
@@ -89,25 +97,27 @@ static void give_rx(uint32_t i)
 {
 	struct desc *d = &rxd[i];
 
-	d->addr_lo = (uint32_t)(dma_phys + RX_BUF(i));
+	d->addr_lo = (uint32_t)(dma_phys + RX_BUF(i) + RX_ROOM);
 	d->addr_hi = 0;
 	d->vlan = 0;
-	d->cmd = DESC_OWN | eor(i, RX_DESCS) | BUF_BYTES;   /* OWN last: the chip may take it at once */
+	d->cmd = DESC_OWN | eor(i, RX_DESCS) | (BUF_BYTES - RX_ROOM);   /* OWN last: the chip may take it at once */
 }
 
 static uint32_t cp_start(void)
 {
 	uint32_t lost = tx_in_flight, i;
 
-	for (i = 0; i < RX_DESCS; i++)
+	for (i = 0; i < RX_DESCS; i++) {
 		give_rx(i);
+		rx_held[i] = 0;
+	}
 	for (i = 0; i < TX_DESCS; i++) {
 		txd[i].cmd = eor(i, TX_DESCS);
 		txd[i].vlan = 0;
 		txd[i].addr_lo = (uint32_t)(dma_phys + TX_BUF(i));
 		txd[i].addr_hi = 0;
 	}
-	rx_next = tx_next = tx_done = tx_in_flight = 0;
+	rx_next = rx_give = rx_out = tx_next = tx_done = tx_in_flight = 0;
 	out16(CPCMD, CPCMD_RX | CPCMD_TX);
 	out32(RDSAR, (uint32_t)(dma_phys + RX_RING_OFFSET));
 	out32(RDSAR + 4, 0);
@@ -157,35 +167,68 @@ static void cp_kick(void)
 	out8(TPPOLL, TPPOLL_NPQ);
 }
 
-/* One descriptor the chip gave back: deliver its frame if it is whole and sound. */
-static void take(uint32_t status, uint32_t i)
+/*
+ * One descriptor the chip gave back: its frame, if whole and sound, to the
+ * library in place (the descriptor held until rx_release), else dropped. 0
+ * if the library has no room for it: it stays until it has.
+ */
+static int take(uint32_t status, uint32_t i)
 {
 	uint32_t len = status & RXD_LEN;
+	int r;
 
 	if (!(status & DESC_FS) || !(status & DESC_LS)) {
 		netdriver_stats.rx_bad_length += (status & DESC_LS) != 0;   /* once, at a split frame's end */
-		return;
+		return 1;
 	}
-	if (status & RXD_ERRORS)
+	if (status & RXD_ERRORS) {
 		netdriver_stats.rx_errors++;
-	else if (len < RX_LEN_MIN || len > BUF_BYTES)
+		return 1;
+	}
+	if (len < RX_LEN_MIN || len > BUF_BYTES - RX_ROOM) {
 		netdriver_stats.rx_bad_length++;
-	else
-		netdriver_received(dma + RX_BUF(i), len - RX_CRC);   /* it counts lengths it does not take */
+		return 1;
+	}
+	r = netdriver_received_in_place(dma + RX_BUF(i) + RX_ROOM, len - RX_CRC);
+	rx_held[i] = r == 0;                       /* (it counts lengths it does not take) */
+	return r != -ENOSPC;
+}
+
+/* Every descriptor read whose frame is not held goes back to the chip, oldest first. */
+static void give_back(void)
+{
+	while (rx_out && !rx_held[rx_give]) {
+		give_rx(rx_give);
+		rx_give = (rx_give + 1) % RX_DESCS;
+		rx_out--;
+	}
 }
 
 static void cp_receive(void)
 {
-	uint32_t n, status;
+	uint32_t status;
 
-	for (n = 0; n < RX_DESCS; n++) {
+	while (rx_out < RX_DESCS) {
 		status = rxd[rx_next].cmd;
-		if (status & DESC_OWN)
+		if ((status & DESC_OWN) || !take(status, rx_next))
 			break;
-		take(status, rx_next);
-		give_rx(rx_next);
 		rx_next = (rx_next + 1) % RX_DESCS;
+		rx_out++;
 	}
+	give_back();
+}
+
+/* The n oldest frames held have gone to the client: their descriptors back to the chip, and what waited taken. */
+static void cp_rx_release(uint32_t n)
+{
+	uint32_t i, k;
+
+	for (i = rx_give, k = 0; n > 0 && k < rx_out; i = (i + 1) % RX_DESCS, k++)
+		if (rx_held[i]) {
+			rx_held[i] = 0;
+			n--;
+		}
+	cp_receive();
 }
 
 static int cp_alloc(void)
@@ -213,6 +256,7 @@ const struct rtl_mode rtl_cplus = {
 	.offload = NET_FRAME_CSUM,
 	.kick = cp_kick,
 	.receive = cp_receive,
+	.rx_release = cp_rx_release,
 	.reap = cp_reap,
 	.dma_range = cp_dma_range,
 };

@@ -67,6 +67,11 @@ static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
 	return mode->send(frame, len, flags);
 }
 
+static void rx_release(uint32_t n)
+{
+	mode->rx_release(n);                       /* (only a mode that delivers in place is asked) */
+}
+
 /*
  * Frames the chip has written, through the mode. One named function on
  * every receive path of both modes, kept out of line: fault injection
@@ -177,6 +182,7 @@ static struct netdriver_ops ops = {       /* .kick, .offload: the mode's, once c
 	.name = "rtl8139",
 	.init = init,
 	.send = nic_send,
+	.rx_release = rx_release,
 	.interrupt = interrupt,
 	.link_up = link_up,
 	.poll = poll,

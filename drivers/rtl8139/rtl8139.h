@@ -59,6 +59,7 @@ struct rtl_mode {
 	uint32_t offload;                     /* what send's flags may ask of the chip (NET_FRAME_CSUM) */
 	void (*kick)(void);                   /* NULL: send sends; else send queues and kick sends */
 	void (*receive)(void);                /* deliver the frames the chip wrote */
+	void (*rx_release)(uint32_t n);       /* NULL: none delivered in place; else netdriver_ops' */
 	void (*reap)(void);                   /* report finished transmissions */
 	void (*dma_range)(phys_bytes *first, phys_bytes *last);
 };

@@ -3,7 +3,9 @@
  * it runs the network driver protocol (include/bulkhead/net.h), keeps the
  * queue of received frames for the client, and counts. A NIC driver fills in
  * struct netdriver_ops and calls netdriver_main(); from its interrupt hook it
- * hands over each good frame with netdriver_received() and reports finished
+ * hands over each good frame with netdriver_received() (a copy) or
+ * netdriver_received_in_place() (none: it stays in the NIC's memory until
+ * the client has it) and reports finished
  * transmissions with netdriver_transmitted(). A NIC driver that gives a
  * poll op has it called every NET_POLL_MS too, so that a device state that
  * raises no interrupt (a line left asserted, an edge lost) cannot deafen it.
@@ -31,6 +33,8 @@ struct netdriver_ops {
 	                                   the driver (send gets the flag); else the library does */
 	uint32_t rx_hold;               /* net_init_reply's: largest frames its receive memory holds,
 	                                   if few (0: not a limit) */
+	void (*rx_release)(uint32_t n); /* with netdriver_received_in_place: the n oldest frames
+	                                   handed over in place have gone to the client */
 };
 
 #define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */
@@ -39,6 +43,15 @@ extern struct net_stats netdriver_stats;
 
 int  netdriver_main(const struct netdriver_ops *ops, int argc, char **argv) __attribute__((noreturn));
 void netdriver_received(const uint8_t *frame, uint32_t len);
+/*
+ * A good frame left where the NIC put it, with no copy: the client gets it
+ * from there, and the 4 bytes before it (the driver must leave them free)
+ * hold its record header meanwhile; the driver must not reuse that memory
+ * until rx_release says the frame has gone. 0; -EINVAL: a bad length
+ * (counted; the frame is the driver's again at once); -ENOSPC: the queue
+ * is full, leave it in the NIC until a release.
+ */
+int  netdriver_received_in_place(uint8_t *frame, uint32_t len);
 void netdriver_transmitted(int ok);
 
 /* Claim a PCI device through the PCI bus server (vendor 0: any my policy names). */

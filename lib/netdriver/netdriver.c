@@ -9,19 +9,27 @@
 
 /*
  * A received frame, kept as the record a NET_RECV_BATCH carries it in (its
- * header, the frame, zeros to the record's end): a batch is one vectored
- * copy from the queue, with no copy into a staging buffer first.
+ * header, then the frame): a batch is one vectored copy from the queue,
+ * with no copy into a staging buffer first. The record is in the NIC's own
+ * memory when the driver handed the frame over in place (its header in the
+ * 4 bytes before the frame, the driver's to lend), else a copy in copies[].
  */
 struct frame {
 	struct net_frame_hdr h;
 	uint8_t data[NET_BATCH_MIN - sizeof(struct net_frame_hdr)];
 };
+struct slot {
+	struct net_frame_hdr *rec;
+	int in_place;                       /* the driver's: given back through rx_release */
+};
 BH_STATIC_ASSERT(1 + NET_BATCH_FRAMES <= VSAFECOPY_MAX, "a batch and a receive area's header are one vectored copy");
 
 struct net_stats netdriver_stats;
 static const struct netdriver_ops *nic;
-static struct frame queue[QUEUE];
+static struct slot queue[QUEUE];
+static struct frame copies[QUEUE];      /* copies[k]: the record of queue[k], if copied */
 static uint32_t head, count;            /* oldest frame, and how many */
+static uint32_t to_release;             /* frames the client took from the NIC's memory: the driver's again */
 static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
 static int client_told;                 /* the client knows of the queued frames: notified, or a reply said so */
@@ -44,25 +52,46 @@ static void update_progress(void)
  * A good frame for the client's queue; the client hears of it when the
  * event that brought it has been served (tell_client).
  */
+static int len_ok(uint32_t len)
+{
+	if (len >= NET_HEADER_BYTES && len <= NET_MAX_FRAME)
+		return 1;
+	netdriver_stats.rx_bad_length++;
+	return 0;
+}
+
+/* Frame (len bytes, checked) queued for the client, its record at rec. */
+static void queued(struct net_frame_hdr *rec, uint32_t len, int in_place)
+{
+	queue[(head + count++) % QUEUE] = (struct slot){ rec, in_place };
+	*rec = (struct net_frame_hdr){ (uint16_t)len, 0 };
+	netdriver_stats.rx_frames++;
+	netdriver_stats.rx_bytes += len;
+	update_progress();
+}
+
 void netdriver_received(const uint8_t *frame, uint32_t len)
 {
-	struct frame *f;
+	struct frame *f = &copies[(head + count) % QUEUE];
 
-	if (len < NET_HEADER_BYTES || len > NET_MAX_FRAME) {
-		netdriver_stats.rx_bad_length++;
+	if (!len_ok(len))
 		return;
-	}
 	if (count == QUEUE) {
 		netdriver_stats.rx_dropped++;
 		return;
 	}
-	f = &queue[(head + count++) % QUEUE];
-	f->h = (struct net_frame_hdr){ (uint16_t)len, 0 };
 	memcpy(f->data, frame, len);
-	memset(f->data + len, 0, NET_RECORD_BYTES(len) - sizeof f->h - len);
-	netdriver_stats.rx_frames++;
-	netdriver_stats.rx_bytes += len;
-	update_progress();
+	queued(&f->h, len, 0);
+}
+
+int netdriver_received_in_place(uint8_t *frame, uint32_t len)
+{
+	if (!len_ok(len))
+		return -EINVAL;
+	if (count == QUEUE)
+		return -ENOSPC;
+	queued((struct net_frame_hdr *)(void *)(frame - sizeof(struct net_frame_hdr)), len, 1);
+	return 0;
 }
 
 void netdriver_transmitted(int ok)
@@ -199,22 +228,27 @@ static uint32_t gather(endpoint_t who, grant_id_t g, uint32_t at, uint32_t size,
                        uint32_t *bytes)
 {
 	uint32_t off = 0, n, rec;
-	struct frame *f;
+	struct net_frame_hdr *h;
 
 	for (n = 0; n < count && n < NET_BATCH_FRAMES; n++, off += rec) {
-		f = &queue[(head + n) % QUEUE];
-		rec = NET_RECORD_BYTES(f->h.len);
+		h = queue[(head + n) % QUEUE].rec;
+		rec = NET_RECORD_BYTES(h->len);
 		if (size - off < rec)
 			break;
-		vec[n] = (struct safecopy_req){ who, g, at + off, (vir_bytes)f, rec, SAFECOPY_TO };
+		/* (the record's padding, at most 3 bytes, is not copied: the client skips it) */
+		vec[n] = (struct safecopy_req){ who, g, at + off, (vir_bytes)h, sizeof *h + h->len, SAFECOPY_TO };
 	}
 	*bytes = off;
 	return n;
 }
 
-/* The copy of n gathered frames succeeded: they leave the queue. */
+/* The copy of n gathered frames succeeded: they leave the queue (those in place go back at the event's end). */
 static void taken(uint32_t n)
 {
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		to_release += (uint32_t)queue[(head + k) % QUEUE].in_place;
 	head = (head + n) % QUEUE;
 	count -= n;
 }
@@ -282,7 +316,7 @@ static int say_left(void)
 }
 
 /*
- * The end of every event (a request, an interrupt, the poll alarm): the
+ * At the end of every event (a request, an interrupt, the poll alarm) the
  * client hears of frames that arrived, once until it asks again (one
  * notification per burst, found together; not "only when the queue was
  * empty": a client that waits before it has taken everything must still
@@ -290,7 +324,7 @@ static int say_left(void)
  * taken back yet; else into its posted area first, if it left one (then it
  * needs no NET_RECV_BATCH for them), with a notification.
  */
-static void tell_client(void)
+static void tell_once(void)
 {
 	if (!count || client == EP_NONE)
 		return;
@@ -308,6 +342,26 @@ static void tell_client(void)
 	client_told = 1;
 	netdriver_stats.rx_notifies++;
 	ipc_notify(client);
+}
+
+/*
+ * The end of every event. Frames the client took from the NIC's memory go
+ * back to the driver first, which gives their buffers to the NIC and takes
+ * what waited for room (not sooner: a reply or an area's header must count
+ * what the queue held when it was made). If telling the client took more,
+ * those go back too, and what that brought is said through the area's header.
+ */
+static void tell_client(void)
+{
+	do {
+		if (to_release) {
+			uint32_t n = to_release;
+
+			to_release = 0;
+			nic->rx_release(n);
+		}
+		tell_once();
+	} while (to_release);
 }
 
 /*
@@ -367,19 +421,20 @@ static int do_send_batch(message *m)
 
 static int do_recv(message *m)
 {
-	struct frame *f;
+	struct net_frame_hdr *h;
 	int r;
 
 	if (!count)
 		return -EAGAIN;
-	f = &queue[head];
-	if (m->net_req.len < f->h.len)
+	h = queue[head].rec;
+	if (m->net_req.len < h->len)
 		return -ENOSPC;
-	r = sys_safecopy(m->m_source, m->net_req.grant, 0, f->data, f->h.len, SAFECOPY_TO);
+	r = sys_safecopy(m->m_source, m->net_req.grant, 0, h + 1, h->len, SAFECOPY_TO);
 	if (r < 0)
 		return r;
+	r = h->len;
 	taken(1);
-	return (int)f->h.len;
+	return r;
 }
 
 static int do_stats(message *m)
