@@ -18,7 +18,11 @@
  *
  * Receive: a ring of RX_SLOTS RFDs; the last one we have handed back carries
  * the end-of-list bit, so the RU never runs onto a frame not yet read (it
- * stops with "no resources" and is started again once we have caught up).
+ * stops with "no resources" and is started again once an RFD is free). A
+ * good frame goes to the client from its RFD (netdriver_received_in_place:
+ * no copy; the RFD's count and size words, read by then, hold the record
+ * header meanwhile), and the RFD goes back to the chip, in ring order,
+ * when the client has it (rx_release).
  * Each RFD tells the chip its buffer size, and the chip writes at most that
  * much; the byte count it reports is still checked against the buffer
  * before it is used, and a frame is read only after a port access that
@@ -133,7 +137,7 @@ static const uint8_t config_bytes[] = {
 };
 
 #define TX_SLOTS      16
-#define RX_SLOTS      64
+#define RX_SLOTS      128                          /* as many as the ring and the library's queue held */
 #define RX_DATA       1520                         /* buffer per RFD: a frame, rounded up */
 #define SLOT          2048                         /* bytes per block in the DMA buffer */
 #define SETUP_OFFSET  0
@@ -153,6 +157,9 @@ static uint32_t io, irq, phy;
 static uint8_t *dma;
 static phys_bytes dma_phys;
 static uint32_t rx_next, rx_end;                   /* next RFD to read; the one with EL */
+static uint32_t rx_give, rx_out;                   /* oldest RFD read, not handed back yet; how many */
+static uint8_t rx_held[RX_SLOTS];                  /* its frame is with the library, in place */
+static int ru_starved;                             /* the RU stopped: start it once an RFD is free */
 static uint32_t tx_next, tx_done, tx_in_flight;
 static uint32_t kick_from;                     /* the first block queued since the last kick */
 
@@ -323,9 +330,11 @@ static void init_rx_ring(void)
 		d->rbd = NO_TBD;
 		d->count = 0;
 		d->size = RX_DATA;
+		rx_held[i] = 0;
 	}
-	rx_next = 0;
+	rx_next = rx_give = rx_out = 0;
 	rx_end = RX_SLOTS - 1;
+	ru_starved = 0;
 }
 
 static void init_tx_ring(void)
@@ -378,6 +387,7 @@ static void restart_chip(const char *why, uint32_t value)
 	if (++netdriver_stats.rx_resets <= RESET_REPORTS)
 		printf("e100: %s (%x); resetting the chip%s\n", why, value,
 		       netdriver_stats.rx_resets == RESET_REPORTS ? " (further resets only counted)" : "");
+	netdriver_rx_forget();                       /* frames it held in place: the reset reuses their RFDs */
 	if (start_chip(our_mac) < 0)
 		driver_panic("the chip does not come back after a reset");
 	while (lost--)
@@ -438,18 +448,37 @@ static void kick(void)
 	kick_from = tx_next;
 }
 
-/* Hand the RFD at rx_next back to the chip: it becomes the end of the list. */
+/* Hand the oldest RFD read back to the chip: it becomes the end of the list. */
 static void recycle(void)
 {
-	struct rfd *d = rfd(rx_next);
+	struct rfd *d = rfd(rx_give);
 
 	d->status = 0;
-	d->count = 0;
+	d->count = 0;                                /* (and size: the record header lay there) */
 	d->size = RX_DATA;
 	d->command = CB_EL;
 	rfd(rx_end)->command = 0;
-	rx_end = rx_next;
-	rx_next = (rx_next + 1) % RX_SLOTS;
+	rx_end = rx_give;
+	rx_give = (rx_give + 1) % RX_SLOTS;
+	rx_out--;
+}
+
+/* The RU, stopped, starts again at the next RFD to read once that one is free (recycled, not written). */
+static void start_ru_if_free(void)
+{
+	if (!ru_starved || rx_out == RX_SLOTS || (rfd(rx_next)->status & CB_C))
+		return;
+	ru_starved = 0;
+	if (scb_command(RUC_START, phys_of(rfd(rx_next))) < 0)
+		restart_chip("the command unit takes no commands", in8(SCB_CMD));
+}
+
+/* Every RFD read whose frame is not held goes back to the chip, oldest first. */
+static void give_back(void)
+{
+	while (rx_out && !rx_held[rx_give])
+		recycle();
+	start_ru_if_free();
 }
 
 /*
@@ -464,8 +493,8 @@ static uint32_t completed(void)
 {
 	uint32_t n = 0;
 
-	while (n < RX_ROUND_MAX && (rfd((rx_next + n) % RX_SLOTS)->status & CB_C))
-		n++;
+	while (n < RX_SLOTS - rx_out && (rfd((rx_next + n) % RX_SLOTS)->status & CB_C))
+		n++;                                     /* (not on into those read and held) */
 	return n;
 }
 
@@ -478,19 +507,26 @@ static __attribute__((noinline)) void receive(uint32_t n)
 {
 	uint32_t count;
 	uint16_t status;
+	int r, held;
 
 	for (; n; n--) {
 		struct rfd *d = rfd(rx_next);
 		status = d->status;
 		count = d->count & RFD_COUNT_MASK;
+		held = 0;
 		if (!(status & CB_OK))
 			netdriver_stats.rx_errors++;
 		else if (count > RX_DATA)
 			netdriver_stats.rx_bad_length++;
+		else if ((r = netdriver_received_in_place(d->data, count)) == -ENOSPC)
+			break;                               /* it waits in the ring until the library has room */
 		else
-			netdriver_received(d->data, count);     /* it counts runts */
-		recycle();
+			held = r == 0;                       /* (it counts runts) */
+		rx_held[rx_next] = (uint8_t)held;
+		rx_next = (rx_next + 1) % RX_SLOTS;
+		rx_out++;
 	}
+	give_back();
 }
 
 /* Whatever the chip has written by now (outside service()). */
@@ -515,10 +551,24 @@ static void restart_receiver(void)
 
 	if (RU_STATE(status) == RU_READY)
 		return;
-	netdriver_stats.rx_overflows++;
+	netdriver_stats.rx_overflows += !ru_starved;
+	ru_starved = 1;
+	receive_written();                           /* (which starts it, if an RFD is free) */
+	start_ru_if_free();
+}
+
+/* The n oldest frames held have gone to the client: their RFDs back to the chip, and what waited taken. */
+static void rx_release(uint32_t n)
+{
+	uint32_t i, k;
+
+	for (i = rx_give, k = 0; n > 0 && k < rx_out; i = (i + 1) % RX_SLOTS, k++)
+		if (rx_held[i]) {
+			rx_held[i] = 0;
+			n--;
+		}
+	give_back();
 	receive_written();
-	if (scb_command(RUC_START, phys_of(rfd(rx_next))) < 0)
-		restart_chip("the command unit takes no commands", in8(SCB_CMD));
 }
 
 /* The causes the chip reports, and the frames it wrote (the cause read is receive()'s access). */
@@ -613,6 +663,7 @@ static const struct netdriver_ops ops = {
 	.init = init,
 	.send = nic_send,
 	.kick = kick,
+	.rx_release = rx_release,
 	.interrupt = interrupt,
 	.link_up = link_up,
 	.poll = poll,

@@ -52,6 +52,8 @@ void netdriver_received(const uint8_t *frame, uint32_t len);
  * is full, leave it in the NIC until a release.
  */
 int  netdriver_received_in_place(uint8_t *frame, uint32_t len);
+/* The NIC's receive memory was reset (a chip reset): every frame queued is dropped (counted), none released. */
+void netdriver_rx_forget(void);
 void netdriver_transmitted(int ok);
 
 /* Claim a PCI device through the PCI bus server (vendor 0: any my policy names). */

@@ -84,6 +84,13 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	queued(&f->h, len, 0);
 }
 
+void netdriver_rx_forget(void)
+{
+	netdriver_stats.rx_dropped += count;
+	head = count = to_release = 0;
+	update_progress();
+}
+
 int netdriver_received_in_place(uint8_t *frame, uint32_t len)
 {
 	if (!len_ok(len))
