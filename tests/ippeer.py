@@ -53,6 +53,7 @@ FLOOD = 400                  # segments or frames in one flood
 ZERO_WINDOW_S = 3            # how long the peer advertises a zero window
 REOPEN_BYTES = 1000         # asked of bulkd's source before the guest closes first
 REOPEN_SEQ_STEP = 100000     # the new SYN's sequence number past the old connection's end
+BURST_SEGS, BURST_SEG, BURST_BAD = 8, 1000, 3   # data segments sent at once; their size; the bad one
 SYN_ACK_AGAIN_S = 8          # lwIP sends an unanswered SYN-ACK again after 3 s (its first RTO)
 TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS = 0, 1, 2
 MSS_OPTION = bytes([TCPOPT_MSS, 4]) + (1460).to_bytes(2, "big")   # what our SYNs offer
@@ -715,8 +716,39 @@ class WireGarbage:
                   f"(probes only); once open, {len(data)} of {SOURCE_BYTES} bytes came, byte-exact: {data == want}",
                   data == want and early <= 8)
 
+    def bad_sum_mid_burst(self):
+        """Data segments to bulkd's sink all at once, one in the middle with a wrong TCP
+        checksum: the guest merges the good ones around it (servers/inet/eth.c), but must
+        drop that one and acknowledge nothing past it until it comes again, right; then
+        every byte arrives, in order."""
+        sport = 39000 + self.round
+        conn = self.handshake(SINK_PORT, sport)
+        if not conn:
+            self.p.result("wire_bad_sum_mid_burst" + ("" if self.round == 1 else "_again"), False,
+                          "no connection to bulkd")
+            return
+        snd, rcv = conn
+        pieces = [bytes(self.rng.randrange(256) for _ in range(BURST_SEG)) for _ in range(BURST_SEGS)]
+        body = b"".join(pieces)
+        for k, piece in enumerate(pieces):
+            self.tcp(sport, SINK_PORT, snd + k * BURST_SEG, rcv, TCP_ACK, payload=piece, bad_sum=k == BURST_BAD)
+        acked = max([(ack - snd) & 0xFFFFFFFF for _, _, _, ack, flags, _, _ in self.segments(1.0, sport)
+                     if flags & TCP_ACK] or [0])
+
+        def rest():                                   # the bad one again, right, and what follows it
+            for k in range(BURST_BAD, BURST_SEGS):
+                self.tcp(sport, SINK_PORT, snd + k * BURST_SEG, rcv, TCP_ACK, payload=pieces[k])
+            self.tcp(sport, SINK_PORT, snd + len(body), rcv, TCP_ACK | TCP_FIN)
+        rest()
+        answer = self.read_all(sport, SINK_PORT, rcv, snd + len(body) + 1, 65535, 10.0, rest)
+        want = f"{len(body)} {zlib.crc32(body):08x}\n".encode()
+        self.case("wire_bad_sum_mid_burst", f"{BURST_SEGS} segments of {BURST_SEG} bytes at once, the "
+                  f"{BURST_BAD + 1}th with a wrong checksum: the guest acknowledged {acked} bytes (want "
+                  f"{BURST_BAD * BURST_SEG}: up to the bad one); once it came again, right, bulkd answered "
+                  f"{answer!r} (want {want!r})", acked == BURST_BAD * BURST_SEG and answer == want)
+
     def run(self):
         for kind in (self.bad_ip, self.fragments, self.bad_udp_icmp, self.bad_tcp, self.arp_flood,
                      self.syn_flood, self.rst_flood, self.syn_ack_again, self.time_wait_reopen,
-                     self.zero_window):
+                     self.zero_window, self.bad_sum_mid_burst):
             kind()

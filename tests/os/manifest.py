@@ -549,7 +549,7 @@ INET_PEER_CASES = [
 ] + [kind + again for again in ("", "_again") for kind in (
     "wire_bad_ip_headers", "wire_bad_fragments", "wire_bad_udp_icmp", "wire_bad_tcp", "wire_arp_flood",
     "wire_syn_flood", "wire_rst_flood", "wire_syn_ack_again", "wire_time_wait_reopen",
-    "wire_zero_window")]
+    "wire_zero_window", "wire_bad_sum_mid_burst")]
 for _nic, _device in (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
                       ("ne2000_isa", "ne2k_isa,iobase=0x300,irq=9")):
     BOOTS.append({
