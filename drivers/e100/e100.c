@@ -560,13 +560,7 @@ static void restart_receiver(void)
 /* The n oldest frames held have gone to the client: their RFDs back to the chip, and what waited taken. */
 static void rx_release(uint32_t n)
 {
-	uint32_t i, k;
-
-	for (i = rx_give, k = 0; n > 0 && k < rx_out; i = (i + 1) % RX_SLOTS, k++)
-		if (rx_held[i]) {
-			rx_held[i] = 0;
-			n--;
-		}
+	netdriver_unhold(rx_held, RX_SLOTS, rx_give, rx_out, n);
 	give_back();
 	receive_written();
 }

@@ -524,13 +524,7 @@ static void receive(void)
 /* The n oldest frames held have gone to the client: their buffers back to the chip, and what waited taken. */
 static void rx_release(uint32_t n)
 {
-	uint32_t i;
-
-	for (i = rx_give; n > 0 && i != rx_next; i = (i + 1) % RX_DESCS)
-		if (rx_held[i]) {
-			rx_held[i] = 0;
-			n--;
-		}
+	netdriver_unhold(rx_held, RX_DESCS, rx_give, (rx_next + RX_DESCS - rx_give) % RX_DESCS, n);
 	receive();
 }
 

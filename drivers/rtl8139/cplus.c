@@ -221,13 +221,7 @@ static void cp_receive(void)
 /* The n oldest frames held have gone to the client: their descriptors back to the chip, and what waited taken. */
 static void cp_rx_release(uint32_t n)
 {
-	uint32_t i, k;
-
-	for (i = rx_give, k = 0; n > 0 && k < rx_out; i = (i + 1) % RX_DESCS, k++)
-		if (rx_held[i]) {
-			rx_held[i] = 0;
-			n--;
-		}
+	netdriver_unhold(rx_held, RX_DESCS, rx_give, rx_out, n);
 	cp_receive();
 }
 

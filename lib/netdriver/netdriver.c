@@ -84,6 +84,17 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	queued(&f->h, len, 0);
 }
 
+void netdriver_unhold(uint8_t *held, uint32_t ring, uint32_t first, uint32_t count, uint32_t n)
+{
+	uint32_t i, k;
+
+	for (i = first, k = 0; n > 0 && k < count; i = (i + 1) % ring, k++)
+		if (held[i]) {
+			held[i] = 0;
+			n--;
+		}
+}
+
 void netdriver_rx_forget(void)
 {
 	netdriver_stats.rx_dropped += count;
