@@ -499,6 +499,7 @@ static uint32_t crash_at_synack(int c, const struct setup *s)
 	uint32_t t0 = sys_uptime_ms(), put_in = 0;
 
 	memset(&before, 0, sizeof before);
+	memset(&after, 0, sizeof after);       /* (what it reports if inet never answers) */
 	t_sleep(ACK_GONE_MS);
 	if (ifinfo(&before) == 0 && dm_info(s->nic, 0, &d) == 0)
 		r = inject_crash(s, d.endpoint, crash_sites[0]);
