@@ -78,6 +78,8 @@ BH_STATIC_ASSERT((QUEUE_SLOTS & (QUEUE_SLOTS - 1)) == 0, "the queue's ring is a 
 #define IN_FLIGHT_MS 100          /* ... for this long: they may still be in its ring */
 #define ATTACH_RETRY_MS 10        /* a new incarnation we may not send to yet: try again this soon */
 #define ATTACH_TRIES 100          /* ... at most this many times */
+#define SYN_AGAIN_MAX 2           /* SYNs sent again to connections we answered ... */
+#define SYN_AGAIN_WINDOW_MS 30000 /* ... this close together: our frames go nowhere */
 
 struct frame {
 	uint32_t len;
@@ -111,6 +113,7 @@ struct iface {
 	uint32_t retry_at, tries;
 	struct quiet quiet;              /* is the driver deaf? */
 	uint32_t refused;                /* batches the driver refused in a row */
+	uint32_t syns_again, syn_again_at;   /* SYNs a peer sent again, since when (syn_again) */
 	int heard;                       /* a frame arrived since the timers last ran */
 	struct rx_area area;             /* lent with the last NET_SEND_BATCH of a flush */
 	grant_id_t area_grant;           /* ... and posted with this grant, */
@@ -510,6 +513,31 @@ static struct pbuf *rx_pbuf(struct iface *i, uint32_t len, uint32_t n)
 	return p;
 }
 
+/*
+ * A peer sent its SYN again to a connection we had answered: our SYN-ACK
+ * never reached it. On QEMU's wire nothing is lost but what a driver loses,
+ * and a driver that restarted has it sent again at once (tcp.c); SYN_AGAIN_MAX
+ * of them within SYN_AGAIN_WINDOW_MS say the driver's frames go nowhere (a
+ * driver that takes every batch and garbles what it sends: the peers'
+ * retransmissions keep the deaf-driver watch quiet), so have it restarted.
+ */
+static void syn_again(struct iface *i)
+{
+	uint32_t now = sys_uptime_ms();
+
+	if (!i->syns_again || now - i->syn_again_at > SYN_AGAIN_WINDOW_MS) {
+		i->syns_again = 0;
+		i->syn_again_at = now;
+	}
+	if (++i->syns_again < SYN_AGAIN_MAX)
+		return;
+	i->syns_again = 0;
+	printf("inet: %s: peers sent their SYN again %u times in %u ms: our answers do not get out; "
+	       "asking the driver manager to restart %s (endpoint %d)\n", i->name, SYN_AGAIN_MAX,
+	       now - i->syn_again_at, i->label, (int)i->driver);
+	ask_restart(i);
+}
+
 /* Hand one received frame to lwIP (tcp_checked: as up's). */
 static void deliver(struct iface *i, const uint8_t *data, uint32_t len, int tcp_checked)
 {
@@ -520,6 +548,8 @@ static void deliver(struct iface *i, const uint8_t *data, uint32_t len, int tcp_
 	if (!(p = rx_pbuf(i, len, 1)))
 		return;
 	pbuf_take(p, data, (u16_t)len);
+	if (tcp_syn_again(data, len))
+		syn_again(i);
 	tcp_reopen_time_wait(data, len);
 	up(i, p, tcp_checked);
 }
@@ -748,6 +778,7 @@ static void attach(struct iface *i, endpoint_t ep)
 	if (!first)
 		resend_in_flight(i);
 	i->lost_at = 0;
+	i->syns_again = 0;                    /* (what the last incarnation lost is its own) */
 	flush(i, 1);
 	if (!first)
 		i->info.tx_syn_again += sock_driver_restarted();

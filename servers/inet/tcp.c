@@ -567,6 +567,15 @@ static struct tcp_pcb *find_pcb(struct tcp_pcb *list, const struct tcp_ends *e)
 	return NULL;
 }
 
+int tcp_syn_again(const uint8_t *frame, uint32_t len)
+{
+	struct tcp_syn syn;
+	struct tcp_pcb *pcb;
+
+	return frame_bare_syn(frame, len, &syn) && (pcb = find_pcb(tcp_active_pcbs, &syn.ends)) &&
+	       pcb->state == SYN_RCVD && syn.seq == pcb->rcv_nxt - 1;
+}
+
 void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len)
 {
 	struct tcp_syn syn;
