@@ -55,9 +55,9 @@ int  netdriver_received_in_place(uint8_t *frame, uint32_t len);
 /*
  * For rx_release, in a ring of `ring` descriptors whose held[] flags say
  * which ones' frames the library holds in place: the n oldest of them among
- * the `count` descriptors from `first` on are held no longer.
+ * the `span` descriptors from `first` on are held no longer.
  */
-void netdriver_unhold(uint8_t *held, uint32_t ring, uint32_t first, uint32_t count, uint32_t n);
+void netdriver_unhold(uint8_t *held, uint32_t ring, uint32_t first, uint32_t span, uint32_t n);
 /* The NIC's receive memory was reset (a chip reset): every frame queued is dropped (counted), none released. */
 void netdriver_rx_forget(void);
 void netdriver_transmitted(int ok);

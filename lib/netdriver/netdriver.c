@@ -48,10 +48,7 @@ static void update_progress(void)
 	progress.received = netdriver_stats.rx_frames;
 }
 
-/*
- * A good frame for the client's queue; the client hears of it when the
- * event that brought it has been served (tell_client).
- */
+/* A received frame's length is one a record may carry; else counted. */
 static int len_ok(uint32_t len)
 {
 	if (len >= NET_HEADER_BYTES && len <= NET_MAX_FRAME)
@@ -70,6 +67,11 @@ static void queued(struct net_frame_hdr *rec, uint32_t len, int in_place)
 	update_progress();
 }
 
+/*
+ * A good frame for the client's queue (a copy; netdriver_received_in_place
+ * keeps it where it is); the client hears of it when the event that
+ * brought it has been served (tell_client).
+ */
 void netdriver_received(const uint8_t *frame, uint32_t len)
 {
 	struct frame *f = &copies[(head + count) % QUEUE];
@@ -84,11 +86,21 @@ void netdriver_received(const uint8_t *frame, uint32_t len)
 	queued(&f->h, len, 0);
 }
 
-void netdriver_unhold(uint8_t *held, uint32_t ring, uint32_t first, uint32_t count, uint32_t n)
+int netdriver_received_in_place(uint8_t *frame, uint32_t len)
+{
+	if (!len_ok(len))
+		return -EINVAL;
+	if (count == QUEUE)
+		return -ENOSPC;
+	queued((struct net_frame_hdr *)(void *)(frame - sizeof(struct net_frame_hdr)), len, 1);
+	return 0;
+}
+
+void netdriver_unhold(uint8_t *held, uint32_t ring, uint32_t first, uint32_t span, uint32_t n)
 {
 	uint32_t i, k;
 
-	for (i = first, k = 0; n > 0 && k < count; i = (i + 1) % ring, k++)
+	for (i = first, k = 0; n > 0 && k < span; i = (i + 1) % ring, k++)
 		if (held[i]) {
 			held[i] = 0;
 			n--;
@@ -100,16 +112,6 @@ void netdriver_rx_forget(void)
 	netdriver_stats.rx_dropped += count;
 	head = count = to_release = 0;
 	update_progress();
-}
-
-int netdriver_received_in_place(uint8_t *frame, uint32_t len)
-{
-	if (!len_ok(len))
-		return -EINVAL;
-	if (count == QUEUE)
-		return -ENOSPC;
-	queued((struct net_frame_hdr *)(void *)(frame - sizeof(struct net_frame_hdr)), len, 1);
-	return 0;
 }
 
 void netdriver_transmitted(int ok)
