@@ -79,7 +79,7 @@ BH_STATIC_ASSERT((QUEUE_SLOTS & (QUEUE_SLOTS - 1)) == 0, "the queue's ring is a 
 #define ATTACH_RETRY_MS 10        /* a new incarnation we may not send to yet: try again this soon */
 #define ATTACH_TRIES 100          /* ... at most this many times */
 #define SYN_AGAIN_MAX 2           /* SYNs sent again to connections we answered ... */
-#define SYN_AGAIN_WINDOW_MS 30000 /* ... this close together: our frames go nowhere */
+#define SYN_AGAIN_WINDOW_MS 30000 /* ... each this close to the last: our frames go nowhere */
 
 struct frame {
 	uint32_t len;
@@ -113,7 +113,9 @@ struct iface {
 	uint32_t retry_at, tries;
 	struct quiet quiet;              /* is the driver deaf? */
 	uint32_t refused;                /* batches the driver refused in a row */
-	uint32_t syns_again, syn_again_at;   /* SYNs a peer sent again, since when (syn_again) */
+	uint32_t syns_again, syn_again_at, syn_last_at;   /* SYNs peers sent again: how many, since
+	                                    when, the last one when (syn_again) */
+	int syn_again_spent;             /* a restart for them was asked, with no calm since */
 	int heard;                       /* a frame arrived since the timers last ran */
 	struct rx_area area;             /* lent with the last NET_SEND_BATCH of a flush */
 	grant_id_t area_grant;           /* ... and posted with this grant, */
@@ -517,21 +519,28 @@ static struct pbuf *rx_pbuf(struct iface *i, uint32_t len, uint32_t n)
  * A peer sent its SYN again to a connection we had answered: our SYN-ACK
  * never reached it. On QEMU's wire nothing is lost but what a driver loses,
  * and a driver that restarted has it sent again at once (tcp.c); SYN_AGAIN_MAX
- * of them within SYN_AGAIN_WINDOW_MS say the driver's frames go nowhere (a
+ * of them, each within SYN_AGAIN_WINDOW_MS of the last, say the driver's
+ * frames go nowhere (a
  * driver that takes every batch and garbles what it sends: the peers'
  * retransmissions keep the deaf-driver watch quiet), so have it restarted.
+ * A peer can repeat its SYN on purpose, too: once a restart was asked for,
+ * repeats that go on are not the driver's, and no other restart is asked
+ * until SYN_AGAIN_WINDOW_MS pass without one (a peer playing this game gets
+ * at most one restart, a few frames, per half minute).
  */
 static void syn_again(struct iface *i)
 {
 	uint32_t now = sys_uptime_ms();
 
-	if (!i->syns_again || now - i->syn_again_at > SYN_AGAIN_WINDOW_MS) {
-		i->syns_again = 0;
+	if (now - i->syn_last_at > SYN_AGAIN_WINDOW_MS)
+		i->syns_again = i->syn_again_spent = 0;   /* calm since the last repeat: count afresh */
+	i->syn_last_at = now;
+	if (!i->syns_again)
 		i->syn_again_at = now;
-	}
-	if (++i->syns_again < SYN_AGAIN_MAX)
-		return;
+	if (++i->syns_again < SYN_AGAIN_MAX || i->syn_again_spent)
+		return;                           /* (repeats that outlive a restart are not the driver's) */
 	i->syns_again = 0;
+	i->syn_again_spent = 1;
 	printf("inet: %s: peers sent their SYN again %u times in %u ms: our answers do not get out; "
 	       "asking the driver manager to restart %s (endpoint %d)\n", i->name, SYN_AGAIN_MAX,
 	       now - i->syn_again_at, i->label, (int)i->driver);
