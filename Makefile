@@ -283,6 +283,7 @@ UNIT_SRC_test_netbatch := lib/netdriver/batch.c
 UNIT_SRC_test_quiet   := servers/inet/quiet.c
 $(B)/unit/test_quiet: HOST_CFLAGS += -iquote servers/inet
 UNIT_SRC_test_chksum  := lib/netdriver/chksum.c
+UNIT_SRC_test_copy    := lib/posix/memcpy.c
 UNIT_SRC_test_coalesce := servers/inet/coalesce.c lib/netdriver/chksum.c
 $(B)/unit/test_coalesce: HOST_CFLAGS += -iquote servers/inet
 

@@ -1,14 +1,26 @@
 /* string: the few memory and string routines the kernel uses (and gcc may call). */
 #include "string.h"
+#include <bulkhead/copy.h>
 
-/* Word at a time, then the tail: byte-wise string instructions are slow under emulation. */
+/*
+ * Long copies a block loop at a time (include/bulkhead/copy.h), then word
+ * at a time, then the tail: byte-wise string instructions are slow under
+ * emulation.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	void *d = dst;
-	size_t words = n / 4, tail = n % 4;
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	size_t words, tail;
 
-	__asm__ volatile("rep movsl" : "+D"(d), "+S"(src), "+c"(words) :: "memory");
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) :: "memory");
+	if (n >= COPY_BLOCKS_MIN) {
+		copy_blocks(&d, &s, n / COPY_BLOCK);
+		n %= COPY_BLOCK;
+	}
+	words = n / 4;
+	tail = n % 4;
+	__asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(words) :: "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(tail) :: "memory");
 	return dst;
 }
 
