@@ -408,8 +408,9 @@ static void reap_transmissions(void)
 	}
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
+static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
+	(void)at;                                  /* (no transmit area: always 0) */
 	struct cb *c;
 
 	reap_transmissions();

@@ -19,8 +19,10 @@
  * writes each frame RX_ROOM bytes into its buffer, leaving room for the
  * record header the client gets with it. Transmit: a ring of TX_DESCS legacy
  * descriptors, each with its own buffer, handed to the chip a batch at a
- * time (one TDT write, the kick, after the last); a completion (DD) is
- * taken only from a descriptor we handed over.
+ * time (one TDT write, the kick, after the last); a frame of a batch the
+ * library put into its transmit area (netdriver_tx_area) is read from
+ * there instead, no copy; a completion (DD) is taken only from a
+ * descriptor we handed over.
  * Interrupts: receive timer, overrun, descriptors low, link change and
  * transmit done, through the chip's interrupt throttle (ITR) so that a
  * stream of frames costs one interrupt per ITR interval, not one each; the
@@ -182,7 +184,8 @@ _Static_assert(sizeof(struct tx_context) == 16, "a context descriptor is a descr
 #define TX_RING_OFFSET (RX_RING_OFFSET + RX_DESCS * sizeof(struct rx_desc))
 #define RX_BUF_OFFSET  4096
 #define TX_BUF_OFFSET  (RX_BUF_OFFSET + RX_DESCS * BUF_BYTES)
-#define DMA_BYTES      (TX_BUF_OFFSET + TX_DESCS * BUF_BYTES)
+#define TX_AREA_OFFSET (TX_BUF_OFFSET + TX_DESCS * BUF_BYTES)   /* netdriver_tx_area's */
+#define DMA_BYTES      (TX_AREA_OFFSET + NET_BATCH_BYTES)
 #define SPIN_MAX   100000
 #define RESET_US   10             /* CTRL.RST: wait at least 1 us before touching the chip */
 
@@ -431,31 +434,53 @@ static uint8_t prepare_offload(uint8_t *b, uint32_t len)
 	return POPTS_IXSM | POPTS_TXSM;
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
+/* Room for a frame (and the checksum context it may need first)? Loads that context. */
+static int tx_room(int offload)
 {
-	int offload = (flags & NET_FRAME_CSUM) != 0;
-	struct tx_desc *d;
-	uint8_t *b, popts = 0;
-	uint32_t i;
-
 	reap_transmissions();
 	if (tx_in_flight + (offload && !tx_context_loaded) >= TX_DESCS - 1)
-		return -EAGAIN;
+		return 0;
 	if (offload && !tx_context_loaded)
 		load_context();
-	i = take_slot(1);
-	d = &txd[i];
-	b = dma + TX_BUF_OFFSET + i * BUF_BYTES;
-	memcpy(b, frame, len);
+	return 1;
+}
+
+/* Descriptor i for the len bytes at b (physical phys), checksums as NET_FRAME_CSUM in offload asks. */
+static void tx_queue(uint32_t i, uint8_t *b, phys_bytes phys, uint32_t len, int offload)
+{
+	struct tx_desc *d = &txd[i];
+	uint8_t popts = 0;
+
 	if (offload && !(popts = prepare_offload(b, len)))
 		net_fill_checksums(b, len);
-	d->addr = dma_phys + TX_BUF_OFFSET + (phys_bytes)i * BUF_BYTES;
+	d->addr = phys;
 	d->length = (uint16_t)len;
 	d->cso = popts ? TXD_DTYP_DATA : 0;
 	d->css = popts;                               /* (a data descriptor's POPTS) */
 	d->special = 0;
 	d->status = 0;
 	d->cmd = TXD_EOP | TXD_IFCS | TXD_RS | (popts ? TXD_DEXT : 0);
+}
+
+/*
+ * A frame for the next kick: read from the library's transmit area (at:
+ * its address there), else copied into its descriptor's buffer first.
+ * 0 or -EAGAIN.
+ */
+static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
+{
+	int offload = (flags & NET_FRAME_CSUM) != 0;
+	uint32_t i;
+
+	if (!tx_room(offload))
+		return -EAGAIN;
+	i = take_slot(1);
+	if (!at) {
+		memcpy(dma + TX_BUF_OFFSET + i * BUF_BYTES, frame, len);
+		frame = dma + TX_BUF_OFFSET + i * BUF_BYTES;
+		at = dma_phys + TX_BUF_OFFSET + (phys_bytes)i * BUF_BYTES;
+	}
+	tx_queue(i, frame, at, len, offload);
 	return 0;                                 /* it goes with the next kick */
 }
 
@@ -615,6 +640,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 		return r;
 	rxd = (struct rx_desc *)(dma + RX_RING_OFFSET);
 	txd = (struct tx_desc *)(dma + TX_RING_OFFSET);
+	netdriver_tx_area(dma + TX_AREA_OFFSET, dma_phys + TX_AREA_OFFSET);
 	r = start_chip();
 	if (r == 0)
 		r = sys_irqctl(IRQ_SETPOLICY, irq);

@@ -225,8 +225,9 @@ static int start_card(uint8_t mac[6])
 	return 0;
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
+static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
+	(void)at;                                  /* (no transmit area, no DMA: always 0) */
 	if (tx_busy)
 		return -EAGAIN;
 	remote_write(TX_PAGE * 256, frame, len);

@@ -73,8 +73,9 @@ static uint32_t ring_start(void)
 	return lost;
 }
 
-static int ring_send(const uint8_t *frame, uint32_t len, uint32_t flags)
+static int ring_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
+	(void)at;                                  /* (no transmit area: always 0) */
 	if (tx_in_flight == TX_SLOTS)
 		return -EAGAIN;
 	memcpy(tx[tx_next], frame, len);

@@ -22,7 +22,9 @@
  * of received frames was.) No port access per frame.
  * Transmit: TX_DESCS descriptors with their own buffers; a frame costs a
  * copy and a descriptor, and a batch of them one write of TPPOLL (the
- * kick, after the last). Finished descriptors are
+ * kick, after the last). A frame of a batch the library put into its
+ * transmit area (TX_AREA, netdriver_tx_area) costs only the descriptor:
+ * the chip reads it from there. Finished descriptors are
  * reaped on the transmit interrupt and on the next send or poll. (QEMU's
  * chip transmits everything the ring holds during the TPPOLL write itself
  * and raises its interrupt; the kernel keeps a raised IRQ masked until
@@ -73,7 +75,8 @@ struct desc {
 #define BUF_OFFSET  4096
 #define RX_BUF(i)   (BUF_OFFSET + (i) * BUF_BYTES)
 #define TX_BUF(i)   (BUF_OFFSET + (RX_DESCS + (i)) * BUF_BYTES)
-#define DMA_BYTES   (BUF_OFFSET + (RX_DESCS + TX_DESCS) * BUF_BYTES)
+#define TX_AREA     (BUF_OFFSET + (RX_DESCS + TX_DESCS) * BUF_BYTES)   /* netdriver_tx_area's */
+#define DMA_BYTES   (TX_AREA + NET_BATCH_BYTES)
 
 _Static_assert(TX_RING_OFFSET + TX_DESCS * sizeof(struct desc) <= BUF_OFFSET, "rings fit before the buffers");
 _Static_assert(BUF_BYTES - RX_ROOM >= NET_MAX_FRAME + RX_CRC && BUF_BYTES <= RXD_LEN, "a buffer holds a frame and its CRC");
@@ -141,23 +144,35 @@ static void cp_reap(void)
 	}
 }
 
-/* Queue a frame for the next kick (NET_FRAME_CSUM: the chip fills in its checksums): 0 or -EAGAIN. */
-static int cp_send(const uint8_t *frame, uint32_t len, uint32_t flags)
+/* The next transmit descriptor for len bytes at phys, for the next kick (NET_FRAME_CSUM: the chip fills in the checksums). */
+static void tx_queue(phys_bytes phys, uint32_t len, uint32_t flags)
 {
 	uint32_t offload = flags & NET_FRAME_CSUM ? TXD_IPCS | TXD_TCPCS : 0;
-	struct desc *d;
+	struct desc *d = &txd[tx_next];
 
-	cp_reap();
-	if (tx_in_flight == TX_DESCS)
-		return -EAGAIN;
-	d = &txd[tx_next];
-	memcpy(dma + TX_BUF(tx_next), frame, len);
-	d->addr_lo = (uint32_t)(dma_phys + TX_BUF(tx_next));
+	d->addr_lo = (uint32_t)phys;
 	d->addr_hi = 0;
 	d->vlan = 0;
 	d->cmd = DESC_OWN | eor(tx_next, TX_DESCS) | DESC_FS | DESC_LS | offload | (len & TXD_LEN);
 	tx_next = (tx_next + 1) % TX_DESCS;
 	tx_in_flight++;
+}
+
+/*
+ * Queue a frame for the next kick: read from the library's transmit area
+ * (at: its address there), else from a copy in its descriptor's buffer.
+ * 0 or -EAGAIN.
+ */
+static int cp_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
+{
+	cp_reap();
+	if (tx_in_flight == TX_DESCS)
+		return -EAGAIN;
+	if (!at) {
+		memcpy(dma + TX_BUF(tx_next), frame, len);
+		at = dma_phys + TX_BUF(tx_next);
+	}
+	tx_queue(at, len, flags);
 	return 0;                                  /* it goes with the next kick */
 }
 
@@ -233,6 +248,7 @@ static int cp_alloc(void)
 		return r;
 	rxd = (struct desc *)(dma + RX_RING_OFFSET);
 	txd = (struct desc *)(dma + TX_RING_OFFSET);
+	netdriver_tx_area(dma + TX_AREA, dma_phys + TX_AREA);
 	return 0;
 }
 

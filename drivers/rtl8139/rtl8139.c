@@ -62,9 +62,9 @@ int rtl_restart(void)
 	return 0;
 }
 
-static int nic_send(const uint8_t *frame, uint32_t len, uint32_t flags)
+static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
-	return mode->send(frame, len, flags);
+	return mode->send(frame, at, len, flags);
 }
 
 static void rx_release(uint32_t n)

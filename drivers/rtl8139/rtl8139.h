@@ -55,7 +55,7 @@ struct rtl_mode {
 	int  (*alloc)(void);                  /* its DMA buffers, once; 0 or -errno */
 	uint32_t (*start)(void);              /* after a reset: fresh rings, registers; returns the
 	                                         transmissions that were in flight, now lost */
-	int  (*send)(const uint8_t *frame, uint32_t len, uint32_t flags);   /* 0 or -EAGAIN */
+	int  (*send)(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags);   /* netdriver_ops' */
 	uint32_t offload;                     /* what send's flags may ask of the chip (NET_FRAME_CSUM) */
 	void (*kick)(void);                   /* NULL: send sends; else send queues and kick sends */
 	void (*receive)(void);                /* deliver the frames the chip wrote */

@@ -201,6 +201,7 @@ struct net_stats {
 	uint32_t tx_kicks;             /* transmit doorbells rung (drivers whose send only queues) */
 	uint32_t rx_area_batches;      /* batches put into a receive area (NET_SEND_BATCH's) at once */
 	uint32_t rx_post_batches;      /* ... into a posted one, when frames arrived later */
+	uint32_t tx_area_batches;      /* batches the NIC read from the driver's transmit area (no copy) */
 };
 
 MSG_PAYLOAD(net_req);

@@ -20,7 +20,11 @@
 struct netdriver_ops {
 	const char *name;
 	int  (*init)(int argc, char **argv, uint8_t mac[6]);   /* reset and start the device */
-	int  (*send)(const uint8_t *frame, uint32_t len, uint32_t flags);   /* 0, or -EAGAIN: ring full;
+	int  (*send)(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags);
+	                                /* 0, or -EAGAIN: ring full. frame: the library's copy (the
+	                                   driver may write it); at: its physical address if it lies
+	                                   in the driver's transmit area (netdriver_tx_area), where
+	                                   the NIC is to read it, else 0 (the driver copies it);
 	                                   flags: NET_FRAME_CSUM only if offload has it */
 	void (*interrupt)(uint32_t irqs);
 	int  (*link_up)(void);
@@ -61,6 +65,14 @@ void netdriver_unhold(uint8_t *held, uint32_t ring, uint32_t first, uint32_t spa
 /* The NIC's receive memory was reset (a chip reset): every frame queued is dropped (counted), none released. */
 void netdriver_rx_forget(void);
 void netdriver_transmitted(int ok);
+/*
+ * Optional, once: NET_BATCH_BYTES of the driver's DMA memory (inside the
+ * range its device may reach) at phys, where batches are copied when the
+ * NIC has reported sent (netdriver_transmitted, in order) every frame it
+ * was told to read from there before; send then gets each frame's address
+ * there, and the NIC reads it in place.
+ */
+void netdriver_tx_area(uint8_t *area, phys_bytes phys);
 
 /* Claim a PCI device through the PCI bus server (vendor 0: any my policy names). */
 int pci_claim(uint32_t index, uint16_t vendor, uint16_t device, struct pci_device *out);

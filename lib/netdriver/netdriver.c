@@ -40,6 +40,10 @@ static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed
 static uint8_t mac[6];
 static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
 static uint32_t unkicked;               /* frames queued by a send that only queues, not yet kicked */
+static uint8_t *tx_area;                /* netdriver_tx_area's DMA memory (NULL: none) */
+static phys_bytes tx_area_phys;
+static uint32_t tx_handed, tx_finished; /* frames handed to the NIC, and reported sent, ever */
+static uint32_t tx_area_until;          /* tx_handed after the last frame the NIC reads from tx_area */
 static struct dm_progress progress;     /* read by the driver manager */
 
 static void update_progress(void)
@@ -120,6 +124,7 @@ void netdriver_transmitted(int ok)
 		netdriver_stats.tx_errors++;
 	if (in_device)
 		in_device--;
+	tx_finished++;
 	progress.done++;
 	if (client_waits_for_room && client != EP_NONE) {
 		client_waits_for_room = 0;
@@ -172,8 +177,24 @@ static uint32_t offload(uint8_t *data, uint32_t len, uint32_t flags)
 	return flags;
 }
 
-/* Hand one checked frame to the NIC (short ones padded): 0, -EAGAIN (ring full) or an error. */
-static int send_one(uint8_t *data, uint32_t len, uint32_t flags)
+void netdriver_tx_area(uint8_t *area, phys_bytes phys)
+{
+	tx_area = area;
+	tx_area_phys = phys;
+}
+
+/* May the next batch land in tx_area: has the NIC reported every frame it read from there sent? */
+static int tx_area_free(void)
+{
+	return tx_area && (int32_t)(tx_finished - tx_area_until) >= 0;
+}
+
+/*
+ * Hand one checked frame to the NIC (short ones padded, in a copy): 0,
+ * -EAGAIN (ring full) or an error. phys: where the frame lies in tx_area
+ * (0: not there).
+ */
+static int send_one(uint8_t *data, phys_bytes phys, uint32_t len, uint32_t flags)
 {
 	static uint8_t padded[NET_MIN_FRAME];
 	int r;
@@ -183,13 +204,14 @@ static int send_one(uint8_t *data, uint32_t len, uint32_t flags)
 		memset(padded + len, 0, NET_MIN_FRAME - len);
 		data = padded;
 		len = NET_MIN_FRAME;
+		phys = 0;
 	}
 	flags = offload(data, len, flags);
-	r = nic->send(data, len, flags);
+	r = nic->send(data, phys, len, flags);
 	if (r == -EAGAIN && nic->poll) {        /* a transmission may have finished unreported: reap, once */
 		kick();                             /* (what is queued must be on its way to finish) */
 		nic->poll();
-		r = nic->send(data, len, flags);
+		r = nic->send(data, phys, len, flags);
 	}
 	if (r == -EAGAIN) {
 		netdriver_stats.tx_full++;
@@ -201,6 +223,9 @@ static int send_one(uint8_t *data, uint32_t len, uint32_t flags)
 		netdriver_stats.tx_frames++;
 		netdriver_stats.tx_bytes += len;
 		in_device++;
+		tx_handed++;
+		if (phys)
+			tx_area_until = tx_handed;
 		unkicked++;
 		update_progress();
 	}
@@ -217,7 +242,7 @@ static int do_send(message *m)
 		return -EINVAL;
 	r = sys_safecopy(m->m_source, m->net_req.grant, 0, frame, len, SAFECOPY_FROM);
 	if (r == 0)
-		r = send_one(frame, len, 0);
+		r = send_one(frame, 0, len, 0);
 	kick();
 	return r;
 }
@@ -404,13 +429,21 @@ static void take_arrived(endpoint_t who, const struct net_req *req)
 	client_told = r > 0 && count > 0;   /* the area's header said they wait: the client asks again */
 }
 
-/* The whole batch is copied and checked before the first frame goes out. */
+/*
+ * The whole batch is copied and checked before the first frame goes out.
+ * It is copied into tx_area, from where the NIC reads its frames (no
+ * second copy into the ring's buffers), if the driver gave one and the
+ * NIC has reported sent every frame of the batch before that it read
+ * from there; else into memory of the library's own, and the driver's
+ * send copies each frame.
+ */
 static int do_send_batch(message *m)
 {
-	static uint8_t batch[NET_BATCH_BYTES];
+	static uint8_t copied[NET_BATCH_BYTES];
 	const struct net_req req = m->net_req;        /* the reply overwrites it */
 	uint32_t bytes = req.len, n = req.count, off = 0, len, flags, k;
-	uint8_t *frame;
+	uint8_t *batch = tx_area_free() ? tx_area : copied, *frame;
+	phys_bytes phys;
 	int r;
 
 	if (n > NET_BATCH_FRAMES || bytes > NET_BATCH_BYTES)
@@ -424,10 +457,12 @@ static int do_send_batch(message *m)
 		r = net_batch_check(batch, bytes, n);
 	if (r < 0)
 		return r;
+	netdriver_stats.tx_area_batches += batch == tx_area;
 	for (k = 0; k < n; k++) {
 		flags = net_batch_flags(batch, off);
 		frame = batch + (net_batch_next(batch, &off, &len) - batch);   /* (our own copy: writable) */
-		r = send_one(frame, len, flags);
+		phys = batch == tx_area ? tx_area_phys + (phys_bytes)(frame - tx_area) : 0;
+		r = send_one(frame, phys, len, flags);
 		if (r < 0)
 			break;
 		if (k == 0)

@@ -398,6 +398,7 @@ NET_NICS = (("rtl8139", "rtl8139,romfile="), ("ne2000", "ne2k_pci,romfile="),
 NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
     "other_unicast_filtered", "guest_to_host_sent", "send_batch_one_kick", "malformed_batch_refused", "survives_garbage",
+    "send_batch_from_tx_area",
     "send_batch_kicked_once",
     "recv_batch_at_most_batch_frames",
     "one_notification_per_burst",
@@ -434,7 +435,8 @@ for _nic, _device in NET_NICS:
 # same raw-Ethernet tests with the driver argument "classic".
 next(b for b in BOOTS if b["config"] == "test-net-rtl8139")["console"] = [
     ("cplus_mode_on_a_cplus_chip", r"rtl8139: [^\n]*, C\+ mode, DMA at physical"),
-    ("cplus_kicks_once_a_batch", r"send_batch_kicked_once: [^\n]* with [12] transmit kicks")]
+    ("cplus_kicks_once_a_batch", r"send_batch_kicked_once: [^\n]* with [12] transmit kicks"),
+    ("cplus_sends_from_tx_area", r"send_batch_from_tx_area: [1-9]\d* of the stream's batches")]
 BOOTS.append({
     "config": "test-net-rtl8139-classic",
     "proves": "the rtl8139 driver's classic mode (asked for with the argument classic): every raw-Ethernet "
@@ -443,7 +445,8 @@ BOOTS.append({
     "cases": NET_CASES,
     "peer_cases": NET_PEER_CASES,
     "console": [("classic_mode_when_asked", r"rtl8139: [^\n]*, classic mode, DMA at physical"),
-                ("classic_has_no_doorbell", r"send_batch_kicked_once: [^\n]* with 0 transmit kicks")],
+                ("classic_has_no_doorbell", r"send_batch_kicked_once: [^\n]* with 0 transmit kicks"),
+                ("classic_has_no_tx_area", r"send_batch_from_tx_area: 0 of the stream's batches")],
     "stop": r"\[test\] summary:",
 })
 
