@@ -10,17 +10,6 @@
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-	size_t words, tail;
-
-	if (n >= COPY_BLOCKS_MIN) {
-		copy_blocks(&d, &s, n / COPY_BLOCK);
-		n %= COPY_BLOCK;
-	}
-	words = n / 4;
-	tail = n % 4;
-	__asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(words) :: "memory");
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(tail) :: "memory");
+	copy_bytes(dst, src, n);
 	return dst;
 }
