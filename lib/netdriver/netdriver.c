@@ -42,8 +42,8 @@ static uint32_t in_device;              /* frames handed to the NIC, not yet rep
 static uint32_t unkicked;               /* frames queued by a send that only queues, not yet kicked */
 static uint8_t *tx_area;                /* netdriver_tx_area's DMA memory (NULL: none) */
 static phys_bytes tx_area_phys;
-static uint32_t tx_handed, tx_finished; /* frames handed to the NIC, and reported sent, ever */
-static uint32_t tx_area_until;          /* tx_handed after the last frame the NIC reads from tx_area */
+static uint32_t tx_area_until;          /* frames handed to the NIC (netdriver_stats.tx_frames)
+                                           once the last it reads from tx_area was */
 static struct dm_progress progress;     /* read by the driver manager */
 
 static void update_progress(void)
@@ -124,7 +124,6 @@ void netdriver_transmitted(int ok)
 		netdriver_stats.tx_errors++;
 	if (in_device)
 		in_device--;
-	tx_finished++;
 	progress.done++;
 	if (client_waits_for_room && client != EP_NONE) {
 		client_waits_for_room = 0;
@@ -183,10 +182,14 @@ void netdriver_tx_area(uint8_t *area, phys_bytes phys)
 	tx_area_phys = phys;
 }
 
-/* May the next batch land in tx_area: has the NIC reported every frame it read from there sent? */
+/*
+ * May the next batch land in tx_area: has the NIC reported every frame it
+ * read from there sent? (Frames are reported in the order handed:
+ * progress.done counts them, netdriver_stats.tx_frames those handed.)
+ */
 static int tx_area_free(void)
 {
-	return tx_area && (int32_t)(tx_finished - tx_area_until) >= 0;
+	return tx_area && (int32_t)(progress.done - tx_area_until) >= 0;
 }
 
 /*
@@ -223,9 +226,8 @@ static int send_one(uint8_t *data, phys_bytes phys, uint32_t len, uint32_t flags
 		netdriver_stats.tx_frames++;
 		netdriver_stats.tx_bytes += len;
 		in_device++;
-		tx_handed++;
 		if (phys)
-			tx_area_until = tx_handed;
+			tx_area_until = netdriver_stats.tx_frames;
 		unkicked++;
 		update_progress();
 	}
