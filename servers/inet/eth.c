@@ -520,9 +520,9 @@ static struct pbuf *rx_pbuf(struct iface *i, uint32_t len, uint32_t n)
  * never reached it. On QEMU's wire nothing is lost but what a driver loses,
  * and a driver that restarted has it sent again at once (tcp.c); SYN_AGAIN_MAX
  * of them, each within SYN_AGAIN_WINDOW_MS of the last, say the driver's
- * frames go nowhere (a
- * driver that takes every batch and garbles what it sends: the peers'
- * retransmissions keep the deaf-driver watch quiet), so have it restarted.
+ * frames go nowhere (a driver that takes every batch and garbles what it
+ * sends: the peers' retransmissions keep the deaf-driver watch quiet), so
+ * have it restarted.
  * A peer can repeat its SYN on purpose, too: once a restart was asked for,
  * repeats that go on are not the driver's, and no other restart is asked
  * until SYN_AGAIN_WINDOW_MS pass without one (a peer playing this game gets
@@ -557,9 +557,8 @@ static void deliver(struct iface *i, const uint8_t *data, uint32_t len, int tcp_
 	if (!(p = rx_pbuf(i, len, 1)))
 		return;
 	pbuf_take(p, data, (u16_t)len);
-	if (tcp_syn_again(data, len))
+	if (tcp_bare_syn(data, len))
 		syn_again(i);
-	tcp_reopen_time_wait(data, len);
 	up(i, p, tcp_checked);
 }
 

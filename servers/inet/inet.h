@@ -71,11 +71,10 @@ int  sock_do_share(message *m);
 /* A driver came back: acknowledge every TCP connection again, and send the
    SYN of each one still opening again (see tcp.c); how many SYNs. */
 uint32_t sock_driver_restarted(void);
-/* A received frame, before lwIP sees it: a SYN again for a connection we answered (SYN-RECEIVED,
-   the same sequence number): 1 (our SYN-ACK did not reach the peer). */
-int  tcp_syn_again(const uint8_t *frame, uint32_t len);
-/* A received frame, before lwIP sees it: a SYN may reopen a connection in TIME-WAIT (tcp.c). */
-void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len);
+/* A received frame, before lwIP sees it, if a bare SYN: one that may reopen a connection in
+   TIME-WAIT does (tcp.c); 1 if it is the SYN again for a connection we answered (SYN-RECEIVED,
+   the same sequence number: our SYN-ACK did not reach the peer), else 0. */
+int  tcp_bare_syn(const uint8_t *frame, uint32_t len);
 /* Received segments merged (coalesce.h): whether their connection takes them so, and its ACK for them (tcp.c). */
 struct tcp_ends;
 int  tcp_may_merge(const struct tcp_ends *e);

@@ -567,23 +567,22 @@ static struct tcp_pcb *find_pcb(struct tcp_pcb *list, const struct tcp_ends *e)
 	return NULL;
 }
 
-int tcp_syn_again(const uint8_t *frame, uint32_t len)
+/* The SYN again for a connection we answered (SYN-RECEIVED, the same sequence number)? */
+static int syn_again(const struct tcp_syn *syn)
 {
-	struct tcp_syn syn;
-	struct tcp_pcb *pcb;
+	struct tcp_pcb *pcb = find_pcb(tcp_active_pcbs, &syn->ends);
 
-	return frame_bare_syn(frame, len, &syn) && (pcb = find_pcb(tcp_active_pcbs, &syn.ends)) &&
-	       pcb->state == SYN_RCVD && syn.seq == pcb->rcv_nxt - 1;
+	return pcb && pcb->state == SYN_RCVD && syn->seq == pcb->rcv_nxt - 1;
 }
 
-void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len)
+/* A SYN that may reopen a connection in TIME-WAIT does (see reopened). */
+static void reopen_time_wait(const struct tcp_syn *syn)
 {
-	struct tcp_syn syn;
-	struct tcp_pcb *pcb;
+	struct tcp_pcb *pcb = find_pcb(tcp_tw_pcbs, &syn->ends);
 
-	if (!frame_bare_syn(frame, len, &syn) || !(pcb = find_pcb(tcp_tw_pcbs, &syn.ends)))
+	if (!pcb)
 		return;
-	if (!TCP_SEQ_GT(syn.seq, pcb->rcv_nxt) || pcb->callback_arg)
+	if (!TCP_SEQ_GT(syn->seq, pcb->rcv_nxt) || pcb->callback_arg)
 		return;                      /* an old duplicate, or a program's: TIME-WAIT answers it */
 	reopened.local = pcb->local_ip;
 	reopened.remote = pcb->remote_ip;
@@ -592,6 +591,18 @@ void tcp_reopen_time_wait(const uint8_t *frame, uint32_t len)
 	reopened.isn = pcb->snd_nxt + REOPEN_GAP;
 	reopened.set = 1;
 	tcp_abort(pcb);                      /* (a TIME-WAIT pcb is only unlinked and freed) */
+}
+
+int tcp_bare_syn(const uint8_t *frame, uint32_t len)
+{
+	struct tcp_syn syn;
+	int again;
+
+	if (!frame_bare_syn(frame, len, &syn))
+		return 0;
+	again = syn_again(&syn);
+	reopen_time_wait(&syn);
+	return again;
 }
 
 /*
