@@ -410,8 +410,9 @@ static void reap_transmissions(void)
 
 static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
-	(void)at;                                  /* (no transmit area: always 0) */
 	struct cb *c;
+
+	(void)at;                                  /* (no transmit area: always 0) */
 
 	reap_transmissions();
 	if (tx_in_flight == TX_SLOTS - 1)            /* one block stays between the CU and us */

@@ -470,15 +470,15 @@ static void tx_queue(uint32_t i, uint8_t *b, phys_bytes phys, uint32_t len, int 
 static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
 	int offload = (flags & NET_FRAME_CSUM) != 0;
-	uint32_t i;
+	uint32_t i, buf;
 
 	if (!tx_room(offload))
 		return -EAGAIN;
 	i = take_slot(1);
 	if (!at) {
-		memcpy(dma + TX_BUF_OFFSET + i * BUF_BYTES, frame, len);
-		frame = dma + TX_BUF_OFFSET + i * BUF_BYTES;
-		at = dma_phys + TX_BUF_OFFSET + (phys_bytes)i * BUF_BYTES;
+		buf = TX_BUF_OFFSET + i * BUF_BYTES;
+		frame = memcpy(dma + buf, frame, len);
+		at = dma_phys + buf;
 	}
 	tx_queue(i, frame, at, len, offload);
 	return 0;                                 /* it goes with the next kick */
