@@ -286,6 +286,8 @@ UNIT_SRC_test_chksum  := lib/netdriver/chksum.c
 UNIT_SRC_test_copy    := lib/posix/memcpy.c
 UNIT_SRC_test_coalesce := servers/inet/coalesce.c lib/netdriver/chksum.c
 $(B)/unit/test_coalesce: HOST_CFLAGS += -iquote servers/inet
+UNIT_SRC_test_txring  := servers/inet/txring.c lib/netdriver/batch.c
+$(B)/unit/test_txring: HOST_CFLAGS += -iquote servers/inet
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRC_$$*) | $(DEPS_OK)
 	@mkdir -p $(@D)

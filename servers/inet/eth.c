@@ -18,7 +18,8 @@
  * posted area is taken back (its grant revoked) before its header is read,
  * and whenever a NET_RECV_BATCH might otherwise overtake its frames; what
  * a dead driver left there is not taken. Transmission:
- * frames wait in the interface's queue and go to the driver in order, a
+ * frames wait in the interface's queue (their bytes already batch records,
+ * txring.c: a batch goes from there) and go to the driver in order, a
  * NET_SEND_BATCH at a time, at the end of the request or notification that
  * made them (eth_flush); what the driver cannot take at once (ring full,
  * or the driver dead or restarting) goes when it has room again or to the
@@ -57,6 +58,7 @@
 #include "resend.h"
 #include "coalesce.h"
 #include "quiet.h"
+#include "txring.h"
 
 #define QUEUE_SLOTS 64            /* the transmit queue's ring (a power of two: % is a mask) */
 #define RX_BURST 32               /* frames taken between two runs of lwIP's timers */
@@ -69,28 +71,38 @@ struct rx_area {
 BH_STATIC_ASSERT(sizeof(struct rx_area) == NET_RX_AREA_MAX, "a receive area of the largest size");
 #define RECENT   8                /* frames kept after the driver took them */
 /*
- * At most TX_QUEUE frames wait in the ring, so a new frame never lands in
- * the RECENT slots before the head: the last RECENT frames the driver took
- * stay where they were, and `recent` points at them instead of copying each.
+ * At most TX_QUEUE frames wait, so the transmit ring always has room for
+ * them and the last RECENT frames the driver took: those stay where they
+ * were in it, and `recent` points at them instead of copying each.
  */
 #define TX_QUEUE (QUEUE_SLOTS - RECENT)   /* frames waiting for the driver, per interface */
 BH_STATIC_ASSERT((QUEUE_SLOTS & (QUEUE_SLOTS - 1)) == 0, "the queue's ring is a power of two");
+BH_STATIC_ASSERT(TX_QUEUE + RECENT <= TXRING_RECORDS, "the transmit ring holds what waits and what is kept");
 #define IN_FLIGHT_MS 100          /* ... for this long: they may still be in its ring */
 #define ATTACH_RETRY_MS 10        /* a new incarnation we may not send to yet: try again this soon */
 #define ATTACH_TRIES 100          /* ... at most this many times */
 #define SYN_AGAIN_MAX 2           /* SYNs sent again to connections we answered ... */
 #define SYN_AGAIN_WINDOW_MS 30000 /* ... each this close to the last: our frames go nowhere */
 
+/* A frame waiting in the queue; its bytes are a record in the interface's transmit ring. */
 struct frame {
+	uint8_t *data;                /* in the ring (txring_put) */
 	uint32_t len;
 	uint32_t flags;               /* NET_FRAME_CSUM: lwIP left the IPv4 and TCP checksums to the NIC */
 	int restart;                  /* it waited for the driver's next incarnation */
 	int waited;                   /* the driver could not take it at once (counted in tx_queued) */
+};
+
+/* A frame copied out of the ring: one sent again, or kept after being sent again. */
+struct frame_copy {
+	uint32_t len;
+	uint32_t flags;
 	uint8_t data[NET_MAX_FRAME];
 };
 
 struct kept {
-	const struct frame *f;        /* NULL: none; in the queue's ring, or in resent[] */
+	const uint8_t *data;          /* NULL: none; in the transmit ring, or in resent[] */
+	uint32_t len, flags;
 	uint32_t sent_at;             /* when the driver took it */
 };
 
@@ -104,9 +116,10 @@ struct iface {
 	struct inet_ifinfo info;         /* counters and what the driver said */
 	struct frame queue[QUEUE_SLOTS];
 	uint32_t head, count;
+	struct txring ring;              /* the queue's frames and the kept ones, as batch records */
 	int waiting;                     /* the driver's ring was full: it notifies us when there is room */
 	struct kept recent[RECENT];      /* the last frames the driver took, a ring */
-	struct frame resent[RECENT];     /* copies of those sent from outside the queue (resend_in_flight) */
+	struct frame_copy resent[RECENT];  /* copies of those sent from outside the ring (resend_in_flight) */
 	uint32_t recent_next;
 	uint32_t lost_at;                /* when we saw the driver gone (0: we did not) */
 	endpoint_t retry_ep;             /* NET_INIT to it was refused (EPERM): try again */
@@ -216,21 +229,39 @@ static void lost(struct iface *i)
 }
 
 /* Remember a frame the driver took, for a while (see resend_in_flight): copied only if not in the ring. */
-static void keep(struct iface *i, const struct frame *f, int in_ring)
+static void keep(struct iface *i, const uint8_t *data, uint32_t len, uint32_t flags)
 {
 	uint32_t k = i->recent_next++ % RECENT;
 
-	if (!in_ring) {
-		i->resent[k].len = f->len;
-		i->resent[k].flags = f->flags;
-		memcpy(i->resent[k].data, f->data, f->len);
-		f = &i->resent[k];
+	if (!txring_holds(&i->ring, data)) {
+		i->resent[k].len = len;
+		i->resent[k].flags = flags;
+		memcpy(i->resent[k].data, data, len);
+		data = i->resent[k].data;
 	}
-	i->recent[k] = (struct kept){ f, sys_uptime_ms() };
+	i->recent[k] = (struct kept){ data, len, flags, sys_uptime_ms() };
+}
+
+/*
+ * The frame data of the oldest record in the transmit ring still needed (a
+ * kept frame's, else the first waiting frame's), or NULL: the ring's
+ * records are placed, taken and kept in the same order.
+ */
+static const uint8_t *oldest_needed(const struct iface *i)
+{
+	const struct kept *r;
+	uint32_t k;
+
+	for (k = 0; k < RECENT; k++) {
+		r = &i->recent[(i->recent_next + k) % RECENT];
+		if (r->data && txring_holds(&i->ring, r->data))
+			return r->data;
+	}
+	return i->count ? i->queue[i->head].data : NULL;
 }
 
 /* Send one frame now: 0, -EAGAIN (no room: the driver notifies us), or another error. */
-static int transmit(struct iface *i, struct frame *f)
+static int transmit(struct iface *i, struct frame_copy *f)
 {
 	message m;
 	int r;
@@ -247,7 +278,7 @@ static int transmit(struct iface *i, struct frame *f)
 	if (r == 0) {
 		i->info.tx_frames++;
 		i->info.tx_bytes += f->len;
-		keep(i, f, 0);
+		keep(i, f->data, f->len, f->flags);
 	}
 	return r;
 }
@@ -256,15 +287,18 @@ static int transmit(struct iface *i, struct frame *f)
 static void resend_in_flight(struct iface *i)
 {
 	uint32_t since = (i->lost_at ? i->lost_at : sys_uptime_ms()) - IN_FLIGHT_MS, k;
-	static struct frame again[RECENT];
+	static struct frame_copy again[RECENT];
 	uint32_t n = 0;
 
 	for (k = 0; k < RECENT; k++) {
 		struct kept *r = &i->recent[(i->recent_next + k) % RECENT];
 
-		if (r->f && (int32_t)(r->sent_at - since) >= 0 && frame_resendable(r->f->data, r->f->len))
-			again[n++] = *r->f;
-		r->f = NULL;
+		if (r->data && (int32_t)(r->sent_at - since) >= 0 && frame_resendable(r->data, r->len)) {
+			again[n].len = r->len;
+			again[n].flags = r->flags;
+			memcpy(again[n++].data, r->data, r->len);
+		}
+		r->data = NULL;
 	}
 	for (k = 0; k < n && transmit(i, &again[k]) == 0; k++)
 		i->info.tx_resent++;
@@ -282,7 +316,7 @@ static void sent(struct iface *i, uint32_t n, int taken)
 		} else {
 			i->info.tx_frames++;
 			i->info.tx_bytes += f->len;
-			keep(i, f, 1);
+			keep(i, f->data, f->len, f->flags);
 			i->info.tx_resent += f->restart != 0;
 		}
 		i->head = (i->head + 1) % QUEUE_SLOTS;
@@ -386,6 +420,26 @@ static int take_post(struct iface *i)
 }
 
 /*
+ * How many waiting frames, from the first, make the next batch: those that
+ * lie back to back in the transmit ring (a wrap, or frames dropped from
+ * the middle, end a batch), at most NET_BATCH_FRAMES; *bytes: its size.
+ */
+static uint32_t next_batch(const struct iface *i, uint32_t *bytes)
+{
+	const struct frame *f = &i->queue[i->head], *next;
+	uint32_t n;
+
+	*bytes = NET_RECORD_BYTES(f->len);
+	for (n = 1; n < i->count && n < NET_BATCH_FRAMES; n++, f = next) {
+		next = &i->queue[(i->head + n) % QUEUE_SLOTS];
+		if (next->data != txring_after(f->data, f->len))
+			break;
+		*bytes += NET_RECORD_BYTES(next->len);
+	}
+	return n;
+}
+
+/*
  * Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the
  * driver takes it. With up (where lwIP may be entered, see take_area), the
  * posted area's frames go up first, and the last batch lends the area
@@ -394,7 +448,6 @@ static int take_post(struct iface *i)
  */
 static int flush(struct iface *i, int up)
 {
-	static uint8_t batch[NET_BATCH_BYTES];
 	uint32_t used, n;
 	message m;
 	int r, lend, lent = 0, took = up ? take_post(i) : 0;
@@ -403,15 +456,10 @@ static int flush(struct iface *i, int up)
 		end_post(i);                      /* (the area goes with the last batch) */
 	i->waiting = 0;
 	while (i->count && i->driver != EP_NONE) {
-		for (used = 0, n = 0; n < i->count && n < NET_BATCH_FRAMES; n++) {
-			struct frame *f = &i->queue[(i->head + n) % QUEUE_SLOTS];
-
-			if (net_batch_put_flags(batch, sizeof batch, &used, f->data, f->len, f->flags) < 0)
-				break;
-		}
+		n = next_batch(i, &used);
 		lend = up && n == i->count && !i->posted && !lent;
 		lent |= lend;
-		r = n ? net_call_rx(i, NET_SEND_BATCH, batch, used, n, GRANT_READ, lend, &m) : -EINVAL;
+		r = net_call_rx(i, NET_SEND_BATCH, txring_record(i->queue[i->head].data), used, n, GRANT_READ, lend, &m);
 		if (r == -ESRCH) {
 			dead_batch(i, n);             /* nothing of the batch counts as taken */
 			lost(i);
@@ -468,19 +516,25 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
 {
 	struct iface *i = netif->state;
 	struct frame *f;
+	uint32_t flags;
+	uint8_t *data;
 
-	if (p->tot_len > NET_MAX_FRAME) {
+	if (p->tot_len > NET_MAX_FRAME || p->tot_len < NET_HEADER_BYTES) {
 		i->info.tx_dropped++;
 		return ERR_VAL;
 	}
-	if (i->count == TX_QUEUE) {
+	flags = i->offload && pbuf_get_at(p, 12) == 0x08 && pbuf_get_at(p, 13) == 0x00 ?
+	        NET_FRAME_CSUM : 0;         /* IPv4: lwIP left its checksums to the NIC (use_offload) */
+	data = i->count == TX_QUEUE ? NULL :
+	       txring_put(&i->ring, oldest_needed(i), p->tot_len, flags, i->count == 0);   /* (first of a batch) */
+	if (!data) {
 		i->info.tx_dropped++;            /* TCP will send it again */
 		return ERR_OK;
 	}
 	f = &i->queue[(i->head + i->count) % QUEUE_SLOTS];
-	f->len = pbuf_copy_partial(p, f->data, p->tot_len, 0);
-	f->flags = i->offload && f->len >= NET_HEADER_BYTES && f->data[12] == 0x08 && f->data[13] == 0x00 ?
-	           NET_FRAME_CSUM : 0;      /* IPv4: lwIP left its checksums to the NIC (use_offload) */
+	f->data = data;
+	f->len = pbuf_copy_partial(p, data, p->tot_len, 0);
+	f->flags = flags;
 	f->restart = i->driver == EP_NONE;
 	f->waited = 0;
 	i->count++;
