@@ -43,6 +43,9 @@
  *              posts another or attaches again, or when the driver dies;
  *              a client ends it by revoking the grant (a fill then fails,
  *              and the frames wait in the queue, notified as usual).
+ *              Until the client revokes a filled area or lends another,
+ *              the driver keeps its header's `left` up to date instead of
+ *              notifying again.
  *              Either way the frames come without a NET_RECV_BATCH: two
  *              address-space switches less.
  *   NET_RECV_BATCH  the oldest received frames, as many as fit into the

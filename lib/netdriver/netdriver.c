@@ -422,7 +422,8 @@ static void take_arrived(endpoint_t who, const struct net_req *req)
 {
 	int r;
 
-	post.rx_len = 0;                    /* a new area replaces the one posted before */
+	post.rx_len = 0;                    /* a new area replaces the one posted before, */
+	filled.rx_len = 0;                  /* ... and ends the filled one's updates (the client took it back) */
 	if (nic->poll)
 		nic->poll();
 	r = fill_area(who, req, &netdriver_stats.rx_area_batches);
