@@ -250,11 +250,18 @@ static int take_area(void)
 	return (int)h.frames;
 }
 
-/* A NET_SEND_BATCH that lent the area returned r: what came back at once is taken, else the area stays posted. */
+/*
+ * A NET_SEND_BATCH that lent the area returned r: what came back at once
+ * is taken (also with -EAGAIN: the driver fills the area even when its
+ * ring took no frame), else the area stays posted. If the driver died in
+ * the call, the area is taken back with nothing taken from it.
+ */
 static void lent(int r)
 {
 	posted = 1;
-	if (r < 0 || *(volatile uint32_t *)&area.h.frames)
+	if (r == -ESRCH)
+		end_post();
+	else if (*(volatile uint32_t *)&area.h.frames)
 		take_area();
 	else
 		just_posted = 1;
@@ -1099,11 +1106,12 @@ static uint32_t stream_through_failure(const char *name, enum failure crash)
 	t_check(name, len > 0 && next == STREAM && bad == 0 && after.incarnation == before.incarnation + 1 &&
 	        reattached > before_re && (crash != CRASHED_MID_RECV_BATCH || recv_batch_deaths > deaths) &&
 	        (areas_taken > areas) == posting,
-	        "%u of %u frames in order, byte-exact, after the driver %s at frame %u (%u batch calls found it "
-	        "dead, %u posted areas came back filled); re-attached to incarnation %u; frames flowing again %u ms "
-	        "later", next, STREAM, how[crash], FAIL_AT, recv_batch_deaths - deaths, areas_taken - areas,
-	        after.incarnation, back_at - failed_at);
-	take_area();                             /* (what it holds is taken next, as the rest) */
+	        "%u of %u frames in order, byte-exact, after the driver %s at frame %u; frames flowing again "
+	        "%u ms later; incarnation %u; %u calls found it dead; %u posted areas filled",
+	        next, STREAM, how[crash], FAIL_AT, back_at - failed_at, after.incarnation,
+	        recv_batch_deaths - deaths, areas_taken - areas);
+	if (posted)
+		take_area();                         /* (what it holds is taken next, as the rest) */
 	posting = (int)was_posting;
 	return back_at ? back_at - failed_at : UINT32_MAX;
 }
