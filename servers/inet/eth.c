@@ -71,9 +71,11 @@ struct rx_area {
 BH_STATIC_ASSERT(sizeof(struct rx_area) == NET_RX_AREA_MAX, "a receive area of the largest size");
 #define RECENT   8                /* frames kept after the driver took them */
 /*
- * At most TX_QUEUE frames wait, so the transmit ring always has room for
- * them and the last RECENT frames the driver took: those stay where they
- * were in it, and `recent` points at them instead of copying each.
+ * At most TX_QUEUE frames wait, so the transmit ring has room for them and
+ * the last RECENT frames the driver took (those stay where they were in
+ * it, and `recent` points at them instead of copying each), unless frames
+ * dropped in between (refused, or SYNs a dead driver took) leave holes;
+ * a kept frame stops holding its place after IN_FLIGHT_MS (oldest_needed).
  */
 #define TX_QUEUE (QUEUE_SLOTS - RECENT)   /* frames waiting for the driver, per interface */
 BH_STATIC_ASSERT((QUEUE_SLOTS & (QUEUE_SLOTS - 1)) == 0, "the queue's ring is a power of two");
@@ -242,10 +244,20 @@ static void keep(struct iface *i, const uint8_t *data, uint32_t len, uint32_t fl
 	i->recent[k] = (struct kept){ data, len, flags, sys_uptime_ms() };
 }
 
+/* Would resend_in_flight send kept frame r again: taken in the last IN_FLIGHT_MS before the driver was lost (or now)? */
+static int in_flight(const struct iface *i, const struct kept *r)
+{
+	uint32_t since = (i->lost_at ? i->lost_at : sys_uptime_ms()) - IN_FLIGHT_MS;
+
+	return r->data && (int32_t)(r->sent_at - since) >= 0;
+}
+
 /*
  * The frame data of the oldest record in the transmit ring still needed (a
- * kept frame's, else the first waiting frame's), or NULL: the ring's
- * records are placed, taken and kept in the same order.
+ * kept frame's that may still be sent again, else the first waiting
+ * frame's), or NULL: the ring's records are placed, taken and kept in the
+ * same order. (A kept frame past IN_FLIGHT_MS holds nothing: frames the
+ * driver refused after it would otherwise keep the ring full for good.)
  */
 static const uint8_t *oldest_needed(const struct iface *i)
 {
@@ -254,7 +266,7 @@ static const uint8_t *oldest_needed(const struct iface *i)
 
 	for (k = 0; k < RECENT; k++) {
 		r = &i->recent[(i->recent_next + k) % RECENT];
-		if (r->data && txring_holds(&i->ring, r->data))
+		if (in_flight(i, r) && txring_holds(&i->ring, r->data))
 			return r->data;
 	}
 	return i->count ? i->queue[i->head].data : NULL;
@@ -286,14 +298,13 @@ static int transmit(struct iface *i, struct frame_copy *f)
 /* The frames the dead driver took in its last IN_FLIGHT_MS, once more, oldest first. */
 static void resend_in_flight(struct iface *i)
 {
-	uint32_t since = (i->lost_at ? i->lost_at : sys_uptime_ms()) - IN_FLIGHT_MS, k;
 	static struct frame_copy again[RECENT];
-	uint32_t n = 0;
+	uint32_t n = 0, k;
 
 	for (k = 0; k < RECENT; k++) {
 		struct kept *r = &i->recent[(i->recent_next + k) % RECENT];
 
-		if (r->data && (int32_t)(r->sent_at - since) >= 0 && frame_resendable(r->data, r->len)) {
+		if (in_flight(i, r) && frame_resendable(r->data, r->len)) {
 			again[n].len = r->len;
 			again[n].flags = r->flags;
 			memcpy(again[n++].data, r->data, r->len);
@@ -452,8 +463,10 @@ static int flush(struct iface *i, int up)
 	message m;
 	int r, lend, lent = 0, took = up ? take_post(i) : 0;
 
-	if (up && i->count)
+	if (up && i->count && i->posted) {
 		end_post(i);                      /* (the area goes with the last batch) */
+		took |= take_area(i);             /* (what the driver put there since take_post looked) */
+	}
 	i->waiting = 0;
 	while (i->count && i->driver != EP_NONE) {
 		n = next_batch(i, &used);
