@@ -23,11 +23,15 @@
  * library put into its transmit area (netdriver_tx_area) is read from
  * there instead, no copy; a completion (DD) is taken only from a
  * descriptor we handed over.
- * Interrupts: receive timer, overrun, descriptors low, link change and
- * transmit done, through the chip's interrupt throttle (ITR) so that a
- * stream of frames costs one interrupt per ITR interval, not one each; the
- * packet timers (RDTR/RADV, TIDV/TADV) stay 0, since the throttle already
- * batches and they would only add latency.
+ * Interrupts: receive timer, overrun, descriptors low and link change,
+ * through the chip's interrupt throttle (ITR) so that a stream of frames
+ * costs one interrupt per ITR interval, not one each; the packet timers
+ * (RDTR/RADV, TIDV/TADV) stay 0, since the throttle already batches and
+ * they would only add latency. Transmit done (TXDW) only while the ring is
+ * full: sent descriptors are taken back at each kick and send and poll, and
+ * an interrupt for them would open a throttle interval (QEMU holds every
+ * interrupt at least 128 us after the last) that the answer to a frame
+ * just sent then waits out.
  * Restart: QEMU 7.2's model holds received frames back for one second
  * after any write of RCTL (hw/net/e1000.c arms a 1 s "flush queue" timer in
  * its RCTL handler and refuses frames while it runs), and its CTRL.RST
@@ -100,7 +104,8 @@
 #define INT_RXDMT0  (1u << 4)     /* receive descriptors running low */
 #define INT_RXO     (1u << 6)     /* receiver overrun */
 #define INT_RXT0    (1u << 7)     /* receive timer */
-#define INT_WANTED  (INT_TXDW | INT_LSC | INT_RXSEQ | INT_RXDMT0 | INT_RXO | INT_RXT0)
+#define INT_WANTED  (INT_LSC | INT_RXSEQ | INT_RXDMT0 | INT_RXO | INT_RXT0)   /* TXDW: only while tx_full */
+#define INT_SERVED  (INT_WANTED | INT_TXDW)
 #define INT_ALL     0xffffffffu
 
 #define RCTL_EN     (1u << 1)
@@ -206,6 +211,7 @@ static uint32_t rx_next, rx_dropping;             /* rx_dropping: inside a frame
 static uint32_t rx_give;                          /* the oldest descriptor read, not given back yet */
 static uint8_t rx_held[RX_DESCS];                 /* its frame is with the library, in place */
 static uint32_t tx_next, tx_done, tx_in_flight;
+static int tx_full;                               /* a frame found no room: TXDW unmasked until some is */
 static uint8_t tx_frame[TX_DESCS];                /* the descriptor carries a frame (not a context) */
 static int tx_context_loaded;                     /* since the chip's start */
 static int link_was;
@@ -357,11 +363,13 @@ static int start_chip(void)
 		wr(MTA + 4 * i, 0);
 	rx_kept = init_rx();
 	init_tx();
+	tx_full = 0;
 	wr(ITR, ITR_VALUE);
 	wr(IMS, INT_WANTED);
 	return 0;
 }
 
+/* Every descriptor the chip is done with back to us; TXDW masked again once the ring has room. */
 static void reap_transmissions(void)
 {
 	while (tx_in_flight && (txd[tx_done].status & TXD_DD)) {
@@ -369,6 +377,10 @@ static void reap_transmissions(void)
 			netdriver_transmitted(1);
 		tx_done = (tx_done + 1) % TX_DESCS;
 		tx_in_flight--;
+	}
+	if (tx_full && tx_in_flight < TX_DESCS - 2) {
+		wr(IMC, INT_TXDW);
+		tx_full = 0;
 	}
 }
 
@@ -434,12 +446,22 @@ static uint8_t prepare_offload(uint8_t *b, uint32_t len)
 	return POPTS_IXSM | POPTS_TXSM;
 }
 
+/* The ring is full: the chip says when it has sent something (TXDW), until it has room again. */
+static void wait_for_room(void)
+{
+	if (!tx_full)
+		wr(IMS, INT_TXDW);
+	tx_full = 1;
+}
+
 /* Room for a frame (and the checksum context it may need first)? Loads that context. */
 static int tx_room(int offload)
 {
 	reap_transmissions();
-	if (tx_in_flight + (offload && !tx_context_loaded) >= TX_DESCS - 1)
+	if (tx_in_flight + (offload && !tx_context_loaded) >= TX_DESCS - 1) {
+		wait_for_room();
 		return 0;
+	}
 	if (offload && !tx_context_loaded)
 		load_context();
 	return 1;
@@ -484,10 +506,15 @@ static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 	return 0;                                 /* it goes with the next kick */
 }
 
-/* The tail moves past every descriptor queued since the last kick: the chip sends them all. */
+/*
+ * The tail moves past every descriptor queued since the last kick: the
+ * chip sends them all. QEMU's sends them within the write, so what it is
+ * done with is taken back at once; a real chip's, at the next send or poll.
+ */
 static void kick(void)
 {
 	wr(TDT, tx_next);
+	reap_transmissions();
 }
 
 /*
@@ -573,7 +600,7 @@ static void service(void)
 	uint32_t icr;
 	int rounds;
 
-	for (rounds = 0; rounds < 16 && (icr = rd(ICR) & INT_WANTED); rounds++) {
+	for (rounds = 0; rounds < 16 && (icr = rd(ICR) & INT_SERVED); rounds++) {
 		if (icr & INT_RXO)
 			netdriver_stats.rx_overflows++;
 		if (icr & INT_RXSEQ)
