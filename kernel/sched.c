@@ -173,8 +173,47 @@ static inline __attribute__((always_inline)) struct proc *pick(void)
 }
 
 /*
- * Nothing to run: alarms that may go off early do (clock_idle), else halt
- * until an interrupt makes someone runnable. Out of line: the way back to
+ * Halt polling, as Linux's cpuidle-haltpoll does in a virtual machine: a
+ * halted virtual CPU is woken late (under QEMU's TCG its thread sleeps, and
+ * the I/O thread must wake it when a frame comes in, some 10-20 us), so
+ * the idle CPU first looks for work for up to poll_cycles, interrupts
+ * open, and halts only then. The poll adapts to how long idle spells last:
+ * one that ends within IDLE_POLL_US (the poll would have caught it) grows
+ * the poll, from a quarter of that up to all of it; a longer one halves
+ * it, so a system idle between clock ticks soon polls not at all. `pause`
+ * matters: under TCG it leaves the translated code, letting the I/O
+ * thread's interrupt in; a bare loop would hold it off.
+ */
+#define IDLE_POLL_US 200
+
+static uint32_t poll_cycles;
+
+static int poll_for_work(uint64_t start, uint32_t cycles)
+{
+	while (!ready_queues && rdtsc() - start < cycles)
+		__asm__ volatile("sti; nop; pause; cli" ::: "memory");
+	return ready_queues != 0;
+}
+
+static void wait_for_work(void)
+{
+	uint32_t window = clock_tsc_khz() / 1000 * IDLE_POLL_US;
+	uint64_t start = rdtsc();
+
+	if (poll_for_work(start, poll_cycles))
+		return;
+	idle_wait();
+	if (rdtsc() - start > window)
+		poll_cycles /= 2;
+	else if (!poll_cycles)
+		poll_cycles = window / 4;
+	else
+		poll_cycles = poll_cycles < window / 2 ? poll_cycles * 2 : window;
+}
+
+/*
+ * Nothing to run: alarms that may go off early do (clock_idle), else wait
+ * (wait_for_work) until an interrupt makes someone runnable. Out of line: the way back to
  * user mode after IPC stays a straight path (no loop for gcc to align).
  */
 static __attribute__((noinline, cold)) struct proc *idle(void)
@@ -184,7 +223,7 @@ static __attribute__((noinline, cold)) struct proc *idle(void)
 	while (!(p = pick())) {
 		current = NULL;
 		if (!clock_idle())
-			idle_wait();
+			wait_for_work();
 	}
 	return p;
 }
