@@ -15,12 +15,6 @@
 
 static uint16_t mask = 0xffff & ~(1u << 2);
 
-static void write_mask(void)
-{
-	outb(PIC1_DATA, (uint8_t)mask);
-	outb(PIC2_DATA, (uint8_t)(mask >> 8));
-}
-
 /*
  * The mask register of the one chip that has irq: a port write costs a
  * trip out of the emulator under QEMU, and a driver's line is masked and
@@ -44,7 +38,8 @@ void pic_init(void)
 	outb(PIC2_DATA, 0x02);
 	outb(PIC1_DATA, 0x01);             /* ICW4: 8086 mode */
 	outb(PIC2_DATA, 0x01);
-	write_mask();
+	write_mask_of(0);
+	write_mask_of(8);
 }
 
 void pic_mask(int irq)

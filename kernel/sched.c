@@ -213,8 +213,9 @@ static void wait_for_work(void)
 
 /*
  * Nothing to run: alarms that may go off early do (clock_idle), else wait
- * (wait_for_work) until an interrupt makes someone runnable. Out of line: the way back to
- * user mode after IPC stays a straight path (no loop for gcc to align).
+ * (wait_for_work) until an interrupt makes someone runnable. Out of line:
+ * the way back to user mode after IPC stays a straight path (no loop for
+ * gcc to align).
  */
 static __attribute__((noinline, cold)) struct proc *idle(void)
 {

@@ -369,7 +369,13 @@ static int start_chip(void)
 	return 0;
 }
 
-/* Every descriptor the chip is done with back to us; TXDW masked again once the ring has room. */
+/* Room in the ring for descs more descriptors (one always stays free: a full ring would look empty)? */
+static int tx_has_room(uint32_t descs)
+{
+	return tx_in_flight + descs < TX_DESCS;
+}
+
+/* Every descriptor the chip is done with back to us; TXDW masked again once a frame and its context fit. */
 static void reap_transmissions(void)
 {
 	while (tx_in_flight && (txd[tx_done].status & TXD_DD)) {
@@ -378,7 +384,7 @@ static void reap_transmissions(void)
 		tx_done = (tx_done + 1) % TX_DESCS;
 		tx_in_flight--;
 	}
-	if (tx_full && tx_in_flight < TX_DESCS - 2) {
+	if (tx_full && tx_has_room(2)) {
 		wr(IMC, INT_TXDW);
 		tx_full = 0;
 	}
@@ -458,7 +464,7 @@ static void wait_for_room(void)
 static int tx_room(int offload)
 {
 	reap_transmissions();
-	if (tx_in_flight + (offload && !tx_context_loaded) >= TX_DESCS - 1) {
+	if (!tx_has_room(1u + (offload && !tx_context_loaded))) {
 		wait_for_room();
 		return 0;
 	}

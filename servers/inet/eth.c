@@ -230,15 +230,20 @@ static void lost(struct iface *i)
 	i->driver = EP_NONE;
 }
 
+static void copy_frame(struct frame_copy *c, const uint8_t *data, uint32_t len, uint32_t flags)
+{
+	c->len = len;
+	c->flags = flags;
+	memcpy(c->data, data, len);
+}
+
 /* Remember a frame the driver took, for a while (see resend_in_flight): copied only if not in the ring. */
 static void keep(struct iface *i, const uint8_t *data, uint32_t len, uint32_t flags)
 {
 	uint32_t k = i->recent_next++ % RECENT;
 
 	if (!txring_holds(&i->ring, data)) {
-		i->resent[k].len = len;
-		i->resent[k].flags = flags;
-		memcpy(i->resent[k].data, data, len);
+		copy_frame(&i->resent[k], data, len, flags);
 		data = i->resent[k].data;
 	}
 	i->recent[k] = (struct kept){ data, len, flags, sys_uptime_ms() };
@@ -304,11 +309,8 @@ static void resend_in_flight(struct iface *i)
 	for (k = 0; k < RECENT; k++) {
 		struct kept *r = &i->recent[(i->recent_next + k) % RECENT];
 
-		if (in_flight(i, r) && frame_resendable(r->data, r->len)) {
-			again[n].len = r->len;
-			again[n].flags = r->flags;
-			memcpy(again[n++].data, r->data, r->len);
-		}
+		if (in_flight(i, r) && frame_resendable(r->data, r->len))
+			copy_frame(&again[n++], r->data, r->len, r->flags);
 		r->data = NULL;
 	}
 	for (k = 0; k < n && transmit(i, &again[k]) == 0; k++)

@@ -1075,7 +1075,8 @@ static uint32_t stream_through_failure(const char *name, enum failure crash)
 	static uint8_t f[NET_MAX_FRAME];
 	struct dm_driver_info before, after;
 	uint32_t next = 0, bad = 0, before_re = reattached, failed_at = 0, back_at = 0, deaths = recv_batch_deaths;
-	uint32_t areas = areas_taken, was_posting = posting;
+	uint32_t areas = areas_taken;
+	int was_posting = posting;
 	struct wire w;
 	int len;
 
@@ -1112,7 +1113,7 @@ static uint32_t stream_through_failure(const char *name, enum failure crash)
 	        recv_batch_deaths - deaths, areas_taken - areas);
 	if (posted)
 		take_area();                         /* (what it holds is taken next, as the rest) */
-	posting = (int)was_posting;
+	posting = was_posting;
 	return back_at ? back_at - failed_at : UINT32_MAX;
 }
 
