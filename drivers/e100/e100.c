@@ -39,6 +39,9 @@
 #include <bulkhead/netdriver.h>
 
 #define INTEL_VENDOR 0x8086
+#define E100_82557  0x1229         /* also 82558, 82559 */
+#define E100_82559ER 0x1209
+#define E100_82801  0x2449         /* the ICH's built-in one */
 
 /* The SCB and the other control/status registers (I/O BAR). */
 #define SCB_STATUS  0x00          /* 8 bits: CU and RU state */
@@ -86,6 +89,8 @@
 #define EE_WORDS_MAX (1u << EE_ADDR_BITS_MAX)
 #define EE_CHECKSUM  0xbaba       /* all words of the EEPROM sum to this */
 #define EE_PHY_WORD  6            /* bits 4:0: the PHY's MDI address */
+#define EE_PHY_ADDR  0x1f
+#define EE_WORD_BITS 16
 
 #define MDI_READ     (2u << 26)
 #define MDI_READY    (1u << 28)
@@ -249,7 +254,7 @@ static int ee_read(uint32_t addr, uint32_t *bits, uint32_t *word)
 				return -EIO;            /* the dummy zero did not come */
 			}
 	}
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < EE_WORD_BITS; i++)
 		v = v << 1 | ee_bit(0);
 	ee_out(0);
 	*word = v;
@@ -274,7 +279,7 @@ static int read_eeprom(uint8_t mac[6])
 			mac[2 * i + 1] = (uint8_t)(word >> 8);
 		}
 		if (i == EE_PHY_WORD)
-			phy = word & 0x1f;
+			phy = word & EE_PHY_ADDR;
 	}
 	if (r < 0)
 		return r;
@@ -573,7 +578,7 @@ static void service(void)
 	uint32_t ack, ready;
 	int rounds;
 
-	for (rounds = 0; rounds < 16; rounds++) {
+	for (rounds = 0; rounds < NET_SERVICE_ROUNDS; rounds++) {
 		ready = completed();
 		ack = in8(SCB_ACK) & ACK_ALL;
 		if (!ack && !ready)
@@ -619,7 +624,7 @@ static int link_up(void)
 
 static int is_8255x(const struct pci_device *d)
 {
-	return d->vendor == INTEL_VENDOR && (d->device == 0x1229 || d->device == 0x1209 || d->device == 0x2449);
+	return d->vendor == INTEL_VENDOR && (d->device == E100_82557 || d->device == E100_82559ER || d->device == E100_82801);
 }
 
 static int init(int argc, char **argv, uint8_t mac[6])

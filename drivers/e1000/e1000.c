@@ -606,7 +606,7 @@ static void service(void)
 	uint32_t icr;
 	int rounds;
 
-	for (rounds = 0; rounds < 16 && (icr = rd(ICR) & INT_SERVED); rounds++) {
+	for (rounds = 0; rounds < NET_SERVICE_ROUNDS && (icr = rd(ICR) & INT_SERVED); rounds++) {
 		if (icr & INT_RXO)
 			netdriver_stats.rx_overflows++;
 		if (icr & INT_RXSEQ)

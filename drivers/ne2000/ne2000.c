@@ -55,6 +55,9 @@
 #define TCR    0x0d
 #define DCR    0x0e
 #define IMR    0x0f
+#define CNTR0  0x0d     /* read: the tally counters (frame alignment, CRC, missed), where TCR, DCR, IMR are written */
+#define CNTR1  0x0e
+#define CNTR2  0x0f
 #define PAR0   0x01     /* page 1 */
 #define CURR   0x07     /* page 1 */
 #define MAR0   0x08     /* page 1 */
@@ -77,6 +80,16 @@
 #define ISR_CNT    0x20
 #define ISR_RDC    0x40
 #define ISR_RESET  0x80
+#define ISR_EVENTS 0x3f     /* RX .. CNT: what service() handles (RDC is remote_read's, RESET reset's) */
+#define ISR_ALL    0xff
+
+#define DCR_WTS    0x01     /* word-wide transfers */
+#define DCR_LS     0x08     /* normal operation, not loopback */
+#define DCR_FT_8   0x40     /* FIFO threshold: 8 bytes */
+#define RCR_AB     0x04     /* accept broadcasts */
+#define RCR_MON    0x20     /* monitor: check frames, put none in the ring */
+#define TCR_NORMAL 0x00
+#define TCR_LOOP   0x02     /* internal loopback (LB0) */
 
 #define TX_PAGE    0x40
 #define RX_START   0x46
@@ -190,18 +203,18 @@ static int start_card(uint8_t mac[6])
 	out8(RESET, in8(RESET));
 	if (wait_isr(ISR_RESET) < 0)
 		return -EIO;
-	out8(ISR, 0xff);
+	out8(ISR, ISR_ALL);
 	out8(CMD, CMD_STOP | CMD_NODMA);
-	out8(DCR, 0x49);                    /* word transfers, normal operation, FIFO at 8 bytes */
+	out8(DCR, DCR_WTS | DCR_LS | DCR_FT_8);
 	out8(RBCR0, 0);
 	out8(RBCR1, 0);
-	out8(RCR, 0x20);                    /* monitor while setting up */
-	out8(TCR, 0x02);                    /* internal loopback */
+	out8(RCR, RCR_MON);                 /* while setting up */
+	out8(TCR, TCR_LOOP);
 	out8(PSTART, RX_START);
 	out8(PSTOP, RX_STOP);
 	out8(BNRY, RX_START);
 	out8(IMR, 0);
-	out8(ISR, 0xff);
+	out8(ISR, ISR_ALL);
 	if (remote_read(0, prom, sizeof prom) < 0)
 		return -EIO;
 	if (prom[PROM_SIG_AT] != PROM_SIG || prom[PROM_SIG_AT + 2] != PROM_SIG)
@@ -215,12 +228,12 @@ static int start_card(uint8_t mac[6])
 		out8(MAR0 + (uint32_t)i, 0);
 	out8(CURR, RX_START + 1);
 	out8(CMD, CMD_STOP | CMD_NODMA);
-	out8(ISR, 0xff);                    /* while stopped: clearing it later could lose a frame's RX */
+	out8(ISR, ISR_ALL);                    /* while stopped: clearing it later could lose a frame's RX */
 	out8(IMR, ISR_RX | ISR_TX | ISR_RXERR | ISR_TXERR | ISR_OVW | ISR_CNT);
 	out8(CMD, CMD_START | CMD_NODMA);   /* frames may arrive from here on */
 	pause(start_pause_ms);
-	out8(TCR, 0x00);
-	out8(RCR, 0x04);                    /* broadcasts, and frames for our address */
+	out8(TCR, TCR_NORMAL);
+	out8(RCR, RCR_AB);                  /* broadcasts, and frames for our address */
 	tx_busy = 0;
 	return 0;
 }
@@ -230,7 +243,7 @@ static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 	(void)at;                                  /* (no transmit area, no DMA: always 0) */
 	if (tx_busy)
 		return -EAGAIN;
-	remote_write(TX_PAGE * 256, frame, len);
+	remote_write(TX_PAGE * PAGE_BYTES, frame, len);
 	out8(TPSR, TX_PAGE);
 	out8(TBCR0, len & 0xff);
 	out8(TBCR1, len >> 8);
@@ -252,13 +265,13 @@ static uint32_t current_page(void)
 /* Read a frame that may wrap from the end of the ring to its start. */
 static int read_frame(uint32_t addr, uint8_t *buf, uint32_t len)
 {
-	uint32_t first = RX_STOP * 256 - addr;
+	uint32_t first = RX_STOP * PAGE_BYTES - addr;
 
 	if (len <= first)
 		return remote_read(addr, buf, len);
 	if (remote_read(addr, buf, first) < 0)
 		return -EIO;
-	return remote_read(RX_START * 256, buf + first, len - first);
+	return remote_read(RX_START * PAGE_BYTES, buf + first, len - first);
 }
 
 static int in_ring(uint32_t page) { return page >= RX_START && page < RX_STOP; }
@@ -297,7 +310,7 @@ static int test_reset(void)
 static const char *header_fault(const uint8_t h[RX_HEADER], uint32_t page, uint32_t curr)
 {
 	uint32_t next = h[1], count = h[2] | (uint32_t)h[3] << 8;
-	uint32_t pages = (count + RX_HEADER + 255) / 256;
+	uint32_t pages = (count + RX_HEADER + PAGE_BYTES - 1) / PAGE_BYTES;
 
 	if (!(h[0] & RSR_OK))
 		return "receive status not OK";
@@ -328,7 +341,7 @@ static void receive(void)
 		}
 		if (page == curr)
 			return;
-		fault = remote_read(page * 256, header, RX_HEADER) < 0 ? "remote DMA stuck" :
+		fault = remote_read(page * PAGE_BYTES, header, RX_HEADER) < 0 ? "remote DMA stuck" :
 		        header_fault(header, page, curr);
 		if (fault) {
 			reset_card(fault, header, page);
@@ -337,7 +350,7 @@ static void receive(void)
 		len = (header[2] | (uint32_t)header[3] << 8) - RX_CRC;
 		if (len < 14 || len > NET_MAX_FRAME) {
 			netdriver_stats.rx_bad_length++;            /* runt or oversize: skipped */
-		} else if (read_frame(page * 256 + RX_HEADER, frame, len) < 0) {
+		} else if (read_frame(page * PAGE_BYTES + RX_HEADER, frame, len) < 0) {
 			reset_card("remote DMA stuck", header, page);
 			return;
 		} else {
@@ -361,11 +374,11 @@ static void recover_overflow(void)
 	out8(RBCR1, 0);
 	if (resend && (in8(ISR) & (ISR_TX | ISR_TXERR)))
 		resend = 0;
-	out8(TCR, 0x02);
+	out8(TCR, TCR_LOOP);
 	out8(CMD, CMD_START | CMD_NODMA);
 	receive();
 	out8(ISR, ISR_OVW);
-	out8(TCR, 0x00);
+	out8(TCR, TCR_NORMAL);
 	if (resend)
 		out8(CMD, CMD_START | CMD_NODMA | CMD_TX);
 }
@@ -375,7 +388,7 @@ static void service(void)
 	uint32_t isr;
 	int rounds;
 
-	for (rounds = 0; rounds < 16 && (isr = in8(ISR) & 0x3f); rounds++) {
+	for (rounds = 0; rounds < NET_SERVICE_ROUNDS && (isr = in8(ISR) & ISR_EVENTS); rounds++) {
 		if (isr & ISR_OVW) {
 			recover_overflow();
 			isr &= ~(uint32_t)ISR_OVW;
@@ -390,9 +403,9 @@ static void service(void)
 			netdriver_transmitted((isr & ISR_TX) != 0);
 		}
 		if (isr & ISR_CNT) {                       /* reading the tally counters clears them */
-			in8(0x0d);
-			in8(0x0e);
-			in8(0x0f);
+			in8(CNTR0);
+			in8(CNTR1);
+			in8(CNTR2);
 		}
 	}
 }

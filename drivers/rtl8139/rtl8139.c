@@ -23,7 +23,6 @@
 #define RTL_VENDOR 0x10ec
 #define RTL_DEVICE 0x8139
 #define RESET_SPINS 100000
-#define SERVICE_ROUNDS 16         /* interrupt causes handled per interrupt, at most */
 
 static uint32_t io, irq;
 static const struct rtl_mode *mode;
@@ -87,7 +86,7 @@ static void service(void)
 	uint32_t isr;
 	int rounds;
 
-	for (rounds = 0; rounds < SERVICE_ROUNDS && (isr = in16(ISR) & INT_HANDLED); rounds++) {
+	for (rounds = 0; rounds < NET_SERVICE_ROUNDS && (isr = in16(ISR) & INT_HANDLED); rounds++) {
 		out16(ISR, isr);                           /* acknowledge what we are about to handle */
 		if (isr & (INT_RX_OVW | INT_FIFO_OVW))
 			netdriver_stats.rx_overflows++;

@@ -42,6 +42,8 @@ struct netdriver_ops {
 };
 
 #define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */
+#define NET_SERVICE_ROUNDS 16           /* times a driver's service rereads the interrupt causes, at most (a chip
+                                           that keeps raising them waits for the next interrupt or poll) */
 
 extern struct net_stats netdriver_stats;
 
