@@ -19,6 +19,7 @@
 #include <bulkhead/pci.h>
 #include <bulkhead/iommu.h>
 #include <bulkhead/net.h>
+#include <bulkhead/nettest.h>
 #include <bulkhead/inet.h>
 #include <bulkhead/testproto.h>
 
@@ -88,6 +89,7 @@ typedef struct message {
 		struct iommu_req   iommu_req;
 		struct net_req     net_req;
 		struct net_init_reply net_init_reply;
+		struct net_test_req net_test_req;
 		struct net_probe_reply net_probe_reply;
 		struct net_batch_reply net_batch_reply;
 		struct inet_req    inet_req;

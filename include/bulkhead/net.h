@@ -58,12 +58,8 @@
  *              grant succeeded, just before the reply. A reply (or a
  *              receive area's header) that says frames are left stands for
  *              their notification: the client asks again.
- *   NET_TEST   only for a driver started with --test: crash, or try the
- *              given ports and PCI device (to prove they are refused), or
- *              reset the device pausing just after it starts (-EINVAL if
- *              the driver cannot), or arm a crash in the middle of the
- *              next NET_RECV_BATCH (after the copy, before the reply) or
- *              NET_SEND_BATCH (after the first frame went out)
+ *   NET_TEST   only for a driver started with --test, for the tests:
+ *              include/bulkhead/nettest.h
  *
  * A receive area: a struct net_rx_area_hdr (frames 0: nothing put there),
  * then a batch of `bytes` bytes. The driver writes both in one vectored
@@ -100,19 +96,11 @@ enum {
 #define NET_MIN_FRAME 60
 #define NET_HEADER_BYTES 14              /* the shortest frame a client may send: an Ethernet header */
 #define NET_MAX_FRAME 1514
-#define NET_TEST_CRASH 1
-#define NET_TEST_PROBE 2
-#define NET_TEST_RESET 3                /* reset the device as on a fault, pausing just after it starts */
-#define NET_TEST_CRASH_IN_RECV 4        /* crash in the next NET_RECV_BATCH: after the copy, before the reply */
-#define NET_TEST_CRASH_IN_SEND 5        /* crash in the next NET_SEND_BATCH: after its first frame went out */
 
 struct net_req {
 	uint32_t   version;
 	grant_id_t grant;
 	uint32_t   len;
-	uint32_t   op;                 /* NET_TEST: what to do */
-	uint32_t   port[2];            /* NET_TEST_PROBE: ports to try reading */
-	uint16_t   vendor, device;     /* NET_TEST_PROBE: a PCI device to try claiming */
 	uint32_t   count;              /* NET_SEND_BATCH: frames in the batch */
 	grant_id_t rx_grant;           /* NET_SEND_BATCH with rx_len: a receive area */
 	uint32_t   rx_len;             /* ... its size (0: none) */
@@ -132,8 +120,6 @@ struct net_init_reply {
 	                                  is few (0: as many as any peer sends at once): a client keeps what
 	                                  a peer may send at once (TCP's window) within it */
 };
-
-struct net_probe_reply { int32_t port[2]; int32_t pci; };
 
 struct net_batch_reply {        /* NET_RECV_BATCH: what the grant now holds */
 	uint32_t frames, bytes;
@@ -209,7 +195,6 @@ struct net_stats {
 
 MSG_PAYLOAD(net_req);
 MSG_PAYLOAD(net_init_reply);
-MSG_PAYLOAD(net_probe_reply);
 MSG_PAYLOAD(net_batch_reply);
 
 #endif

@@ -4,6 +4,8 @@
 #include <bulkhead/chksum.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
+#include <bulkhead/nettest.h>
+#include "nettest.h"
 
 #define QUEUE 64                        /* received frames waiting for the client */
 
@@ -35,8 +37,6 @@ static int client_waits_for_room;
 static int client_told;                 /* the client knows of the queued frames: notified, or a reply said so */
 static struct net_req post;             /* the client's posted receive area (rx_len 0: none) */
 static struct net_req filled;           /* the post filled last, until the client takes it back (rx_len 0: none) */
-static int test_mode;
-static int crash_in;                    /* NET_TEST_CRASH_IN_RECV or _SEND armed: in that batch call */
 static uint8_t mac[6];
 static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
 static uint32_t unkicked;               /* frames queued by a send that only queues, not yet kicked */
@@ -249,13 +249,6 @@ static int do_send(message *m)
 	return r;
 }
 
-/* NET_TEST_CRASH_IN_RECV or _SEND: die here, in the middle of a batch call of that kind. */
-static void maybe_crash_in_batch(int op)
-{
-	if (crash_in == op)
-		*(volatile uint32_t *)0 = 1;
-}
-
 /* The size rule for a batch grant (lo: NET_BATCH_MIN) or a receive area (lo: NET_RX_AREA_MIN). */
 static int size_ok(uint32_t size, uint32_t lo, uint32_t hi)
 {
@@ -315,7 +308,7 @@ static int do_recv_batch(message *m)
 	r = sys_vsafecopy(vec, n, &bad);
 	if (r < 0)
 		return r;
-	maybe_crash_in_batch(NET_TEST_CRASH_IN_RECV);
+	nettest_crash_point(NET_TEST_CRASH_IN_RECV);
 	taken(n);
 	m->net_batch_reply = (struct net_batch_reply){ n, bytes, count };
 	if (m->m_source == client)
@@ -469,7 +462,7 @@ static int do_send_batch(message *m)
 		if (r < 0)
 			break;
 		if (k == 0)
-			maybe_crash_in_batch(NET_TEST_CRASH_IN_SEND);
+			nettest_crash_point(NET_TEST_CRASH_IN_SEND);
 	}
 	kick();
 	if (req.rx_len && m->m_source == client)
@@ -504,32 +497,6 @@ static int do_stats(message *m)
 	return sys_safecopy(m->m_source, m->net_req.grant, 0, &netdriver_stats, n, SAFECOPY_TO);
 }
 
-/* Only with --test: fail on purpose, reset the device, or show that what is not ours is refused. */
-static int do_test(message *m)
-{
-	struct net_probe_reply r;
-	struct pci_device dev;
-	uint32_t v, i;
-
-	if (!test_mode)
-		return -EPERM;
-	if (m->net_req.op == NET_TEST_CRASH)
-		*(volatile uint32_t *)0 = 1;
-	if (m->net_req.op == NET_TEST_CRASH_IN_RECV || m->net_req.op == NET_TEST_CRASH_IN_SEND) {
-		crash_in = (int)m->net_req.op;
-		return 0;
-	}
-	if (m->net_req.op == NET_TEST_RESET)
-		return nic->test_reset ? nic->test_reset() : -EINVAL;
-	if (m->net_req.op != NET_TEST_PROBE)
-		return -EINVAL;
-	for (i = 0; i < 2; i++)
-		r.port[i] = sys_inb(m->net_req.port[i], &v);
-	r.pci = pci_claim(0, m->net_req.vendor, m->net_req.device, &dev);
-	m->net_probe_reply = r;
-	return 0;
-}
-
 static void request(message *m)
 {
 	int r;
@@ -542,7 +509,7 @@ static void request(message *m)
 	case NET_SEND:  r = do_send(m); break;
 	case NET_RECV:  r = do_recv(m); break;
 	case NET_STATS: r = do_stats(m); break;
-	case NET_TEST:  r = do_test(m); break;
+	case NET_TEST:  r = nettest_request(m, nic); break;
 	case NET_SEND_BATCH: r = do_send_batch(m); break;
 	case NET_RECV_BATCH: r = do_recv_batch(m); break;
 	default:        r = -ENOSYS; break;
@@ -567,10 +534,9 @@ static void alarm(void)
 
 static int init(int argc, char **argv)
 {
-	int i, r;
+	int r;
 
-	for (i = 1; i < argc; i++)
-		test_mode |= !strcmp(argv[i], "--test");
+	nettest_init(argc, argv);
 	r = nic->init(argc, argv, mac);
 	if (r == 0 && nic->poll)
 		r = sys_alarm(NET_POLL_MS);

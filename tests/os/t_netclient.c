@@ -1041,8 +1041,7 @@ static void crash_driver(void)
 
 	memset(&m, 0, sizeof m);
 	m.m_type = NET_TEST;
-	m.net_req.version = NET_VERSION;
-	m.net_req.op = NET_TEST_CRASH;
+	m.net_test_req.op = NET_TEST_CRASH;
 	ipc_send(driver, &m);
 }
 
@@ -1054,8 +1053,7 @@ static int arm_crash(uint32_t op)
 
 	memset(&m, 0, sizeof m);
 	m.m_type = NET_TEST;
-	m.net_req.version = NET_VERSION;
-	m.net_req.op = op;
+	m.net_test_req.op = op;
 	r = ipc_sendrec(driver, &m);
 	return r < 0 ? r : m.m_type;
 }
@@ -1152,12 +1150,11 @@ static void probe_isolation(uint32_t port1, uint32_t port2, uint16_t vendor, uin
 	sys_getlog(~0u, log, 1, &n, &seq);
 	memset(&m, 0, sizeof m);
 	m.m_type = NET_TEST;
-	m.net_req.version = NET_VERSION;
-	m.net_req.op = NET_TEST_PROBE;
-	m.net_req.port[0] = port1;
-	m.net_req.port[1] = port2;
-	m.net_req.vendor = vendor;
-	m.net_req.device = device;
+	m.net_test_req.op = NET_TEST_PROBE;
+	m.net_test_req.port[0] = port1;
+	m.net_test_req.port[1] = port2;
+	m.net_test_req.vendor = vendor;
+	m.net_test_req.device = device;
 	r = ipc_sendrec(driver, &m);
 	sys_getlog(seq, log, 64, &n, &next);
 	for (i = 0; i < n; i++)
@@ -1358,8 +1355,7 @@ static int reset_device(void)
 
 	memset(&m, 0, sizeof m);
 	m.m_type = NET_TEST;
-	m.net_req.version = NET_VERSION;
-	m.net_req.op = NET_TEST_RESET;
+	m.net_test_req.op = NET_TEST_RESET;
 	r = ipc_sendrec(driver, &m);
 	return r < 0 ? r : m.m_type;
 }
