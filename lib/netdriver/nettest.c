@@ -2,8 +2,9 @@
  * nettest: NET_TEST (include/bulkhead/nettest.h) for a driver started with
  * --test: fail on purpose, now or in the middle of the next batch call of
  * a kind; reset the device; or show that ports and a PCI device that are
- * not the driver's are refused. Kept out of netdriver.c, whose only trace
- * of it is the request's dispatch and the two crash points.
+ * not the driver's are refused. Kept out of netdriver.c, whose only traces
+ * of it are the --test check at start, the request's dispatch and the two
+ * crash points.
  */
 #include <string.h>
 #include <bulkhead/errno.h>
