@@ -46,6 +46,12 @@
 #define POLICY_MAX_CLIENTS 4
 #define POLICY_CPU_DEFAULT_MS      2000  /* without a 'cpu' statement */
 #define POLICY_LIVENESS_DEFAULT_MS 5000  /* without a 'liveness' statement */
+#define POLICY_MS_MAX            600000  /* the longest time any statement takes */
+#define POLICY_RESTARTS_MAX      100000  /* the largest 'restart' limit */
+#define POLICY_HEARTBEAT_MIN_MS      10
+#define POLICY_CPU_MIN_MS            50
+#define POLICY_LIVENESS_MIN_MS      250  /* over two of the network driver library's polls (NET_POLL_MS): a NIC's
+                                            completions may be taken only at the next one (netdriver.c asserts it) */
 
 #define POLICY_PUBLIC 0x1
 #define POLICY_DMA    0x2

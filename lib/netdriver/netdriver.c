@@ -5,9 +5,13 @@
 #include <bulkhead/errno.h>
 #include <bulkhead/netdriver.h>
 #include <bulkhead/nettest.h>
+#include <bulkhead/policy.h>
 #include "nettest.h"
 
 #define QUEUE 64                        /* received frames waiting for the client */
+
+/* A NIC's completions may be taken only at the next poll: a policy's shortest liveness outlasts two. */
+BH_STATIC_ASSERT(POLICY_LIVENESS_MIN_MS > 2 * NET_POLL_MS, "a driver a poll late is not stalled");
 
 /*
  * A received frame, kept as the record a NET_RECV_BATCH carries it in (its

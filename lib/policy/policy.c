@@ -293,24 +293,40 @@ static void one_number(struct parser *p, struct token *w, int n, uint32_t max, u
 		fail(p, w[0].line, "expected %s", what);
 }
 
+/* The one value of statement `name`: a time in ms, 0 (what says what 0 means) or min..POLICY_MS_MAX. */
+static void one_ms(struct parser *p, struct token *w, int n, const char *name, uint32_t min, uint32_t *out,
+                   const char *what)
+{
+	char msg[128];
+
+	if (n != 1 || parse_dec(w[0].text, POLICY_MS_MAX, out) < 0)
+		snprintf(msg, sizeof msg, "expected %s, at most %u", what, (unsigned)POLICY_MS_MAX);
+	else if (*out && *out < min)
+		snprintf(msg, sizeof msg, "%s %s ms is too short (at least %u)", name, w[0].text, (unsigned)min);
+	else
+		return;
+	fail(p, w[0].line, "%s", msg);
+}
+
 static void st_heartbeat(struct parser *p, struct policy *pol, struct token *w, int n)
 {
-	one_number(p, w, n, 600000, &pol->heartbeat_ms, "one period in ms (at most 600000)");
-	if (!p->failed && pol->heartbeat_ms && pol->heartbeat_ms < 10)
-		fail(p, w[0].line, "heartbeat %s ms is too short (at least 10)", w[0].text);
+	one_ms(p, w, n, "heartbeat", POLICY_HEARTBEAT_MIN_MS, &pol->heartbeat_ms, "one period in ms (0: none)");
 }
 
 static void st_restart(struct parser *p, struct policy *pol, struct token *w, int n)
 {
-	one_number(p, w, n, 100000, &pol->restart_limit, "how many failures in a row to allow (0: no limit)");
+	one_number(p, w, n, POLICY_RESTARTS_MAX, &pol->restart_limit, "how many failures in a row to allow (0: no limit)");
 }
 
 static void st_backoff(struct parser *p, struct policy *pol, struct token *w, int n)
 {
-	if (n != 2 || parse_dec(w[0].text, 600000, &pol->backoff_base_ms) < 0 ||
-	    parse_dec(w[1].text, 600000, &pol->backoff_max_ms) < 0)
-		fail(p, w[0].line, "expected 'backoff BASE MAX;' in ms (at most 600000)%s", "");
-	else if (pol->backoff_max_ms < pol->backoff_base_ms)
+	char msg[64];
+
+	if (n != 2 || parse_dec(w[0].text, POLICY_MS_MAX, &pol->backoff_base_ms) < 0 ||
+	    parse_dec(w[1].text, POLICY_MS_MAX, &pol->backoff_max_ms) < 0) {
+		snprintf(msg, sizeof msg, "expected 'backoff BASE MAX;' in ms (at most %u)", (unsigned)POLICY_MS_MAX);
+		fail(p, w[0].line, "%s", msg);
+	} else if (pol->backoff_max_ms < pol->backoff_base_ms)
 		fail(p, w[0].line, "backoff maximum %s is below its base", w[1].text);
 }
 
@@ -342,18 +358,14 @@ static void st_binary(struct parser *p, struct policy *pol, struct token *w, int
 
 static void st_cpu(struct parser *p, struct policy *pol, struct token *w, int n)
 {
-	one_number(p, w, n, 600000, &pol->cpu_ms, "ms of CPU a driver may use without blocking (0: no limit, "
-	           "at most 600000)");
-	if (!p->failed && pol->cpu_ms && pol->cpu_ms < 50)
-		fail(p, w[0].line, "cpu %s ms is too short (at least 50)", w[0].text);
+	one_ms(p, w, n, "cpu", POLICY_CPU_MIN_MS, &pol->cpu_ms, "ms of CPU a driver may use without blocking "
+	       "(0: no limit)");
 }
 
 static void st_liveness(struct parser *p, struct policy *pol, struct token *w, int n)
 {
-	one_number(p, w, n, 600000, &pol->liveness_ms, "ms a driver may hold work without doing any "
-	           "(0: not checked, at most 600000)");
-	if (!p->failed && pol->liveness_ms && pol->liveness_ms < 50)
-		fail(p, w[0].line, "liveness %s ms is too short (at least 50)", w[0].text);
+	one_ms(p, w, n, "liveness", POLICY_LIVENESS_MIN_MS, &pol->liveness_ms, "ms a driver may hold work "
+	       "without doing any (0: not checked)");
 }
 
 static void st_clients(struct parser *p, struct policy *pol, struct token *w, int n)

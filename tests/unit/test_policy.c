@@ -90,6 +90,12 @@ static void test_watch_keywords(void **state)
 	assert_int_equal(pol[0].liveness_ms, 1000);
 	assert_int_equal(pol[0].n_clients, 2);
 	assert_string_equal(pol[0].clients[1], "netclient");
+	assert_int_equal(parse("driver a { binary /d/a; cpu 50; liveness 250; heartbeat 10; }"), 1);   /* the floors */
+	assert_int_equal(pol[0].cpu_ms, POLICY_CPU_MIN_MS);
+	assert_int_equal(pol[0].liveness_ms, POLICY_LIVENESS_MIN_MS);
+	assert_int_equal(pol[0].heartbeat_ms, POLICY_HEARTBEAT_MIN_MS);
+	assert_int_equal(parse("driver a { binary /d/a; liveness 600000; }"), 1);
+	assert_int_equal(pol[0].liveness_ms, POLICY_MS_MAX);
 }
 
 static void test_minimal_and_several(void **state)
@@ -151,6 +157,8 @@ static const struct { const char *text, *message; } bad[] = {
 	{ "driver a { cpu 1 2; }", "expected ms of CPU" },
 	{ "driver a { cpu 100; cpu 200; }", "'cpu' is given twice" },
 	{ "driver a { liveness 20; }", "liveness 20 ms is too short" },
+	{ "driver a { liveness 249; }", "liveness 249 ms is too short (at least 250)" },
+	{ "driver a { liveness 600001; }", "(0: not checked), at most 600000" },
 	{ "driver a { liveness x; }", "expected ms a driver may hold work" },
 	{ "driver a { clients averyveryverylongname; }", "expected a client's label" },
 	{ "driver a { clients a b c d e; }", "too many clients (at most 4)" },
