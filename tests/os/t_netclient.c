@@ -1045,8 +1045,12 @@ static void crash_driver(void)
 	ipc_send(driver, &m);
 }
 
-/* Ask a driver started with --test to crash in the middle of its next batch call of one kind. */
-static int arm_crash(uint32_t op)
+/*
+ * A NET_TEST request (nettest.h) to a driver started with --test: arm a
+ * crash in its next batch call of one kind, or reset its device as on a
+ * fault, pausing just after the start. Its reply, or the call's error.
+ */
+static int test_request(uint32_t op)
 {
 	message m;
 	int r;
@@ -1093,7 +1097,7 @@ static uint32_t stream_through_failure(const char *name, enum failure crash)
 		if (next == FAIL_AT && !failed_at) {
 			failed_at = sys_uptime_ms();
 			if (crash == CRASHED_MID_RECV_BATCH)
-				arm_crash(NET_TEST_CRASH_IN_RECV);
+				test_request(NET_TEST_CRASH_IN_RECV);
 			else if (crash == CRASHED)
 				crash_driver();
 			else
@@ -1276,7 +1280,7 @@ static void send_through_crash(void)
 	int r, sent;
 
 	dm_info(label, 0, &before);
-	r = arm_crash(NET_TEST_CRASH_IN_SEND);
+	r = test_request(NET_TEST_CRASH_IN_SEND);
 	sent = r == 0 ? send_stream(STALL_STREAM, STALL_FRAME) : -1;
 	dm_info(label, 0, &after);
 	t_check("traffic_resumes_after_crash_mid_send_batch", r == 0 && sent >= 0 &&
@@ -1347,19 +1351,6 @@ static void bench(void)
 #define WIRE_SILENCE_MS 15000        /* the peer gives up on a deaf driver after 5 s */
 #define BYSTANDER_WAIT_MS 10000
 
-/* Ask a driver started with --test to reset its device as on a fault, pausing just after the start. */
-static int reset_device(void)
-{
-	message m;
-	int r;
-
-	memset(&m, 0, sizeof m);
-	m.m_type = NET_TEST;
-	m.net_test_req.op = NET_TEST_RESET;
-	r = ipc_sendrec(driver, &m);
-	return r < 0 ? r : m.m_type;
-}
-
 /*
  * The wire test (the host peer's run_wire): answer every probe until END,
  * through whatever hostile frames arrive in between (they are counted and
@@ -1381,7 +1372,7 @@ static void wire(void)
 			probes++;
 		} else if (w.kind == K_RESET) {              /* the peer floods as soon as it has the ACK */
 			send_kind(K_ACK, w.seq + 1);
-			resets += reset_device() == 0;
+			resets += test_request(NET_TEST_RESET) == 0;
 		}
 	}
 	if (len > 0)
