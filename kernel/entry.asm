@@ -8,13 +8,17 @@
 ; return here: the kernel leaves through restore_user(), which irets from a
 ; process's saved frame. Only an interrupt that arrives while the kernel
 ; idles (in ring 0, on the kernel stack) returns through trap_return.
+; Every stub counts its entries in trap_counts (trap.c sums them by kind).
 
 KERNEL_DS equ 0x10
 USER_DS   equ 0x23        ; SEL_UDATA: flat, so the kernel can use it as it is
 FRAME_CS  equ 60          ; offsetof(struct trapframe, cs)
+IPC_VECTOR equ 0x80       ; include/bulkhead/ipc.h
+NR_STUBS  equ 48          ; vectors 0-47 (trap.c); trap_counts[NR_STUBS] counts IPC traps
 
 extern trap
 extern kernel_stack_top
+extern trap_counts
 global trap_stubs
 global restore_user
 
@@ -22,12 +26,14 @@ global restore_user
 stub_%1:
 	push 0
 	push %1
+	inc dword [trap_counts + 4 * %1]
 	jmp trap_common
 %endmacro
 
 %macro STUB_ERR 1
 stub_%1:
 	push %1
+	inc dword [trap_counts + 4 * %1]
 	jmp trap_common
 %endmacro
 
@@ -43,6 +49,11 @@ stub_%1:
 
 section .text
 
+; The IPC trap, the common case: it runs on into trap_common, no jump.
+stub_128:
+	push 0
+	push IPC_VECTOR
+	inc dword [trap_counts + 4 * NR_STUBS]
 trap_common:
 	pusha
 	push ds
@@ -99,7 +110,6 @@ restore_user:
 	STUB_NOERR v
 %assign v v + 1
 %endrep
-	STUB_NOERR 128
 
 section .rodata
 align 4

@@ -9,6 +9,8 @@
  * while idle); anything else is a kernel bug and panics. An NMI (QEMU's
  * monitor `nmi`, a debug button) is nobody's fault: it prints the process
  * table, to see who waits on whom in a system that stopped, and all goes on.
+ * Every entry is counted by kind (KC_SYSINFO reports the counts, and an NMI
+ * prints them): the benchmarks' kernel entries per frame.
  */
 #include <bulkhead/ipc.h>
 #include "trap.h"
@@ -24,8 +26,10 @@
 #define GATE_KERNEL 0x8e    /* present, DPL 0, 32-bit interrupt gate */
 #define GATE_USER   0xee    /* present, DPL 3: reachable with int from ring 3 */
 #define NR_STUBS    48
+_Static_assert(NR_STUBS == 48 && IPC_VECTOR == 0x80, "NR_STUBS and IPC_VECTOR in entry.asm");
 
 extern const uint32_t trap_stubs[NR_STUBS + 1];
+uint32_t trap_counts[NR_STUBS + 1];       /* entries through each stub (entry.asm counts; the last: IPC) */
 static uint64_t idt[256];
 
 static uint64_t gate(uint32_t handler, uint8_t type)
@@ -59,6 +63,30 @@ void dump_frame(const struct trapframe *tf)
 		kprintf("  user esp %x ss %x\n", tf->esp, tf->ss);
 }
 
+void trap_entries(struct kernel_entries *out)
+{
+	uint32_t v;
+
+	*out = (struct kernel_entries){ trap_counts[NR_STUBS], 0, 0 };
+	for (v = 0; v < NR_STUBS; v++) {
+		if (v >= IRQ_BASE)
+			out->interrupts += trap_counts[v];
+		else
+			out->exceptions += trap_counts[v];
+	}
+}
+
+/* The operator's NMI: the counts, then who waits on whom. */
+static __attribute__((noinline, cold)) void nmi(void)
+{
+	struct kernel_entries e;
+
+	trap_entries(&e);
+	kprintf("kernel: NMI: kernel entries since boot: %u IPC traps, %u interrupts, %u exceptions\n",
+	        e.ipc_traps, e.interrupts, e.exceptions);
+	proc_dump();
+}
+
 void trap(struct trapframe *tf)
 {
 	int from_user = (tf->cs & 3) == 3;
@@ -72,7 +100,7 @@ void trap(struct trapframe *tf)
 	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
 		irq_handle((int)(v - IRQ_BASE));
 	} else if (v == VEC_NMI) {
-		proc_dump();
+		nmi();
 	} else if (!from_user) {
 		kprintf("kernel: exception %u in kernel mode\n", v);
 		dump_frame(tf);

@@ -6,6 +6,7 @@
 #define KERNEL_TRAP_H
 
 #include <stdint.h>
+#include <bulkhead/kcall.h>
 
 struct trapframe {
 	uint32_t gs, fs, es, ds;
@@ -26,5 +27,6 @@ void idt_init(void);
 void trap(struct trapframe *tf);
 void restore_user(struct trapframe *tf) __attribute__((noreturn));
 void dump_frame(const struct trapframe *tf);
+void trap_entries(struct kernel_entries *out);   /* the kernel entries counted since boot */
 
 #endif

@@ -59,8 +59,11 @@ struct kc_getlog    { uint32_t from_seq; vir_bytes buf; uint32_t max;     /* in 
                       uint32_t count; uint32_t next_seq; };                /* out */
 #define SHUTDOWN_RESET 0x1    /* kc_shutdown.how: reset the machine instead of powering off */
 struct kc_shutdown  { int32_t status; uint32_t how; };
+/* How often the CPU entered the kernel since boot, by what brought it in (kernel/trap.c). */
+struct kernel_entries { uint32_t ipc_traps, interrupts, exceptions; };
 struct kc_sysinfo   { uint32_t free_pages, total_pages, procs, uptime_ms;
-                      phys_bytes text_start; uint32_t text_len, text_sum; };   /* the kernel's code, a checksum */
+                      phys_bytes text_start; uint32_t text_len, text_sum;     /* the kernel's code, a checksum */
+                      struct kernel_entries entries; };
 
 #define PRIVCTL_SET    0x1     /* replace the record (basic calls are always kept) */
 #define PRIVCTL_EXTEND 0x2     /* add the record's rights to the current ones */

@@ -1,10 +1,11 @@
-/* KC_SYSINFO: free and total physical pages, live processes, uptime, and
+/* KC_SYSINFO: free and total physical pages, live processes, uptime,
  * where the kernel's code is with a checksum of it (tests check that no
- * device wrote into it). */
+ * device wrote into it), and how often the CPU entered the kernel. */
 #include "../system.h"
 #include "../pmem.h"
 #include "../clock.h"
 #include "../boot.h"
+#include "../trap.h"
 
 extern const char kernel_start[], kernel_text_end[];
 
@@ -31,6 +32,7 @@ int do_sysinfo(struct proc *caller, message *m)
 	a->text_start = (phys_bytes)kernel_start;
 	a->text_len = (uint32_t)(kernel_text_end - kernel_start);
 	a->text_sum = text_sum();
+	trap_entries(&a->entries);
 	a->procs = 0;
 	for (p = proc_table; p < proc_table + NR_PROCS; p++)
 		a->procs += p->state != PSTATE_FREE && p->state != PSTATE_ZOMBIE;

@@ -77,7 +77,7 @@ BOOTS = [
         "config": "test-ipc",
         "proves": "IPC: data integrity, notify, dead endpoints, deadlock refusal, denials",
         "cases": [
-            "ipc_pingpong", "space_loads_counted", "ipc_source_unforgeable", "ipc_message_across_pages",
+            "ipc_pingpong", "space_loads_counted", "kernel_entries_counted", "ipc_source_unforgeable", "ipc_message_across_pages",
             "ipc_message_read_only", "ipc_buffer_unmapped_after_use", "notify_coalesce", "death_reported",
             "send_to_dead_endpoint", "send_to_stale_generation", "deadlock_two_cycle",
             "deadlock_three_cycle", "deadlock_self", "sendrec_reply_not_a_notification", "denied_ipc", "denied_kcall", "denied_logged",

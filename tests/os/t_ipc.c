@@ -31,14 +31,15 @@ static int wait_done(endpoint_t from, message *m, uint32_t timeout_ms)
 static void test_pingpong(void)
 {
 	struct procinfo c0, c1, e0, e1;
+	struct kc_sysinfo s0, s1;
 	message m;
 	int r, i0, i1;
 
-	i0 = sys_procinfo(-1, ep[ROLE_CLIENT], &c0) | sys_procinfo(-1, ep[ROLE_ECHO], &e0);
+	i0 = sys_procinfo(-1, ep[ROLE_CLIENT], &c0) | sys_procinfo(-1, ep[ROLE_ECHO], &e0) | sys_sysinfo(&s0);
 	t_go(ep[ROLE_ECHO], EP_NONE, 0, 0);
 	t_go(ep[ROLE_CLIENT], ep[ROLE_ECHO], ROUND_TRIPS, 0);
 	r = wait_done(ep[ROLE_CLIENT], &m, 120000);
-	i1 = sys_procinfo(-1, ep[ROLE_CLIENT], &c1) | sys_procinfo(-1, ep[ROLE_ECHO], &e1);
+	i1 = sys_procinfo(-1, ep[ROLE_CLIENT], &c1) | sys_procinfo(-1, ep[ROLE_ECHO], &e1) | sys_sysinfo(&s1);
 	t_check("ipc_pingpong", r == 0 && m.test_done.result == 0 && m.test_done.work == ROUND_TRIPS,
 	        "%u round trips between two address spaces, %d corrupted words (r=%d)",
 	        m.test_done.work, m.test_done.result, r);
@@ -46,6 +47,13 @@ static void test_pingpong(void)
 	        e1.space_loads - e0.space_loads >= ROUND_TRIPS, "over %u round trips the kernel loaded the client's "
 	        "address space %u times and the echo's %u (each at least once a round trip)", ROUND_TRIPS,
 	        c1.space_loads - c0.space_loads, e1.space_loads - e0.space_loads);
+	t_check("kernel_entries_counted", i0 == 0 && i1 == 0 &&
+	        s1.entries.ipc_traps - s0.entries.ipc_traps >= 2 * ROUND_TRIPS &&
+	        s1.entries.interrupts >= s0.entries.interrupts && s1.entries.exceptions >= s0.entries.exceptions,
+	        "over %u round trips the kernel counted %u IPC traps (at least 2 a round trip: the client's "
+	        "sendrec, the echo's answer), %u interrupts and %u exceptions", ROUND_TRIPS,
+	        s1.entries.ipc_traps - s0.entries.ipc_traps, s1.entries.interrupts - s0.entries.interrupts,
+	        s1.entries.exceptions - s0.entries.exceptions);
 }
 
 static void test_source(void)
