@@ -43,8 +43,10 @@ import tcppeer  # noqa: E402
 COLUMNS = ("A", "B")
 ROWS = (("TCP host->guest MB/s", "to_mbs"), ("  guest CPU per segment, us", "to_us_seg"),
         ("  guest instructions per segment", "to_insn_seg"), ("  address-space loads per segment", "to_loads_seg"),
+        ("  kernel entries per segment", "to_entries_seg"),
         ("TCP guest->host MB/s", "from_mbs"), ("  guest CPU per segment, us", "from_us_seg"),
-        ("  guest instructions per segment", "from_insn_seg"), ("  address-space loads per segment", "from_loads_seg"))
+        ("  guest instructions per segment", "from_insn_seg"), ("  address-space loads per segment", "from_loads_seg"),
+        ("  kernel entries per segment", "from_entries_seg"))
 INSNCOUNT = os.path.join(ROOT, "build", "tools", "libinsncount.so")
 
 
@@ -66,12 +68,12 @@ class Counter:
         os.unlink(self.path)
 
 
-def timed(m, ports, block, want_crc, counter, loads):
+def timed(m, ports, block, want_crc, counter, counts):
     """bench_linux.tcp_transfers_timed, each direction with its instruction count (None without counter)."""
     out = {}
     for key in ("to", "from"):
         before = counter.read() if counter else None
-        one = bench_linux.tcp_transfers_timed_one(m, ports, block, want_crc, key, loads)
+        one = bench_linux.tcp_transfers_timed_one(m, ports, block, want_crc, key, counts)
         out[key] = one + ((counter.read() - before) if counter else None,)
     return out
 
@@ -90,16 +92,17 @@ def transfers(nic, iso, block, want_crc, insns):
             return out
         bench_linux.tcp_transfers(ports, block, want_crc, bench_linux.TCP_WARMUP)
         segments = bench_linux.TCP_SIZE / bench_linux.TCP_SEGMENT
-        for key, (ok, took, _, cpu, loads, n) in timed(m, ports, block, want_crc, counter,
-                                                        guest == "bulkhead").items():
+        for key, (ok, took, _, cpu, counts, n) in timed(m, ports, block, want_crc, counter,
+                                                         guest == "bulkhead").items():
             if ok and took:
                 out[f"{key}_mbs"] = bench_linux.TCP_SIZE / took / 1e6
             if ok and cpu is not None:
                 out[f"{key}_us_seg"] = cpu * 1e6 / segments
             if ok and n is not None:
                 out[f"{key}_insn_seg"] = n / segments
-            if ok and loads is not None:
-                out[f"{key}_loads_seg"] = loads / segments
+            for k in bench_linux.COUNTS:
+                if ok and counts[k] is not None:
+                    out[f"{key}_{k}_seg"] = counts[k] / segments
     finally:
         if m:
             m.stop()

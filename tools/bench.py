@@ -44,6 +44,9 @@ L, ...) so that host load hits both alike (medians over --runs):
   soft TLB and jump cache, which the instruction count does not show.
   Linux shows "-": its kernel does the work in whatever address space it
   interrupted (a QEMU -d int log of its TCP transfers shows no CR3 change).
+  Kernel entries per frame (per segment for TCP; Bulkhead only): IPC traps,
+  interrupts and exceptions, from the counts the kernel prints on the same
+  NMIs (the trap stubs count them, kernel/entry.asm).
   UDP and TCP through each guest's own stack: Bulkhead boots
   netbench-<device> (boot/configs; "not yet available" when absent), Linux
   bench=net; both put eth0 at 10.0.2.15/24 (gateway 10.0.2.2), print
@@ -54,7 +57,7 @@ L, ...) so that host load hits both alike (medians over --runs):
   -netdev socket to a host peer speaking Ethernet/ARP/IPv4/UDP
   (tests/ippeer.py); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s
   and guest CPU per full 1460-byte segment (the vCPU thread's CPU time over
-  the transfer) and address-space loads per segment, CRC-32 checked, after 1 MB each way unmeasured (slow start,
+  the transfer), address-space loads and kernel entries per segment, CRC-32 checked, after 1 MB each way unmeasured (slow start,
   first use), through -netdev user,restrict=on with ports forwarded from
   127.0.0.1 only; for Bulkhead also the same with `kill <driver>` typed on
   its serial console once a second: throughput as a percentage of

@@ -90,47 +90,57 @@ def thread_cpu_s(pid, tid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def space_loads(m):
-    """Bulkhead's address-space loads so far (CR3 writes to run a process), every process's summed, from
-    the process table the kernel prints on an NMI; None if it printed none. (A process that died since is
-    not in it: compare two counts over a stretch where nothing dies.)"""
+COUNTS = ("loads", "entries")
+ENTRIES_RE = re.compile(r"kernel entries since boot: (\d+) IPC traps, (\d+) interrupts, (\d+) exceptions")
+
+
+def kernel_counts(m):
+    """Bulkhead's counts so far, from what the kernel prints on an NMI: "loads", its address-space loads
+    (CR3 writes to run a process), every process's summed from the process table (a process that died
+    since is not in it: compare two counts over a stretch where nothing dies); "entries", its kernel
+    entries since boot (IPC traps, interrupts and exceptions). Each None if it printed none."""
     at = len(m.text)
     m.hmp("nmi")
     if not m.wait_for(r"kernel: NMI: end of process table", 20, after=at):
-        return None
-    counts = re.findall(r" loads (\d+)", m.text[at:])
-    return sum(int(n) for n in counts) if counts else None      # (a kernel from before the count: none)
+        return dict.fromkeys(COUNTS)
+    loads = re.findall(r" loads (\d+)", m.text[at:])
+    entries = ENTRIES_RE.search(m.text[at:])
+    return {"loads": sum(int(n) for n in loads) if loads else None,     # (a kernel from before a count: none)
+            "entries": sum(int(n) for n in entries.groups()) if entries else None}
+
+
+def counts_delta(a, b):
+    """b - a for each of kernel_counts' figures (None where either is unknown)."""
+    return {k: b[k] - a[k] if a and b and a[k] is not None and b[k] is not None else None for k in COUNTS}
 
 
 class CpuMarks:
-    """Samples the vCPU thread's CPU time at the peer's phase marks; with loads (Bulkhead only),
-    also the kernel's count of address-space loads (outside the CPU time measured)."""
+    """Samples the vCPU thread's CPU time at the peer's phase marks; with counts (Bulkhead only),
+    also the kernel's counts (kernel_counts: taken outside the CPU time measured)."""
 
-    def __init__(self, machine, loads=False):
+    def __init__(self, machine, counts=False):
         self.m = machine
         self.pid = machine.proc.pid
         self.tid = None
-        self.loads = loads
-        self.at, self.loads_at = {}, {}
+        self.counts = counts
+        self.at, self.counts_at = {}, {}
 
     def __call__(self, name):
         self.tid = self.tid or vcpu_thread(self.pid)
-        if self.loads and not name.endswith("_end"):
-            self.loads_at[name] = space_loads(self.m)
+        if self.counts and not name.endswith("_end"):
+            self.counts_at[name] = kernel_counts(self.m)
         if self.tid:
             self.at[name] = thread_cpu_s(self.pid, self.tid)
-        if self.loads and name.endswith("_end"):
-            self.loads_at[name] = space_loads(self.m)
-
-    def _delta(self, at, phase):
-        a, b = at.get(phase), at.get(phase + "_end")
-        return None if a is None or b is None else b - a
+        if self.counts and name.endswith("_end"):
+            self.counts_at[name] = kernel_counts(self.m)
 
     def spent(self, phase):
-        return self._delta(self.at, phase)
+        a, b = self.at.get(phase), self.at.get(phase + "_end")
+        return None if a is None or b is None else b - a
 
-    def loads_in(self, phase):
-        return self._delta(self.loads_at, phase)
+    def counts_in(self, phase):
+        """The kernel's counts over a phase: {"loads": n, "entries": n} (None where unknown)."""
+        return counts_delta(self.counts_at.get(phase), self.counts_at.get(phase + "_end"))
 
 
 def per(count, n):
@@ -146,7 +156,7 @@ def raw_run(guest, nic):
     peer = netpeer.Peer()
     args = THREAD_NAMES + peer.qemu_args(device)
     m = Machine(config, args) if guest == "bulkhead" else linux("raw", args, nic)
-    marks = CpuMarks(m, loads=guest == "bulkhead")
+    marks = CpuMarks(m, counts=guest == "bulkhead")
     try:
         out = peer.run_bench(mark=marks)
         m.wait_for(r"\[netbench\] done", 60)
@@ -159,7 +169,7 @@ def raw_run(guest, nic):
         return None
     rtt = out["rtt_us"]
     cpu = {p: marks.spent(p) for p in ("g2h", "h2g", "rtt")}
-    loads = {p: marks.loads_in(p) for p in ("g2h", "h2g", "rtt")}
+    counts = {p: marks.counts_in(p) for p in ("g2h", "h2g", "rtt")}
     return {
         "g2h_fps": out["guest_to_host_fps"], "g2h_frames": out["guest_to_host_frames"],
         "h2g_fps": out["host_to_guest_fps"], "h2g_frames": out["host_to_guest_frames"],
@@ -169,9 +179,9 @@ def raw_run(guest, nic):
         "cpu_g2h_us": cpu["g2h"] * 1e6 / max(1, out["guest_to_host_frames"]) if cpu["g2h"] is not None else None,
         "cpu_h2g_us": cpu["h2g"] * 1e6 / max(1, out["host_to_guest_frames"]) if cpu["h2g"] is not None else None,
         "cpu_rtt_us": cpu["rtt"] * 1e6 / max(1, len(rtt)) if cpu["rtt"] is not None else None,
-        "loads_g2h": per(loads["g2h"], out["guest_to_host_frames"]),
-        "loads_h2g": per(loads["h2g"], out["host_to_guest_frames"]),
-        "loads_rtt": per(loads["rtt"], len(rtt)),
+        **{f"{k}_g2h": per(counts["g2h"][k], out["guest_to_host_frames"]) for k in COUNTS},
+        **{f"{k}_h2g": per(counts["h2g"][k], out["host_to_guest_frames"]) for k in COUNTS},
+        **{f"{k}_rtt": per(counts["rtt"][k], len(rtt)) for k in COUNTS},
         "peer_cpu_us": out["peer_cpu_s"] * 1e6 / max(1, out["host_to_guest_frames"]),
         "recovery_ms": out["recovery_s"] * 1000 if guest == "bulkhead" else None,
     }
@@ -190,6 +200,9 @@ RAW_ROWS = (("guest->host frames/s", "g2h_fps", "{:.0f}"),
             ("address-space loads/frame, g->h", "loads_g2h", "{:.2f}"),
             ("address-space loads/frame, h->g", "loads_h2g", "{:.2f}"),
             ("address-space loads/round trip", "loads_rtt", "{:.2f}"),
+            ("kernel entries/frame, g->h", "entries_g2h", "{:.2f}"),
+            ("kernel entries/frame, h->g", "entries_h2g", "{:.2f}"),
+            ("kernel entries/round trip", "entries_rtt", "{:.2f}"),
             ("host peer CPU us/frame sent", "peer_cpu_us", "{:.1f}"))
 
 
@@ -359,24 +372,22 @@ def tcp_transfers(ports, block, want_crc, size=None, only=None):
     return out
 
 
-def tcp_transfers_timed_one(m, ports, block, want_crc, key, loads=False):
+def tcp_transfers_timed_one(m, ports, block, want_crc, key, counts=False):
     """One transfer ("to" or "from") as tcp_transfers, with the CPU time of the guest's vCPU thread
-    over it and, with loads (Bulkhead), the address-space loads (each None if unknown)."""
+    over it (None if unknown) and the kernel's counts over it (kernel_counts; with counts, Bulkhead)."""
     pid = m.proc.pid
     tid = vcpu_thread(pid)
-    loads_before = space_loads(m) if loads else None
+    counts_before = kernel_counts(m) if counts else None
     before = thread_cpu_s(pid, tid) if tid else None
     one = tcp_transfers(ports, block, want_crc, only=key)[key]
     after = thread_cpu_s(pid, tid) if tid else None
-    loads_after = space_loads(m) if loads else None
-    return one + ((after - before) if before is not None else None,
-                  loads_after - loads_before if loads_before is not None and loads_after is not None else None)
+    counts_after = kernel_counts(m) if counts else None
+    return one + ((after - before) if before is not None else None, counts_delta(counts_before, counts_after))
 
 
-def tcp_transfers_timed(m, ports, block, want_crc, loads=False):
-    """tcp_transfers, each with the CPU time of the guest's vCPU thread over it (None if unknown)
-    and, with loads, its address-space loads."""
-    return {key: tcp_transfers_timed_one(m, ports, block, want_crc, key, loads) for key in ("to", "from")}
+def tcp_transfers_timed(m, ports, block, want_crc, counts=False):
+    """tcp_transfers, each as tcp_transfers_timed_one."""
+    return {key: tcp_transfers_timed_one(m, ports, block, want_crc, key, counts) for key in ("to", "from")}
 
 
 def user_net(nic):
@@ -396,11 +407,12 @@ def tcp_run(guest, nic, block, want_crc):
         return out
     try:
         tcp_transfers(ports, block, want_crc, TCP_WARMUP)     # past slow start and first-use costs
-        calm = tcp_transfers_timed(m, ports, block, want_crc, loads=guest == "bulkhead")
-        for key, (ok, took, _, cpu, loads) in calm.items():
+        calm = tcp_transfers_timed(m, ports, block, want_crc, counts=guest == "bulkhead")
+        for key, (ok, took, _, cpu, counts) in calm.items():
             out[f"tcp_{key}_mbs"] = TCP_SIZE / took / 1e6 if ok and took else None
             out[f"tcp_{key}_us_seg"] = cpu * 1e6 / (TCP_SIZE / TCP_SEGMENT) if ok and cpu is not None else None
-            out[f"tcp_{key}_loads_seg"] = per(loads, TCP_SIZE / TCP_SEGMENT) if ok else None
+            for k in COUNTS:
+                out[f"tcp_{key}_{k}_seg"] = per(counts[k], TCP_SIZE / TCP_SEGMENT) if ok else None
             out[f"tcp_{key}_ok"] = ok
         if guest == "bulkhead":
             killer = Killer(m, nic[3])
@@ -429,9 +441,11 @@ NET_ROWS = (("boot to NET-UP, s (host clock)", "net_up_s", "{:.2f}"),
             ("TCP 20 MB host->guest MB/s", "tcp_to_mbs", "{:.2f}"),
             ("  guest CPU us/segment", "tcp_to_us_seg", "{:.1f}"),
             ("  address-space loads/segment", "tcp_to_loads_seg", "{:.3f}"),
+            ("  kernel entries/segment", "tcp_to_entries_seg", "{:.3f}"),
             ("TCP 20 MB guest->host MB/s", "tcp_from_mbs", "{:.2f}"),
             ("  guest CPU us/segment", "tcp_from_us_seg", "{:.1f}"),
-            ("  address-space loads/segment", "tcp_from_loads_seg", "{:.3f}"))
+            ("  address-space loads/segment", "tcp_from_loads_seg", "{:.3f}"),
+            ("  kernel entries/segment", "tcp_from_entries_seg", "{:.3f}"))
 KILL_ROWS = (("TCP host->guest, killed 1/s, % of calm", "tcp_to_killed_pct", "{:.0f}"),
              ("  longest stall, ms", "tcp_to_killed_stall_ms", "{:.0f}"),
              ("TCP guest->host, killed 1/s, % of calm", "tcp_from_killed_pct", "{:.0f}"),
