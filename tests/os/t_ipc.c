@@ -5,9 +5,10 @@
  * notifications coalesce and never block; a dead or stale endpoint is
  * refused; send cycles of two and three processes are refused with EDEADLK;
  * an unprivileged process's IPC and kernel calls are refused, counted and
- * logged. Message buffers the kernel cannot cache (across a page boundary,
- * read-only) still work, and a buffer whose page is gone is refused even
- * though it was used a moment before.
+ * logged. The kernel counts the address-space loads and kernel entries a
+ * ping-pong causes. Message buffers the kernel cannot cache (across a page
+ * boundary, read-only) still work, and a buffer whose page is gone is
+ * refused even though it was used a moment before.
  */
 #include <stdio.h>
 #include <string.h>
