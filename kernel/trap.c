@@ -25,8 +25,8 @@
 
 #define GATE_KERNEL 0x8e    /* present, DPL 0, 32-bit interrupt gate */
 #define GATE_USER   0xee    /* present, DPL 3: reachable with int from ring 3 */
-#define NR_STUBS    48
-_Static_assert(NR_STUBS == 48 && IPC_VECTOR == 0x80, "NR_STUBS and IPC_VECTOR in entry.asm");
+#define NR_STUBS    48  /* vectors 0-47 (entry.asm's NR_STUBS says so again) */
+_Static_assert(IPC_VECTOR == 0x80, "IPC_VECTOR in entry.asm");
 
 extern const uint32_t trap_stubs[NR_STUBS + 1];
 uint32_t trap_counts[NR_STUBS + 1];       /* entries through each stub (entry.asm counts; the last: IPC) */
