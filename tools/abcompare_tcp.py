@@ -69,7 +69,7 @@ class Counter:
 
 
 def timed(m, ports, block, want_crc, counter, counts):
-    """bench_linux.tcp_transfers_timed, each direction with its instruction count (None without counter)."""
+    """bench_linux.tcp_transfers_timed_one for each direction, with its instruction count (None without counter)."""
     out = {}
     for key in ("to", "from"):
         before = counter.read() if counter else None

@@ -59,7 +59,10 @@ L, ...) so that host load hits both alike (medians over --runs):
   and guest CPU per full 1460-byte segment (the vCPU thread's CPU time over
   the transfer), address-space loads and kernel entries per segment, CRC-32 checked, after 1 MB each way unmeasured (slow start,
   first use), through -netdev user,restrict=on with ports forwarded from
-  127.0.0.1 only; for Bulkhead also the same with `kill <driver>` typed on
+  127.0.0.1 only; three transfers each way per boot (fewer once that way
+  has taken 10 s), the boot's figure their median: through QEMU's user
+  network a transfer now and then runs at about half speed on either
+  guest; for Bulkhead also the same with `kill <driver>` typed on
   its serial console once a second: throughput as a percentage of
   undisturbed, and the longest stall the host client saw.
 
