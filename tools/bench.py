@@ -62,7 +62,8 @@ L, ...) so that host load hits both alike (medians over --runs):
   127.0.0.1 only; three transfers each way per boot (fewer once that way
   has taken 10 s), the boot's figure their median: through QEMU's user
   network a transfer now and then runs at about half speed on either
-  guest; for Bulkhead also the same with `kill <driver>` typed on
+  guest (each boot's line in parentheses lists its transfers' CPU per
+  segment); for Bulkhead also the same with `kill <driver>` typed on
   its serial console once a second: throughput as a percentage of
   undisturbed, and the longest stall the host client saw.
 

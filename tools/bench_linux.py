@@ -404,8 +404,18 @@ def tcp_calm(m, ports, block, want_crc, key, counts):
                      **{f"{k}_seg": per(got[k], TCP_SIZE / TCP_SEGMENT) for k in COUNTS}})
     out = {f"tcp_{key}_{f}": median_of(runs, f) for f in runs[0]}
     out[f"tcp_{key}_ok"] = True
-    out[f"tcp_{key}_transfers"] = len(runs)
+    out[f"tcp_{key}_each_us_seg"] = [r["us_seg"] for r in runs]
     return out
+
+
+def net_run_line(nic, run, guest, r):
+    """One boot's figures, as raw_run's per-run lines: the UDP medians and each calm TCP transfer's CPU
+    per segment (the spread that tcp_calm's median smooths)."""
+    def each(key):
+        vals = r.get(f"tcp_{key}_each_us_seg") or []
+        return " ".join(fmt(v, "{:.1f}") for v in vals) or "-"
+    return (f"  ({nic} run {run} {guest}: UDP echo {fmt(r.get('udp64_med_us'), '{:.0f}')} / "
+            f"{fmt(r.get('udp1400_med_us'), '{:.0f}')} us; TCP us/segment h->g {each('to')}, g->h {each('from')})")
 
 
 def user_net(nic):
@@ -476,13 +486,15 @@ def net_side_by_side(nics, runs):
     for nic in nics:
         guests = ("bulkhead", "linux") if netbench_config(nic[0]) else ("linux",)
         res = {"bulkhead": [], "linux": []}
-        for _ in range(runs):
+        for run in range(runs):
             for guest in guests:
                 r = udp_run(guest, nic)
                 r.update(tcp_run(guest, nic, block, want_crc))
                 failed = [k for k, v in r.items() if k.endswith("_ok") and not v]
                 if failed:
                     print(f"  ({nic[0]} {guest}: transfer failed or not byte-exact: {', '.join(failed)})")
+                print(net_run_line(nic[0], run + 1, guest, r))
+                sys.stdout.flush()
                 res[guest].append(r)
         print(f"  {nic[0]} ({nic[1]})" + ("" if netbench_config(nic[0]) else
                                           f": Bulkhead not yet available (no boot/configs/netbench-{nic[0]}.cfg)"))
