@@ -390,8 +390,9 @@ def tcp_transfers_timed_one(m, ports, block, want_crc, key, counts=False):
 def tcp_calm(m, ports, block, want_crc, key, counts):
     """The calm figures of one way ("to" or "from"): TCP_REPEATS transfers (fewer if they take more than
     TCP_REPEAT_BUDGET_S: Linux's NE2000 host->guest runs at 0.15 MB/s), each figure the median of its
-    transfers'. Through QEMU's user network one transfer runs at about half the speed of the next on
-    both guests now and then, for reasons outside either (slirp's pacing against the host socket), so a
+    transfers'. Through QEMU's user network one transfer runs at about half the speed of the next now
+    and then, on both guests alike, with the kernel's counts per segment unchanged (the extra time is
+    the vCPU thread's user time: TCG and QEMU, not host system calls; its cause is not known), so a
     single transfer per boot made the medians over a few boots flip."""
     runs, spent = [], 0.0
     while len(runs) < TCP_REPEATS and spent < TCP_REPEAT_BUDGET_S:
