@@ -20,6 +20,7 @@ extern trap
 extern kernel_stack_top
 extern trap_counts
 global trap_stubs
+global trap_stubs_end
 global restore_user
 
 %macro STUB_NOERR 1
@@ -113,10 +114,11 @@ restore_user:
 
 section .rodata
 align 4
-trap_stubs:                      ; vectors 0-47, then 128
+trap_stubs:                      ; vectors 0 to NR_STUBS - 1, then the IPC trap
 %assign v 0
-%rep 48
+%rep NR_STUBS
 	dd stub_ %+ v
 %assign v v + 1
 %endrep
 	dd stub_128
+trap_stubs_end:                  ; (idt_init checks the table's size against trap.c's NR_STUBS)

@@ -25,10 +25,10 @@
 
 #define GATE_KERNEL 0x8e    /* present, DPL 0, 32-bit interrupt gate */
 #define GATE_USER   0xee    /* present, DPL 3: reachable with int from ring 3 */
-#define NR_STUBS    48  /* vectors 0-47 (entry.asm's NR_STUBS says so again) */
+#define NR_STUBS    48  /* vectors 0-47 (entry.asm's NR_STUBS says so again: idt_init checks) */
 _Static_assert(IPC_VECTOR == 0x80, "IPC_VECTOR in entry.asm");
 
-extern const uint32_t trap_stubs[NR_STUBS + 1];
+extern const uint32_t trap_stubs[NR_STUBS + 1], trap_stubs_end[];
 uint32_t trap_counts[NR_STUBS + 1];       /* entries through each stub (entry.asm counts; the last: IPC) */
 static uint64_t idt[256];
 
@@ -45,6 +45,7 @@ void idt_init(void)
 	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
 	int v;
 
+	KASSERT((uint32_t)trap_stubs_end - (uint32_t)trap_stubs == sizeof trap_stubs);   /* one NR_STUBS */
 	for (v = 0; v < NR_STUBS; v++)
 		idt[v] = gate(trap_stubs[v], GATE_KERNEL);
 	idt[IPC_VECTOR] = gate(trap_stubs[NR_STUBS], GATE_USER);
