@@ -94,15 +94,11 @@ def transfers(nic, iso, block, want_crc, insns):
         segments = bench_linux.TCP_SIZE / bench_linux.TCP_SEGMENT
         for key, (ok, took, _, cpu, counts, n) in timed(m, ports, block, want_crc, counter,
                                                          guest == "bulkhead").items():
-            if ok and took:
-                out[f"{key}_mbs"] = bench_linux.TCP_SIZE / took / 1e6
-            if ok and cpu is not None:
-                out[f"{key}_us_seg"] = cpu * 1e6 / segments
-            if ok and n is not None:
-                out[f"{key}_insn_seg"] = n / segments
-            for k in bench_linux.COUNTS:
-                if ok and counts[k] is not None:
-                    out[f"{key}_{k}_seg"] = counts[k] / segments
+            if not ok:
+                continue
+            figures = bench_linux.transfer_figures(took, cpu, counts)
+            figures["insn_seg"] = n / segments if n is not None else None
+            out.update({f"{key}_{f}": v for f, v in figures.items() if v is not None})
     finally:
         if m:
             m.stop()

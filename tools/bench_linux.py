@@ -387,6 +387,15 @@ def tcp_transfers_timed_one(m, ports, block, want_crc, key, counts=False):
     return one + ((after - before) if before is not None else None, counts_delta(counts_before, counts_after))
 
 
+def transfer_figures(took, cpu, counts):
+    """One TCP_SIZE transfer's figures (tcp_transfers_timed_one's): "mbs", and per full segment
+    "us_seg" (the vCPU thread's CPU), "loads_seg" and "entries_seg" (the kernel's counts); None if unknown."""
+    segments = TCP_SIZE / TCP_SEGMENT
+    return {"mbs": TCP_SIZE / took / 1e6 if took else None,
+            "us_seg": cpu * 1e6 / segments if cpu is not None else None,
+            **{f"{k}_seg": per(counts[k], segments) for k in COUNTS}}
+
+
 def tcp_calm(m, ports, block, want_crc, key, counts):
     """The calm figures of one way ("to" or "from"): TCP_REPEATS transfers (fewer if they take more than
     TCP_REPEAT_BUDGET_S: Linux's NE2000 host->guest runs at 0.15 MB/s), each figure the median of its
@@ -400,9 +409,7 @@ def tcp_calm(m, ports, block, want_crc, key, counts):
         if not ok:
             return {f"tcp_{key}_ok": False}
         spent += took
-        runs.append({"mbs": TCP_SIZE / took / 1e6 if took else None,
-                     "us_seg": cpu * 1e6 / (TCP_SIZE / TCP_SEGMENT) if cpu is not None else None,
-                     **{f"{k}_seg": per(got[k], TCP_SIZE / TCP_SEGMENT) for k in COUNTS}})
+        runs.append(transfer_figures(took, cpu, got))
     out = {f"tcp_{key}_{f}": median_of(runs, f) for f in runs[0]}
     out[f"tcp_{key}_ok"] = True
     out[f"tcp_{key}_each_us_seg"] = [r["us_seg"] for r in runs]
