@@ -33,6 +33,8 @@ MAGIC = 0x42484E54
 K_HELLO, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE = range(1, 9)
 K_RESET = 11                 # (9 and 10 are the fault-injection campaign's, tools/swifi.py)
 K_BURST = 12
+K_RING = 13                  # the client has filled its driver's transmit ring (t_netclient ring_full): go on
+RING_WAIT_S = 60
 BURST = 32 + 16              # small frames sent at once: more than NET_BATCH_FRAMES (include/bulkhead/net.h)
 WIRE = struct.Struct(">IHHII")
 PEER_MAC = bytes.fromhex("020000000001")
@@ -256,6 +258,15 @@ class Peer:
         self.result("guest_to_host_all_sizes", got and expect == ALL_SIZES and bad == 0,
                     f"{expect} of {ALL_SIZES} frames of sizes 60-1514 in order, {bad} not byte-exact")
         self.checksums_filled()
+
+    def phase_ring_full(self):
+        """Stay silent while the client fills its driver's transmit ring (frames we ignore), so
+        that no frame of ours raises the interrupt it watches for, until it says it is done."""
+        got = self.recv(RING_WAIT_S)
+        while got and got[0] != K_RING:
+            got = self.recv(RING_WAIT_S)
+        self.result("ring_full_done", got is not None, "the client said it was done with its full ring"
+                    if got else f"no word from the client in {RING_WAIT_S} s after its stream")
 
     def phase_garbage(self):
         rnd = random.Random(1234)
@@ -497,6 +508,7 @@ class Peer:
         self.result("hello_from_guest", True, f"guest MAC {self.guest_mac.hex(':')}")
         self.phase_to_guest()
         self.phase_from_guest()
+        self.phase_ring_full()
         self.phase_garbage()
         self.phase_burst()
         self.phase_stream("resumes_after_kill")

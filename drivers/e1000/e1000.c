@@ -635,6 +635,17 @@ static void poll(void)
 	reap_transmissions();
 }
 
+/*
+ * NET_TEST_TX_HOLD and _RUN (--test only): the transmitter off, so that
+ * queued frames fill the ring (QEMU's chip sends within the kick), or on
+ * again: it resumes at its head (QEMU's, within this write).
+ */
+static int test_hold_tx(int hold)
+{
+	wr(TCTL, hold ? TCTL_VALUE & ~TCTL_EN : TCTL_VALUE);
+	return 0;
+}
+
 /* The claimed device's register BAR: the first memory BAR, of the chip's size. */
 static int map_registers(const struct pci_device *dev)
 {
@@ -697,6 +708,7 @@ static const struct netdriver_ops ops = {
 	.interrupt = interrupt,
 	.link_up = link_up,
 	.poll = poll,
+	.test_hold_tx = test_hold_tx,
 };
 
 int main(int argc, char **argv)

@@ -30,6 +30,9 @@ struct netdriver_ops {
 	int  (*link_up)(void);
 	void (*poll)(void);             /* every NET_POLL_MS: service the device as if it had interrupted */
 	int  (*test_reset)(void);       /* optional, NET_TEST_RESET: reset as on a fault, with a pause */
+	int  (*test_hold_tx)(int hold); /* optional, NET_TEST_TX_HOLD (1) and _RUN (0): stop or start the
+	                                   transmitter, so that the ring fills (the tests' only way to
+	                                   fill it on QEMU, whose chips send within the kick) */
 	void (*kick)(void);             /* optional: with it, send only queues a frame and kick lets
 	                                   every queued one go (the transmit doorbell, rung once per
 	                                   NET_SEND or NET_SEND_BATCH, not once a frame) */

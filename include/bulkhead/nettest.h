@@ -15,6 +15,10 @@
  *                           copy, before the reply
  *   NET_TEST_CRASH_IN_SEND  crash in the next NET_SEND_BATCH: after its
  *                           first frame went out
+ *   NET_TEST_TX_HOLD        stop the device's transmitter: frames sent are
+ *                           taken into its ring but not sent, until the ring
+ *                           is full (-EINVAL if the driver cannot)
+ *   NET_TEST_TX_RUN         start it again: what the ring holds goes out
  */
 #ifndef BULKHEAD_NETTEST_H
 #define BULKHEAD_NETTEST_H
@@ -26,6 +30,8 @@
 #define NET_TEST_RESET 3
 #define NET_TEST_CRASH_IN_RECV 4
 #define NET_TEST_CRASH_IN_SEND 5
+#define NET_TEST_TX_HOLD 6
+#define NET_TEST_TX_RUN 7
 
 struct net_test_req {
 	uint32_t op;                   /* what to do */

@@ -1,7 +1,7 @@
 /*
  * nettest: NET_TEST (include/bulkhead/nettest.h) for a driver started with
  * --test: fail on purpose, now or in the middle of the next batch call of
- * a kind; reset the device; or show that ports and a PCI device that are
+ * a kind; reset the device; hold its transmitter; or show that ports and a PCI device that are
  * not the driver's are refused. Kept out of netdriver.c, whose only traces
  * of it are the --test check at start, the request's dispatch and the two
  * crash points.
@@ -66,6 +66,9 @@ int nettest_request(message *m, const struct netdriver_ops *nic)
 		return nic->test_reset ? nic->test_reset() : -EINVAL;
 	case NET_TEST_PROBE:
 		return probe(m);
+	case NET_TEST_TX_HOLD:
+	case NET_TEST_TX_RUN:
+		return nic->test_hold_tx ? nic->test_hold_tx(op == NET_TEST_TX_HOLD) : -EINVAL;
 	default:
 		return -EINVAL;
 	}

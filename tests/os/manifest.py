@@ -413,9 +413,12 @@ NET_CASES = [
 ]
 NET_PEER_CASES = [
     "hello_from_guest", "host_to_guest_none_lost", "guest_to_host_all_sizes", "checksums_filled",
-    "garbage_then_probe", "burst_sent", "resumes_after_kill", "resumes_after_crash", "resumes_after_crash_mid_recv_batch",
+    "ring_full_done", "garbage_then_probe", "burst_sent", "resumes_after_kill", "resumes_after_crash", "resumes_after_crash_mid_recv_batch",
     "resumes_after_crash_mid_send_batch", "resumes_after_stall",
 ]
+# The drivers that can hold their transmitter for the tests (NET_TEST_TX_HOLD), so that
+# their full transmit ring, and the interrupt that says it has room again, are tested.
+NET_RING_FULL_CASES = {"e1000": ["send_ring_full_then_room"]}
 for _nic, _device in NET_NICS:
     BOOTS.append({
         "config": f"test-net-{_nic}",
@@ -425,7 +428,7 @@ for _nic, _device in NET_NICS:
                   "limit), a restart asked by its listed client, and the driver holding only its "
                   "own device",
         "nic": _device,
-        "cases": NET_CASES,
+        "cases": NET_CASES + NET_RING_FULL_CASES.get(_nic, []),
         "peer_cases": NET_PEER_CASES,
         "stop": r"\[test\] summary:",
     })

@@ -11,7 +11,8 @@
  *   1. say hello (broadcast) until the peer answers;
  *   2. receive frames of every size 60..1514 from the peer, then broadcasts,
  *      then frames for another address (which the NIC must filter);
- *   3. send frames of every size to the peer;
+ *   3. send frames of every size to the peer; fill the driver's transmit
+ *      ring (its transmitter held, if it can be) and see it report room;
  *   4. survive garbage from the peer, then answer its probe frame; ask for
  *      a burst of small frames and read them only once they all wait in the
  *      driver: batches of at most NET_BATCH_FRAMES, none lost;
@@ -62,7 +63,7 @@
 #define RESUME_MAX_MS 500
 
 enum kind { K_HELLO = 1, K_HELLO_ACK, K_DATA, K_ACK, K_BCAST, K_FOREIGN, K_END, K_PROBE, K_SLICE, K_SLICE_ACK,
-            K_RESET, K_BURST };
+            K_RESET, K_BURST, K_RING };
 
 struct wire {                 /* after the 14-byte Ethernet header, big-endian on the wire */
 	uint32_t magic;
@@ -1048,7 +1049,8 @@ static void crash_driver(void)
 /*
  * A NET_TEST request (nettest.h) to a driver started with --test: arm a
  * crash in its next batch call of one kind, or reset its device as on a
- * fault, pausing just after the start. Its reply, or the call's error.
+ * fault, pausing just after the start; or hold or run its transmitter.
+ * Its reply, or the call's error.
  */
 static int test_request(uint32_t op)
 {
@@ -1060,6 +1062,82 @@ static int test_request(uint32_t op)
 	m.net_test_req.op = op;
 	r = ipc_sendrec(driver, &m);
 	return r < 0 ? r : m.m_type;
+}
+
+#define FILL_BATCHES 16            /* full batches offered to a held transmitter, at most (e1000's ring: 64) */
+#define ROOM_WAIT_MS 2000          /* for the driver's word that it has room, once its transmitter runs */
+#define RING_DONE_SENDS 3          /* K_RING is sent this often: the peer waits for it, silent */
+
+/* One full batch of ignored frames offered to the driver: how many it took (-EAGAIN: none). */
+static int offer_batch(const uint8_t *f, uint32_t len)
+{
+	message m;
+	int r;
+
+	while (tx_count < NET_BATCH_FRAMES && tx_add(f, len) == 0)
+		;
+	r = net_call_n(NET_SEND_BATCH, tx_batch, tx_used, tx_used, tx_count, GRANT_READ, &m);
+	if (r > 0 && (uint32_t)r <= tx_count)
+		tx_taken((uint32_t)r);
+	return r;
+}
+
+/* Tell the peer the ring is done with (it waits, silent, for that). */
+static void ring_done(void)
+{
+	uint32_t k;
+
+	for (k = 0; k < RING_DONE_SENDS; k++)
+		send_kind(K_RING, 0);
+}
+
+/*
+ * The full transmit ring, on a driver that can hold its transmitter
+ * (NET_TEST_TX_HOLD; the e1000 must): QEMU's chips send within the kick,
+ * so nothing else fills it. Held, batches of frames the peer ignores go in
+ * until the driver takes fewer than offered (its "full" counted). Once the
+ * transmitter runs again, the driver must say it has room without being
+ * asked, woken by the chip's "transmit done" interrupt (the e1000's TXDW,
+ * unmasked only while the ring is full): at least one interrupt between
+ * the run and its word, from a silent peer, so not the poll's reaping,
+ * which would find the ring sent too. Then the rest of the frames go.
+ */
+static void ring_full(void)
+{
+	static uint8_t f[NET_MIN_FRAME];
+	struct net_stats a, b, c;
+	uint32_t k, offered = 0, taken = 0;
+	int r = 0, held, told = 0, ok;
+	message m;
+
+	drain_ours();                         /* the stream's last acknowledgements: then the peer is silent */
+	while (t_receive(driver, &m, 20) == 0)
+		;
+	ignored_broadcast(f);
+	ok = tx_flush() == 0 && get_stats(&a) == 0;
+	held = test_request(NET_TEST_TX_HOLD);
+	if (held == -EINVAL && strcmp(label, "e1000")) {
+		printf("t_netclient: %s cannot hold its transmitter: its full ring is not tested\n", label);
+		ring_done();
+		return;
+	}
+	for (k = 0; ok && held == 0 && k < FILL_BATCHES && r >= 0 && (uint32_t)r == offered; k++) {
+		offered = NET_BATCH_FRAMES;
+		r = offer_batch(f, sizeof f);
+		taken += r > 0 ? (uint32_t)r : 0;
+	}
+	ok &= get_stats(&b) == 0;
+	held = held == 0 && test_request(NET_TEST_TX_RUN) == 0;
+	if (held && t_receive(driver, &m, ROOM_WAIT_MS) == 0)
+		told = m.m_type == NOTIFY_MESSAGE;
+	ok &= tx_flush() == 0 && get_stats(&c) == 0;
+	ring_done();
+	t_check("send_ring_full_then_room", ok && held && told && b.tx_full > a.tx_full && c.interrupts > b.interrupts &&
+	        c.tx_frames - a.tx_frames == k * NET_BATCH_FRAMES && c.tx_errors == a.tx_errors,
+	        "transmitter held: %u batches of %u frames offered, %u taken before the driver said full (%u "
+	        "times); running again: %s within %u ms, after %u interrupts; then all %u sent (%u errors)",
+	        k, NET_BATCH_FRAMES, taken, b.tx_full - a.tx_full, told ? "it said it had room" : "no word of room",
+	        ROOM_WAIT_MS, c.interrupts - b.interrupts, c.tx_frames - a.tx_frames, c.tx_errors - a.tx_errors);
 }
 
 enum failure { KILLED, CRASHED, CRASHED_MID_RECV_BATCH };
@@ -1605,6 +1683,7 @@ int main(int argc, char **argv)
 	check_kicks(&st0, &st1, kicks_ok);
 	check_tx_area(&st0, &st1, kicks_ok);
 	one_batch_kicks();
+	ring_full();
 	survive_garbage();
 	receive_burst();
 	resumed_ms = stream_through_failure("traffic_resumes_after_kill", KILLED);

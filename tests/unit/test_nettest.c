@@ -3,8 +3,9 @@
  * (lib/netdriver/nettest.c): a driver not started with --test refuses
  * every test request (-EPERM) and arms nothing, so no client can crash,
  * reset or probe through it; one started with --test arms a crash for the
- * one kind of batch call asked, resets only through a driver's test_reset
- * and refuses what it does not know. (The crashes themselves, and the
+ * one kind of batch call asked, resets only through a driver's test_reset,
+ * holds and runs the transmitter only through its test_hold_tx, and
+ * refuses what it does not know. (The crashes themselves, and the
  * probe's port reads, are the in-OS tests' to see: tests/os/t_netclient.c.)
  */
 #include <stdarg.h>
@@ -17,7 +18,7 @@
 #include <bulkhead/nettest.h>
 #include "nettest.h"
 
-static int resets;
+static int resets, holding = -1;
 
 int pci_claim(uint32_t index, uint16_t vendor, uint16_t device, struct pci_device *out)
 {
@@ -39,6 +40,12 @@ static int reset_stub(void)
 	return 0;
 }
 
+static int hold_stub(int hold)
+{
+	holding = hold;
+	return 0;
+}
+
 static int ask(uint32_t op, const struct netdriver_ops *nic)
 {
 	message m;
@@ -52,22 +59,24 @@ static int ask(uint32_t op, const struct netdriver_ops *nic)
 /* (Runs first: the library's test mode, once on, stays on for the process.) */
 static void refused_without_the_test_flag(void **state)
 {
-	static const struct netdriver_ops nic = { .test_reset = reset_stub };
+	static const struct netdriver_ops nic = { .test_reset = reset_stub, .test_hold_tx = hold_stub };
 	char *argv[] = { "/drivers/x", "isa", "300", "9", NULL };
 	uint32_t op;
 
 	(void)state;
 	nettest_init(4, argv);
-	for (op = 0; op <= NET_TEST_CRASH_IN_SEND + 1; op++)
+	for (op = 0; op <= NET_TEST_TX_RUN + 1; op++)
 		assert_int_equal(ask(op, &nic), -EPERM);
 	nettest_crash_point(NET_TEST_CRASH_IN_RECV);          /* nothing was armed: returns */
 	nettest_crash_point(NET_TEST_CRASH_IN_SEND);
 	assert_int_equal(resets, 0);
+	assert_int_equal(holding, -1);
 }
 
-static void with_it_arms_resets_and_refuses_the_unknown(void **state)
+static void with_it_arms_resets_holds_and_refuses_the_unknown(void **state)
 {
-	static const struct netdriver_ops plain, resettable = { .test_reset = reset_stub };
+	static const struct netdriver_ops plain, resettable = { .test_reset = reset_stub },
+	                                  holdable = { .test_hold_tx = hold_stub };
 	char *argv[] = { "/drivers/x", "--test", NULL };
 
 	(void)state;
@@ -77,15 +86,20 @@ static void with_it_arms_resets_and_refuses_the_unknown(void **state)
 	assert_int_equal(ask(NET_TEST_RESET, &plain), -EINVAL);
 	assert_int_equal(ask(NET_TEST_RESET, &resettable), 0);
 	assert_int_equal(resets, 1);
+	assert_int_equal(ask(NET_TEST_TX_HOLD, &plain), -EINVAL);
+	assert_int_equal(ask(NET_TEST_TX_HOLD, &holdable), 0);
+	assert_int_equal(holding, 1);
+	assert_int_equal(ask(NET_TEST_TX_RUN, &holdable), 0);
+	assert_int_equal(holding, 0);
 	assert_int_equal(ask(0, &plain), -EINVAL);
-	assert_int_equal(ask(NET_TEST_CRASH_IN_SEND + 1, &plain), -EINVAL);
+	assert_int_equal(ask(NET_TEST_TX_RUN + 1, &holdable), -EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refused_without_the_test_flag),
-		cmocka_unit_test(with_it_arms_resets_and_refuses_the_unknown),
+		cmocka_unit_test(with_it_arms_resets_holds_and_refuses_the_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
