@@ -38,7 +38,7 @@ LIBGCC  = $(shell $(CC) -print-libgcc-file-name)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 COMMON_CFLAGS = -march=i686 -ffreestanding -fno-pie -fno-stack-protector \
-	-fno-strict-aliasing -fno-omit-frame-pointer -O2 -g -std=gnu11 $(WARN) \
+	-fno-strict-aliasing -fno-omit-frame-pointer -ffunction-sections -O2 -g -std=gnu11 $(WARN) \
 	-MMD -MP -Iinclude -nostdinc
 KERNEL_CFLAGS = $(COMMON_CFLAGS) -isystem $(GCC_INC) -mgeneral-regs-only
 NOT_LINUX     := -U__linux__ -U__linux -U__gnu_linux__ -Ulinux
@@ -81,9 +81,10 @@ $(B)/kobj/%.o: %.asm | $(DEPS_OK)
 	$(say) NASM $<
 	$(Q)$(NASM) -f elf32 -g -F dwarf $< -o $@
 
-$(KERNEL): $(KERNEL_OBJ) boot/kernel.ld
+# kernel/hot.ld and lib/hot.ld (tools/hotlist.py): the data path's functions, placed first.
+$(KERNEL): $(KERNEL_OBJ) boot/kernel.ld kernel/hot.ld
 	$(say) LD $@
-	$(Q)$(LD) -m elf_i386 -z noexecstack -T boot/kernel.ld -o $@ $(KERNEL_OBJ) $(LIBGCC)
+	$(Q)$(LD) -m elf_i386 -z noexecstack -L kernel -T boot/kernel.ld -o $@ $(KERNEL_OBJ) $(LIBGCC)
 
 kernel: $(KERNEL)
 
@@ -94,7 +95,7 @@ LIBBH     := $(B)/lib/libbulkhead.a
 TESTLIB_C := $(wildcard tests/os/lib/*.c)
 TESTLIB   := $(B)/lib/libtest.a
 CRT0      := $(B)/uobj/lib/crt/crt0.o
-USER_LIBS := $(LIBBH) $(TESTLIB) $(CRT0) lib/user.ld
+USER_LIBS := $(LIBBH) $(TESTLIB) $(CRT0) lib/user.ld lib/hot.ld
 
 $(B)/uobj/%.o: %.c | $(NEWLIB_OK)
 	@mkdir -p $(@D)
@@ -163,7 +164,7 @@ define link-program
 $(B)/bin/$(1).elf: $(2) $(USER_LIBS)
 	@mkdir -p $$(@D)
 	$$(say) LD $$@
-	$$(Q)$$(LD) -m elf_i386 -z noexecstack -T lib/user.ld -o $$@ $(CRT0) $(2) $$(USER_LDLIBS)
+	$$(Q)$$(LD) -m elf_i386 -z noexecstack -L lib -T lib/user.ld -o $$@ $(CRT0) $(2) $$(USER_LDLIBS)
 PROGRAMS += $(B)/bin/$(1).elf
 endef
 

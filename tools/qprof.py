@@ -73,7 +73,8 @@ def process_names(m):
     return {int(cr3, 16): name for name, cr3 in DUMP_RE.findall(text)}
 
 
-def report(samples, names, top):
+def attribute(samples, names):
+    """Counters of the samples per place ("kernel (in inet)", "inet") and per (binary, function)."""
     syms = {"kernel": Symbols(os.path.join(ROOT, "build", "kernel.elf"))}
     per_proc, per_func = collections.Counter(), collections.Counter()
     for eip, cr3 in samples:
@@ -87,15 +88,20 @@ def report(samples, names, top):
             syms[binary] = Symbols(path) if os.path.exists(path) else None
         func = syms[binary].name(eip) if syms[binary] else f"{eip:x}"
         per_proc[where] += 1
-        per_func[f"{binary}:{func}"] += 1
+        per_func[(binary, func)] += 1
+    return per_proc, per_func
+
+
+def report(samples, names, top):
+    per_proc, per_func = attribute(samples, names)
     n = len(samples)
     print(f"{n} samples")
     print("\nper process (kernel time in the address space it was taken in):")
     for where, k in per_proc.most_common():
         print(f"  {100 * k / n:5.1f}%  {where}")
     print(f"\nper function (top {top}):")
-    for func, k in per_func.most_common(top):
-        print(f"  {100 * k / n:5.1f}%  {func}")
+    for (binary, func), k in per_func.most_common(top):
+        print(f"  {100 * k / n:5.1f}%  {binary}:{func}")
 
 
 def main():
