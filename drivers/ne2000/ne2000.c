@@ -23,7 +23,11 @@
  * recovered with the datasheet's procedure (stop, loopback, drain,
  * restart). The card is also serviced every NET_POLL_MS without an
  * interrupt: on ISA the line is edge-triggered, and a line left asserted
- * raises no new edge.
+ * raises no new edge. Transmit done raises no interrupt while nothing
+ * waits for it: the next send reads it from the ISR (QEMU's card has long
+ * finished by then), as does the next service; only a send that finds the
+ * card still sending unmasks it, until it comes (one interrupt a frame
+ * saved, with its kernel entries).
  *
  * Before using a card the driver checks that it is there: the command
  * register must read back what was written and the address PROM must carry
@@ -81,6 +85,8 @@
 #define ISR_RDC    0x40
 #define ISR_RESET  0x80
 #define ISR_EVENTS 0x3f     /* RX .. CNT: what service() handles (RDC is remote_read's, RESET reset's) */
+#define ISR_TX_DONE (ISR_TX | ISR_TXERR)
+#define IMR_SERVED (ISR_RX | ISR_RXERR | ISR_OVW | ISR_CNT)   /* + ISR_TX_DONE while a send waits (tx_waits) */
 #define ISR_ALL    0xff
 
 #define DCR_WTS    0x01     /* word-wide transfers */
@@ -118,6 +124,9 @@
 
 static uint32_t io, irq;
 static int tx_busy;
+static int tx_waits;                            /* a send found the card sending: transmit done interrupts */
+static int tx_hold;                             /* NET_TEST_TX_HOLD: a frame is written but not started */
+static uint32_t tx_held_len;                    /* ... that frame's length, if one waits (else 0) */
 static int wide;                                /* card memory moves in dwords (the PCI card), else words */
 static uint32_t start_pause_ms;                 /* only for NET_TEST_RESET */
 
@@ -229,26 +238,78 @@ static int start_card(uint8_t mac[6])
 	out8(CURR, RX_START + 1);
 	out8(CMD, CMD_STOP | CMD_NODMA);
 	out8(ISR, ISR_ALL);                    /* while stopped: clearing it later could lose a frame's RX */
-	out8(IMR, ISR_RX | ISR_TX | ISR_RXERR | ISR_TXERR | ISR_OVW | ISR_CNT);
+	out8(IMR, IMR_SERVED);
 	out8(CMD, CMD_START | CMD_NODMA);   /* frames may arrive from here on */
 	pause(start_pause_ms);
 	out8(TCR, TCR_NORMAL);
 	out8(RCR, RCR_AB);                  /* broadcasts, and frames for our address */
+	tx_busy = tx_waits = 0;
+	tx_held_len = 0;
+	return 0;
+}
+
+/* Send the len bytes at the card's transmit page. */
+static void start_tx(uint32_t len)
+{
+	out8(TPSR, TX_PAGE);
+	out8(TBCR0, len & 0xff);
+	out8(TBCR1, len >> 8);
+	out8(CMD, CMD_START | CMD_NODMA | CMD_TX);
+}
+
+/* The frame being sent is done, if isr (acknowledged) says so: 1 if it was. */
+static int tx_done(uint32_t isr)
+{
+	if (!tx_busy || !(isr & ISR_TX_DONE))
+		return 0;
 	tx_busy = 0;
+	if (tx_waits)
+		out8(IMR, IMR_SERVED);
+	tx_waits = 0;
+	netdriver_transmitted((isr & ISR_TX) != 0);
+	return 1;
+}
+
+/* Is the card free to send? If not, it interrupts when it is (the library tells the client then). */
+static int tx_free(void)
+{
+	uint32_t isr;
+
+	if (!tx_busy)
+		return 1;
+	isr = in8(ISR) & ISR_TX_DONE;
+	if (isr)
+		out8(ISR, isr);
+	if (tx_done(isr))
+		return 1;
+	if (!tx_waits)
+		out8(IMR, IMR_SERVED | ISR_TX_DONE);    /* (a done already pending interrupts at once) */
+	tx_waits = 1;
 	return 0;
 }
 
 static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
 	(void)at;                                  /* (no transmit area, no DMA: always 0) */
-	if (tx_busy)
+	if (!tx_free())
 		return -EAGAIN;
 	remote_write(TX_PAGE * PAGE_BYTES, frame, len);
-	out8(TPSR, TX_PAGE);
-	out8(TBCR0, len & 0xff);
-	out8(TBCR1, len >> 8);
-	out8(CMD, CMD_START | CMD_NODMA | CMD_TX);
 	tx_busy = 1;
+	if (tx_hold)
+		tx_held_len = len;
+	else
+		start_tx(len);
+	return 0;
+}
+
+/* NET_TEST_TX_HOLD and _RUN (--test only): frames written but not started, or the one waiting started. */
+static int test_hold_tx(int hold)
+{
+	tx_hold = hold;
+	if (!hold && tx_held_len)
+		start_tx(tx_held_len);
+	if (!hold)
+		tx_held_len = 0;
 	return 0;
 }
 
@@ -398,10 +459,7 @@ static void service(void)
 			netdriver_stats.rx_errors++;
 		if (isr & (ISR_RX | ISR_RXERR))
 			receive();
-		if (isr & (ISR_TX | ISR_TXERR)) {
-			tx_busy = 0;
-			netdriver_transmitted((isr & ISR_TX) != 0);
-		}
+		tx_done(isr);
 		if (isr & ISR_CNT) {                       /* reading the tally counters clears them */
 			in8(CNTR0);
 			in8(CNTR1);
@@ -467,6 +525,7 @@ static const struct netdriver_ops ops = {
 	.interrupt = interrupt,
 	.poll = poll,
 	.test_reset = test_reset,
+	.test_hold_tx = test_hold_tx,
 	.rx_hold = RX_HOLD,
 };
 

@@ -416,9 +416,9 @@ NET_PEER_CASES = [
     "ring_full_done", "garbage_then_probe", "burst_sent", "resumes_after_kill", "resumes_after_crash", "resumes_after_crash_mid_recv_batch",
     "resumes_after_crash_mid_send_batch", "resumes_after_stall",
 ]
-# The drivers that can hold their transmitter for the tests (NET_TEST_TX_HOLD), so that
+# The drivers that must hold their transmitter for the tests (NET_TEST_TX_HOLD), so that
 # their full transmit ring, and the interrupt that says it has room again, are tested.
-NET_RING_FULL_CASES = {"e1000": ["send_ring_full_then_room"]}
+NET_RING_FULL_CASES = {nic: ["send_ring_full_then_room"] for nic in ("e1000", "ne2000", "ne2000_isa")}
 for _nic, _device in NET_NICS:
     BOOTS.append({
         "config": f"test-net-{_nic}",
