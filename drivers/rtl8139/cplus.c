@@ -24,12 +24,11 @@
  * copy and a descriptor, and a batch of them one write of TPPOLL (the
  * kick, after the last). A frame of a batch the library put into its
  * transmit area (TX_AREA, netdriver_tx_area) costs only the descriptor:
- * the chip reads it from there. Finished descriptors are
- * reaped on the transmit interrupt and on the next send or poll. (QEMU's
- * chip transmits everything the ring holds during the TPPOLL write itself
- * and raises its interrupt; the kernel keeps a raised IRQ masked until
- * the driver has served it, so a batch of sends costs one interrupt, not
- * one a frame.)
+ * the chip reads it from there. Finished descriptors are reaped at the
+ * next send, service or poll; the transmit interrupts are unmasked only
+ * while a send finds the ring full (tx_waits), until there is room. (QEMU's
+ * chip transmits everything the ring holds during the TPPOLL write itself,
+ * so an interrupt for it would only cost a kernel round trip a batch.)
  * Restart: the chip's reset forgets the rings and turns C+ off; start()
  * builds fresh rings (every receive descriptor the chip's, no transmit
  * descriptor) before giving them to the chip.
@@ -47,6 +46,7 @@
 #define CPCMD_RX    0x0002        /* C+ receive enable */
 #define CPCMD_TX    0x0001        /* C+ transmit enable */
 #define RCR_VALUE   (RCR_FIFO_NONE | RCR_DMA_UNLIM | RCR_BROADCAST | RCR_MY_MAC)
+#define IMR_SERVED  (INT_HANDLED & ~INT_TX_ANY)   /* + INT_TX_ANY while a send waits for room (tx_waits) */
 
 #define DESC_OWN    0x80000000u   /* the chip's */
 #define DESC_EOR    0x40000000u   /* the ring's last */
@@ -89,6 +89,8 @@ static struct desc *rxd, *txd;
 static uint32_t rx_next, rx_give, rx_out;  /* next descriptor to read; oldest read, not given back yet; how many */
 static uint8_t rx_held[RX_DESCS];           /* its frame is with the library, in place */
 static uint32_t tx_next, tx_done, tx_in_flight;
+static int tx_waits;                        /* a send found the ring full: transmit interrupts on */
+static int tx_hold;                         /* NET_TEST_TX_HOLD: no TPPOLL until the run */
 
 static uint32_t eor(uint32_t i, uint32_t n)
 {
@@ -129,7 +131,8 @@ static uint32_t cp_start(void)
 	out8(CR, CR_RX | CR_TX);                   /* the chip starts both rings at descriptor 0 */
 	out32(RCR, RCR_VALUE);
 	out32(TCR, TCR_VALUE);
-	out16(IMR, INT_HANDLED);
+	tx_waits = 0;
+	out16(IMR, IMR_SERVED);
 	return lost;
 }
 
@@ -142,6 +145,18 @@ static void cp_reap(void)
 		tx_in_flight--;
 		netdriver_transmitted(!(cmd & TXD_ERROR));
 	}
+	if (tx_waits && tx_in_flight < TX_DESCS) {
+		out16(IMR, IMR_SERVED);
+		tx_waits = 0;
+	}
+}
+
+/* The ring is full: the chip interrupts when it has sent something, until there is room. */
+static void wait_for_room(void)
+{
+	if (!tx_waits)
+		out16(IMR, INT_HANDLED);               /* (a transmission already done interrupts at once) */
+	tx_waits = 1;
 }
 
 /* The next transmit descriptor for len bytes at phys, for the next kick (NET_FRAME_CSUM: the chip fills in the checksums). */
@@ -166,8 +181,10 @@ static void tx_queue(phys_bytes phys, uint32_t len, uint32_t flags)
 static int cp_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
 	cp_reap();
-	if (tx_in_flight == TX_DESCS)
+	if (tx_in_flight == TX_DESCS) {
+		wait_for_room();
 		return -EAGAIN;
+	}
 	if (!at) {
 		memcpy(dma + TX_BUF(tx_next), frame, len);
 		at = dma_phys + TX_BUF(tx_next);
@@ -179,7 +196,16 @@ static int cp_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 /* The chip looks at the transmit ring: every descriptor queued since the last kick goes. */
 static void cp_kick(void)
 {
-	out8(TPPOLL, TPPOLL_NPQ);
+	if (!tx_hold)
+		out8(TPPOLL, TPPOLL_NPQ);
+}
+
+/* NET_TEST_TX_HOLD and _RUN (--test only): no kick until the run, which kicks. */
+static int cp_test_hold_tx(int hold)
+{
+	tx_hold = hold;
+	cp_kick();
+	return 0;
 }
 
 /*
@@ -269,4 +295,5 @@ const struct rtl_mode rtl_cplus = {
 	.rx_release = cp_rx_release,
 	.reap = cp_reap,
 	.dma_range = cp_dma_range,
+	.test_hold_tx = cp_test_hold_tx,
 };

@@ -62,6 +62,7 @@ struct rtl_mode {
 	void (*rx_release)(uint32_t n);       /* NULL: none delivered in place; else netdriver_ops' */
 	void (*reap)(void);                   /* report finished transmissions */
 	void (*dma_range)(phys_bytes *first, phys_bytes *last);
+	int  (*test_hold_tx)(int hold);       /* NULL: cannot; else netdriver_ops' */
 };
 
 extern const struct rtl_mode rtl_classic, rtl_cplus;

@@ -417,8 +417,9 @@ NET_PEER_CASES = [
     "resumes_after_crash_mid_send_batch", "resumes_after_stall",
 ]
 # The drivers that must hold their transmitter for the tests (NET_TEST_TX_HOLD), so that
-# their full transmit ring, and the interrupt that says it has room again, are tested.
-NET_RING_FULL_CASES = {nic: ["send_ring_full_then_room"] for nic in ("e1000", "ne2000", "ne2000_isa")}
+# their full transmit ring, and the interrupt that says it has room again, are tested
+# (the rtl8139 in C+ mode; its classic mode, the e100: not yet).
+NET_RING_FULL_CASES = {nic: ["send_ring_full_then_room"] for nic in ("rtl8139", "e1000", "ne2000", "ne2000_isa")}
 for _nic, _device in NET_NICS:
     BOOTS.append({
         "config": f"test-net-{_nic}",
