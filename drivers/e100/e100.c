@@ -30,7 +30,12 @@
  * TX_SLOTS transmit command blocks, each with the suspend bit, so the CU
  * stops after the newest and is resumed for the next batch (one SCB
  * command, the library's kick, after its last block). A completion is
- * taken only from a block we handed over. Anything the device says that
+ * taken only from a block we handed over, at the next send, service or
+ * poll: the CU's "left the active state" interrupt (CNA) is masked except
+ * while a send finds the ring full (QEMU's CU runs the whole batch within
+ * the kick, so the interrupt after each would only cost a kernel round
+ * trip). The per-cause masks are the 82558's and later ones' (the 82557
+ * has only M); QEMU's model honours them on every variant. Anything the device says that
  * makes no sense resets the chip.
  */
 #include <stdio.h>
@@ -76,6 +81,9 @@
 
 #define MASK_ALL  0x01            /* M: no interrupts at all */
 #define MASK_NONE 0x00
+#define MASK_CX   0x80            /* per-cause masks: the same bits as the causes' */
+#define MASK_CNA  0x20
+#define MASK_SERVED (MASK_CX | MASK_CNA)   /* MASK_NONE while a send waits for room (tx_waits) */
 
 #define PORT_SOFTWARE_RESET  0
 #define PORT_SELECTIVE_RESET 2
@@ -166,6 +174,8 @@ static uint32_t rx_give, rx_out;                   /* oldest RFD read, not hande
 static uint8_t rx_held[RX_SLOTS];                  /* its frame is with the library, in place */
 static int ru_starved;                             /* the RU stopped: start it once an RFD is free */
 static uint32_t tx_next, tx_done, tx_in_flight;
+static int tx_waits;                         /* a send found the ring full: CNA interrupts on */
+static int tx_hold;                          /* NET_TEST_TX_HOLD: no kick until the run */
 static uint32_t kick_from;                     /* the first block queued since the last kick */
 
 static uint32_t in8(uint32_t reg)  { uint32_t v = 0; sys_inb(io + reg, &v); return v; }
@@ -377,7 +387,8 @@ static int start_chip(const uint8_t mac[6])
 	if (r == 0)
 		r = wait_cmd();
 	out8(SCB_ACK, ACK_ALL);
-	out8(SCB_MASK, MASK_NONE);
+	tx_waits = 0;
+	out8(SCB_MASK, MASK_SERVED);
 	return r;
 }
 
@@ -411,6 +422,18 @@ static void reap_transmissions(void)
 		tx_in_flight--;
 		netdriver_transmitted((status & CB_OK) != 0);
 	}
+	if (tx_waits && tx_in_flight < TX_SLOTS - 1) {
+		out8(SCB_MASK, MASK_SERVED);
+		tx_waits = 0;
+	}
+}
+
+/* The ring is full: the CU interrupts when it stops (CNA), until there is room. */
+static void wait_for_room(void)
+{
+	if (!tx_waits)
+		out8(SCB_MASK, MASK_NONE);              /* (a CNA already pending interrupts at once) */
+	tx_waits = 1;
 }
 
 static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
@@ -420,8 +443,10 @@ static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 	(void)at;                                  /* (no transmit area: always 0) */
 
 	reap_transmissions();
-	if (tx_in_flight == TX_SLOTS - 1)            /* one block stays between the CU and us */
+	if (tx_in_flight == TX_SLOTS - 1) {          /* one block stays between the CU and us */
+		wait_for_room();
 		return -EAGAIN;
+	}
 	c = tcb(tx_next);
 	memcpy(c->data, frame, len);
 	c->status = 0;
@@ -447,12 +472,20 @@ static void kick(void)
 {
 	uint32_t state;
 
-	if (kick_from == tx_next)
+	if (kick_from == tx_next || tx_hold)
 		return;
 	state = CU_STATE(in8(SCB_STATUS));
 	if (scb_command(state == CU_IDLE ? CUC_START : CUC_RESUME, phys_of(tcb(kick_from))) < 0)
 		restart_chip("the command unit takes no commands", in8(SCB_CMD));
 	kick_from = tx_next;
+}
+
+/* NET_TEST_TX_HOLD and _RUN (--test only): no kick until the run, which kicks. */
+static int test_hold_tx(int hold)
+{
+	tx_hold = hold;
+	kick();
+	return 0;
 }
 
 /* Hand the oldest RFD read back to the chip: it becomes the end of the list. */
@@ -666,6 +699,7 @@ static const struct netdriver_ops ops = {
 	.kick = kick,
 	.rx_release = rx_release,
 	.interrupt = interrupt,
+	.test_hold_tx = test_hold_tx,
 	.link_up = link_up,
 	.poll = poll,
 };

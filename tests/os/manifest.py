@@ -418,8 +418,8 @@ NET_PEER_CASES = [
 ]
 # The drivers that must hold their transmitter for the tests (NET_TEST_TX_HOLD), so that
 # their full transmit ring, and the interrupt that says it has room again, are tested
-# (the rtl8139 in C+ mode; its classic mode, the e100: not yet).
-NET_RING_FULL_CASES = {nic: ["send_ring_full_then_room"] for nic in ("rtl8139", "e1000", "ne2000", "ne2000_isa")}
+# (the rtl8139 in C+ mode; its classic mode cannot).
+NET_RING_FULL_CASES = {nic: ["send_ring_full_then_room"] for nic in ("rtl8139", "e100", "e1000", "ne2000", "ne2000_isa")}
 for _nic, _device in NET_NICS:
     BOOTS.append({
         "config": f"test-net-{_nic}",
@@ -460,7 +460,7 @@ for _variant in ("i82559er", "i82801"):
         "config": f"test-net-e100-{_variant}",
         "proves": f"the e100 driver on QEMU's {_variant}: every raw-Ethernet test of the 82557B",
         "nic": f"{_variant},romfile=",
-        "cases": NET_CASES,
+        "cases": NET_CASES + NET_RING_FULL_CASES["e100"],
         "peer_cases": NET_PEER_CASES,
         "stop": r"\[test\] summary:",
     })

@@ -1098,8 +1098,8 @@ static void ring_done(void)
  * until the driver takes fewer than offered (its "full" counted). Once
  * the transmitter runs again, the driver must say it has room without
  * being asked, woken by the chip's "transmit done" interrupt (the e1000's
- * TXDW, the NE2000's PTX, the RTL8139's TOK, each unmasked only while a
- * send waits for room): at least one interrupt between the run and its word, from a
+ * TXDW, the NE2000's PTX, the RTL8139's TOK, the e100's CNA, each
+ * unmasked only while a send waits for room): at least one interrupt between the run and its word, from a
  * silent peer, so not the poll's reaping, which would find the ring sent
  * too. Then the rest of the frames go.
  */
