@@ -12,9 +12,10 @@ change, build the change, and compare:
   python3 tools/abcompare.py /tmp/before.iso build/bulkhead.iso 3 rtl8139,ne2k_pci
 
 With --net first, the figures through each guest's own stack instead (for
-NICs with a netbench-<device> boot): tools/bench_linux.py's udp_run and
-tcp_run (UDP echo round trips, TCP 20 MB each way, calm and with the driver
-killed every second) on A, B and Linux in turn, and the medians with B/A:
+NICs with a netbench-<device> boot): tools/bench_linux.py's udp_paired (UDP
+echo round trips, A, B and Linux booted side by side, the echoes alternating
+between them) and tcp_run (TCP 20 MB each way, calm and with the driver
+killed every second, on A, B and Linux in turn), and the medians with B/A:
 
   python3 tools/abcompare.py --net /tmp/before.iso build/bulkhead.iso 3 rtl8139
 """
@@ -58,16 +59,6 @@ def entries(nic, iso):
     return buf.getvalue().strip()
 
 
-def net(nic, iso, block, want_crc):
-    """UDP echoes and TCP transfers through the guest's stack (A, B: Bulkhead's ISOs; None: Linux)."""
-    if iso:
-        qemu.ISO = iso
-    guest = "bulkhead" if iso else "linux"
-    out = bench_linux.udp_run(guest, nic)
-    out.update(bench_linux.tcp_run(guest, nic, block, want_crc))
-    return out
-
-
 def net_main(isos, rounds, nics):
     block = random.Random(1).randbytes(bench_linux.TCP_CHUNK)
     want_crc = zlib.crc32(tcppeer.source_pattern(bench_linux.TCP_SIZE))
@@ -75,8 +66,13 @@ def net_main(isos, rounds, nics):
     res = {}
     for r in range(rounds):
         for nic in nics:
+            udp = bench_linux.udp_paired(nic, [(col, "bulkhead" if iso else "linux", iso)
+                                               for col, iso in zip(COLUMNS, isos)])
             for col, iso in zip(COLUMNS, isos):
-                out = net(nic, iso, block, want_crc)
+                if iso:
+                    qemu.ISO = iso
+                out = udp[col]
+                out.update(bench_linux.tcp_run("bulkhead" if iso else "linux", nic, block, want_crc))
                 res.setdefault((nic[0], col), []).append(out)
                 print(f"  ({nic[0]} round {r + 1} {col}: {out})", flush=True)
     for nic in nics:

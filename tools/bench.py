@@ -55,7 +55,12 @@ L, ...) so that host load hits both alike (medians over --runs):
   Boot to NET-UP (host wall clock from QEMU start); UDP echo round trip of
   64 and 1400 bytes, median and p99 of 2000, one outstanding, through
   -netdev socket to a host peer speaking Ethernet/ARP/IPv4/UDP
-  (tests/ippeer.py); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s
+  (tests/ippeer.py), with both guests booted side by side and the echoes
+  alternating between them (Bulkhead, Linux, Bulkhead, ...), so that the
+  host's load hits both within the same second (interleaved boots alone
+  left a third's spread from boot to boot), and guest CPU per echo (each
+  vCPU thread's time over the stretch: a guest waiting on the other's echo
+  idles, at no CPU); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s
   and guest CPU per full 1460-byte segment (the vCPU thread's CPU time over
   the transfer), address-space loads and kernel entries per segment, CRC-32 checked, after 1 MB each way unmeasured (slow start,
   first use), through -netdev user,restrict=on with ports forwarded from

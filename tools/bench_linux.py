@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 import ippeer  # noqa: E402
 import netpeer  # noqa: E402
 import tcppeer  # noqa: E402
+import qemu  # noqa: E402
 from qemu import BUILD, Machine  # noqa: E402
 
 VMLINUZ = os.path.join(BUILD, "linux", "vmlinuz")
@@ -275,27 +276,58 @@ def percentile(sorted_vals, p):
     return sorted_vals[max(0, int(len(sorted_vals) * p) - 1)] if sorted_vals else None
 
 
-def udp_run(guest, nic):
-    """NET-UP time and UDP echo round trips (64 and 1400 bytes) through echod."""
+def udp_booted(guest, nic, iso=None):
+    """guest (Bulkhead from iso if given) booted on a socket netdev to its own UDP peer, its MAC
+    learnt: (machine, peer, NET-UP s); machine None if it did not come up."""
+    if iso:
+        qemu.ISO = iso
     peer = ippeer.Peer()
     m, net_up = boot_net(guest, nic, peer.qemu_args(nic[1]))
-    out = {"net_up_s": net_up}
     if not m:
         peer.close()
-        return out
+        return None, None, net_up
+    deadline = time.monotonic() + 30
+    while not peer.guest_mac and time.monotonic() < deadline:
+        peer.arp(1, b"\0" * 6, ippeer.GUEST_IP, ippeer.BROADCAST)
+        peer.receive(0.5)
+    return m, peer, net_up
+
+
+def udp_paired(nic, columns=(("bulkhead", "bulkhead", None), ("linux", "linux", None))):
+    """UDP echoes (64 and 1400 bytes) through several guests at once, booted side by side, the echoes
+    alternating between them (one outstanding): whatever the host does meanwhile slows all alike,
+    which interleaved boots alone did not achieve (a boot's figures moved by a third from one boot to
+    the next, both guests'). columns: (name, guest, Bulkhead ISO or None) each. Per name: NET-UP
+    time, median, p99, losses, and guest CPU per echo (its vCPU thread's time over the stretch,
+    divided by its echoes: a guest waiting on another's echo idles in HLT, which costs its thread
+    nothing)."""
+    out = {name: {} for name, _, _ in columns}
+    booted = {}
     try:
-        deadline = time.monotonic() + 30
-        while not peer.guest_mac and time.monotonic() < deadline:
-            peer.arp(1, b"\0" * 6, ippeer.GUEST_IP, ippeer.BROADCAST)
-            peer.receive(0.5)
+        for name, guest, iso in columns:
+            m, peer, out[name]["net_up_s"] = udp_booted(guest, nic, iso)
+            if m:
+                booted[name] = (m, peer, vcpu_thread(m.proc.pid))
         for size in UDP_SIZES:
-            times = sorted(r for r in (peer.udp_echo(seq, size, timeout=0.5) for seq in range(UDP_PAIRS)) if r)
-            out[f"udp{size}_med_us"] = statistics.median(times) * 1e6 if times else None
-            out[f"udp{size}_p99_us"] = percentile(times, 0.99) * 1e6 if times else None
-            out[f"udp{size}_lost"] = UDP_PAIRS - len(times)
+            times = {g: [] for g in booted}
+            cpu0 = {g: thread_cpu_s(m.proc.pid, tid) if tid else None for g, (m, _, tid) in booted.items()}
+            for seq in range(UDP_PAIRS):
+                for g, (_, peer, _) in booted.items():
+                    t = peer.udp_echo(seq, size, timeout=0.5)
+                    if t:
+                        times[g].append(t)
+            for g, (m, _, tid) in booted.items():
+                vals = sorted(times[g])
+                o = out[g]
+                o[f"udp{size}_med_us"] = statistics.median(vals) * 1e6 if vals else None
+                o[f"udp{size}_p99_us"] = percentile(vals, 0.99) * 1e6 if vals else None
+                o[f"udp{size}_lost"] = UDP_PAIRS - len(vals)
+                o[f"udp{size}_cpu_us"] = ((thread_cpu_s(m.proc.pid, tid) - cpu0[g]) * 1e6 / UDP_PAIRS
+                                          if cpu0[g] is not None else None)
     finally:
-        m.stop()
-        peer.close()
+        for m, peer, _ in booted.values():
+            m.stop()
+            peer.close()
     return out
 
 
@@ -467,8 +499,10 @@ def tcp_run(guest, nic, block, want_crc):
 NET_ROWS = (("boot to NET-UP, s (host clock)", "net_up_s", "{:.2f}"),
             ("UDP echo 64 B median us", "udp64_med_us", "{:.0f}"),
             ("UDP echo 64 B p99 us", "udp64_p99_us", "{:.0f}"),
+            ("  guest CPU us/echo", "udp64_cpu_us", "{:.1f}"),
             ("UDP echo 1400 B median us", "udp1400_med_us", "{:.0f}"),
             ("UDP echo 1400 B p99 us", "udp1400_p99_us", "{:.0f}"),
+            ("  guest CPU us/echo", "udp1400_cpu_us", "{:.1f}"),
             ("TCP 20 MB host->guest MB/s", "tcp_to_mbs", "{:.2f}"),
             ("  guest CPU us/segment", "tcp_to_us_seg", "{:.1f}"),
             ("  address-space loads/segment", "tcp_to_loads_seg", "{:.3f}"),
@@ -485,8 +519,9 @@ KILL_ROWS = (("TCP host->guest, killed 1/s, % of calm", "tcp_to_killed_pct", "{:
 
 def net_side_by_side(nics, runs):
     print(f"\nUDP and TCP through each guest's own stack (Bulkhead: inet on lwIP, boot netbench-<device>;"
-          f" Linux: bench=net): {runs} interleaved run(s), medians; UDP: {UDP_PAIRS} echoes each, one"
-          f" outstanding, -netdev socket to a host peer; TCP: {TCP_SIZE >> 20} MB each way through"
+          f" Linux: bench=net): {runs} run(s), medians; UDP: both guests booted side by side, {UDP_PAIRS}"
+          f" echoes each alternating between them, one outstanding, -netdev socket to a host peer each"
+          f" (guest CPU: its vCPU thread's time per echo); TCP: interleaved boots, {TCP_SIZE >> 20} MB each way through"
           f" -netdev user,restrict=on, CRC-32 checked, {TCP_REPEATS} times per boot (fewer past"
           f" {TCP_REPEAT_BUDGET_S} s), their median the boot's")
     block = random.Random(1).randbytes(TCP_CHUNK)
@@ -495,8 +530,9 @@ def net_side_by_side(nics, runs):
         guests = ("bulkhead", "linux") if netbench_config(nic[0]) else ("linux",)
         res = {"bulkhead": [], "linux": []}
         for run in range(runs):
+            udp = udp_paired(nic, [(g, g, None) for g in guests])
             for guest in guests:
-                r = udp_run(guest, nic)
+                r = udp[guest]
                 r.update(tcp_run(guest, nic, block, want_crc))
                 failed = [k for k, v in r.items() if k.endswith("_ok") and not v]
                 if failed:
