@@ -311,8 +311,9 @@ def udp_paired(nic, columns=(("bulkhead", "bulkhead", None), ("linux", "linux", 
         for size in UDP_SIZES:
             times = {g: [] for g in booted}
             cpu0 = {g: thread_cpu_s(m.proc.pid, tid) if tid else None for g, (m, _, tid) in booted.items()}
+            order = list(booted.items())
             for seq in range(UDP_PAIRS):
-                for g, (_, peer, _) in booted.items():
+                for g, (_, peer, _) in (order if seq % 2 == 0 else order[::-1]):   # (neither always first)
                     t = peer.udp_echo(seq, size, timeout=0.5)
                     if t:
                         times[g].append(t)
