@@ -160,7 +160,9 @@ def judge_boot(spec, text, code, timed_out, session, results):
     config = boot_name(spec)
     log = os.path.join(LOGS, f"{config}.log")
     reported = {}
-    for m in re.finditer(r"^\[test\] (PASS|FAIL) (\S+): (.*?)\r?$", text, re.M):
+    # (A result may start mid-line: the console interleaves processes' writes in pieces, and
+    # "t_net: rtl8139 a[test] PASS peer_answers: ..." once hid a result that passed.)
+    for m in re.finditer(r"\[test\] (PASS|FAIL) (\S+): (.*?)\r?$", text, re.M):
         reported[m.group(2)] = (m.group(1) == "PASS", m.group(3))
     for case in spec.get("cases", []):
         ok, detail = reported.pop(case, (False, f"never reported (see {log})"))
