@@ -83,7 +83,7 @@
 #define MASK_NONE 0x00
 #define MASK_CX   0x80            /* per-cause masks: the same bits as the causes' */
 #define MASK_CNA  0x20
-#define MASK_SERVED (MASK_CX | MASK_CNA)   /* MASK_NONE while a send waits for room (tx_waits) */
+#define MASK_SERVED (MASK_CX | MASK_CNA)   /* MASK_NONE as tx_interrupt says */
 
 #define PORT_SOFTWARE_RESET  0
 #define PORT_SELECTIVE_RESET 2
@@ -174,7 +174,6 @@ static uint32_t rx_give, rx_out;                   /* oldest RFD read, not hande
 static uint8_t rx_held[RX_SLOTS];                  /* its frame is with the library, in place */
 static int ru_starved;                             /* the RU stopped: start it once an RFD is free */
 static uint32_t tx_next, tx_done, tx_in_flight;
-static int tx_waits;                         /* a send found the ring full: CNA interrupts on */
 static int tx_hold;                          /* NET_TEST_TX_HOLD: no kick until the run */
 static uint32_t kick_from;                     /* the first block queued since the last kick */
 
@@ -387,7 +386,6 @@ static int start_chip(const uint8_t mac[6])
 	if (r == 0)
 		r = wait_cmd();
 	out8(SCB_ACK, ACK_ALL);
-	tx_waits = 0;
 	out8(SCB_MASK, MASK_SERVED);
 	return r;
 }
@@ -422,18 +420,12 @@ static void reap_transmissions(void)
 		tx_in_flight--;
 		netdriver_transmitted((status & CB_OK) != 0);
 	}
-	if (tx_waits && tx_in_flight < TX_SLOTS - 1) {
-		out8(SCB_MASK, MASK_SERVED);
-		tx_waits = 0;
-	}
 }
 
-/* The ring is full: the CU interrupts when it stops (CNA), until there is room. */
-static void wait_for_room(void)
+/* The library's: the CU's CNA interrupt on while a send waits for room. */
+static void tx_interrupt(int on)
 {
-	if (!tx_waits)
-		out8(SCB_MASK, MASK_NONE);              /* (a CNA already pending interrupts at once) */
-	tx_waits = 1;
+	out8(SCB_MASK, on ? MASK_NONE : MASK_SERVED);
 }
 
 static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
@@ -443,10 +435,8 @@ static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 	(void)at;                                  /* (no transmit area: always 0) */
 
 	reap_transmissions();
-	if (tx_in_flight == TX_SLOTS - 1) {          /* one block stays between the CU and us */
-		wait_for_room();
+	if (tx_in_flight == TX_SLOTS - 1)            /* one block stays between the CU and us */
 		return -EAGAIN;
-	}
 	c = tcb(tx_next);
 	memcpy(c->data, frame, len);
 	c->status = 0;
@@ -700,6 +690,7 @@ static const struct netdriver_ops ops = {
 	.rx_release = rx_release,
 	.interrupt = interrupt,
 	.test_hold_tx = test_hold_tx,
+	.tx_interrupt = tx_interrupt,
 	.link_up = link_up,
 	.poll = poll,
 };

@@ -104,7 +104,7 @@
 #define INT_RXDMT0  (1u << 4)     /* receive descriptors running low */
 #define INT_RXO     (1u << 6)     /* receiver overrun */
 #define INT_RXT0    (1u << 7)     /* receive timer */
-#define INT_WANTED  (INT_LSC | INT_RXSEQ | INT_RXDMT0 | INT_RXO | INT_RXT0)   /* TXDW: only while tx_full */
+#define INT_WANTED  (INT_LSC | INT_RXSEQ | INT_RXDMT0 | INT_RXO | INT_RXT0)   /* TXDW: only as tx_interrupt says */
 #define INT_SERVED  (INT_WANTED | INT_TXDW)
 #define INT_ALL     0xffffffffu
 
@@ -211,7 +211,6 @@ static uint32_t rx_next, rx_dropping;             /* rx_dropping: inside a frame
 static uint32_t rx_give;                          /* the oldest descriptor read, not given back yet */
 static uint8_t rx_held[RX_DESCS];                 /* its frame is with the library, in place */
 static uint32_t tx_next, tx_done, tx_in_flight;
-static int tx_full;                               /* a frame found no room: TXDW unmasked until some is */
 static uint8_t tx_frame[TX_DESCS];                /* the descriptor carries a frame (not a context) */
 static int tx_context_loaded;                     /* since the chip's start */
 static int link_was;
@@ -363,7 +362,6 @@ static int start_chip(void)
 		wr(MTA + 4 * i, 0);
 	rx_kept = init_rx();
 	init_tx();
-	tx_full = 0;
 	wr(ITR, ITR_VALUE);
 	wr(IMS, INT_WANTED);
 	return 0;
@@ -375,7 +373,7 @@ static int tx_has_room(uint32_t descs)
 	return tx_in_flight + descs < TX_DESCS;
 }
 
-/* Every descriptor the chip is done with back to us; TXDW masked again once a frame and its context fit. */
+/* Every descriptor the chip is done with back to us. */
 static void reap_transmissions(void)
 {
 	while (tx_in_flight && (txd[tx_done].status & TXD_DD)) {
@@ -384,10 +382,12 @@ static void reap_transmissions(void)
 		tx_done = (tx_done + 1) % TX_DESCS;
 		tx_in_flight--;
 	}
-	if (tx_full && tx_has_room(2)) {
-		wr(IMC, INT_TXDW);
-		tx_full = 0;
-	}
+}
+
+/* The library's: TXDW on while a send waits for room. */
+static void tx_interrupt(int on)
+{
+	wr(on ? IMS : IMC, INT_TXDW);
 }
 
 static int all_zero(const uint8_t *p, uint32_t n)
@@ -452,22 +452,12 @@ static uint8_t prepare_offload(uint8_t *b, uint32_t len)
 	return POPTS_IXSM | POPTS_TXSM;
 }
 
-/* The ring is full: the chip says when it has sent something (TXDW), until it has room again. */
-static void wait_for_room(void)
-{
-	if (!tx_full)
-		wr(IMS, INT_TXDW);
-	tx_full = 1;
-}
-
 /* Room for a frame (and the checksum context it may need first)? Loads that context. */
 static int tx_room(int offload)
 {
 	reap_transmissions();
-	if (!tx_has_room(1u + (offload && !tx_context_loaded))) {
-		wait_for_room();
+	if (!tx_has_room(1u + (offload && !tx_context_loaded)))
 		return 0;
-	}
 	if (offload && !tx_context_loaded)
 		load_context();
 	return 1;
@@ -709,6 +699,7 @@ static const struct netdriver_ops ops = {
 	.link_up = link_up,
 	.poll = poll,
 	.test_hold_tx = test_hold_tx,
+	.tx_interrupt = tx_interrupt,
 };
 
 int main(int argc, char **argv)

@@ -86,7 +86,7 @@
 #define ISR_RESET  0x80
 #define ISR_EVENTS 0x3f     /* RX .. CNT: what service() handles (RDC is remote_read's, RESET reset's) */
 #define ISR_TX_DONE (ISR_TX | ISR_TXERR)
-#define IMR_SERVED (ISR_RX | ISR_RXERR | ISR_OVW | ISR_CNT)   /* + ISR_TX_DONE while a send waits (tx_waits) */
+#define IMR_SERVED (ISR_RX | ISR_RXERR | ISR_OVW | ISR_CNT)   /* + ISR_TX_DONE as tx_interrupt says */
 #define ISR_ALL    0xff
 
 #define DCR_WTS    0x01     /* word-wide transfers */
@@ -124,7 +124,6 @@
 
 static uint32_t io, irq;
 static int tx_busy;
-static int tx_waits;                            /* a send found the card sending: transmit done interrupts */
 static int tx_hold;                             /* NET_TEST_TX_HOLD: a frame is written but not started */
 static uint32_t tx_held_len;                    /* ... that frame's length, if one waits (else 0) */
 static int wide;                                /* card memory moves in dwords (the PCI card), else words */
@@ -243,7 +242,7 @@ static int start_card(uint8_t mac[6])
 	pause(start_pause_ms);
 	out8(TCR, TCR_NORMAL);
 	out8(RCR, RCR_AB);                  /* broadcasts, and frames for our address */
-	tx_busy = tx_waits = 0;
+	tx_busy = 0;
 	tx_held_len = 0;
 	return 0;
 }
@@ -263,14 +262,11 @@ static int tx_done(uint32_t isr)
 	if (!tx_busy || !(isr & ISR_TX_DONE))
 		return 0;
 	tx_busy = 0;
-	if (tx_waits)
-		out8(IMR, IMR_SERVED);
-	tx_waits = 0;
 	netdriver_transmitted((isr & ISR_TX) != 0);
 	return 1;
 }
 
-/* Is the card free to send? If not, it interrupts when it is (the library tells the client then). */
+/* Is the card free to send (its last frame done, taken from the ISR)? */
 static int tx_free(void)
 {
 	uint32_t isr;
@@ -280,12 +276,13 @@ static int tx_free(void)
 	isr = in8(ISR) & ISR_TX_DONE;
 	if (isr)
 		out8(ISR, isr);
-	if (tx_done(isr))
-		return 1;
-	if (!tx_waits)
-		out8(IMR, IMR_SERVED | ISR_TX_DONE);    /* (a done already pending interrupts at once) */
-	tx_waits = 1;
-	return 0;
+	return tx_done(isr);
+}
+
+/* The library's: transmit done interrupts on while a send waits for the card. */
+static void tx_interrupt(int on)
+{
+	out8(IMR, on ? IMR_SERVED | ISR_TX_DONE : IMR_SERVED);
 }
 
 static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
@@ -526,6 +523,7 @@ static const struct netdriver_ops ops = {
 	.poll = poll,
 	.test_reset = test_reset,
 	.test_hold_tx = test_hold_tx,
+	.tx_interrupt = tx_interrupt,
 	.rx_hold = RX_HOLD,
 };
 

@@ -26,7 +26,7 @@
  * transmit area (TX_AREA, netdriver_tx_area) costs only the descriptor:
  * the chip reads it from there. Finished descriptors are reaped at the
  * next send, service or poll; the transmit interrupts are unmasked only
- * while a send finds the ring full (tx_waits), until there is room. (QEMU's
+ * while a send finds the ring full (the library's tx_interrupt). (QEMU's
  * chip transmits everything the ring holds during the TPPOLL write itself,
  * so an interrupt for it would only cost a kernel round trip a batch.)
  * Restart: the chip's reset forgets the rings and turns C+ off; start()
@@ -46,7 +46,7 @@
 #define CPCMD_RX    0x0002        /* C+ receive enable */
 #define CPCMD_TX    0x0001        /* C+ transmit enable */
 #define RCR_VALUE   (RCR_FIFO_NONE | RCR_DMA_UNLIM | RCR_BROADCAST | RCR_MY_MAC)
-#define IMR_SERVED  (INT_HANDLED & ~INT_TX_ANY)   /* + INT_TX_ANY while a send waits for room (tx_waits) */
+#define IMR_SERVED  (INT_HANDLED & ~INT_TX_ANY)   /* + INT_TX_ANY as cp_tx_interrupt says */
 
 #define DESC_OWN    0x80000000u   /* the chip's */
 #define DESC_EOR    0x40000000u   /* the ring's last */
@@ -89,7 +89,6 @@ static struct desc *rxd, *txd;
 static uint32_t rx_next, rx_give, rx_out;  /* next descriptor to read; oldest read, not given back yet; how many */
 static uint8_t rx_held[RX_DESCS];           /* its frame is with the library, in place */
 static uint32_t tx_next, tx_done, tx_in_flight;
-static int tx_waits;                        /* a send found the ring full: transmit interrupts on */
 static int tx_hold;                         /* NET_TEST_TX_HOLD: no TPPOLL until the run */
 
 static uint32_t eor(uint32_t i, uint32_t n)
@@ -131,7 +130,6 @@ static uint32_t cp_start(void)
 	out8(CR, CR_RX | CR_TX);                   /* the chip starts both rings at descriptor 0 */
 	out32(RCR, RCR_VALUE);
 	out32(TCR, TCR_VALUE);
-	tx_waits = 0;
 	out16(IMR, IMR_SERVED);
 	return lost;
 }
@@ -145,18 +143,12 @@ static void cp_reap(void)
 		tx_in_flight--;
 		netdriver_transmitted(!(cmd & TXD_ERROR));
 	}
-	if (tx_waits && tx_in_flight < TX_DESCS) {
-		out16(IMR, IMR_SERVED);
-		tx_waits = 0;
-	}
 }
 
-/* The ring is full: the chip interrupts when it has sent something, until there is room. */
-static void wait_for_room(void)
+/* The library's: transmit interrupts on while a send waits for room. */
+static void cp_tx_interrupt(int on)
 {
-	if (!tx_waits)
-		out16(IMR, INT_HANDLED);               /* (a transmission already done interrupts at once) */
-	tx_waits = 1;
+	out16(IMR, on ? INT_HANDLED : IMR_SERVED);
 }
 
 /* The next transmit descriptor for len bytes at phys, for the next kick (NET_FRAME_CSUM: the chip fills in the checksums). */
@@ -181,10 +173,8 @@ static void tx_queue(phys_bytes phys, uint32_t len, uint32_t flags)
 static int cp_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 {
 	cp_reap();
-	if (tx_in_flight == TX_DESCS) {
-		wait_for_room();
+	if (tx_in_flight == TX_DESCS)
 		return -EAGAIN;
-	}
 	if (!at) {
 		memcpy(dma + TX_BUF(tx_next), frame, len);
 		at = dma_phys + TX_BUF(tx_next);
@@ -296,4 +286,5 @@ const struct rtl_mode rtl_cplus = {
 	.reap = cp_reap,
 	.dma_range = cp_dma_range,
 	.test_hold_tx = cp_test_hold_tx,
+	.tx_interrupt = cp_tx_interrupt,
 };

@@ -136,6 +136,7 @@ static int choose_mode(int argc, char **argv)
 	ops.kick = mode->kick;
 	ops.offload = mode->offload;
 	ops.test_hold_tx = mode->test_hold_tx;
+	ops.tx_interrupt = mode->tx_interrupt;
 	return 0;
 }
 
@@ -178,7 +179,7 @@ static int init(int argc, char **argv, uint8_t mac[6])
 	return 0;
 }
 
-static struct netdriver_ops ops = {       /* .kick, .offload, .test_hold_tx: the mode's, once chosen */
+static struct netdriver_ops ops = {       /* .kick, .offload, .test_hold_tx, .tx_interrupt: the mode's */
 	.name = "rtl8139",
 	.init = init,
 	.send = nic_send,

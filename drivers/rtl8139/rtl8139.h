@@ -63,6 +63,7 @@ struct rtl_mode {
 	void (*reap)(void);                   /* report finished transmissions */
 	void (*dma_range)(phys_bytes *first, phys_bytes *last);
 	int  (*test_hold_tx)(int hold);       /* NULL: cannot; else netdriver_ops' */
+	void (*tx_interrupt)(int on);         /* NULL: not maskable; else netdriver_ops' */
 };
 
 extern const struct rtl_mode rtl_classic, rtl_cplus;

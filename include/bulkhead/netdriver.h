@@ -42,6 +42,12 @@ struct netdriver_ops {
 	                                   if few (0: not a limit) */
 	void (*rx_release)(uint32_t n); /* with netdriver_received_in_place: the n oldest frames
 	                                   handed over in place have gone to the client */
+	void (*tx_interrupt)(int on);   /* optional: unmask (1) or mask (0) the device's "transmit
+	                                   done" interrupt, masked at every start. The library asks
+	                                   for it only while a send waits for room (send said
+	                                   -EAGAIN) and masks it at the next transmission reported:
+	                                   a driver that reaps at each send and service pays no
+	                                   interrupt a frame (QEMU's chips send within the kick) */
 };
 
 #define NET_POLL_MS 100                 /* an interrupt lost (or never raised) costs at most this */

@@ -38,6 +38,7 @@ static uint32_t head, count;            /* oldest frame, and how many */
 static uint32_t to_release;             /* frames the client took from the NIC's memory: the driver's again */
 static endpoint_t client = EP_NONE;
 static int client_waits_for_room;
+static int tx_interrupt_on;             /* nic->tx_interrupt(1) asked, not yet taken back */
 static int client_told;                 /* the client knows of the queued frames: notified, or a reply said so */
 static struct net_req post;             /* the client's posted receive area (rx_len 0: none) */
 static struct net_req filled;           /* the post filled last, until the client takes it back (rx_len 0: none) */
@@ -122,8 +123,17 @@ void netdriver_rx_forget(void)
 	update_progress();
 }
 
+/* The device's transmit-done interrupt on (a send waits for room) or off again (nic->tx_interrupt). */
+static void tx_interrupt(int on)
+{
+	if (nic->tx_interrupt && tx_interrupt_on != on)
+		nic->tx_interrupt(on);
+	tx_interrupt_on = on;
+}
+
 void netdriver_transmitted(int ok)
 {
+	tx_interrupt(0);
 	if (!ok)
 		netdriver_stats.tx_errors++;
 	if (in_device)
@@ -223,6 +233,7 @@ static int send_one(uint8_t *data, phys_bytes phys, uint32_t len, uint32_t flags
 	if (r == -EAGAIN) {
 		netdriver_stats.tx_full++;
 		client_waits_for_room = 1;
+		tx_interrupt(1);                    /* (one already done interrupts at once) */
 		update_progress();
 		return r;
 	}
