@@ -35,8 +35,8 @@
  * while a send finds the ring full (QEMU's CU runs the whole batch within
  * the kick, so the interrupt after each would only cost a kernel round
  * trip). The per-cause masks are the 82558's and later ones' (the 82557
- * has only M); QEMU's model honours them on every variant. Anything the device says that
- * makes no sense resets the chip.
+ * has only M); QEMU's model honours them on every variant. Anything the
+ * device says that makes no sense resets the chip.
  */
 #include <stdio.h>
 #include <string.h>

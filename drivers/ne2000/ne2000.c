@@ -303,10 +303,10 @@ static int nic_send(uint8_t *frame, phys_bytes at, uint32_t len, uint32_t flags)
 static int test_hold_tx(int hold)
 {
 	tx_hold = hold;
-	if (!hold && tx_held_len)
+	if (!hold && tx_held_len) {
 		start_tx(tx_held_len);
-	if (!hold)
 		tx_held_len = 0;
+	}
 	return 0;
 }
 

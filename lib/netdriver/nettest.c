@@ -1,10 +1,10 @@
 /*
  * nettest: NET_TEST (include/bulkhead/nettest.h) for a driver started with
  * --test: fail on purpose, now or in the middle of the next batch call of
- * a kind; reset the device; hold its transmitter; or show that ports and a PCI device that are
- * not the driver's are refused. Kept out of netdriver.c, whose only traces
- * of it are the --test check at start, the request's dispatch and the two
- * crash points.
+ * a kind; reset the device; hold its transmitter; or show that ports and
+ * a PCI device that are not the driver's are refused. Kept out of
+ * netdriver.c, whose only traces of it are the --test check at start, the
+ * request's dispatch and the two crash points.
  */
 #include <string.h>
 #include <bulkhead/errno.h>
