@@ -62,8 +62,9 @@ L, ...) so that host load hits both alike (medians over --runs):
   every echo: the first of a pair came out slower, and with the order fixed
   per boot pair instead the Bulkhead/Linux ratios sat up to a tenth lower,
   so the two guests still affect each other through the host), and guest
-  CPU per echo (each vCPU thread's time over the stretch: a guest waiting
-  on the other's echo idles, at no CPU); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s
+  CPU per echo (each vCPU thread's time over the stretch: Linux waits for
+  its next echo in HLT, at no CPU; Bulkhead polls for up to 200 us first
+  (kernel/sched.c says why), and that counts); TCP 20 MB host->guest (5001) and guest->host (5002), MB/s
   and guest CPU per full 1460-byte segment (the vCPU thread's CPU time over
   the transfer), address-space loads and kernel entries per segment, CRC-32 checked, after 1 MB each way unmeasured (slow start,
   first use), through -netdev user,restrict=on with ports forwarded from

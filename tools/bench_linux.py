@@ -300,8 +300,8 @@ def udp_paired(nic, columns=(("bulkhead", "bulkhead", None), ("linux", "linux", 
     which interleaved boots alone did not achieve (a boot's figures moved by a third from one boot to
     the next, both guests'). columns: (name, guest, Bulkhead ISO or None) each. Per name: NET-UP
     time, median, p99, losses, and guest CPU per echo (its vCPU thread's time over the stretch,
-    divided by its echoes: a guest waiting on another's echo idles in HLT, which costs its thread
-    nothing)."""
+    divided by its echoes: Linux waits in HLT, which costs its thread nothing; Bulkhead polls for up
+    to 200 us first (kernel/sched.c), which counts)."""
     out = {name: {} for name, _, _ in columns}
     booted = {}
     try:
