@@ -48,6 +48,18 @@
  *              notifying again.
  *              Either way the frames come without a NET_RECV_BATCH: two
  *              address-space switches less.
+ *              With NET_SEND_ASYNC as well (the attached client only, and
+ *              only with a receive area: else -EINVAL, replied), the
+ *              driver sends no reply: it writes what the reply would have
+ *              been into the area header's `sent` (the client zeroes it
+ *              before it lends the area), before it puts any frame there,
+ *              and notifies the client only if that is not `count`. The
+ *              client sends it with ipc_sendnb, so it goes on without
+ *              waiting for the driver: the address-space switch back that
+ *              a reply costs is saved. Until it has read `sent` the client
+ *              keeps the batch's grant and the area, and sends nothing
+ *              else but synchronous calls (which the driver serves after
+ *              the batch): so frames still go out in order.
  *   NET_RECV_BATCH  the oldest received frames, as many as fit into the
  *              grant's first `len` bytes (NET_BATCH_MIN..NET_BATCH_BYTES,
  *              else -EINVAL or -E2BIG) and at most NET_BATCH_FRAMES (as
@@ -72,10 +84,11 @@
  * builds and checks batches (the driver checks every batch a client sends,
  * a client every batch a driver returns: neither trusts the other).
  *
- * Restart safety: a batch is done only when its reply arrives. A client
- * whose call fails (-ESRCH: the driver died during it) takes nothing from
- * the grant as received and nothing it sent as taken; a new incarnation
- * starts with an empty queue.
+ * Restart safety: a batch is done only when its reply arrives (or its
+ * `sent` is written). A client whose call fails (-ESRCH: the driver died
+ * during it), or whose driver died with an asynchronous batch's `sent`
+ * unwritten, takes nothing from the grant as received and nothing it sent
+ * as taken; a new incarnation starts with an empty queue.
  */
 #ifndef BULKHEAD_NET_H
 #define BULKHEAD_NET_H
@@ -104,10 +117,11 @@ struct net_req {
 	uint32_t   count;              /* NET_SEND_BATCH: frames in the batch */
 	grant_id_t rx_grant;           /* NET_SEND_BATCH with rx_len: a receive area */
 	uint32_t   rx_len;             /* ... its size (0: none) */
-	uint32_t   flags;              /* NET_SEND_BATCH: NET_RX_POST */
+	uint32_t   flags;              /* NET_SEND_BATCH: NET_RX_POST, NET_SEND_ASYNC */
 };
 
-#define NET_RX_POST 0x1                 /* nothing arrived yet: keep the receive area for the next frames */
+#define NET_RX_POST    0x1              /* nothing arrived yet: keep the receive area for the next frames */
+#define NET_SEND_ASYNC 0x2              /* no reply: its value goes into the area header's `sent` */
 
 struct net_init_reply {
 	uint32_t version;
@@ -163,7 +177,7 @@ BH_STATIC_ASSERT(NET_BATCH_BYTES % NET_BATCH_ALIGN == 0, "batch size aligned");
 struct net_rx_area_hdr {
 	uint32_t frames, bytes;        /* the batch after this header */
 	uint32_t left;                 /* frames still queued in the driver */
-	uint32_t pad;
+	int32_t  sent;                 /* NET_SEND_ASYNC: the batch's reply (0: not served yet) */
 };
 BH_STATIC_ASSERT(sizeof(struct net_rx_area_hdr) % NET_BATCH_ALIGN == 0, "the batch after it is aligned");
 #define NET_RX_AREA_MIN (sizeof(struct net_rx_area_hdr) + NET_BATCH_MIN)
@@ -191,6 +205,7 @@ struct net_stats {
 	uint32_t rx_area_batches;      /* batches put into a receive area (NET_SEND_BATCH's) at once */
 	uint32_t rx_post_batches;      /* ... into a posted one, when frames arrived later */
 	uint32_t tx_area_batches;      /* batches the NIC read from the driver's transmit area (no copy) */
+	uint32_t tx_async_batches;     /* NET_SEND_ASYNC batches, answered in their area's `sent` */
 };
 
 MSG_PAYLOAD(net_req);

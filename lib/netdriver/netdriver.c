@@ -41,6 +41,8 @@ static int client_waits_for_room;
 static int tx_interrupt_on;             /* nic->tx_interrupt(1) asked, not yet taken back */
 static int client_told;                 /* the client knows of the queued frames: notified, or a reply said so */
 static struct net_req post;             /* the client's posted receive area (rx_len 0: none) */
+static int32_t post_sent;               /* ... the `sent` its header carries (NET_SEND_ASYNC's reply, or 0) */
+static struct net_req async_req;        /* a NET_SEND_ASYNC batch being served (count 0: none): answered in `sent` */
 static struct net_req filled;           /* the post filled last, until the client takes it back (rx_len 0: none) */
 static uint8_t mac[6];
 static uint32_t in_device;              /* frames handed to the NIC, not yet reported sent */
@@ -336,7 +338,7 @@ static int do_recv_batch(message *m)
  * header first, all in one vectored copy. The number of frames, -EAGAIN
  * if none waits, or the copy's error (the frames stay queued).
  */
-static int fill_area(endpoint_t who, const struct net_req *a, uint32_t *stat)
+static int fill_area(endpoint_t who, const struct net_req *a, int32_t sent, uint32_t *stat)
 {
 	static struct safecopy_req vec[1 + NET_BATCH_FRAMES];
 	static struct net_rx_area_hdr h;
@@ -346,7 +348,7 @@ static int fill_area(endpoint_t who, const struct net_req *a, uint32_t *stat)
 	n = gather(who, a->rx_grant, sizeof h, a->rx_len - sizeof h, vec + 1, &bytes);
 	if (n == 0)
 		return -EAGAIN;
-	h = (struct net_rx_area_hdr){ n, bytes, count - n, 0 };
+	h = (struct net_rx_area_hdr){ n, bytes, count - n, sent };
 	vec[0] = (struct safecopy_req){ who, a->rx_grant, 0, (vir_bytes)&h, sizeof h, SAFECOPY_TO };
 	r = sys_vsafecopy(vec, 1 + n, &bad);
 	if (r < 0)
@@ -391,7 +393,7 @@ static void tell_once(void)
 	}
 	if (client_told)
 		return;
-	if (post.rx_len && fill_area(client, &post, &netdriver_stats.rx_post_batches) > 0)
+	if (post.rx_len && fill_area(client, &post, post_sent, &netdriver_stats.rx_post_batches) > 0)
 		filled = post;
 	post.rx_len = 0;
 	client_told = 1;
@@ -425,6 +427,8 @@ static void tell_client(void)
  * is rung, and the peer's answer may be in the ring already), at once; or,
  * if nothing has and the client asked, the area stays posted for the next
  * frames (tell_client). The client hears nothing else of those frames.
+ * An asynchronous batch's area has no reply to announce what it holds: it
+ * is only posted (filled at the end of the request, and notified).
  */
 static void take_arrived(endpoint_t who, const struct net_req *req)
 {
@@ -432,12 +436,36 @@ static void take_arrived(endpoint_t who, const struct net_req *req)
 
 	post.rx_len = 0;                    /* a new area replaces the one posted before, */
 	filled.rx_len = 0;                  /* ... and ends the filled one's updates (the client took it back) */
+	if (req->flags & NET_SEND_ASYNC) {
+		if (req->flags & NET_RX_POST)
+			post = *req;
+		return;
+	}
 	if (nic->poll)
 		nic->poll();
-	r = fill_area(who, req, &netdriver_stats.rx_area_batches);
-	if (r == -EAGAIN && (req->flags & NET_RX_POST))
+	r = fill_area(who, req, 0, &netdriver_stats.rx_area_batches);
+	if (r == -EAGAIN && (req->flags & NET_RX_POST)) {
 		post = *req;
+		post_sent = 0;
+	}
 	client_told = r > 0 && count > 0;   /* the area's header said they wait: the client asks again */
+}
+
+/*
+ * NET_SEND_ASYNC: the batch's reply r goes into its area's `sent` instead,
+ * before any frame can (the area is filled only after: tell_client), and
+ * the client hears of it only if not every frame went.
+ */
+static void answer_async(int r)
+{
+	int32_t sent = r;
+
+	post_sent = sent;                   /* (a fill of the area writes the header again) */
+	sys_safecopy(client, async_req.rx_grant, offsetof(struct net_rx_area_hdr, sent), &sent, sizeof sent,
+	             SAFECOPY_TO);
+	netdriver_stats.tx_async_batches++;
+	if (r != (int)async_req.count)
+		ipc_notify(client);
 }
 
 /*
@@ -463,6 +491,10 @@ static int do_send_batch(message *m)
 		return -EINVAL;
 	if (req.rx_len && (r = size_ok(req.rx_len, NET_RX_AREA_MIN, NET_RX_AREA_MAX)) < 0)
 		return r;
+	if ((req.flags & NET_SEND_ASYNC) && (!req.rx_len || m->m_source != client))
+		return -EINVAL;                 /* (no area to answer in: replied) */
+	if (req.flags & NET_SEND_ASYNC)
+		async_req = req;                /* answered in the area from here on */
 	r = sys_safecopy(m->m_source, req.grant, 0, batch, bytes, SAFECOPY_FROM);
 	if (r == 0)
 		r = net_batch_check(batch, bytes, n);
@@ -518,6 +550,7 @@ static void request(message *m)
 
 	if (m->m_source == client)
 		client_told = 0;
+	async_req.count = 0;
 
 	switch (m->m_type) {
 	case NET_INIT:  r = do_init(m); break;
@@ -529,7 +562,10 @@ static void request(message *m)
 	case NET_RECV_BATCH: r = do_recv_batch(m); break;
 	default:        r = -ENOSYS; break;
 	}
-	driver_reply(m, m, r);
+	if (async_req.count)
+		answer_async(r);
+	else
+		driver_reply(m, m, r);
 	tell_client();
 }
 

@@ -399,7 +399,7 @@ NET_CASES = [
     "attached", "peer_answers", "host_to_guest_all_sizes", "broadcast_received",
     "other_unicast_filtered", "guest_to_host_sent", "send_batch_one_kick", "malformed_batch_refused", "survives_garbage",
     "send_batch_from_tx_area",
-    "send_batch_kicked_once",
+    "send_batch_kicked_once", "send_async_answers_in_area", "send_async_needs_area",
     "recv_batch_at_most_batch_frames",
     "one_notification_per_burst",
     "recv_batch_says_what_is_left", "send_batch_brings_back_arrivals",
@@ -419,7 +419,7 @@ NET_PEER_CASES = [
 # The drivers that must hold their transmitter for the tests (NET_TEST_TX_HOLD), so that
 # their full transmit ring, and the interrupt that says it has room again, are tested
 # (the rtl8139 in C+ mode; its classic mode cannot).
-NET_RING_FULL_CASES = {nic: ["send_ring_full_then_room"] for nic in ("rtl8139", "e100", "e1000", "ne2000", "ne2000_isa")}
+NET_RING_FULL_CASES = {nic: ["send_ring_full_then_room", "send_async_full_ring_answers_short"] for nic in ("rtl8139", "e100", "e1000", "ne2000", "ne2000_isa")}
 for _nic, _device in NET_NICS:
     BOOTS.append({
         "config": f"test-net-{_nic}",
@@ -547,7 +547,7 @@ INET_CASES = [
     "socket_bad_grant", "tcp_bad_input_refused", "socket_close", "echod_started", "peer_signals_kill",
     "driver_killed_mid_ping", "inet_reattached", "answers_after_restart", "in_flight_resent",
     "peer_signals_crash", "driver_crashed_mid_ping", "inet_reattached_after_crash", "answers_after_crash",
-    "in_flight_resent_after_crash", "peer_done", "inet_batches_checked_out", "inet_killed_call_fails",
+    "in_flight_resent_after_crash", "peer_done", "inet_batches_checked_out", "inet_sends_without_waiting", "inet_killed_call_fails",
     "old_socket_stays_dead", "inet_restarted",
 ]
 INET_PEER_CASES = [

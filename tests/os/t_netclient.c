@@ -1064,6 +1064,78 @@ static int test_request(uint32_t op)
 	return r < 0 ? r : m.m_type;
 }
 
+#define ASYNC_WAIT_MS 1000         /* for a driver to serve a NET_SEND_ASYNC batch */
+
+/*
+ * One frame the peer ignores in a NET_SEND_ASYNC batch (with ipc_sendnb),
+ * `area` lent (not posted) for its answer: the batch's `sent` once the
+ * driver wrote it (0: not within ASYNC_WAIT_MS), or the send's error.
+ * *notified: the driver notified us within ASYNC_WAIT_MS after (it must
+ * when not every frame went); *replied: it replied (it must not, but a
+ * reply to a client that is not receiving is lost: a driver served first,
+ * as it usually is, cannot be caught replying here).
+ */
+static int send_async(int *notified, int *replied)
+{
+	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
+	uint32_t used = 0, t;
+	grant_id_t g, rg;
+	message m;
+	int r;
+
+	ignored_broadcast(f);
+	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
+	end_post();
+	memset(&area.h, 0, sizeof area.h);
+	g = grant_direct(driver, out, used, GRANT_READ);
+	rg = grant_direct(driver, &area, sizeof area, GRANT_WRITE);
+	memset(&m, 0, sizeof m);
+	m.m_type = NET_SEND_BATCH;
+	m.net_req = (struct net_req){ NET_VERSION, g, used, 1, rg, sizeof area, NET_SEND_ASYNC };
+	for (t = 0; (r = ipc_sendnb(driver, &m)) == -EAGAIN && t < ASYNC_WAIT_MS; t += 10)
+		t_sleep(10);                      /* (it takes a request only while it waits for one) */
+	*notified = *replied = 0;
+	for (t = 0; r == 0 && t < ASYNC_WAIT_MS && !(*notified && area.h.sent); t += 10)
+		if (t_receive(driver, &m, 10) == 0) {
+			*notified |= m.m_type == NOTIFY_MESSAGE;
+			*replied |= m.m_type != NOTIFY_MESSAGE;
+		}
+	grant_revoke(rg);
+	grant_revoke(g);
+	return r < 0 ? r : *(volatile int32_t *)&area.h.sent;
+}
+
+/*
+ * NET_SEND_ASYNC: its reply's value comes in the area's `sent` (1: the
+ * frame went), with no notification and no reply, and the driver counts
+ * it; without an area the flag is refused, with a reply.
+ */
+static void async_batch(void)
+{
+	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
+	struct net_stats a, b;
+	uint32_t used = 0;
+	int r, ok, notified, replied;
+	message m;
+
+	drain_ours();                         /* (the peer's last answers, and news of them) */
+	while (t_receive(driver, &m, 20) == 0)
+		;
+	ok = tx_flush() == 0 && get_stats(&a) == 0;
+	r = send_async(&notified, &replied);
+	ok &= get_stats(&b) == 0;
+	t_check("send_async_answers_in_area", ok && r == 1 && !notified && !replied &&
+	        b.tx_async_batches - a.tx_async_batches == 1 && b.tx_frames - a.tx_frames == 1,
+	        "a batch of one frame sent without waiting: `sent` %d (want 1), %s, %s; the driver counted %u such "
+	        "batches and %u frames sent (want 1, 1)", r, notified ? "notified" : "no notification",
+	        replied ? "replied" : "no reply", b.tx_async_batches - a.tx_async_batches, b.tx_frames - a.tx_frames);
+	ignored_broadcast(f);
+	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
+	r = net_call_rx(NET_SEND_BATCH, out, used, used, 1, GRANT_READ, NULL, 0, NET_SEND_ASYNC, NULL, &m);
+	t_check("send_async_needs_area", r == -EINVAL, "NET_SEND_ASYNC with no receive area: %d (want %d, replied)",
+	        r, -EINVAL);
+}
+
 #define FILL_BATCHES 16            /* full batches offered to a held transmitter, at most (e1000's ring: 64) */
 #define ROOM_WAIT_MS 2000          /* for the driver's word that it has room, once its transmitter runs */
 #define RING_DONE_SENDS 3          /* K_RING is sent this often: the peer waits for it, silent */
@@ -1089,6 +1161,22 @@ static void ring_done(void)
 
 	for (k = 0; k < RING_DONE_SENDS; k++)
 		send_kind(K_RING, 0);
+}
+
+/*
+ * An asynchronous batch offered to the full ring (the driver said full
+ * `full` times): `sent` -EAGAIN, and the driver must notify, as that is
+ * not every frame.
+ */
+static void async_short(uint32_t full)
+{
+	struct net_stats st;
+	int r, notified, replied;
+
+	r = send_async(&notified, &replied);
+	t_check("send_async_full_ring_answers_short", r == -EAGAIN && notified && !replied && get_stats(&st) == 0 &&
+	        st.tx_full > full, "a batch sent without waiting to the held, full ring: `sent` %d (want %d), %s",
+	        r, -EAGAIN, notified ? "notified" : "no notification (want one)");
 }
 
 /*
@@ -1128,6 +1216,8 @@ static void ring_full(void)
 		taken += r > 0 ? (uint32_t)r : 0;
 	}
 	ok &= get_stats(&b) == 0;
+	if (held == 0)
+		async_short(b.tx_full);
 	held = held == 0 && test_request(NET_TEST_TX_RUN) == 0;
 	if (held && t_receive(driver, &m, ROOM_WAIT_MS) == 0)
 		told = m.m_type == NOTIFY_MESSAGE;
@@ -1684,6 +1774,7 @@ int main(int argc, char **argv)
 	check_kicks(&st0, &st1, kicks_ok);
 	check_tx_area(&st0, &st1, kicks_ok);
 	one_batch_kicks();
+	async_batch();
 	ring_full();
 	survive_garbage();
 	receive_burst();
