@@ -59,9 +59,10 @@ static void show(const struct inet_ifinfo *i)
 		       (unsigned)i->attaches, i->attaches ? (unsigned)i->attaches - 1 : 0);
 	printf("    RX packets %u  bytes %u  batches %u  dropped %u  coalesced %u\n", (unsigned)i->rx_frames,
 	       (unsigned)i->rx_bytes, (unsigned)i->rx_batches, (unsigned)i->rx_dropped, (unsigned)i->rx_coalesced);
-	printf("    TX packets %u  bytes %u  batches %u  queued %u  resent %u  dropped %u\n",
-	       (unsigned)i->tx_frames, (unsigned)i->tx_bytes, (unsigned)i->tx_batches, (unsigned)i->tx_queued,
-	       (unsigned)i->tx_resent, (unsigned)i->tx_dropped);
+	printf("    TX packets %u  bytes %u  batches %u (%u async)  queued %u  resent %u  dropped %u\n",
+	       (unsigned)i->tx_frames, (unsigned)i->tx_bytes, (unsigned)i->tx_batches,
+	       (unsigned)i->tx_async_batches, (unsigned)i->tx_queued, (unsigned)i->tx_resent,
+	       (unsigned)i->tx_dropped);
 }
 
 static const char *why(int r)

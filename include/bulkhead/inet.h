@@ -145,6 +145,7 @@ struct inet_ifinfo {
 	uint32_t   rx_coalesced;               /* received frames that went up merged with others */
 	uint32_t   rx_batches, tx_batches;     /* batches of frames from and to the driver */
 	uint32_t   tx_syn_again;               /* opening TCP connections' SYNs sent again after restarts */
+	uint32_t   tx_async_batches;           /* ... of tx_batches, sent without waiting (NET_SEND_ASYNC) */
 };
 
 struct inet_sock {

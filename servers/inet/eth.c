@@ -13,7 +13,10 @@
  * Frames come from the driver in the receive area the last NET_SEND_BATCH
  * of each flush lends it: what arrived while the batch went out, or, if
  * nothing had, the next frames to arrive (the area stays posted; the
- * driver fills it, then notifies). Frames the area did not hold come a
+ * driver fills it, then notifies). That batch goes without waiting
+ * (NET_SEND_ASYNC, send_async): the driver answers in the area's header,
+ * read when it matters (async_settle: before the next batch, or when the
+ * driver is lost). Frames the area did not hold come a
  * NET_RECV_BATCH at a time, until the driver says no more are queued. A
  * posted area is taken back (its grant revoked) before its header is read,
  * and whenever a NET_RECV_BATCH might otherwise overtake its frames; what
@@ -24,7 +27,7 @@
  * made them (eth_flush); what the driver cannot take at once (ring full,
  * or the driver dead or restarting) goes when it has room again or to the
  * next incarnation. A batch counts as taken only
- * when its reply arrives: the frames of one the driver died in wait for the
+ * when its reply (or answer) arrives: the frames of one the driver died in wait for the
  * next incarnation (except a TCP SYN, as below: the dead driver may have
  * sent them). Version 1 of the driver protocol does not confirm
  * transmission, so the frames the driver accepted in its last IN_FLIGHT_MS
@@ -135,6 +138,9 @@ struct iface {
 	struct rx_area area;             /* lent with the last NET_SEND_BATCH of a flush */
 	grant_id_t area_grant;           /* ... and posted with this grant, */
 	int posted;                      /* ... if nothing came back at once */
+	uint32_t async_n;                /* the first async_n waiting frames went as a NET_SEND_ASYNC batch
+	                                    whose `sent` (in the area's header) is not read yet, */
+	grant_id_t async_grant;          /* ... granted to the driver until then */
 };
 
 static struct iface ifaces[MAX_IFACES];
@@ -144,6 +150,26 @@ static int n_watched;
 
 static int deliver_batch(struct iface *i, const uint8_t *batch, struct net_batch_reply got);
 static void receive(struct iface *i);
+static void lost(struct iface *i);
+static int async_known(struct iface *i);
+static int async_settle(struct iface *i);
+static void dead_batch(struct iface *i, uint32_t n);
+
+/* The interface's receive area, its header zeroed, granted to the driver for it to write. */
+static grant_id_t lend_area(struct iface *i)
+{
+	i->area.h = (struct net_rx_area_hdr){ 0, 0, 0, 0 };
+	return grant_direct(i->driver, &i->area, sizeof i->area, GRANT_WRITE);
+}
+
+/* A request of the driver protocol (rx_grant: a receive area, or GRANT_INVALID). */
+static void net_req(message *m, int type, grant_id_t g, uint32_t len, uint32_t count, grant_id_t rx_grant,
+                    uint32_t flags)
+{
+	m->m_type = type;
+	m->net_req = (struct net_req){ NET_VERSION, g, len, count, rx_grant,
+	                               rx_grant == GRANT_INVALID ? 0 : sizeof(struct rx_area), flags };
+}
 
 /*
  * One protocol call with buf granted to the driver for its duration (count:
@@ -164,21 +190,13 @@ static int net_call_rx(struct iface *i, int type, void *buf, uint32_t len, uint3
 			return g;
 	}
 	if (with_area) {
-		i->area.h = (struct net_rx_area_hdr){ 0, 0, 0, 0 };
-		rg = grant_direct(i->driver, &i->area, sizeof i->area, GRANT_WRITE);
+		rg = lend_area(i);
 		if (rg < 0) {
 			r = rg;
 			goto revoke;
 		}
 	}
-	m->m_type = type;
-	m->net_req.version = NET_VERSION;
-	m->net_req.grant = g;
-	m->net_req.len = len;
-	m->net_req.count = count;
-	m->net_req.rx_grant = rg;
-	m->net_req.rx_len = with_area ? sizeof i->area : 0;
-	m->net_req.flags = with_area ? NET_RX_POST : 0;
+	net_req(m, type, g, len, count, rg, with_area ? NET_RX_POST : 0);
 	r = ipc_sendrec(i->driver, m);
 	r = r < 0 ? r : m->m_type;
 	if (with_area && r != -ESRCH && i->area.h.frames == 0) {
@@ -219,6 +237,11 @@ static void lost(struct iface *i)
 {
 	uint32_t k;
 
+	if (async_known(i) == -EAGAIN) {      /* it died before it served its asynchronous batch */
+		grant_revoke(i->async_grant);
+		dead_batch(i, i->async_n);
+		i->async_n = 0;
+	}
 	for (k = 0; k < i->count; k++)
 		i->queue[(i->head + k) % QUEUE_SLOTS].restart = 1;
 	if (i->driver != EP_NONE) {
@@ -366,8 +389,8 @@ static void left_waiting(struct iface *i)
 	uint32_t k;
 	struct frame *f;
 
-	i->waiting = i->count && i->driver != EP_NONE;
-	for (k = 0; k < i->count; k++) {
+	i->waiting = i->count > i->async_n && i->driver != EP_NONE;
+	for (k = i->async_n; k < i->count; k++) {
 		f = &i->queue[(i->head + k) % QUEUE_SLOTS];
 		i->info.tx_queued += !f->waited;
 		f->waited = 1;
@@ -428,8 +451,118 @@ static int take_post(struct iface *i)
 {
 	if (!i->posted || !*(volatile uint32_t *)&i->area.h.frames)
 		return 0;
+	async_settle(i);                      /* (the driver wrote `sent` before the frames) */
 	end_post(i);
 	return take_area(i);
+}
+
+/*
+ * The driver answered r to a NET_SEND_BATCH of the first n waiting frames
+ * (its reply, or an asynchronous batch's `sent`). 1 if the next batch may
+ * go; 0 if not (the driver died, or its ring is full: it notifies us when
+ * there is room).
+ */
+static int batch_done(struct iface *i, uint32_t n, int r)
+{
+	if (r == -ESRCH) {
+		dead_batch(i, n);                 /* nothing of the batch counts as taken */
+		lost(i);
+	}
+	if (r == -ESRCH || r == -EAGAIN)
+		return 0;
+	if (r <= 0 || (uint32_t)r > n) {
+		refused(i, r);
+		return 1;
+	}
+	i->refused = 0;
+	i->info.tx_batches++;
+	sent(i, (uint32_t)r, 1);
+	return (uint32_t)r == n;
+}
+
+/*
+ * The flush's last batch (the n waiting frames, len bytes at buf), the
+ * receive area lent with it, sent without waiting for the driver
+ * (NET_SEND_ASYNC): the switch back that a reply costs is saved, and inet
+ * answers the programs meanwhile. 0; else nothing was sent (-EAGAIN: the
+ * driver is not waiting for a request; the batch then goes as a call).
+ * The batch's grant and the area stay the driver's until async_settle.
+ */
+static int send_async(struct iface *i, void *buf, uint32_t len, uint32_t n)
+{
+	grant_id_t g, rg;
+	message m;
+	int r;
+
+	g = grant_direct(i->driver, buf, len, GRANT_READ);
+	if (g < 0)
+		return g;
+	rg = lend_area(i);
+	r = rg;
+	if (rg < 0)
+		goto revoke;
+	net_req(&m, NET_SEND_BATCH, g, len, n, rg, NET_RX_POST | NET_SEND_ASYNC);
+	r = ipc_sendnb(i->driver, &m);
+	if (r < 0)
+		goto revoke_area;
+	i->async_n = n;
+	i->async_grant = g;
+	i->area_grant = rg;
+	i->posted = 1;
+	i->info.tx_async_batches++;
+	return 0;
+revoke_area:
+	grant_revoke(rg);
+revoke:
+	grant_revoke(g);
+	return r;
+}
+
+/*
+ * The asynchronous batch, if the driver has written its `sent`: done as
+ * its reply would have been. batch_done's answer (1 also if none is
+ * outstanding); -EAGAIN if it has not written `sent` yet (the batch and
+ * the area stay the driver's).
+ */
+static int async_known(struct iface *i)
+{
+	int32_t r = *(volatile int32_t *)&i->area.h.sent;
+	uint32_t n = i->async_n;
+
+	if (!n)
+		return 1;
+	if (!r)
+		return -EAGAIN;
+	grant_revoke(i->async_grant);
+	i->async_n = 0;
+	return batch_done(i, n, r == -ESRCH ? -EINVAL : r);   /* (-ESRCH would say it died: it is alive) */
+}
+
+/*
+ * The asynchronous batch settled now: if the driver has not served it yet,
+ * a call first (NET_STATS, for 4 bytes), which it serves after the batch.
+ * A driver that served it without writing `sent` refused it; one that died
+ * first took nothing of it (lost). 1 if the next batch may go.
+ */
+static int async_settle(struct iface *i)
+{
+	static uint32_t word;
+	uint32_t n = i->async_n;
+	message m;
+	int r = async_known(i);
+
+	if (r != -EAGAIN)
+		return r;
+	if (net_call(i, NET_STATS, &word, sizeof word, GRANT_WRITE, &m) == -ESRCH) {
+		lost(i);
+		return 0;
+	}
+	r = async_known(i);
+	if (r != -EAGAIN)
+		return r;
+	grant_revoke(i->async_grant);
+	i->async_n = 0;
+	return batch_done(i, n, -EINVAL);
 }
 
 /*
@@ -454,10 +587,11 @@ static uint32_t next_batch(const struct iface *i, uint32_t *bytes)
 
 /*
  * Send what waits, in order, a batch (NET_SEND_BATCH) at a time, while the
- * driver takes it. With up (where lwIP may be entered, see take_area), the
- * posted area's frames go up first, and the last batch lends the area
- * again: what arrived as it went out comes back and goes up now, else the
- * area stays posted for the next frames. 1 if frames went up.
+ * driver takes it, once the asynchronous batch before is settled. With up
+ * (where lwIP may be entered, see take_area), the posted area's frames go
+ * up first, and the last batch lends the area again and goes
+ * asynchronously (send_async): what arrives later comes in the area, which
+ * stays posted. 1 if frames went up.
  */
 static int flush(struct iface *i, int up)
 {
@@ -465,6 +599,11 @@ static int flush(struct iface *i, int up)
 	message m;
 	int r, lend, lent = 0, took = up ? take_post(i) : 0;
 
+	r = i->count > i->async_n ? async_settle(i) : async_known(i);
+	if (r <= 0 || i->async_n) {           /* the driver's ring is full (it notifies us when it has */
+		left_waiting(i);                  /* room), or the asynchronous batch is all that waits */
+		return took;
+	}
 	if (up && i->count && i->posted) {
 		end_post(i);                      /* (the area goes with the last batch) */
 		took |= take_area(i);             /* (what the driver put there since take_post looked) */
@@ -474,22 +613,11 @@ static int flush(struct iface *i, int up)
 		n = next_batch(i, &used);
 		lend = up && n == i->count && !i->posted && !lent;
 		lent |= lend;
+		if (lend && send_async(i, txring_record(i->queue[i->head].data), used, n) == 0)
+			break;                        /* (its outcome is read when it matters: async_settle) */
 		r = net_call_rx(i, NET_SEND_BATCH, txring_record(i->queue[i->head].data), used, n, GRANT_READ, lend, &m);
-		if (r == -ESRCH) {
-			dead_batch(i, n);             /* nothing of the batch counts as taken */
-			lost(i);
-		}
-		if (r == -ESRCH || r == -EAGAIN)
-			break;                        /* the driver notifies us when it has room */
-		if (r <= 0 || (uint32_t)r > n) {
-			refused(i, r);
-			continue;
-		}
-		i->refused = 0;
-		i->info.tx_batches++;
-		sent(i, (uint32_t)r, 1);
-		if ((uint32_t)r < n)
-			break;                        /* its ring is full: it notifies us when there is room */
+		if (!batch_done(i, n, r))
+			break;
 	}
 	left_waiting(i);
 	return (lent && !i->posted ? take_area(i) : 0) | took;
@@ -515,7 +643,7 @@ int eth_flush(void)
 		i = &ifaces[n];
 		if (!i->waiting)
 			flush(i, 1);
-		later |= i->count && !i->waiting && i->driver != EP_NONE;
+		later |= i->count > i->async_n && !i->waiting && i->driver != EP_NONE;
 	}
 	return later;
 }
@@ -1022,6 +1150,7 @@ int eth_info(uint32_t n, struct inet_ifinfo *out)
 	if (n >= (uint32_t)n_ifaces)
 		return -ENOENT;
 	i = &ifaces[n];
+	async_known(i);                      /* (the counters include an asynchronous batch served since) */
 	*out = i->info;
 	memcpy(out->name, i->name, sizeof out->name);
 	memcpy(out->label, i->label, sizeof out->label);

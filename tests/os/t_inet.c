@@ -118,6 +118,10 @@ static void batches_checked_out(void)
 	t_check("inet_batches_checked_out", r == 0 && info.rx_bad_batches == 0,
 	        "%u NET_RECV_BATCH answers of %u frames in all did not check out (info: %d)",
 	        r == 0 ? info.rx_bad_batches : 0, r == 0 ? info.rx_frames : 0, r);
+	t_check("inet_sends_without_waiting", r == 0 && info.tx_async_batches > 0 &&
+	        info.tx_async_batches <= info.tx_batches,
+	        "%u of inet's %u batches to the driver went without waiting for its reply (NET_SEND_ASYNC)",
+	        info.tx_async_batches, info.tx_batches);
 }
 
 /* A UDP socket bound to port (any address); its descriptor or -1. */
