@@ -232,16 +232,22 @@ static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t
 	return net_call_rx(i, type, buf, len, 0, rights, 0, m);
 }
 
+/* The driver is gone: its asynchronous batch done as it answered, or, unanswered, as one it died in. */
+static void async_gone(struct iface *i)
+{
+	if (async_known(i) != -EAGAIN)
+		return;
+	grant_revoke(i->async_grant);
+	dead_batch(i, i->async_n);
+	i->async_n = 0;
+}
+
 /* The driver is gone: what waits goes to its successor, once the data store names it. */
 static void lost(struct iface *i)
 {
 	uint32_t k;
 
-	if (async_known(i) == -EAGAIN) {      /* it died before it served its asynchronous batch */
-		grant_revoke(i->async_grant);
-		dead_batch(i, i->async_n);
-		i->async_n = 0;
-	}
+	async_gone(i);
 	for (k = 0; k < i->count; k++)
 		i->queue[(i->head + k) % QUEUE_SLOTS].restart = 1;
 	if (i->driver != EP_NONE) {
@@ -938,7 +944,8 @@ static void attach(struct iface *i, endpoint_t ep)
 	message m;
 	int r;
 
-	drop_post(i);                        /* (lent to the incarnation before, if it was not seen to go) */
+	async_gone(i);                       /* (sent to the incarnation before, if it was not seen to go) */
+	drop_post(i);                        /* (lent to it) */
 	i->driver = ep;
 	r = net_call(i, NET_INIT, NULL, 0, 0, &m);
 	i->retry_ep = EP_NONE;
