@@ -177,7 +177,8 @@ BH_STATIC_ASSERT(NET_BATCH_BYTES % NET_BATCH_ALIGN == 0, "batch size aligned");
 struct net_rx_area_hdr {
 	uint32_t frames, bytes;        /* the batch after this header */
 	uint32_t left;                 /* frames still queued in the driver */
-	int32_t  sent;                 /* NET_SEND_ASYNC: the batch's reply (0: not served yet) */
+	int32_t  sent;                 /* NET_SEND_ASYNC: the batch's reply (0: not served yet); frames
+	                                  put there later leave it as it is */
 };
 BH_STATIC_ASSERT(sizeof(struct net_rx_area_hdr) % NET_BATCH_ALIGN == 0, "the batch after it is aligned");
 #define NET_RX_AREA_MIN (sizeof(struct net_rx_area_hdr) + NET_BATCH_MIN)

@@ -41,7 +41,6 @@ static int client_waits_for_room;
 static int tx_interrupt_on;             /* nic->tx_interrupt(1) asked, not yet taken back */
 static int client_told;                 /* the client knows of the queued frames: notified, or a reply said so */
 static struct net_req post;             /* the client's posted receive area (rx_len 0: none) */
-static int32_t post_sent;               /* ... the `sent` its header carries (NET_SEND_ASYNC's reply, or 0) */
 static struct net_req async_req;        /* a NET_SEND_ASYNC batch being served (count 0: none): answered in `sent` */
 static struct net_req filled;           /* the post filled last, until the client takes it back (rx_len 0: none) */
 static uint8_t mac[6];
@@ -333,12 +332,15 @@ static int do_recv_batch(message *m)
 	return (int)n;
 }
 
+/* A fill writes the area header up to `sent`, which only answer_async writes. */
+#define AREA_HDR_FILLED offsetof(struct net_rx_area_hdr, sent)
+
 /*
  * The oldest frames into the client's receive area `a` (checked), its
  * header first, all in one vectored copy. The number of frames, -EAGAIN
  * if none waits, or the copy's error (the frames stay queued).
  */
-static int fill_area(endpoint_t who, const struct net_req *a, int32_t sent, uint32_t *stat)
+static int fill_area(endpoint_t who, const struct net_req *a, uint32_t *stat)
 {
 	static struct safecopy_req vec[1 + NET_BATCH_FRAMES];
 	static struct net_rx_area_hdr h;
@@ -348,8 +350,8 @@ static int fill_area(endpoint_t who, const struct net_req *a, int32_t sent, uint
 	n = gather(who, a->rx_grant, sizeof h, a->rx_len - sizeof h, vec + 1, &bytes);
 	if (n == 0)
 		return -EAGAIN;
-	h = (struct net_rx_area_hdr){ n, bytes, count - n, sent };
-	vec[0] = (struct safecopy_req){ who, a->rx_grant, 0, (vir_bytes)&h, sizeof h, SAFECOPY_TO };
+	h = (struct net_rx_area_hdr){ n, bytes, count - n, 0 };
+	vec[0] = (struct safecopy_req){ who, a->rx_grant, 0, (vir_bytes)&h, AREA_HDR_FILLED, SAFECOPY_TO };
 	r = sys_vsafecopy(vec, 1 + n, &bad);
 	if (r < 0)
 		return r;
@@ -393,7 +395,7 @@ static void tell_once(void)
 	}
 	if (client_told)
 		return;
-	if (post.rx_len && fill_area(client, &post, post_sent, &netdriver_stats.rx_post_batches) > 0)
+	if (post.rx_len && fill_area(client, &post, &netdriver_stats.rx_post_batches) > 0)
 		filled = post;
 	post.rx_len = 0;
 	client_told = 1;
@@ -443,11 +445,9 @@ static void take_arrived(endpoint_t who, const struct net_req *req)
 	}
 	if (nic->poll)
 		nic->poll();
-	r = fill_area(who, req, 0, &netdriver_stats.rx_area_batches);
-	if (r == -EAGAIN && (req->flags & NET_RX_POST)) {
+	r = fill_area(who, req, &netdriver_stats.rx_area_batches);
+	if (r == -EAGAIN && (req->flags & NET_RX_POST))
 		post = *req;
-		post_sent = 0;
-	}
 	client_told = r > 0 && count > 0;   /* the area's header said they wait: the client asks again */
 }
 
@@ -460,7 +460,6 @@ static void answer_async(int r)
 {
 	int32_t sent = r;
 
-	post_sent = sent;                   /* (a fill of the area writes the header again) */
 	sys_safecopy(client, async_req.rx_grant, offsetof(struct net_rx_area_hdr, sent), &sent, sizeof sent,
 	             SAFECOPY_TO);
 	netdriver_stats.tx_async_batches++;
@@ -491,10 +490,11 @@ static int do_send_batch(message *m)
 		return -EINVAL;
 	if (req.rx_len && (r = size_ok(req.rx_len, NET_RX_AREA_MIN, NET_RX_AREA_MAX)) < 0)
 		return r;
-	if ((req.flags & NET_SEND_ASYNC) && (!req.rx_len || m->m_source != client))
-		return -EINVAL;                 /* (no area to answer in: replied) */
-	if (req.flags & NET_SEND_ASYNC)
+	if (req.flags & NET_SEND_ASYNC) {
+		if (!req.rx_len || m->m_source != client)
+			return -EINVAL;             /* (no area to answer in: replied) */
 		async_req = req;                /* answered in the area from here on */
+	}
 	r = sys_safecopy(m->m_source, req.grant, 0, batch, bytes, SAFECOPY_FROM);
 	if (r == 0)
 		r = net_batch_check(batch, bytes, n);

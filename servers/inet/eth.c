@@ -153,6 +153,7 @@ static void receive(struct iface *i);
 static void lost(struct iface *i);
 static int async_known(struct iface *i);
 static int async_settle(struct iface *i);
+static uint32_t async_end(struct iface *i);
 static void dead_batch(struct iface *i, uint32_t n);
 
 /* The interface's receive area, its header zeroed, granted to the driver for it to write. */
@@ -235,11 +236,8 @@ static int net_call(struct iface *i, int type, void *buf, uint32_t len, uint32_t
 /* The driver is gone: its asynchronous batch done as it answered, or, unanswered, as one it died in. */
 static void async_gone(struct iface *i)
 {
-	if (async_known(i) != -EAGAIN)
-		return;
-	grant_revoke(i->async_grant);
-	dead_batch(i, i->async_n);
-	i->async_n = 0;
+	if (async_known(i) == -EAGAIN)
+		dead_batch(i, async_end(i));
 }
 
 /* The driver is gone: what waits goes to its successor, once the data store names it. */
@@ -524,6 +522,16 @@ revoke:
 	return r;
 }
 
+/* The asynchronous batch is the driver's no longer (its grant revoked): how many frames it held. */
+static uint32_t async_end(struct iface *i)
+{
+	uint32_t n = i->async_n;
+
+	grant_revoke(i->async_grant);
+	i->async_n = 0;
+	return n;
+}
+
 /*
  * The asynchronous batch, if the driver has written its `sent`: done as
  * its reply would have been. batch_done's answer (1 also if none is
@@ -533,15 +541,12 @@ revoke:
 static int async_known(struct iface *i)
 {
 	int32_t r = *(volatile int32_t *)&i->area.h.sent;
-	uint32_t n = i->async_n;
 
-	if (!n)
+	if (!i->async_n)
 		return 1;
 	if (!r)
 		return -EAGAIN;
-	grant_revoke(i->async_grant);
-	i->async_n = 0;
-	return batch_done(i, n, r == -ESRCH ? -EINVAL : r);   /* (-ESRCH would say it died: it is alive) */
+	return batch_done(i, async_end(i), r == -ESRCH ? -EINVAL : r);   /* (-ESRCH would say it died) */
 }
 
 /*
@@ -553,7 +558,6 @@ static int async_known(struct iface *i)
 static int async_settle(struct iface *i)
 {
 	static uint32_t word;
-	uint32_t n = i->async_n;
 	message m;
 	int r = async_known(i);
 
@@ -564,11 +568,7 @@ static int async_settle(struct iface *i)
 		return 0;
 	}
 	r = async_known(i);
-	if (r != -EAGAIN)
-		return r;
-	grant_revoke(i->async_grant);
-	i->async_n = 0;
-	return batch_done(i, n, -EINVAL);
+	return r != -EAGAIN ? r : batch_done(i, async_end(i), -EINVAL);
 }
 
 /*

@@ -712,6 +712,17 @@ static void burst_frame(const uint8_t *f, int len, const struct wire *w, uint32_
 	(*next)++;
 }
 
+/* A batch of one short frame the peer ignores, into out: its bytes. */
+static uint32_t ignored_batch(uint8_t out[NET_BATCH_MIN])
+{
+	static uint8_t f[NET_MAX_FRAME];
+	uint32_t used = 0;
+
+	ignored_broadcast(f);
+	net_batch_put(out, NET_BATCH_MIN, &used, f, NET_MIN_FRAME);
+	return used;
+}
+
 /*
  * One NET_SEND_BATCH of one frame the peer ignores, lending `area` (rx_len
  * of it) with flags; its grant is left in *keep (if not NULL) for the
@@ -719,12 +730,10 @@ static void burst_frame(const uint8_t *f, int len, const struct wire *w, uint32_
  */
 static int send_lending_area(uint32_t rx_len, uint32_t flags, grant_id_t *keep)
 {
-	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
-	uint32_t used = 0;
+	static uint8_t out[NET_BATCH_MIN];
+	uint32_t used = ignored_batch(out);
 	message m;
 
-	ignored_broadcast(f);
-	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
 	memset(&area.h, 0, sizeof area.h);
 	return net_call_rx(NET_SEND_BATCH, out, used, used, 1, GRANT_READ, &area, rx_len, flags, keep, &m);
 }
@@ -1077,14 +1086,12 @@ static int test_request(uint32_t op)
  */
 static int send_async(int *notified, int *replied)
 {
-	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
-	uint32_t used = 0, t;
+	static uint8_t out[NET_BATCH_MIN];
+	uint32_t used = ignored_batch(out), t;
 	grant_id_t g, rg;
 	message m;
 	int r;
 
-	ignored_broadcast(f);
-	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
 	end_post();
 	memset(&area.h, 0, sizeof area.h);
 	g = grant_direct(driver, out, used, GRANT_READ);
@@ -1112,9 +1119,7 @@ static int send_async(int *notified, int *replied)
  */
 static void async_batch(void)
 {
-	static uint8_t out[NET_BATCH_MIN], f[NET_MAX_FRAME];
 	struct net_stats a, b;
-	uint32_t used = 0;
 	int r, ok, notified, replied;
 	message m;
 
@@ -1129,9 +1134,7 @@ static void async_batch(void)
 	        "a batch of one frame sent without waiting: `sent` %d (want 1), %s, %s; the driver counted %u such "
 	        "batches and %u frames sent (want 1, 1)", r, notified ? "notified" : "no notification",
 	        replied ? "replied" : "no reply", b.tx_async_batches - a.tx_async_batches, b.tx_frames - a.tx_frames);
-	ignored_broadcast(f);
-	net_batch_put(out, sizeof out, &used, f, NET_MIN_FRAME);
-	r = net_call_rx(NET_SEND_BATCH, out, used, used, 1, GRANT_READ, NULL, 0, NET_SEND_ASYNC, NULL, &m);
+	r = send_lending_area(0, NET_SEND_ASYNC, NULL);   /* (rx_len 0: no area) */
 	t_check("send_async_needs_area", r == -EINVAL, "NET_SEND_ASYNC with no receive area: %d (want %d, replied)",
 	        r, -EINVAL);
 }
